@@ -1,0 +1,67 @@
+/** Base of every error this library raises on purpose: a stable code and a human sentence. */
+export class PortalError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A business rule refused a command. The HTTP layer maps codes to statuses in one table. */
+export class DomainError extends PortalError {}
+
+/** Input that does not have the required shape (zod failure on a command or value). */
+export class ValidationError extends PortalError {
+  constructor(message: string, readonly issues: ReadonlyArray<{ path: string; message: string }> = []) {
+    super('validation.failed', message, { issues });
+  }
+}
+
+/** Something the caller named does not exist (inside the caller's tenant). */
+export class NotFoundError extends PortalError {}
+
+/** The stream's current revision is not the one the append expected. */
+export class ConcurrencyError extends PortalError {
+  constructor(
+    readonly streamId: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(
+      'store.wrong_expected_revision',
+      `Stream ${streamId} was expected at revision ${expected} but is at ${actual}.`,
+      { streamId, expected, actual },
+    );
+  }
+}
+
+/** An event id that was already used for a different append. */
+export class DuplicateEventIdError extends PortalError {
+  constructor(readonly eventId: string, readonly streamId: string) {
+    super('store.duplicate_event_id', `Event id ${eventId} was already appended elsewhere; appending to ${streamId} refused.`, {
+      eventId,
+      streamId,
+    });
+  }
+}
+
+/** A stored event that no longer parses with today's schema (after upcasting). */
+export class StoredEventParseError extends PortalError {
+  constructor(streamId: string, revision: number, type: string, reason: string) {
+    super(
+      'store.unreadable_event',
+      `Stored event ${type} at ${streamId}@${revision} does not parse: ${reason}`,
+      { streamId, revision, type, reason },
+    );
+  }
+}
+
+/** The store itself failed (connection lost, disk full, server error). */
+export class StoreUnavailableError extends PortalError {
+  constructor(message: string, readonly cause?: unknown) {
+    super('store.unavailable', message);
+  }
+}

@@ -1,0 +1,64 @@
+import type { NewEvent, RecordedEvent } from './envelope.js';
+import type { ExpectedRevision } from './revision.js';
+
+export interface AppendResult {
+  /** Revision of the stream's last event after the append: pass it as the next expected revision. */
+  nextExpectedRevision: number;
+  /** Global position of the last event appended. */
+  position: number;
+}
+
+export interface ReadStreamOptions {
+  direction?: 'forwards' | 'backwards';
+  /** Inclusive start revision; defaults to the first (forwards) or last (backwards) event. */
+  fromRevision?: number;
+  maxCount?: number;
+}
+
+/** Filters are prefixes; an event passes when it matches any prefix of each given list. */
+export interface EventFilter {
+  eventTypePrefixes?: readonly string[];
+  streamPrefixes?: readonly string[];
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events after this global position. Omitted = from the beginning. */
+  after?: number;
+  filter?: EventFilter;
+  maxCount?: number;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive: delivery starts after this position, so a stored checkpoint resumes exactly. */
+  after?: number;
+  filter?: EventFilter;
+}
+
+/** Catches up from `after`, then delivers new events live, in global order, until closed. */
+export interface Subscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+/**
+ * The event store port. Every adapter (memory, SQLite, EventStoreDB) passes one contract suite.
+ * Appends are atomic: the expected revision is checked inside the append, a batch lands whole or
+ * not at all, and re-appending the same event ids after a success is a no-op returning the same result.
+ */
+export interface EventStore {
+  append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** Events of one stream; a stream that does not exist reads as empty. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Every event in global order, streamed (constant memory over any size of log). */
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  subscribe(options?: SubscribeOptions): Subscription;
+  close(): Promise<void>;
+}
+
+/** True when an event passes a filter (shared by the stores that filter in process). */
+export function matchesFilter(event: { type: string; streamId: string }, filter: EventFilter | undefined): boolean {
+  if (!filter) return true;
+  const { eventTypePrefixes: types, streamPrefixes: streams } = filter;
+  if (types && types.length > 0 && !types.some((p) => event.type.startsWith(p))) return false;
+  if (streams && streams.length > 0 && !streams.some((p) => event.streamId.startsWith(p))) return false;
+  return true;
+}
