@@ -61,7 +61,7 @@ export class StoredEventParseError extends PortalError {
 
 /** The store itself failed (connection lost, disk full, server error). */
 export class StoreUnavailableError extends PortalError {
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(message: string, override readonly cause?: unknown) {
     super('store.unavailable', message);
   }
 }

@@ -1,0 +1,107 @@
+import { catchUpSubscription } from '../../src/core/catch-up-subscription.js';
+import type { NewEvent, RecordedEvent } from '../../src/core/envelope.js';
+import { ConcurrencyError, DuplicateEventIdError } from '../../src/core/errors.js';
+import {
+  matchesFilter,
+  type AppendResult,
+  type EventStore,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type SubscribeOptions,
+} from '../../src/core/event-store.js';
+import { revisionMatches, type ExpectedRevision, type StreamRevision } from '../../src/core/revision.js';
+
+/** An event store in process memory, for tests and examples. Positions are 1, 2, 3, … */
+export function memoryEventStore(): EventStore {
+  const log: RecordedEvent[] = [];
+  const byStream = new Map<string, RecordedEvent[]>();
+  const byId = new Map<string, RecordedEvent>();
+  let waiters: Array<() => void> = [];
+
+  const currentRevision = (streamId: string): StreamRevision => {
+    const events = byStream.get(streamId);
+    return events ? events.length - 1 : 'no_stream';
+  };
+
+  /** EventStoreDB-style idempotency: the same ids, same stream, same order = the earlier result. */
+  function earlierAppend(streamId: string, events: readonly NewEvent[]): AppendResult | undefined {
+    const seen = events.map((e) => byId.get(e.id));
+    if (seen.every((e) => e === undefined)) return undefined;
+    const first = seen[0];
+    const sameAppend =
+      first !== undefined &&
+      seen.every((e, i) => e !== undefined && e.streamId === streamId && e.revision === first.revision + i);
+    if (!sameAppend) {
+      const reused = events.find((e) => byId.has(e.id))!;
+      throw new DuplicateEventIdError(reused.id, streamId);
+    }
+    const last = seen[seen.length - 1]!;
+    return { nextExpectedRevision: last.revision, position: last.position };
+  }
+
+  return {
+    async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+      const repeated = events.length > 0 ? earlierAppend(streamId, events) : undefined;
+      if (repeated) return repeated;
+      const current = currentRevision(streamId);
+      if (!revisionMatches(expected, current)) throw new ConcurrencyError(streamId, String(expected), String(current));
+      if (events.length === 0) {
+        return { nextExpectedRevision: current === 'no_stream' ? -1 : current, position: log.length };
+      }
+      const stream = byStream.get(streamId) ?? [];
+      for (const event of events) {
+        const recorded: RecordedEvent = {
+          ...structuredClone(event),
+          streamId,
+          revision: stream.length,
+          position: log.length + 1,
+        };
+        stream.push(recorded);
+        log.push(recorded);
+        byId.set(recorded.id, recorded);
+      }
+      byStream.set(streamId, stream);
+      const woken = waiters;
+      waiters = [];
+      for (const wake of woken) wake();
+      return { nextExpectedRevision: stream.length - 1, position: log.length };
+    },
+
+    async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+      const stream = byStream.get(streamId) ?? [];
+      const max = options.maxCount ?? Number.POSITIVE_INFINITY;
+      const picked =
+        options.direction === 'backwards'
+          ? stream.slice(0, (options.fromRevision ?? stream.length - 1) + 1).reverse()
+          : stream.slice(options.fromRevision ?? 0);
+      return structuredClone(picked.slice(0, max));
+    },
+
+    async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+      let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+      // Position p sits at index p - 1; starting at index `after` skips it (exclusive).
+      for (let i = Math.max(0, options.after ?? 0); i < log.length && remaining > 0; i++) {
+        const event = log[i]!;
+        if (!matchesFilter(event, options.filter)) continue;
+        remaining--;
+        yield structuredClone(event);
+      }
+    },
+
+    subscribe(options?: SubscribeOptions) {
+      return catchUpSubscription(
+        {
+          readAll: (o) => this.readAll(o),
+          nextAppend: () => new Promise<void>((resolve) => waiters.push(resolve)),
+        },
+        options,
+      );
+    },
+
+    async close() {
+      const woken = waiters;
+      waiters = [];
+      for (const wake of woken) wake();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import type { Database } from 'better-sqlite3';
+import { PortalError } from '../../src/core/errors.js';
+import type { FieldCipher, KeyStore, SubjectKey } from '../../src/core/ports.js';
+
+/** Subject keys for crypto-shredding, in the event store's own SQLite file. */
+export function sqliteKeyStore(db: Database, cipher: FieldCipher): KeyStore {
+  // Overwrite freed bytes with zeros, so a deleted key does not linger in the file's free space.
+  // (Old WAL frames are overwritten as the WAL is reused after its next checkpoint.)
+  db.pragma('secure_delete = ON');
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS subject_keys (
+      subject_id   TEXT PRIMARY KEY,
+      key          BLOB NULL,
+      forgotten_at TEXT NULL
+    )`);
+  const select = db.prepare<[string], { key: Buffer | null; forgotten_at: string | null }>(
+    'SELECT key, forgotten_at FROM subject_keys WHERE subject_id = ?',
+  );
+  const insert = db.prepare<[string, Buffer]>('INSERT INTO subject_keys (subject_id, key) VALUES (?, ?)');
+  const forget = db.prepare<[string]>(`
+    INSERT INTO subject_keys (subject_id, key, forgotten_at) VALUES (?, NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    ON CONFLICT (subject_id) DO UPDATE SET key = NULL, forgotten_at = coalesce(forgotten_at, excluded.forgotten_at)`);
+
+  // IMMEDIATE: another process creating the same subject's key waits instead of racing us.
+  const getOrCreate = db.transaction((subjectId: string): SubjectKey => {
+    const row = select.get(subjectId);
+    if (row?.forgotten_at) {
+      throw new PortalError('personal_data.subject_forgotten', `Data subject ${subjectId} was forgotten.`, { subjectId });
+    }
+    if (row?.key) return new Uint8Array(row.key);
+    const key = cipher.newKey();
+    insert.run(subjectId, Buffer.from(key));
+    return key;
+  });
+
+  return {
+    async get(subjectId) {
+      const key = select.get(subjectId)?.key;
+      return key ? new Uint8Array(key) : undefined;
+    },
+    async getOrCreate(subjectId) {
+      return getOrCreate.immediate(subjectId);
+    },
+    async delete(subjectId) {
+      forget.run(subjectId);
+    },
+    async isForgotten(subjectId) {
+      return Boolean(select.get(subjectId)?.forgotten_at);
+    },
+  };
+}

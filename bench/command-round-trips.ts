@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { SqliteEventStore } from '../adapters/event-store/sqlite.js';
+import { handleCommand, type CommandHandlerDeps } from '../src/core/command-handler.js';
+import type { Decider } from '../src/core/decider.js';
+import { EventLog } from '../src/core/event-log.js';
+import { defineEvent, EventRegistry, type EventOf } from '../src/core/events.js';
+import { config, eventData, metadata, ratePerSecond, streamName } from './support.js';
+
+const counted = defineEvent({
+  type: 'Counted',
+  version: 1,
+  schema: z.object({ n: z.number().int(), note: z.string(), by: z.string() }),
+});
+type Counted = EventOf<typeof counted>;
+
+/** The smallest real decider: every command counts one more. */
+const counter: Decider<'count', Counted, number> = {
+  initialState: 0,
+  decide: (_command, n) => [{ type: 'Counted', data: eventData(n + 1) }],
+  evolve: (n) => n + 1,
+};
+
+/** Gives every one of the bench's streams a first event, so commands load a real history. */
+export async function seedStreams(store: SqliteEventStore): Promise<void> {
+  for (let from = 0; from < config.BENCH_STREAMS; from += 1000) {
+    const batch = Array.from({ length: Math.min(1000, config.BENCH_STREAMS - from) }, (_, i) =>
+      store.append(streamName(from + i), [{ id: randomUUID(), type: 'Counted', data: eventData(0), metadata }], 'any'),
+    );
+    await Promise.all(batch);
+  }
+}
+
+/** Full command round-trips (load, fold, decide, append at the loaded revision) on random streams. */
+export function commandRoundTrips(store: SqliteEventStore, callers: number): Promise<number> {
+  const deps: CommandHandlerDeps = {
+    log: new EventLog({ store, registry: new EventRegistry([counted]), ids: { newId: randomUUID } }),
+    clock: { now: () => new Date() },
+    ids: { newId: randomUUID },
+  };
+  const who = { tenantId: metadata.tenantId, actor: metadata.actor };
+  return ratePerSecond(config.BENCH_SECONDS, callers, async () => {
+    const streamId = streamName(Math.floor(Math.random() * config.BENCH_STREAMS));
+    await handleCommand(deps, counter, streamId, 'count', who, { maxAttempts: 10 });
+  });
+}

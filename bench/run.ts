@@ -1,0 +1,53 @@
+// npm run bench — every store figure beside a raw better-sqlite3 baseline measured in the same run.
+// Scale down with BENCH_EVENTS=100000 BENCH_SECONDS=1 for a quick run.
+import { cpus } from 'node:os';
+import { sqliteEventStore } from '../adapters/event-store/sqlite.js';
+import { commandRoundTrips, seedStreams } from './command-round-trips.js';
+import { rawRoundTrips } from './raw-baseline.js';
+import { rawReadAll, seedLog, storeReadAll } from './read-all.js';
+import { config, freshPath } from './support.js';
+
+interface Line {
+  figure: string;
+  store: number;
+  raw: number;
+  target: string;
+}
+const lines: Line[] = [];
+
+for (const durability of ['full', 'normal'] as const) {
+  const store = sqliteEventStore({ path: freshPath(`commands-${durability}`), durability });
+  await seedStreams(store);
+  const raw = await rawRoundTrips(store.db);
+  const one = await commandRoundTrips(store, 1);
+  const many = await commandRoundTrips(store, config.BENCH_CALLERS);
+  await store.close();
+  const sync = durability.toUpperCase();
+  lines.push({ figure: `commands/s, 1 caller (${sync})`, store: one, raw, target: durability === 'full' ? '≥ 0.70' : '' });
+  lines.push({
+    figure: `commands/s, ${config.BENCH_CALLERS} callers (${sync})`,
+    store: many,
+    raw,
+    target: durability === 'full' ? '≥ 2.50' : '',
+  });
+}
+
+const log = sqliteEventStore({ path: freshPath('read-all'), durability: 'normal' });
+seedLog(log.db);
+rawReadAll(log.db); // warm the page cache and the JIT for both readers alike
+const rawRead = rawReadAll(log.db);
+const read = await storeReadAll(log);
+await log.close();
+lines.push({ figure: `readAll events/s (${config.BENCH_EVENTS} events)`, store: read.rate, raw: rawRead, target: '≥ 0.40' });
+
+const cpu = cpus()[0]?.model ?? 'unknown';
+console.log(`${new Date().toISOString()}  node ${process.version}  ${cpus().length} cpus  ${cpu}`);
+console.log(`streams ${config.BENCH_STREAMS}, ${config.BENCH_SECONDS}s per rate; baseline: raw better-sqlite3, 1 caller, same file and sync\n`);
+const row = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(34) : c.padStart(10))).join('  '));
+row(['figure', 'store', 'raw', 'ratio', 'target']);
+for (const l of lines) row([l.figure, fmt(l.store), fmt(l.raw), (l.store / l.raw).toFixed(2), l.target]);
+console.log(`\nreadAll RSS MB: before ${read.rssBefore}, peak ${read.rssPeak}, after ${read.rssAfter}`);
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}

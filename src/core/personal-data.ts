@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { defineEvent, ERASED, type PersonalDataDeclaration } from './events.js';
+import { PortalError } from './errors.js';
+import type { FieldCipher, KeyStore, SubjectKey } from './ports.js';
+
+/**
+ * Crypto-shredding. A personal field is stored as `PREFIX<subjectId>:<ciphertext>`, encrypted with
+ * its subject's key. The stored form names its subject, so reading needs no schema: any string with
+ * the prefix is decrypted, or read as ERASED once the key is gone — whatever version wrote it.
+ */
+const PREFIX = '\u0001pii1:';
+
+/** Recorded when a data subject's key is deleted; projections drop their copies on it. */
+export const personalDataForgotten = defineEvent({
+  type: 'PersonalDataForgotten',
+  version: 1,
+  schema: z.object({ subjectId: z.string().min(1), forgottenAt: z.string() }),
+});
+
+type Json = unknown;
+
+/** Every concrete location matching a declared path, with the `*` bindings met on the way. */
+function* locate(node: Json, segments: readonly string[], bound: string[] = []): Generator<{ parent: any; key: string; bound: string[] }> {
+  const [head, ...rest] = segments;
+  if (head === undefined || node === null || typeof node !== 'object') return;
+  const keys = head === '*' ? Object.keys(node) : Object.hasOwn(node, head) ? [head] : [];
+  for (const key of keys) {
+    const nextBound = head === '*' ? [...bound, key] : bound;
+    if (rest.length === 0) yield { parent: node, key, bound: nextBound };
+    else yield* locate((node as Record<string, Json>)[key], rest, nextBound);
+  }
+}
+
+function subjectAt(data: Json, subjectPath: string, bound: readonly string[]): string | undefined {
+  let wildcard = 0;
+  let node: any = data;
+  for (const segment of subjectPath.split('.')) {
+    const key = segment === '*' ? bound[wildcard++] : segment;
+    if (key === undefined || node === null || typeof node !== 'object') return undefined;
+    node = node[key];
+  }
+  return typeof node === 'string' ? node : undefined;
+}
+
+function assertNoMarker(node: Json): void {
+  if (typeof node === 'string') {
+    if (node.startsWith(PREFIX)) throw new PortalError('personal_data.reserved_prefix', 'A value uses a reserved prefix.');
+  } else if (node !== null && typeof node === 'object') {
+    for (const value of Object.values(node)) assertNoMarker(value);
+  }
+}
+
+export class PersonalDataCodec {
+  constructor(
+    private readonly keys: KeyStore,
+    private readonly cipher: FieldCipher,
+  ) {}
+
+  /** Returns a copy of `data` with every declared personal field encrypted under its subject's key. */
+  async protect(data: Json, declarations: readonly PersonalDataDeclaration[] | undefined): Promise<Json> {
+    assertNoMarker(data);
+    if (!declarations || declarations.length === 0) return data;
+    const copy = structuredClone(data);
+    for (const { subject, fields } of declarations) {
+      for (const field of fields) {
+        for (const { parent, key, bound } of locate(copy, field.split('.'))) {
+          const value = parent[key];
+          if (value === undefined || value === null || value === ERASED) continue;
+          const subjectId = subjectAt(copy, subject, bound);
+          if (!subjectId) throw new PortalError('personal_data.no_subject', `No data subject at ${subject} for ${field}.`);
+          const key_ = await this.keys.getOrCreate(subjectId);
+          parent[key] = `${PREFIX}${subjectId}:${this.cipher.encrypt(key_, JSON.stringify(value))}`;
+        }
+      }
+    }
+    return copy;
+  }
+
+  /** Decrypts every protected value in place; values of forgotten subjects become ERASED. */
+  async reveal(data: Json, keyCache: Map<string, SubjectKey | undefined> = new Map()): Promise<Json> {
+    if (typeof data === 'string') return data.startsWith(PREFIX) ? this.open(data, keyCache) : data;
+    if (data === null || typeof data !== 'object') return data;
+    const entries = Array.isArray(data) ? data.entries() : Object.entries(data);
+    for (const [k, v] of entries) {
+      if (typeof v === 'string' && !v.startsWith(PREFIX)) continue;
+      (data as any)[k] = await this.reveal(v, keyCache);
+    }
+    return data;
+  }
+
+  private async open(stored: string, keyCache: Map<string, SubjectKey | undefined>): Promise<Json> {
+    const rest = stored.slice(PREFIX.length);
+    const colon = rest.indexOf(':');
+    const subjectId = rest.slice(0, colon);
+    if (!keyCache.has(subjectId)) keyCache.set(subjectId, await this.keys.get(subjectId));
+    const key = keyCache.get(subjectId);
+    return key ? JSON.parse(this.cipher.decrypt(key, rest.slice(colon + 1))) : ERASED;
+  }
+}

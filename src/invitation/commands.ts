@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { emailInput } from '../core/email.js';
+import { invitationCancelReasons, invitationReasons } from './events.js';
+
+const id = z.string().min(1);
+
+/** Send (or resend) the invitation email to one member of a client. */
+export const sendInvitationData = z.object({
+  clientId: id,
+  contactId: id,
+  email: emailInput,
+  /** A digital form sent along with the invitation. */
+  formId: id.optional(),
+  reason: z.enum(invitationReasons),
+  /** Hash of the fresh token (Secrets port); the raw token only ever travels in the email. */
+  tokenHash: z.string().min(1),
+});
+
+/** The member follows the emailed link and sets a password. */
+export const acceptInvitationData = z.object({
+  contactId: id,
+  tokenHash: z.string().min(1),
+  /** scrypt hash made by the application; never the password itself. */
+  passwordHash: z.string().min(1),
+});
+
+export const cancelInvitationData = z.object({ contactId: id, reason: z.enum(invitationCancelReasons) });
+
+export const invitationCommandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('SendInvitation'), data: sendInvitationData }),
+  z.object({ type: z.literal('AcceptInvitation'), data: acceptInvitationData }),
+  z.object({ type: z.literal('CancelInvitation'), data: cancelInvitationData }),
+]);
+
+export type InvitationCommand = z.input<typeof invitationCommandSchema>;

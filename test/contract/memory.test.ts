@@ -1,0 +1,8 @@
+import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
+import { memoryEventStore } from '../../adapters/event-store/memory.js';
+import { memoryKeyStore } from '../../adapters/keys/memory-key-store.js';
+import { eventLogContract } from './event-log.contract.js';
+import { eventStoreContract } from './event-store.contract.js';
+
+eventStoreContract('in-memory', async () => memoryEventStore());
+eventLogContract('in-memory', async () => ({ store: memoryEventStore(), keys: memoryKeyStore(aesGcmCipher) }));
