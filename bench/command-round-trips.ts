@@ -5,7 +5,7 @@ import { handleCommand, type CommandHandlerDeps } from '../src/core/command-hand
 import type { Decider } from '../src/core/decider.js';
 import { EventLog } from '../src/core/event-log.js';
 import { defineEvent, EventRegistry, type EventOf } from '../src/core/events.js';
-import { config, eventData, metadata, ratePerSecond, streamName } from './support.js';
+import { config, eventData, measure, metadata, streamName, type Sample } from './support.js';
 
 const counted = defineEvent({
   type: 'Counted',
@@ -32,15 +32,16 @@ export async function seedStreams(store: SqliteEventStore): Promise<void> {
 }
 
 /** Full command round-trips (load, fold, decide, append at the loaded revision) on random streams. */
-export function commandRoundTrips(store: SqliteEventStore, callers: number): Promise<number> {
+export function commandRoundTrips(store: SqliteEventStore, callers: number): (seconds: number) => Promise<Sample> {
   const deps: CommandHandlerDeps = {
     log: new EventLog({ store, registry: new EventRegistry([counted]), ids: { newId: randomUUID } }),
     clock: { now: () => new Date() },
     ids: { newId: randomUUID },
   };
   const who = { tenantId: metadata.tenantId, actor: metadata.actor };
-  return ratePerSecond(config.BENCH_SECONDS, callers, async () => {
-    const streamId = streamName(Math.floor(Math.random() * config.BENCH_STREAMS));
-    await handleCommand(deps, counter, streamId, 'count', who, { maxAttempts: 10 });
-  });
+  return (seconds) =>
+    measure(seconds, callers, async () => {
+      const streamId = streamName(Math.floor(Math.random() * config.BENCH_STREAMS));
+      await handleCommand(deps, counter, streamId, 'count', who, { maxAttempts: 10 });
+    });
 }

@@ -1,13 +1,13 @@
 import type { Database } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { config, eventData, metadataJson, ratePerSecond, streamName } from './support.js';
+import { config, eventData, measure, metadataJson, streamName, type Sample } from './support.js';
 
 /**
  * What SQLite itself can do: one transaction per command, reading the stream's last revision and
  * inserting one event, with no store, envelope or command handler in the way. Event ids are random
  * UUIDs as in the store runs, so both dirty the same number of index pages per commit.
  */
-export async function rawRoundTrips(db: Database): Promise<number> {
+export function rawRoundTrips(db: Database): (seconds: number) => Promise<Sample> {
   const last = db.prepare('SELECT revision FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1').pluck();
   const insert = db.prepare(
     'INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
@@ -16,7 +16,8 @@ export async function rawRoundTrips(db: Database): Promise<number> {
     const revision = (last.get(streamId) as number | undefined) ?? -1;
     insert.run(streamId, revision + 1, randomUUID(), 'Counted', JSON.stringify(eventData(revision + 1)), metadataJson);
   });
-  return ratePerSecond(config.BENCH_SECONDS, 1, () => {
-    command.immediate(streamName(Math.floor(Math.random() * config.BENCH_STREAMS)));
-  });
+  return (seconds) =>
+    measure(seconds, 1, () => {
+      command.immediate(streamName(Math.floor(Math.random() * config.BENCH_STREAMS)));
+    });
 }

@@ -9,7 +9,9 @@ export const config = z
   .object({
     BENCH_EVENTS: z.coerce.number().int().positive().default(1_000_000),
     BENCH_STREAMS: z.coerce.number().int().positive().default(10_000),
-    BENCH_SECONDS: z.coerce.number().positive().default(3),
+    /** Seconds spent on each throughput figure, split into BENCH_ROUNDS interleaved slices. */
+    BENCH_SECONDS: z.coerce.number().positive().default(5),
+    BENCH_ROUNDS: z.coerce.number().int().positive().default(5),
     BENCH_CALLERS: z.coerce.number().int().positive().default(64),
   })
   .parse(process.env);
@@ -23,6 +25,11 @@ export function freshPath(name: string): string {
   const path = join(tmp, `${name}.db`);
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
   return path;
+}
+
+/** Removes bench/.tmp: the read-all log alone is over half a gigabyte. */
+export function removeTmp(): void {
+  rmSync(tmp, { recursive: true, force: true });
 }
 
 export const metadata: EventMetadata = {
@@ -40,11 +47,11 @@ export const eventData = (n: number) => ({ n, note: 'Quarterly statements upload
 
 export const streamName = (i: number) => `counter-${i.toString().padStart(6, '0')}`;
 
-/** Calls `step` until `seconds` have passed; returns the rate of completed steps per second. */
-export async function ratePerSecond(seconds: number, callers: number, step: () => Promise<void> | void): Promise<number> {
-  const deadline = performance.now() + seconds * 1000;
-  let done = 0;
+/** Calls `step` from `callers` concurrent loops until `seconds` have passed. */
+export async function measure(seconds: number, callers: number, step: () => Promise<void> | void): Promise<Sample> {
   const start = performance.now();
+  const deadline = start + seconds * 1000;
+  let done = 0;
   await Promise.all(
     Array.from({ length: callers }, async () => {
       while (performance.now() < deadline) {
@@ -53,7 +60,29 @@ export async function ratePerSecond(seconds: number, callers: number, step: () =
       }
     }),
   );
-  return done / ((performance.now() - start) / 1000);
+  return { done, seconds: (performance.now() - start) / 1000 };
+}
+
+export interface Sample {
+  done: number;
+  seconds: number;
+}
+
+/**
+ * Rates of several measurements taken in turns (a slice of each, round after round), so that drift
+ * in fsync latency, which is large on virtual disks, hits every figure alike.
+ */
+export async function interleaved(meters: ReadonlyArray<(seconds: number) => Promise<Sample>>): Promise<number[]> {
+  const rounds = config.BENCH_ROUNDS;
+  const totals = meters.map(() => ({ done: 0, seconds: 0 }));
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, meter] of meters.entries()) {
+      const sample = await meter(config.BENCH_SECONDS / rounds);
+      totals[i]!.done += sample.done;
+      totals[i]!.seconds += sample.seconds;
+    }
+  }
+  return totals.map((t) => t.done / t.seconds);
 }
 
 export const rssMb = () => Math.round(process.memoryUsage().rss / 2 ** 20);

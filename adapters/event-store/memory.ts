@@ -46,7 +46,8 @@ export function memoryEventStore(): EventStore {
       const current = currentRevision(streamId);
       if (!revisionMatches(expected, current)) throw new ConcurrencyError(streamId, String(expected), String(current));
       if (events.length === 0) {
-        return { nextExpectedRevision: current === 'no_stream' ? -1 : current, position: log.length };
+        const last = byStream.get(streamId)?.at(-1);
+        return { nextExpectedRevision: last?.revision ?? -1, position: last?.position ?? -1 };
       }
       const stream = byStream.get(streamId) ?? [];
       for (const event of events) {

@@ -4,7 +4,6 @@ import type { NewEvent, RecordedEvent } from '../../src/core/envelope.js';
 import {
   ConcurrencyError,
   DuplicateEventIdError,
-  PortalError,
   StoreUnavailableError,
   ValidationError,
 } from '../../src/core/errors.js';
@@ -33,6 +32,10 @@ export interface SqliteEventStoreOptions {
 
 /** The SQLite store, with its handle exposed so projections can commit read models with their checkpoint. */
 export interface SqliteEventStore extends EventStore {
+  /**
+   * The connection appends use. Share it for synchronous transactions only: a transaction left open
+   * across an await would swallow the next group commit into it.
+   */
   readonly db: Database.Database;
   /** Write transactions committed so far; a group of appends committed together counts once. */
   readonly commits: number;
@@ -128,8 +131,8 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
       if (!(error instanceof Database.SqliteError) || error.code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
       const prior = priorResult(streamId, events);
       if (prior) return prior;
-      const taken = events.find(([id]) => byEventId.get(id)) ?? events[0];
-      throw new DuplicateEventIdError(taken?.[0] ?? '', streamId);
+      const [taken] = events.find(([id]) => byEventId.get(id)) ?? events[0]!;
+      throw new DuplicateEventIdError(taken, streamId);
     }
     return { nextExpectedRevision: revision, position };
   }
@@ -142,8 +145,9 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
       try {
         return { ok: true, result: appendMember(p.streamId, p.events, p.expected) };
       } catch (error) {
-        // Disk full, I/O error and the like doom the whole transaction, not one member.
-        if (!(error instanceof PortalError)) throw error;
+        // Disk full, I/O errors and the like doom the whole transaction; anything else (a conflict,
+        // an event that does not bind) is this member's own failure.
+        if (error instanceof Database.SqliteError && !error.code.startsWith('SQLITE_CONSTRAINT')) throw error;
         return { ok: false, error };
       }
     }),

@@ -28,6 +28,8 @@ export const enablePartnerFeatures = z.object({ licensingPartner: z.boolean().de
 export const disablePartnerFeatures = z.object({});
 export const changeLicensingPartner = z.object({ licensingPartner: z.boolean() });
 export const createManagedCompany = z.object({
+  /** Chosen by the application when it reserves the name first (reservation owner); else a new id. */
+  companyId: id.optional(),
   name: firmNameInput,
   premiumApps: premiumApps.default([]),
   /** Defaults to the partner admin creating the company. */

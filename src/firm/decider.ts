@@ -7,8 +7,9 @@
  * carrying `managedBy` and its admins as partner admins, and is where apps and admins change afterwards.
  *
  * Process rules the application wires around this decider:
- * - CreateManagedCompany: before appending, reserve `streams.reservation('company-name', companyNameKey(name))`
- *   (no_stream) so names are unique across the platform.
+ * - CreateManagedCompany: pick the companyId, `reserve({ kind: 'company-name', key: companyNameKey(name),
+ *   ownerId: companyId })` first (names are unique across the platform), then send the command with that
+ *   companyId; release the reservation if the command is refused.
  * - ManagedCompanyCreated (on firm-P) → SetUpManagedCompany on `firm-<companyId>`, tenant = companyId, same actor,
  *   with { name, managedBy: P, premiumApps, admins, partnerAdminIds: partnerAdminsOf(P) }.
  * - A partner admin editing a company → ChangePremiumApps / AddStaffUser / ChangeStaffRole / RemoveStaffUser on

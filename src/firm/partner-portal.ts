@@ -65,7 +65,7 @@ export function decideCreateManagedCompany(
   if (state.managedCompanies.some((c) => c.nameKey === nameKey)) {
     throw new DomainError('firm.company_name_taken', 'You must provide a unique company name in order to create the company.');
   }
-  const companyId = ctx.newId();
+  const companyId = data.companyId ?? ctx.newId();
   const admins = (data.admins ?? [partnerAdmin]).map(({ userId = ctx.newId(), name, email }) => ({ userId, name, email }));
   requireDistinctUsers(admins);
   return [

@@ -80,8 +80,9 @@ function shortLink(url: URL, host: string): FolderUrl {
   const [kind, ...rest] = pathSegments(url);
   const shareUrl = `${url.origin}${url.pathname}${url.search}`;
   if (kind === undefined) throw noFolder();
-  if (rest.length === 0) return compact({ host, shareToken: kind, shareUrl });
   if (FILE_LINK_KINDS.has(kind.toLowerCase())) throw aFile();
+  // Legacy short links (https://1drv.ms/1AbCdEf) carry no kind: Graph tells whether they name a folder.
+  if (rest.length === 0 && kind.length > 1) return compact({ host, shareToken: kind, shareUrl });
   if (kind.toLowerCase() !== 'f') throw noFolder();
   if (rest[0] === 'c' && rest.length >= 3) return compact({ host, cid: rest[1], shareToken: rest[2], shareUrl });
   if (rest[0] === undefined || rest[0] === 'c') throw noFolder();

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,6 +121,33 @@ describe('SQLite event store: group commit', () => {
     expect(second).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 1 } });
     expect(stale).toMatchObject({ status: 'rejected', reason: expect.any(ConcurrencyError) });
     expect((stale as PromiseRejectedResult).reason).toMatchObject({ actual: '1' });
+  });
+
+  it('rolls back a member that fails part-way through its batch, and only that member', async () => {
+    const store = openStore();
+    const unstorable = { ...newEvent(), id: null as unknown as string };
+    const [bad, good] = await Promise.allSettled([
+      store.append('bad', [newEvent(), unstorable], 'any'),
+      store.append('good', [newEvent()], 'any'),
+    ]);
+    expect(bad.status).toBe('rejected');
+    expect(good.status).toBe('fulfilled');
+    expect((await readAll(store)).map((e) => e.streamId)).toEqual(['good']);
+  });
+
+  it('reports every member as unavailable when the file cannot be written', async () => {
+    const path = newPath();
+    const store = openStore(path);
+    store.db.pragma('busy_timeout = 20');
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    const outcomes = await Promise.allSettled([store.append('a', [newEvent()], 'any'), store.append('b', [newEvent()], 'any')]);
+    other.exec('ROLLBACK');
+    other.close();
+    for (const outcome of outcomes) {
+      expect(outcome).toMatchObject({ status: 'rejected', reason: expect.any(StoreUnavailableError) });
+    }
+    await expect(store.append('a', [newEvent()], 'no_stream')).resolves.toMatchObject({ nextExpectedRevision: 0 });
   });
 
   it('treats a retry within the same group as the same append', async () => {

@@ -1,0 +1,99 @@
+/**
+ * FolderLink: one stream per client (streams.folderLink(clientId)) linking it to one OneDrive Personal folder.
+ *
+ * One client per folder within a firm is kept by the application, not here: before LinkFolder it
+ * reserves folderReservationKey(tenantId, driveId, itemId) (streams.reservation('onedrive-folder', key)),
+ * and on FolderRelinked / FolderUnlinked it releases the previous folder's key.
+ * Process rules reacting to these events:
+ * - FolderLinked / FolderRelinked → sync: start a full enumeration (delta without token) of the folder.
+ * - FolderUnlinked → sync: stop polling the folder (documents already synced stay in the portal).
+ * "Save all changes" on the client list is the application's loop over LinkFolder, one result per row.
+ */
+import type { Decider, DecisionContext } from '../core/decider.js';
+import { DomainError } from '../core/errors.js';
+import { parseCommand } from '../core/validate.js';
+import { linkFolderData, unlinkFolderData, type FolderLinkCommand } from './commands.js';
+import type { FolderLinkEvent } from './events.js';
+import { parseFolderUrl } from './folder-url.js';
+
+export interface LinkedFolder {
+  driveId: string;
+  itemId: string;
+  name: string;
+  url: string;
+  linkedAt: string;
+}
+
+export interface FolderLinkState {
+  clientId: string | null;
+  folder: LinkedFolder | null;
+}
+
+/** Personal driveIds come back in varying letter case; item ids are opaque and compared exactly. */
+const sameDrive = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** The key under which a folder is reserved for one client of a firm. */
+export function folderReservationKey(tenantId: string, driveId: string, itemId: string): string {
+  return `${tenantId}/${driveId.toLowerCase()}/${itemId}`;
+}
+
+function decide(command: FolderLinkCommand, state: FolderLinkState, ctx: DecisionContext): FolderLinkEvent[] {
+  const now = ctx.now.toISOString();
+  switch (command.type) {
+    case 'LinkFolder': {
+      const data = parseCommand(linkFolderData, command.data);
+      parseFolderUrl(data.folderUrl);
+      const item = data.driveItem;
+      if (item.driveType !== 'personal') {
+        throw new DomainError(
+          'folder_link.business_not_supported',
+          'This is a OneDrive for Business / SharePoint folder. Only OneDrive Personal folders can be linked.',
+        );
+      }
+      if (!item.isFolder) {
+        throw new DomainError('folder_link.not_a_folder', "This is a link to a file rather than a folder. Open the client's folder in OneDrive and copy its address.");
+      }
+      if (data.connectedDriveId !== undefined && !sameDrive(data.connectedDriveId, item.driveId)) {
+        throw new DomainError('folder_link.other_drive', "This folder is not in your firm's connected OneDrive account.");
+      }
+      const current = state.folder;
+      if (current && sameDrive(current.driveId, item.driveId) && current.itemId === item.itemId) return [];
+      const linked = {
+        clientId: data.clientId,
+        driveId: item.driveId,
+        itemId: item.itemId,
+        folderName: item.name,
+        folderUrl: data.folderUrl.trim(),
+      };
+      if (current === null) return [{ type: 'FolderLinked', data: { ...linked, linkedAt: now } }];
+      return [
+        { type: 'FolderRelinked', data: { ...linked, previousDriveId: current.driveId, previousItemId: current.itemId, relinkedAt: now } },
+      ];
+    }
+    case 'UnlinkFolder': {
+      const data = parseCommand(unlinkFolderData, command.data);
+      if (state.folder === null) throw new DomainError('folder_link.not_linked', 'This client is not linked to a OneDrive folder.');
+      const { driveId, itemId } = state.folder;
+      return [{ type: 'FolderUnlinked', data: { clientId: data.clientId, driveId, itemId, unlinkedAt: now } }];
+    }
+  }
+}
+
+function evolve(state: FolderLinkState, event: FolderLinkEvent): FolderLinkState {
+  switch (event.type) {
+    case 'FolderLinked':
+    case 'FolderRelinked': {
+      const { clientId, driveId, itemId, folderName, folderUrl } = event.data;
+      const linkedAt = event.type === 'FolderLinked' ? event.data.linkedAt : event.data.relinkedAt;
+      return { clientId, folder: { driveId, itemId, name: folderName, url: folderUrl, linkedAt } };
+    }
+    case 'FolderUnlinked':
+      return { ...state, folder: null };
+  }
+}
+
+export const folderLinkDecider: Decider<FolderLinkCommand, FolderLinkEvent, FolderLinkState> = {
+  initialState: { clientId: null, folder: null },
+  decide,
+  evolve,
+};

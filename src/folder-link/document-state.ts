@@ -1,0 +1,90 @@
+import type { DocumentEvent, DocumentOrigin } from './document-events.js';
+
+/** Where the document stands with the client's OneDrive folder. */
+export type OneDriveCopy = 'not_synced' | 'pending' | 'in_sync' | 'failed';
+
+export interface DocumentFile {
+  documentId: string;
+  clientId: string;
+  /** Where the document was first added from; decides who may remove it. */
+  origin: DocumentOrigin;
+  uploadedByContactId: string | null;
+  folderPath: string;
+  name: string;
+  size: number;
+  contentHash: string;
+  blobRef: string;
+  driveItemId: string | null;
+  contentTag: string | null;
+  version: number;
+  oneDrive: OneDriveCopy;
+}
+
+export type DocumentState = { status: 'none' } | ({ status: 'present' | 'removed' } & DocumentFile);
+export type ExistingDocument = Exclude<DocumentState, { status: 'none' }>;
+
+/** The document facts every content event carries, as they stand after a change from `origin`. */
+export function snapshot(state: DocumentFile, origin: DocumentOrigin, changes: Partial<DocumentFile> = {}) {
+  const next = { ...state, ...changes };
+  return {
+    documentId: next.documentId,
+    clientId: next.clientId,
+    origin,
+    folderPath: next.folderPath,
+    name: next.name,
+    size: next.size,
+    contentHash: next.contentHash,
+    blobRef: next.blobRef,
+    driveItemId: next.driveItemId,
+    contentTag: next.contentTag,
+  };
+}
+
+type FileFacts = ReturnType<typeof snapshot>;
+
+function withFacts(state: DocumentState, facts: FileFacts): ExistingDocument {
+  const { origin: _changeOrigin, ...rest } = facts;
+  if (state.status === 'none') {
+    return { status: 'present', ...rest, origin: facts.origin, uploadedByContactId: null, version: 1, oneDrive: 'not_synced' };
+  }
+  return { ...state, ...rest };
+}
+
+/** A change made in the portal leaves the OneDrive copy behind; one from the sync brings them level. */
+const copyAfter = (facts: FileFacts, before: OneDriveCopy): OneDriveCopy =>
+  facts.origin === 'onedrive_sync' ? 'in_sync' : before === 'pending' ? 'pending' : 'not_synced';
+
+export function evolveDocument(state: DocumentState, event: DocumentEvent): DocumentState {
+  switch (event.type) {
+    case 'DocumentAdded': {
+      const { version, uploadedByContactId, addedAt: _at, ...facts } = event.data;
+      return { ...withFacts({ status: 'none' }, facts), version, uploadedByContactId, oneDrive: copyAfter(facts, 'not_synced') };
+    }
+    case 'DocumentVersionAdded': {
+      const { version, updatedAt: _at, ...facts } = event.data;
+      if (state.status === 'none') return state;
+      return { ...withFacts(state, facts), version, oneDrive: copyAfter(facts, state.oneDrive) };
+    }
+    case 'DocumentRenamed': {
+      const { previousName: _p, renamedAt: _at, ...facts } = event.data;
+      return state.status === 'none' ? state : { ...withFacts(state, facts), oneDrive: copyAfter(facts, state.oneDrive) };
+    }
+    case 'DocumentMoved': {
+      const { previousFolderPath: _p, movedAt: _at, ...facts } = event.data;
+      return state.status === 'none' ? state : { ...withFacts(state, facts), oneDrive: copyAfter(facts, state.oneDrive) };
+    }
+    case 'DocumentRemoved':
+      return state.status === 'none' ? state : { ...state, status: 'removed' };
+    case 'DocumentMarkedForOneDriveSync':
+      return state.status === 'none' ? state : { ...state, oneDrive: 'pending' };
+    case 'DocumentUploadedToOneDrive': {
+      const { driveItemId, contentTag } = event.data;
+      return state.status === 'none' ? state : { ...state, driveItemId, contentTag, oneDrive: 'in_sync' };
+    }
+    case 'DocumentOneDriveUploadFailed':
+      return state.status === 'none' ? state : { ...state, oneDrive: 'failed' };
+    case 'DocumentDownloaded':
+    case 'DocumentViewed':
+      return state;
+  }
+}
