@@ -43,3 +43,21 @@ export interface Secrets {
   hashPassword(password: string): Promise<string>;
   verifyPassword(password: string, hash: string): Promise<boolean>;
 }
+
+/** An invitation ready to go out: the only place the raw token ever travels. */
+export interface InvitationToDeliver {
+  tenantId: string;
+  clientId: string;
+  contactId: string;
+  email: string;
+  /** Raw single-use token for the activation link; never stored, never logged. */
+  token: string;
+  formId: string | null;
+  expiresAt: string;
+  reason: string;
+}
+
+/** Sends invitation emails (nodemailer in the mail adapter; an in-memory outbox in tests). */
+export interface InvitationDelivery {
+  deliver(invitation: InvitationToDeliver): Promise<void>;
+}

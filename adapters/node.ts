@@ -1,0 +1,6 @@
+// Node implementations of the small ports: cipher, secrets, clock, ids, and in-memory key store and outbox.
+export { aesGcmCipher } from './crypto/aes-gcm.js';
+export { memoryKeyStore } from './keys/memory-key-store.js';
+export { memoryInvitationOutbox } from './mail/memory-invitation-outbox.js';
+export { systemClock, uuidIds } from './system/clock-and-ids.js';
+export { nodeSecrets } from './system/secrets.js';

@@ -1,0 +1,245 @@
+/**
+ * Portal access: the firm opens, edits and closes a contact's access; the contact logs in.
+ *
+ * Process rules wired here:
+ * - PortalAccessOpened / LoginEmailChanged with addToContactEmails → Client AddContactEmail.
+ * - AccessNotificationRequested without a password → issueInvitation { reason: 'access_opened' }: the
+ *   access notification IS the invitation to set a password. With a password, the plain "your portal
+ *   access is open" email comes with the mail issue; nothing extra is delivered for now.
+ * - Closed access → logIn refused (the decider refuses RecordLogin; logIn checks before that).
+ */
+import { DomainError, NotFoundError } from '../core/errors.js';
+import { parseCommand } from '../core/validate.js';
+import { clientDecider } from '../client/decider.js';
+import { maxEmailsPerContact } from '../client/contact.js';
+import type { ClientState } from '../client/state.js';
+import { isExpired } from '../invitation/decider.js';
+import { changeLoginEmailData, openPortalAccessData } from '../portal-access/commands.js';
+import { portalAccessDecider, type PortalAccessState } from '../portal-access/decider.js';
+import type { CloseReason, PortalAccessEvent } from '../portal-access/events.js';
+import { sameSelection, type SharedItem } from '../portal-access/shared-items.js';
+import { streams } from '../streams.js';
+import type { AppContext, Caller } from './context.js';
+import { acceptedPasswordHash, issueInvitation, loadAccess, loadInvitation, type IssuedInvitation } from './issue-invitation.js';
+import { followUp, loadActiveClient, requireFirmSide, requireMember, type ProcessCaller } from './tenant-guards.js';
+
+/** The toggle in the contact list: off, orange (opened, waiting for the contact), green (active). */
+export type AccessToggle = 'off' | 'orange' | 'green';
+
+/** What the firm sees of a contact's portal access (never the password hash). */
+export interface PortalAccessView {
+  contactId: string;
+  clientId: string;
+  status: 'pending' | 'active' | 'closed';
+  toggle: AccessToggle;
+  loginEmail: string | null;
+  sharedItems: SharedItem[];
+  activatedAt: string | null;
+  lastLoginAt: string | null;
+  closedReason: CloseReason | null;
+}
+
+export function accessToggle(status: PortalAccessState['status']): AccessToggle {
+  return status === 'pending' ? 'orange' : status === 'active' ? 'green' : 'off';
+}
+
+function view(state: PortalAccessState): PortalAccessView {
+  if (state.status === 'none' || state.contactId === null || state.clientId === null) throw accessNotFound();
+  const { contactId, clientId, status, loginEmail, sharedItems, activatedAt, lastLoginAt, closedReason } = state;
+  return { contactId, clientId, status, toggle: accessToggle(status), loginEmail, sharedItems, activatedAt, lastLoginAt, closedReason };
+}
+
+const accessNotFound = () => new NotFoundError('portal_access.not_found', 'Portal access was never opened for this contact.');
+const invalidCredentials = () => new DomainError('portal_access.invalid_credentials', 'The login details are not correct.');
+
+async function addContactEmail(ctx: AppContext, caller: ProcessCaller, clientId: string, contactId: string, email: string) {
+  await ctx.execute(clientDecider, streams.client(clientId), { type: 'AddContactEmail', data: { contactId, email } }, caller);
+}
+
+/** Runs the follow-ups the decided events ask for; returns the invitation sent, if any. */
+async function reactTo(ctx: AppContext, caller: ProcessCaller, events: readonly PortalAccessEvent[]): Promise<IssuedInvitation | null> {
+  let invitation: IssuedInvitation | null = null;
+  for (const event of events) {
+    if ((event.type === 'PortalAccessOpened' || event.type === 'LoginEmailChanged') && event.data.addToContactEmails) {
+      await addContactEmail(ctx, caller, event.data.clientId, event.data.contactId, event.data.loginEmail);
+    }
+    if (event.type === 'AccessNotificationRequested' && !event.data.contactHasPassword) {
+      const { clientId, contactId, email } = event.data;
+      invitation = await issueInvitation(ctx, caller, { clientId, contactId, email, reason: 'access_opened' });
+    }
+    // contactHasPassword: the plain "your portal access is open" email belongs to the mail issue.
+  }
+  return invitation;
+}
+
+/**
+ * A repeat of a request that already went through (access open with this login email): make sure
+ * its follow-ups happened instead of refusing, so a rerun after a crash half-way converges.
+ */
+async function completeFollowUps(ctx: AppContext, caller: ProcessCaller, client: ClientState, access: PortalAccessState & { loginEmail: string }) {
+  const contactId = access.contactId!;
+  if (!requireMember(client, contactId).emails.includes(access.loginEmail)) {
+    await addContactEmail(ctx, caller, client.id, contactId, access.loginEmail);
+  }
+  if (access.status !== 'pending') return null;
+  const { state: invitation } = await loadInvitation(ctx, caller.tenantId, contactId);
+  const linkOut = invitation.status === 'open' && invitation.email === access.loginEmail && !isExpired(invitation, ctx.deps.clock.now());
+  if (linkOut) return null;
+  return issueInvitation(ctx, caller, { clientId: client.id, contactId, email: access.loginEmail, reason: 'access_opened' });
+}
+
+/** A new login email must fit among the contact's addresses: refused before anything is recorded. */
+function requireRoomForEmail(client: ClientState, contactId: string, email: string): void {
+  const { emails } = requireMember(client, contactId);
+  if (!emails.includes(email) && emails.length >= maxEmailsPerContact) {
+    throw new DomainError('client.too_many_emails', `A contact can have at most ${maxEmailsPerContact} email addresses.`);
+  }
+}
+
+export interface OpenPortalAccessInput {
+  contactId: string;
+  clientId: string;
+  /** Omitted: the contact's first email address. */
+  loginEmail?: string;
+  sharedItems: SharedItem[];
+}
+
+/**
+ * Opens (or re-opens) access without the firm-side check: shared by the firm's "Open access" and by
+ * the acceptance of an invitation for a contact whose access was never opened.
+ */
+export async function openAccess(
+  ctx: AppContext,
+  caller: ProcessCaller,
+  input: OpenPortalAccessInput,
+): Promise<{ access: PortalAccessView; invitation: IssuedInvitation | null }> {
+  const request = ctx.correlate(caller);
+  const client = await loadActiveClient(ctx, caller.tenantId, input.clientId);
+  const member = requireMember(client, input.contactId);
+  const current = await loadAccess(ctx, caller.tenantId, member.contactId);
+  const { state: invitation, events: invitationEvents } = await loadInvitation(ctx, caller.tenantId, member.contactId);
+  const data = parseCommand(openPortalAccessData, {
+    ...input,
+    contactEmails: member.emails,
+    ...(current.passwordHash === null && invitation.status === 'accepted' ? { acceptedPasswordHash: acceptedPasswordHash(invitationEvents) } : {}),
+  });
+  const loginEmail = data.loginEmail ?? member.emails[0]!;
+
+  const isOpen = current.status === 'pending' || current.status === 'active';
+  if (isOpen && current.loginEmail === loginEmail && sameSelection(current.sharedItems, data.sharedItems)) {
+    const sent = await completeFollowUps(ctx, followUp(request), client, { ...current, loginEmail });
+    return { access: view(await loadAccess(ctx, caller.tenantId, member.contactId)), invitation: sent };
+  }
+  if (!isOpen) requireRoomForEmail(client, member.contactId, loginEmail);
+  const { events, state } = await ctx.execute(portalAccessDecider, streams.portalAccess(member.contactId), { type: 'OpenPortalAccess', data }, request);
+  const sent = await reactTo(ctx, followUp(request), events);
+  return { access: view(state), invitation: sent };
+}
+
+/** The firm opens a contact's portal access with a login email and what is shared with them. */
+export async function openPortalAccess(
+  ctx: AppContext,
+  caller: ProcessCaller,
+  input: OpenPortalAccessInput,
+): Promise<{ access: PortalAccessView; invitation: IssuedInvitation | null }> {
+  requireFirmSide(caller);
+  return openAccess(ctx, caller, input);
+}
+
+/** The firm changes which folders and documents the contact sees. */
+export async function changeSharedSelection(
+  ctx: AppContext,
+  caller: ProcessCaller,
+  input: { contactId: string; sharedItems: SharedItem[] },
+): Promise<PortalAccessView> {
+  requireFirmSide(caller);
+  if ((await loadAccess(ctx, caller.tenantId, input.contactId)).status === 'none') throw accessNotFound();
+  const { state } = await ctx.execute(
+    portalAccessDecider,
+    streams.portalAccess(input.contactId),
+    { type: 'EditSharedSelection', data: input },
+    ctx.correlate(caller),
+  );
+  return view(state);
+}
+
+/** The firm changes the login email; while not activated, the invitation goes again to the new address. */
+export async function changeLoginEmail(
+  ctx: AppContext,
+  caller: ProcessCaller,
+  input: { contactId: string; loginEmail: string },
+): Promise<{ access: PortalAccessView; invitation: IssuedInvitation | null }> {
+  requireFirmSide(caller);
+  const request = ctx.correlate(caller);
+  const current = await loadAccess(ctx, caller.tenantId, input.contactId);
+  if (current.status === 'none' || current.clientId === null) throw accessNotFound();
+  const client = await loadActiveClient(ctx, caller.tenantId, current.clientId);
+  const member = requireMember(client, input.contactId);
+  const data = parseCommand(changeLoginEmailData, { ...input, contactEmails: member.emails });
+  requireRoomForEmail(client, member.contactId, data.loginEmail);
+  const { events, state } = await ctx.execute(portalAccessDecider, streams.portalAccess(member.contactId), { type: 'ChangeLoginEmail', data }, request);
+  const sent =
+    events.length > 0
+      ? await reactTo(ctx, followUp(request), events)
+      : await completeFollowUps(ctx, followUp(request), client, { ...state, loginEmail: data.loginEmail });
+  return { access: view(await loadAccess(ctx, caller.tenantId, member.contactId)), invitation: sent ?? null };
+}
+
+/**
+ * Closes access, one of three ways: 'access_window' ("Close access to the portal" in the access
+ * window), 'toggle' (unchecking "Access to the portal" in the contact list) or 'client_archived'
+ * (archiving the client; then a no-op when access is not open).
+ */
+export async function closePortalAccess(
+  ctx: AppContext,
+  caller: ProcessCaller,
+  input: { contactId: string; via: CloseReason },
+): Promise<void> {
+  requireFirmSide(caller);
+  const current = await loadAccess(ctx, caller.tenantId, input.contactId);
+  if (current.status === 'none' && input.via !== 'client_archived') throw accessNotFound();
+  await ctx.execute(portalAccessDecider, streams.portalAccess(input.contactId), { type: 'ClosePortalAccess', data: input }, ctx.correlate(caller));
+}
+
+/**
+ * A contact logs in with their password. The password is checked first, so a wrong password reads
+ * the same whether the access exists, is pending or is closed; a right password on closed access is
+ * refused with 'portal_access.closed'. Failed attempts are not recorded (no event for them yet).
+ */
+export async function logIn(
+  ctx: AppContext,
+  input: { tenantId: string; contactId: string; password: string; ipAddress?: string; userAgent?: string },
+): Promise<{ contactId: string; clientId: string; lastLoginAt: string }> {
+  let access: PortalAccessState;
+  try {
+    access = await loadAccess(ctx, input.tenantId, input.contactId);
+  } catch (error) {
+    if (error instanceof NotFoundError) throw invalidCredentials();
+    throw error;
+  }
+  if (access.passwordHash === null || !(await ctx.deps.secrets.verifyPassword(input.password, access.passwordHash))) {
+    throw invalidCredentials();
+  }
+  if (access.status === 'closed') throw new DomainError('portal_access.closed', 'Portal access for this contact is closed.');
+  const caller: Caller = { tenantId: input.tenantId, actor: { kind: 'contact', contactId: input.contactId } };
+  const { state } = await ctx.execute(
+    portalAccessDecider,
+    streams.portalAccess(input.contactId),
+    {
+      type: 'RecordLogin',
+      data: {
+        contactId: input.contactId,
+        ...(input.ipAddress !== undefined ? { ipAddress: input.ipAddress } : {}),
+        ...(input.userAgent !== undefined ? { userAgent: input.userAgent } : {}),
+      },
+    },
+    ctx.correlate(caller),
+  );
+  return { contactId: input.contactId, clientId: state.clientId!, lastLoginAt: state.lastLoginAt! };
+}
+
+/** A contact's portal access with its toggle colour; the firm sees any of its contacts', a contact only their own. */
+export async function getPortalAccess(ctx: AppContext, caller: Caller, input: { contactId: string }): Promise<PortalAccessView> {
+  if (caller.actor.kind === 'contact' && caller.actor.contactId !== input.contactId) throw accessNotFound();
+  return view(await loadAccess(ctx, caller.tenantId, input.contactId));
+}

@@ -1,0 +1,91 @@
+import { handleCommand, type CommandResult } from '../core/command-handler.js';
+import { fold, type Decider } from '../core/decider.js';
+import type { Actor, DomainEvent } from '../core/envelope.js';
+import { EventLog } from '../core/event-log.js';
+import type { EventStore } from '../core/event-store.js';
+import { EventRegistry } from '../core/events.js';
+import type { Clock, FieldCipher, IdGenerator, InvitationDelivery, KeyStore, Secrets } from '../core/ports.js';
+import { reservationEvents } from '../core/reservation.js';
+import type { StreamRevision } from '../core/revision.js';
+import { clientEvents } from '../client/events.js';
+import { firmEvents } from '../firm/events.js';
+import { documentEvents } from '../folder-link/document-events.js';
+import { folderLinkEvents } from '../folder-link/events.js';
+import { invitationEvents } from '../invitation/events.js';
+import { portalAccessEvents } from '../portal-access/events.js';
+
+/** Everything the application needs from the outside world, as ports. */
+export interface PortalDeps {
+  store: EventStore;
+  keys: KeyStore;
+  cipher: FieldCipher;
+  clock: Clock;
+  ids: IdGenerator;
+  secrets: Secrets;
+  invitations: InvitationDelivery;
+}
+
+/** Who is asking: the firm (tenant) they act in and who they are. */
+export interface Caller {
+  tenantId: string;
+  actor: Actor;
+  /** Ties every event of one request together; generated when omitted. */
+  correlationId?: string;
+}
+
+/** Every event type of the portal, for validation and upcasting. */
+export function portalRegistry(): EventRegistry {
+  return new EventRegistry([
+    ...firmEvents,
+    ...clientEvents,
+    ...invitationEvents,
+    ...portalAccessEvents,
+    ...folderLinkEvents,
+    ...documentEvents,
+    ...reservationEvents,
+  ]);
+}
+
+/**
+ * What the application services share: the typed event log, the ports, and two verbs —
+ * `execute` (load, decide, append, with retries) and `load` (fold a stream to read a fact).
+ */
+export class AppContext {
+  readonly log: EventLog;
+
+  constructor(readonly deps: PortalDeps) {
+    this.log = new EventLog({ store: deps.store, registry: portalRegistry(), ids: deps.ids, keys: deps.keys, cipher: deps.cipher });
+  }
+
+  /** Runs one command on one stream. `causationId` links a process rule's command to what caused it. */
+  execute<C, E extends DomainEvent, S>(
+    decider: Decider<C, E, S>,
+    streamId: string,
+    command: C,
+    caller: Caller & { causationId?: string },
+  ): Promise<CommandResult<E, S>> {
+    return handleCommand({ log: this.log, clock: this.deps.clock, ids: this.deps.ids }, decider, streamId, command, caller);
+  }
+
+  /** Folds a stream into its state, for facts another aggregate's command needs. */
+  async load<E extends DomainEvent, S>(
+    decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>,
+    streamId: string,
+  ): Promise<{ state: S; revision: StreamRevision }> {
+    const events = await this.log.readStream(streamId);
+    return {
+      state: fold(decider, events as unknown as E[]),
+      revision: events.length > 0 ? events[events.length - 1]!.revision : 'no_stream',
+    };
+  }
+
+  /** What the reservation helper needs (src/core/reservation.ts). */
+  get reservations() {
+    return { log: this.log, clock: this.deps.clock, ids: this.deps.ids };
+  }
+
+  /** A correlation id for a request that runs several commands. */
+  correlate(caller: Caller): Caller & { correlationId: string } {
+    return { ...caller, correlationId: caller.correlationId ?? this.deps.ids.newId() };
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * Firms: creation, staff users, partner features, branding and the firm-wide OneDrive connection.
+ * Managed companies (the partner portal) live in managed-companies.ts and are re-exported here.
+ *
+ * Process rules wired here:
+ * - StaffUserRemoved → UnassignStaff on every client of the firm the user was assigned to.
+ * - ConnectOneDrive carries `linkedClientIds` (only looked up when the account really changes).
+ */
+import type { z } from 'zod';
+import { DomainError, PortalError } from '../core/errors.js';
+import type { StreamRevision } from '../core/revision.js';
+import { clientDecider } from '../client/decider.js';
+import { defaultBranding, effectiveBranding, type Branding } from '../firm/branding.js';
+import type * as c from '../firm/commands.js';
+import type { FirmCommand } from '../firm/commands.js';
+import { firmDecider } from '../firm/decider.js';
+import type { StaffRole } from '../firm/events.js';
+import type { FirmState, OneDriveConnection } from '../firm/state.js';
+import { streams } from '../streams.js';
+import type { AppContext, Caller } from './context.js';
+import { callerIsPartnerAdmin, firmInScope, firmNotFound, loadFirm } from './firm-scope.js';
+import { streamHas, tenantEvents } from './tenant-scan.js';
+import { requireFirmSide } from './tenant-guards.js';
+
+export { changePremiumApps, createManagedCompany, listManagedCompanies } from './managed-companies.js';
+
+/** The outcome of a command on a firm's stream. */
+export interface FirmChange {
+  firmId: string;
+  /** The firm stream's revision afterwards (an ETag). */
+  revision: StreamRevision;
+  /** False when the command decided nothing (already so). */
+  changed: boolean;
+}
+
+async function runFirm(ctx: AppContext, caller: Caller & { causationId?: string }, command: FirmCommand) {
+  const result = await ctx.execute(firmDecider, streams.firm(caller.tenantId), command, caller);
+  const change: FirmChange = { firmId: caller.tenantId, revision: result.nextExpectedRevision, changed: result.events.length > 0 };
+  return { result, change };
+}
+
+/** Opens a new firm with its first partner admin; the new firm's id is its tenant id. */
+export async function createFirm(
+  ctx: AppContext,
+  caller: Caller,
+  input: z.input<typeof c.createFirm>,
+): Promise<FirmChange & { partnerAdminId: string }> {
+  const firmId = ctx.deps.ids.newId();
+  const { result, change } = await runFirm(ctx, { ...caller, tenantId: firmId }, { type: 'CreateFirm', data: input });
+  return { ...change, partnerAdminId: result.state.staff[0]!.userId };
+}
+
+/** Adds a staff user to the caller's firm (or, for a partner admin, to a managed company: `firmId`). */
+export async function addStaffUser(
+  ctx: AppContext,
+  caller: Caller,
+  input: { firmId?: string; user: { userId?: string; name: string; email: string }; role?: StaffRole },
+): Promise<FirmChange & { userId: string }> {
+  const { as, partnerAdminIds } = await firmInScope(ctx, caller, input.firmId);
+  const data = { user: input.user, role: input.role, partnerAdminIds };
+  const { result, change } = await runFirm(ctx, as, { type: 'AddStaffUser', data });
+  // The decider either adds the user (last in the staff list) or refuses.
+  return { ...change, userId: result.state.staff.at(-1)!.userId };
+}
+
+/** Changes a staff user's role; a firm keeps at least one partner admin. */
+export async function changeStaffRole(
+  ctx: AppContext,
+  caller: Caller,
+  input: { firmId?: string; userId: string; role: StaffRole },
+): Promise<FirmChange> {
+  const { as, partnerAdminIds } = await firmInScope(ctx, caller, input.firmId);
+  return (await runFirm(ctx, as, { type: 'ChangeStaffRole', data: { userId: input.userId, role: input.role, partnerAdminIds } })).change;
+}
+
+/**
+ * Removes a staff user, then unassigns them from every client of the firm. Rerunning after a crash
+ * half-way finishes the unassigning, then reports the refusal (the user is already gone).
+ */
+export async function removeStaffUser(
+  ctx: AppContext,
+  caller: Caller,
+  input: { firmId?: string; userId: string },
+): Promise<FirmChange & { unassignedFrom: string[] }> {
+  const request = ctx.correlate(caller);
+  const { as, partnerAdminIds } = await firmInScope(ctx, request, input.firmId);
+  const followUp = { ...as, causationId: request.correlationId };
+  try {
+    const { change } = await runFirm(ctx, as, { type: 'RemoveStaffUser', data: { userId: input.userId, partnerAdminIds } });
+    return { ...change, unassignedFrom: await unassignFromClients(ctx, followUp, input.userId) };
+  } catch (error) {
+    const removedBefore =
+      error instanceof DomainError &&
+      error.code === 'firm.staff_not_found' &&
+      (await streamHas(ctx, streams.firm(as.tenantId), 'StaffUserRemoved', (d) => d.userId === input.userId));
+    if (removedBefore) await unassignFromClients(ctx, followUp, input.userId);
+    throw error;
+  }
+}
+
+/**
+ * UnassignStaff on every client of the firm the user was ever assigned to (the decider no-ops where
+ * they no longer are). There is no client list projection yet: the client streams are scanned
+ * (see tenant-scan.ts). Archived clients refuse every change; restoreClient prunes them later.
+ */
+export async function unassignFromClients(ctx: AppContext, caller: Caller & { causationId?: string }, userId: string): Promise<string[]> {
+  const clientIds = new Set<string>();
+  for await (const event of tenantEvents(ctx, caller.tenantId, { streamPrefix: streams.client(''), eventTypes: ['StaffAssigned'] })) {
+    const data = event.data as { clientId: string; userId: string };
+    if (data.userId === userId) clientIds.add(data.clientId);
+  }
+  const unassigned: string[] = [];
+  for (const clientId of clientIds) {
+    try {
+      const result = await ctx.execute(clientDecider, streams.client(clientId), { type: 'UnassignStaff', data: { userId } }, caller);
+      if (result.events.length > 0) unassigned.push(clientId);
+    } catch (error) {
+      if (!(error instanceof PortalError && error.code === 'client.archived')) throw error;
+    }
+  }
+  return unassigned;
+}
+
+/** Adds an admin to a managed company: a staff user with the partner admin role on the company's stream. */
+export function addCompanyAdmin(
+  ctx: AppContext,
+  caller: Caller,
+  input: { companyId: string; admin: { userId?: string; name: string; email: string } },
+): Promise<FirmChange & { userId: string }> {
+  return addStaffUser(ctx, caller, { firmId: input.companyId, user: input.admin, role: 'partner_admin' });
+}
+
+/** Removes a company admin (the company keeps at least one), with the same unassigning as any staff user. */
+export function removeCompanyAdmin(
+  ctx: AppContext,
+  caller: Caller,
+  input: { companyId: string; userId: string },
+): Promise<FirmChange & { unassignedFrom: string[] }> {
+  return removeStaffUser(ctx, caller, { firmId: input.companyId, userId: input.userId });
+}
+
+/** Only the platform (actor `{ kind: 'system', name: 'platform' }`) acts on any firm by id. */
+function asPlatformOn(caller: Caller, firmId: string): Caller {
+  if (caller.actor.kind !== 'system' || caller.actor.name !== 'platform') {
+    throw new DomainError('firm.platform_only', 'Partner features are switched on and off by the platform, not by the firm.');
+  }
+  return { ...caller, tenantId: firmId };
+}
+
+/** Platform: switches the partner portal on (or changes the licensing flag when already on). */
+export async function enablePartnerFeatures(
+  ctx: AppContext,
+  caller: Caller,
+  input: { firmId: string; licensingPartner?: boolean },
+): Promise<FirmChange> {
+  const data = input.licensingPartner === undefined ? {} : { licensingPartner: input.licensingPartner };
+  return (await runFirm(ctx, asPlatformOn(caller, input.firmId), { type: 'EnablePartnerFeatures', data })).change;
+}
+
+/** Platform: switches the partner portal off. */
+export async function disablePartnerFeatures(ctx: AppContext, caller: Caller, input: { firmId: string }): Promise<FirmChange> {
+  return (await runFirm(ctx, asPlatformOn(caller, input.firmId), { type: 'DisablePartnerFeatures', data: {} })).change;
+}
+
+/** Platform: makes a partner a licensing partner (branding) or not. */
+export async function changeLicensingPartner(
+  ctx: AppContext,
+  caller: Caller,
+  input: { firmId: string; licensingPartner: boolean },
+): Promise<FirmChange> {
+  const data = { licensingPartner: input.licensingPartner };
+  return (await runFirm(ctx, asPlatformOn(caller, input.firmId), { type: 'ChangeLicensingPartner', data })).change;
+}
+
+/** A licensing partner's partner admin sets the branding its managed companies show. */
+export async function setBranding(ctx: AppContext, caller: Caller, input: z.input<typeof c.setBranding>): Promise<FirmChange> {
+  return (await runFirm(ctx, caller, { type: 'SetBranding', data: input })).change;
+}
+
+/** Back to the platform's default look. */
+export async function clearBranding(ctx: AppContext, caller: Caller): Promise<FirmChange> {
+  return (await runFirm(ctx, caller, { type: 'ClearBranding', data: {} })).change;
+}
+
+/** The branding a firm's users see: a managed company shows its partner's. */
+export async function effectiveBrandingOf(ctx: AppContext, caller: Caller, firmId: string = caller.tenantId): Promise<Branding> {
+  const { firm } = await firmInScope(ctx, caller, firmId);
+  if (!firm) throw firmNotFound();
+  if (firm.managedBy === null) return effectiveBranding(firm);
+  const partner = await loadFirm(ctx, firm.managedBy);
+  return partner ? effectiveBranding(firm, partner) : defaultBranding;
+}
+
+/**
+ * Connects the firm's OneDrive Personal account. When it replaces another account, the clients
+ * with a linked folder are looked up (a scan of the folder links) so the sync can re-check them.
+ */
+export async function connectOneDrive(
+  ctx: AppContext,
+  caller: Caller,
+  input: { accountId: string; displayName: string; driveType: 'personal' | 'business' | 'documentLibrary' },
+): Promise<FirmChange & { oneDrive: OneDriveConnection; linkedClientIds: string[] }> {
+  const firm = await loadFirm(ctx, caller.tenantId);
+  const previous = firm?.oneDrive.accountId ?? null;
+  const accountChanges = previous !== null && previous !== input.accountId;
+  const linkedClientIds = accountChanges ? await linkedClientsOf(ctx, caller.tenantId) : [];
+  const { result, change } = await runFirm(ctx, caller, { type: 'ConnectOneDrive', data: { ...input, linkedClientIds } });
+  return { ...change, oneDrive: result.state.oneDrive, linkedClientIds };
+}
+
+/** Clients of the firm whose folder link is currently linked. */
+async function linkedClientsOf(ctx: AppContext, firmId: string): Promise<string[]> {
+  const linked = new Set<string>();
+  const eventTypes = ['FolderLinked', 'FolderRelinked', 'FolderUnlinked'];
+  for await (const event of tenantEvents(ctx, firmId, { streamPrefix: streams.folderLink(''), eventTypes })) {
+    const { clientId } = event.data as { clientId: string };
+    if (event.type === 'FolderUnlinked') linked.delete(clientId);
+    else linked.add(clientId);
+  }
+  return [...linked];
+}
+
+/** Staff or a system process (the sync) report that the connection stopped working. */
+export async function markOneDriveNeedsReconnect(
+  ctx: AppContext,
+  caller: Caller,
+  input: z.input<typeof c.markOneDriveNeedsReconnect>,
+): Promise<FirmChange> {
+  return (await runFirm(ctx, caller, { type: 'MarkOneDriveNeedsReconnect', data: input })).change;
+}
+
+/** Disconnects the firm's OneDrive account. */
+export async function disconnectOneDrive(ctx: AppContext, caller: Caller): Promise<FirmChange> {
+  return (await runFirm(ctx, caller, { type: 'DisconnectOneDrive', data: {} })).change;
+}
+
+/**
+ * A firm's state: the caller's own firm, or (for a partner admin of the managing partner) one of its
+ * managed companies. Anything else reads as not found; a client's contact cannot read it (staff data).
+ */
+export async function getFirm(ctx: AppContext, caller: Caller, firmId: string = caller.tenantId): Promise<FirmState> {
+  requireFirmSide(caller);
+  const { firm } = await firmInScope(ctx, caller, firmId);
+  if (!firm) throw firmNotFound();
+  if (firmId !== caller.tenantId && !(await callerIsPartnerAdmin(ctx, caller))) throw firmNotFound();
+  return firm;
+}

@@ -1,0 +1,144 @@
+/**
+ * Linking a client to its OneDrive Personal folder.
+ *
+ * The pasted address is read here (parseFolderUrl: clear refusals for SharePoint/Business links and
+ * links to files); the drive item it names is resolved by the HTTP/Graph layer (a later issue) and
+ * arrives in the input as `driveItem`. The firm's state knows its OneDrive account but not its drive
+ * id, so LinkFolder gets no connectedDriveId: the Graph layer resolves the address through the
+ * firm's own connection, which already confines it to that drive.
+ *
+ * One folder maps to one client within a firm: the folder is reserved under
+ * folderReservationKey(tenantId, driveId, itemId) before LinkFolder; a refusal releases the new
+ * reservation, and FolderRelinked / FolderUnlinked release the previous folder's.
+ */
+import type { RecordedEvent } from '../core/envelope.js';
+import { DomainError, NotFoundError } from '../core/errors.js';
+import { release, reserve, type Reservation } from '../core/reservation.js';
+import { parseCommand } from '../core/validate.js';
+import { firmDecider } from '../firm/decider.js';
+import { linkFolderData, type resolvedDriveItem } from '../folder-link/commands.js';
+import { folderLinkDecider, folderReservationKey } from '../folder-link/decider.js';
+import { parseFolderUrl } from '../folder-link/folder-url.js';
+import { streams } from '../streams.js';
+import type { z } from 'zod';
+import { attempt, type ItemError } from './batch.js';
+import type { AppContext, Caller } from './context.js';
+import { followUp, loadActiveClient, loadClient, requireFirmSide, type ProcessCaller } from './tenant-guards.js';
+
+/** The folder as the Graph layer resolved the pasted address. */
+export type DriveItemFacts = z.input<typeof resolvedDriveItem>;
+
+export interface FolderLinkInput {
+  clientId: string;
+  folderUrl: string;
+  driveItem: DriveItemFacts;
+}
+
+export interface FolderLinkResult {
+  clientId: string;
+  driveId: string;
+  itemId: string;
+  folderName: string;
+  change: 'linked' | 'relinked' | 'unchanged';
+}
+
+export type FolderRowResult = { clientId: string; ok: true; link: FolderLinkResult } | { clientId: string; ok: false; error: ItemError };
+
+const FOLDER_KIND = 'onedrive-folder';
+
+const folderReservation = (tenantId: string, clientId: string, driveId: string, itemId: string): Reservation => ({
+  kind: FOLDER_KIND,
+  key: folderReservationKey(tenantId, driveId, itemId),
+  ownerId: clientId,
+});
+
+async function requireOneDriveConnected(ctx: AppContext, tenantId: string): Promise<void> {
+  const { state } = await ctx.load(firmDecider, streams.firm(tenantId));
+  if (state.status === 'new' || state.id !== tenantId) throw new NotFoundError('firm.not_found', 'This firm does not exist.');
+  if (state.oneDrive.status !== 'connected') {
+    throw new DomainError('firm.onedrive_not_connected', "OneDrive is not connected for this firm. Connect the firm's OneDrive before linking folders.");
+  }
+}
+
+/**
+ * Releases the folder the client's last link change gave up. Reading it from the stream (not from
+ * this request's events) lets a rerun after a crash release what the first run did not.
+ */
+async function releaseGivenUpFolder(ctx: AppContext, caller: ProcessCaller, clientId: string): Promise<void> {
+  const [last] = (await ctx.log.readStream(streams.folderLink(clientId), { direction: 'backwards', maxCount: 1 })) as RecordedEvent[];
+  if (last?.type === 'FolderRelinked') {
+    const data = last.data as { previousDriveId: string; previousItemId: string };
+    await release(ctx.reservations, folderReservation(caller.tenantId, clientId, data.previousDriveId, data.previousItemId), caller);
+  }
+  if (last?.type === 'FolderUnlinked') {
+    const data = last.data as { driveId: string; itemId: string };
+    await release(ctx.reservations, folderReservation(caller.tenantId, clientId, data.driveId, data.itemId), caller);
+  }
+}
+
+/** Links (or relinks) a client to a OneDrive Personal folder of the firm's connected account. */
+export async function linkFolder(ctx: AppContext, caller: ProcessCaller, input: FolderLinkInput): Promise<FolderLinkResult> {
+  requireFirmSide(caller);
+  parseFolderUrl(input.folderUrl);
+  const data = parseCommand(linkFolderData, input);
+  const request = ctx.correlate(caller);
+  const client = await loadActiveClient(ctx, caller.tenantId, data.clientId);
+  await requireOneDriveConnected(ctx, caller.tenantId);
+
+  const stream = streams.folderLink(client.id);
+  const { state: before } = await ctx.load(folderLinkDecider, stream);
+  const { driveId, itemId } = data.driveItem;
+  const reservation = folderReservation(caller.tenantId, client.id, driveId, itemId);
+  const heldBefore = before.folder !== null && folderReservationKey(caller.tenantId, before.folder.driveId, before.folder.itemId) === reservation.key;
+  try {
+    await reserve(ctx.reservations, reservation, request);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'reservation.taken') {
+      throw new DomainError('folder_link.folder_taken', 'This OneDrive folder is already linked to another client of your firm.');
+    }
+    throw error;
+  }
+  let events;
+  try {
+    ({ events } = await ctx.execute(folderLinkDecider, stream, { type: 'LinkFolder', data }, request));
+  } catch (error) {
+    if (!heldBefore) await release(ctx.reservations, reservation, followUp(request));
+    throw error;
+  }
+  await releaseGivenUpFolder(ctx, followUp(request), client.id);
+  const change = events[0]?.type === 'FolderLinked' ? 'linked' : events[0]?.type === 'FolderRelinked' ? 'relinked' : 'unchanged';
+  return { clientId: client.id, driveId, itemId, folderName: data.driveItem.name, change };
+}
+
+/** "Save all changes" on the client list: one LinkFolder per row; a refused row leaves the others saved. */
+export async function saveAllFolderLinks(ctx: AppContext, caller: ProcessCaller, rows: FolderLinkInput[]): Promise<FolderRowResult[]> {
+  requireFirmSide(caller);
+  const request = ctx.correlate(caller);
+  const results: FolderRowResult[] = [];
+  for (const row of rows) {
+    const outcome = await attempt(() => linkFolder(ctx, request, row));
+    results.push(outcome.ok ? { clientId: row.clientId, ok: true, link: outcome.value } : { clientId: row.clientId, ok: false, error: outcome.error });
+  }
+  return results;
+}
+
+/** Unlinks the client's folder and frees it for another client (also for an archived client). */
+export async function unlinkFolder(ctx: AppContext, caller: ProcessCaller, input: { clientId: string }): Promise<void> {
+  requireFirmSide(caller);
+  const request = ctx.correlate(caller);
+  const client = await loadClient(ctx, caller.tenantId, input.clientId);
+  try {
+    await ctx.execute(folderLinkDecider, streams.folderLink(client.id), { type: 'UnlinkFolder', data: { clientId: client.id } }, request);
+  } finally {
+    // Also after 'folder_link.not_linked': a rerun finishes the release a crash interrupted.
+    await releaseGivenUpFolder(ctx, followUp(request), client.id);
+  }
+}
+
+/** The client's linked folder, or null. */
+export async function getFolderLink(ctx: AppContext, caller: Caller, input: { clientId: string }) {
+  requireFirmSide(caller);
+  const client = await loadClient(ctx, caller.tenantId, input.clientId);
+  const { state } = await ctx.load(folderLinkDecider, streams.folderLink(client.id));
+  return state.folder;
+}

@@ -1,0 +1,255 @@
+/**
+ * Invitations: the firm invites members to set a password; the member accepts from the emailed link.
+ *
+ * Process rules wired here:
+ * - InvitationSent → the delivery port gets the raw token (issueInvitation); events hold only its hash.
+ * - InvitationAccepted → PortalAccess ActivatePortalAccess { passwordHash }. Access never opened: it is
+ *   opened first, with the invitation's email as login email and only the client's upload folder
+ *   shared (the least the contact needs; the firm widens it in the access window). Access closed
+ *   meanwhile: the acceptance stands (the password is kept for a later re-opening) but activation is
+ *   refused, and the result says so with access 'closed'.
+ * - Client archived / member removed → cancelInvitation (a no-op when nothing is open).
+ */
+import { fold } from '../core/decider.js';
+import { NotFoundError, ValidationError } from '../core/errors.js';
+import type { InvitationCancelReason } from '../invitation/events.js';
+import { invitationDecider, type InvitationState } from '../invitation/decider.js';
+import { describeStatus, memberActivationStatus, type MemberActivationStatus } from '../invitation/status.js';
+import type { MemberRole } from '../client/events.js';
+import { ownersOf } from '../client/state.js';
+import { CLIENT_UPLOAD_FOLDER } from '../folder-link/folder-path.js';
+import { portalAccessDecider } from '../portal-access/decider.js';
+import type { InvitationEvent } from '../invitation/events.js';
+import { streams } from '../streams.js';
+import { openAccess } from './access.js';
+import { attempt, type ItemError } from './batch.js';
+import type { AppContext, Caller } from './context.js';
+import { acceptedPasswordHash, issueInvitation, loadAccess, loadInvitation, type IssuedInvitation } from './issue-invitation.js';
+import { followUp, loadActiveClient, loadClient, requireFirmSide, type ProcessCaller } from './tenant-guards.js';
+
+export { issueInvitation, type IssuedInvitation } from './issue-invitation.js';
+export type { ItemError } from './batch.js';
+
+/** A password must be at least this long (and at most 200 characters). */
+export const MIN_PASSWORD_LENGTH = 10;
+
+export type ContactInvitationResult =
+  | { contactId: string; ok: true; invitation: IssuedInvitation }
+  | { contactId: string; ok: false; error: ItemError };
+
+export type ClientInvitationResult =
+  | { clientId: string; ok: true; invitations: ContactInvitationResult[] }
+  | { clientId: string; ok: false; error: ItemError };
+
+/** "Send invite" for one member, optionally with a digital form ("…send a digital form with the invitation"). */
+export function inviteMember(
+  ctx: AppContext,
+  caller: ProcessCaller,
+  input: { clientId: string; contactId: string; email?: string; formId?: string },
+): Promise<IssuedInvitation> {
+  return issueInvitation(ctx, caller, { ...input, reason: 'invite' });
+}
+
+/** Invites every owner of a client (all co-owners of a group at once); one result per owner. */
+export async function inviteOwners(
+  ctx: AppContext,
+  caller: ProcessCaller,
+  input: { clientId: string; formId?: string },
+): Promise<ContactInvitationResult[]> {
+  requireFirmSide(caller);
+  const request = ctx.correlate(caller);
+  const client = await loadActiveClient(ctx, caller.tenantId, input.clientId);
+  const results: ContactInvitationResult[] = [];
+  for (const owner of ownersOf(client)) {
+    const outcome = await attempt(() =>
+      issueInvitation(ctx, request, { clientId: client.id, contactId: owner.contactId, reason: 'invite', ...(input.formId ? { formId: input.formId } : {}) }),
+    );
+    results.push(outcome.ok ? { contactId: owner.contactId, ok: true, invitation: outcome.value } : { contactId: owner.contactId, ok: false, error: outcome.error });
+  }
+  return results;
+}
+
+/** Bulk "Send invite" from the client list: each client's owners; a failure on one client leaves the others invited. */
+export async function inviteInBulk(
+  ctx: AppContext,
+  caller: ProcessCaller,
+  input: { clientIds: string[]; formId?: string },
+): Promise<ClientInvitationResult[]> {
+  requireFirmSide(caller);
+  const request = ctx.correlate(caller);
+  const results: ClientInvitationResult[] = [];
+  for (const clientId of input.clientIds) {
+    const outcome = await attempt(() => inviteOwners(ctx, request, { clientId, ...(input.formId ? { formId: input.formId } : {}) }));
+    results.push(outcome.ok ? { clientId, ok: true, invitations: outcome.value } : { clientId, ok: false, error: outcome.error });
+  }
+  return results;
+}
+
+/**
+ * "Send invite again": a new email with a new token, which replaces (invalidates) the previous one.
+ * Goes to the previous invitation's client and address unless told otherwise (the login email when access is open).
+ */
+export async function resendInvitation(
+  ctx: AppContext,
+  caller: ProcessCaller,
+  input: { contactId: string; email?: string; formId?: string },
+): Promise<IssuedInvitation> {
+  requireFirmSide(caller);
+  const { state: previous } = await loadInvitation(ctx, caller.tenantId, input.contactId);
+  if (previous.status === 'none') throw new NotFoundError('invitation.not_found', 'No invitation was sent to this member.');
+  const access = await loadAccess(ctx, caller.tenantId, input.contactId);
+  const openLogin = access.status === 'pending' || access.status === 'active' ? access.loginEmail : null;
+  const formId = input.formId ?? previous.formId ?? undefined;
+  return issueInvitation(ctx, caller, {
+    clientId: previous.clientId,
+    contactId: input.contactId,
+    email: input.email ?? openLogin ?? previous.email,
+    ...(formId !== undefined ? { formId } : {}),
+    reason: 'resend',
+  });
+}
+
+/** Cancels the contact's open invitation (client archived, member removed); a no-op when nothing is open. */
+export async function cancelInvitation(
+  ctx: AppContext,
+  caller: ProcessCaller,
+  input: { contactId: string; reason: InvitationCancelReason },
+): Promise<void> {
+  requireFirmSide(caller);
+  const { state } = await loadInvitation(ctx, caller.tenantId, input.contactId);
+  if (state.status !== 'open') return;
+  await ctx.execute(invitationDecider, streams.invitation(input.contactId), { type: 'CancelInvitation', data: input }, ctx.correlate(caller));
+}
+
+function checkPassword(password: string): void {
+  const problem =
+    typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH
+      ? `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`
+      : password.length > 200
+        ? 'A password can have at most 200 characters.'
+        : password.trim().length === 0
+          ? 'A password cannot be only spaces.'
+          : undefined;
+  if (problem) throw new ValidationError(problem, [{ path: 'password', message: problem }]);
+}
+
+export interface AcceptedInvitation {
+  tenantId: string;
+  clientId: string;
+  contactId: string;
+  /** 'active': the contact can log in now. 'closed': the password is set, but the firm closed access meanwhile. */
+  access: 'active' | 'closed';
+}
+
+/**
+ * The member follows the emailed link (contact id + token) and sets a password. The link names no
+ * firm: the tenant is the one the invitation stream was written in, and the contact acts in it.
+ */
+export async function acceptInvitation(ctx: AppContext, input: { contactId: string; token: string; password: string }): Promise<AcceptedInvitation> {
+  checkPassword(input.password);
+  const streamId = streams.invitation(input.contactId);
+  const history = await ctx.log.readStream(streamId);
+  const tenantId = history[0]?.metadata.tenantId;
+  if (tenantId === undefined) throw new NotFoundError('invitation.not_found', 'No invitation was sent to this member.');
+  const caller: Caller = { tenantId, actor: { kind: 'contact', contactId: input.contactId } };
+  const request = ctx.correlate(caller);
+  const tokenHash = ctx.deps.secrets.hashToken(input.token);
+  const state = fold(invitationDecider, history as unknown as InvitationEvent[]);
+
+  const resumed = await resumeAcceptance(ctx, tenantId, state, history, tokenHash, input.password);
+  let passwordHash: string;
+  if (resumed !== undefined) {
+    passwordHash = resumed;
+  } else {
+    // Refuse a wrong, expired or used link before paying for a password hash.
+    const now = ctx.deps.clock.now();
+    invitationDecider.decide(
+      { type: 'AcceptInvitation', data: { contactId: input.contactId, tokenHash, passwordHash: 'not-yet-hashed' } },
+      state,
+      { now, newId: () => ctx.deps.ids.newId(), actor: caller.actor, tenantId },
+    );
+    passwordHash = await ctx.deps.secrets.hashPassword(input.password);
+    await ctx.execute(invitationDecider, streamId, { type: 'AcceptInvitation', data: { contactId: input.contactId, tokenHash, passwordHash } }, request);
+  }
+  if (state.status === 'none') throw new Error('unreachable: an accepted invitation has a state');
+  const access = await activateAccess(ctx, followUp(request), { clientId: state.clientId, contactId: input.contactId, email: state.email, passwordHash });
+  return { tenantId, clientId: state.clientId, contactId: input.contactId, access };
+}
+
+/**
+ * A rerun after a crash between the acceptance and the activation: the same link and password
+ * finish the activation instead of being refused. Returns the stored password hash, or undefined
+ * when this is not such a rerun (then the decider decides as usual).
+ */
+async function resumeAcceptance(
+  ctx: AppContext,
+  tenantId: string,
+  state: InvitationState,
+  history: Parameters<typeof acceptedPasswordHash>[0],
+  tokenHash: string,
+  password: string,
+): Promise<string | undefined> {
+  if (state.status !== 'accepted' || state.tokenHash !== tokenHash) return undefined;
+  const access = await loadAccess(ctx, tenantId, state.contactId);
+  if (access.status !== 'none' && access.status !== 'pending') return undefined;
+  const stored = acceptedPasswordHash(history);
+  if (stored === undefined || !(await ctx.deps.secrets.verifyPassword(password, stored))) return undefined;
+  return stored;
+}
+
+/** InvitationAccepted → ActivatePortalAccess, opening the access first when it was never opened. */
+async function activateAccess(
+  ctx: AppContext,
+  caller: ProcessCaller,
+  input: { clientId: string; contactId: string; email: string; passwordHash: string },
+): Promise<'active' | 'closed'> {
+  const access = await loadAccess(ctx, caller.tenantId, input.contactId);
+  if (access.status === 'none') {
+    // The acceptance is on record, so opening passes it as acceptedPasswordHash and activates at once.
+    const opened = await openAccess(ctx, caller, {
+      clientId: input.clientId,
+      contactId: input.contactId,
+      loginEmail: input.email,
+      sharedItems: [{ kind: 'folder', path: CLIENT_UPLOAD_FOLDER }],
+    });
+    return opened.access.status === 'active' ? 'active' : 'closed';
+  }
+  if (access.status === 'closed') return 'closed';
+  const { contactId, passwordHash } = input;
+  await ctx.execute(portalAccessDecider, streams.portalAccess(contactId), { type: 'ActivatePortalAccess', data: { contactId, passwordHash } }, caller);
+  return 'active';
+}
+
+export interface MemberStatus {
+  contactId: string;
+  status: MemberActivationStatus;
+  /** The client list's wording, e.g. "Waiting for member to accept invitation (2026-01-15)". */
+  text: string;
+}
+
+async function statusOf(ctx: AppContext, tenantId: string, contactId: string): Promise<MemberStatus> {
+  const { state: invitation } = await loadInvitation(ctx, tenantId, contactId);
+  const access = await loadAccess(ctx, tenantId, contactId);
+  const status = memberActivationStatus(invitation, access, ctx.deps.clock.now());
+  return { contactId, status, text: describeStatus(status) };
+}
+
+/** One member's activation status as the client list shows it. */
+export async function memberStatus(ctx: AppContext, caller: Caller, input: { contactId: string }): Promise<MemberStatus> {
+  requireFirmSide(caller);
+  return statusOf(ctx, caller.tenantId, input.contactId);
+}
+
+/** Every member's activation status, owners first, then guests. */
+export async function clientMemberStatuses(
+  ctx: AppContext,
+  caller: Caller,
+  input: { clientId: string },
+): Promise<Array<MemberStatus & { name: string; role: MemberRole }>> {
+  requireFirmSide(caller);
+  const client = await loadClient(ctx, caller.tenantId, input.clientId);
+  const out: Array<MemberStatus & { name: string; role: MemberRole }> = [];
+  for (const member of client.members) out.push({ ...(await statusOf(ctx, caller.tenantId, member.contactId)), name: member.name, role: member.role });
+  return out;
+}
+

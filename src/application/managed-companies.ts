@@ -1,0 +1,113 @@
+/**
+ * The partner portal's managed companies. A company lives on two streams: the partner's list
+ * (`ManagedCompanyCreated` on firm-P) and its own firm stream (`FirmCreated` with `managedBy: P`).
+ *
+ * Process rules wired here:
+ * - CreateManagedCompany: the name is reserved platform-wide first (owner = the new company id), then
+ *   the partner records the company, then SetUpManagedCompany opens the company's stream (tenant =
+ *   company id); a refusal of the partner's command releases the name.
+ * - Premium apps change on the company's stream, carrying the partner's admin ids (company admins are
+ *   staff users of the company: see addCompanyAdmin / removeCompanyAdmin in firms.ts).
+ */
+import type { z } from 'zod';
+import type { DecisionContext } from '../core/decider.js';
+import { DomainError, PortalError } from '../core/errors.js';
+import { release, reserve, type Reservation } from '../core/reservation.js';
+import { parseCommand } from '../core/validate.js';
+import * as c from '../firm/commands.js';
+import { firmDecider } from '../firm/decider.js';
+import type { managedCompanyCreated } from '../firm/events.js';
+import { companyNameKey } from '../firm/names.js';
+import { initialFirmState, partnerAdminsOf, type FirmState } from '../firm/state.js';
+import { streams } from '../streams.js';
+import type { AppContext, Caller } from './context.js';
+import { callerIsPartnerAdmin, firmInScope, loadFirm } from './firm-scope.js';
+import { streamHas } from './tenant-scan.js';
+
+type Request = Caller & { correlationId: string };
+
+/**
+ * A partner admin creates a company the partner manages. Company names are unique across the
+ * platform, case- and whitespace-insensitively. `companyId` may be given as an idempotency key:
+ * repeating the request with it finishes a creation that stopped half-way.
+ */
+export async function createManagedCompany(
+  ctx: AppContext,
+  caller: Caller,
+  input: z.input<typeof c.createManagedCompany>,
+): Promise<{ companyId: string; name: string }> {
+  const request = ctx.correlate(caller);
+  const data = parseCommand(c.createManagedCompany, input);
+  const partner = (await loadFirm(ctx, request.tenantId)) ?? initialFirmState;
+  const companyId = data.companyId ?? ctx.deps.ids.newId();
+  if (!partner.managedCompanies.some((entry) => entry.companyId === companyId)) {
+    if (data.companyId !== undefined && (await loadFirm(ctx, companyId))) {
+      throw new DomainError('firm.already_exists', 'A firm with this id already exists.');
+    }
+    const command = { type: 'CreateManagedCompany' as const, data: { ...data, companyId } };
+    // The partner's own refusals (not a partner admin, a name it already manages) come before claiming the name.
+    firmDecider.decide(command, partner, decisionContext(ctx, request));
+    const reservation: Reservation = { kind: 'company-name', key: companyNameKey(data.name), ownerId: companyId };
+    await claimCompanyName(ctx, reservation, request);
+    try {
+      await ctx.execute(firmDecider, streams.firm(request.tenantId), command, request);
+    } catch (error) {
+      await release(ctx.reservations, reservation, request);
+      throw error;
+    }
+  }
+  return setUpCompany(ctx, request, companyId);
+}
+
+async function claimCompanyName(ctx: AppContext, reservation: Reservation, request: Request): Promise<void> {
+  try {
+    await reserve(ctx.reservations, reservation, request);
+  } catch (error) {
+    if (error instanceof PortalError && error.code === 'reservation.taken') {
+      throw new DomainError('firm.company_name_taken', 'A company with this name already exists.');
+    }
+    throw error;
+  }
+}
+
+/** Opens the company's own stream from what the partner recorded; nothing to do when it is open already. */
+async function setUpCompany(ctx: AppContext, request: Request, companyId: string): Promise<{ companyId: string; name: string }> {
+  const partnerId = request.tenantId;
+  const recorded = await streamHas(ctx, streams.firm(partnerId), 'ManagedCompanyCreated', (d) => d.companyId === companyId);
+  const { name, premiumApps, admins } = recorded!.data as z.infer<typeof managedCompanyCreated.schema>;
+  if (await loadFirm(ctx, companyId)) return { companyId, name };
+  const partner = await loadFirm(ctx, partnerId);
+  const partnerAdminIds = partner ? partnerAdminsOf(partner).map((s) => s.userId) : [];
+  await ctx.execute(
+    firmDecider,
+    streams.firm(companyId),
+    { type: 'SetUpManagedCompany', data: { name, managedBy: partnerId, premiumApps, admins, partnerAdminIds } },
+    { ...request, tenantId: companyId, causationId: request.correlationId },
+  );
+  return { companyId, name };
+}
+
+function decisionContext(ctx: AppContext, caller: Caller): DecisionContext {
+  return { now: ctx.deps.clock.now(), newId: () => ctx.deps.ids.newId(), actor: caller.actor, tenantId: caller.tenantId };
+}
+
+/** The managing partner's admin switches a company's premium apps to exactly this selection. */
+export async function changePremiumApps(
+  ctx: AppContext,
+  caller: Caller,
+  input: { companyId: string; premiumApps: z.input<typeof c.changePremiumApps>['premiumApps'] },
+): Promise<{ companyId: string; premiumApps: FirmState['premiumApps']; changed: boolean }> {
+  const { as, partnerAdminIds } = await firmInScope(ctx, caller, input.companyId);
+  const data = { premiumApps: input.premiumApps, partnerAdminIds };
+  const result = await ctx.execute(firmDecider, streams.firm(input.companyId), { type: 'ChangePremiumApps', data }, as);
+  return { companyId: input.companyId, premiumApps: result.state.premiumApps, changed: result.events.length > 0 };
+}
+
+/** The companies the caller's firm manages (partner admins only). */
+export async function listManagedCompanies(ctx: AppContext, caller: Caller): Promise<Array<{ companyId: string; name: string }>> {
+  if (!(await callerIsPartnerAdmin(ctx, caller))) {
+    throw new DomainError('firm.not_partner_admin', 'Only partner admins have access to the partner portal.');
+  }
+  const partner = await loadFirm(ctx, caller.tenantId);
+  return (partner?.managedCompanies ?? []).map(({ companyId, name }) => ({ companyId, name }));
+}

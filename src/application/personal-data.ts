@@ -1,0 +1,60 @@
+/**
+ * The right to erasure, by crypto-shredding: forgetting a contact deletes their key, so every personal
+ * field of theirs — names and emails in client events, invitation emails, login emails, IP addresses
+ * and user agents — reads as '[erased]' from then on, in every stream, while the history of what
+ * happened (who was invited, when access closed) stays readable.
+ */
+import { fold } from '../core/decider.js';
+import { DomainError, NotFoundError } from '../core/errors.js';
+import type { ClientEvent } from '../client/events.js';
+import { clientDecider } from '../client/decider.js';
+import { partnerAdminsOf } from '../firm/state.js';
+import { streams } from '../streams.js';
+import type { AppContext, Caller } from './context.js';
+import { loadFirm } from './firm-scope.js';
+import { streamHas } from './tenant-scan.js';
+
+/** Contact ids that were ever members of the client (a former member can be forgotten too). */
+function everMembers(events: readonly ClientEvent[]): Set<string> {
+  const ids = new Set<string>();
+  for (const event of events) {
+    if (event.type === 'ClientCreated') for (const owner of event.data.owners) ids.add(owner.contactId);
+    if (event.type === 'OwnerAdded' || event.type === 'GuestAdded') ids.add(event.data.contact.contactId);
+  }
+  return ids;
+}
+
+/**
+ * Erases a contact's personal data. Only a partner admin of the caller's firm may, and only for a
+ * current or former member of one of the firm's clients. Repeating it changes nothing.
+ */
+export async function forgetContact(
+  ctx: AppContext,
+  caller: Caller,
+  input: { clientId: string; contactId: string },
+): Promise<{ contactId: string; alreadyForgotten: boolean }> {
+  const firm = await loadFirm(ctx, caller.tenantId);
+  const { actor } = caller;
+  if (!firm || actor.kind !== 'staff' || !partnerAdminsOf(firm).some((s) => s.userId === actor.userId)) {
+    throw new DomainError('personal_data.not_partner_admin', "Only a partner admin of the firm can erase a contact's personal data.");
+  }
+  const events = (await ctx.log.readStream(streams.client(input.clientId))) as unknown as ClientEvent[];
+  const client = fold(clientDecider, events);
+  if (client.status === 'new' || client.firmId !== caller.tenantId) throw new NotFoundError('client.not_found', 'This client does not exist.');
+  if (!everMembers(events).has(input.contactId)) {
+    throw new DomainError('client.member_not_found', 'This contact is not a member of the client.');
+  }
+  // The recorded fact, not the key store, says it is done: a crash between the two finishes on a rerun.
+  if (await streamHas(ctx, streams.dataSubject(input.contactId), 'PersonalDataForgotten')) {
+    return { contactId: input.contactId, alreadyForgotten: true };
+  }
+  const request = ctx.correlate(caller);
+  await ctx.log.forget(input.contactId, {
+    tenantId: request.tenantId,
+    actor: request.actor,
+    correlationId: request.correlationId,
+    causationId: request.correlationId,
+    occurredAt: ctx.deps.clock.now().toISOString(),
+  });
+  return { contactId: input.contactId, alreadyForgotten: false };
+}

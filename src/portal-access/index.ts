@@ -1,0 +1,5 @@
+// The portal-access aggregate: commands, events, decider and its read helpers.
+export * from './commands.js';
+export * from './decider.js';
+export * from './events.js';
+export * from './shared-items.js';

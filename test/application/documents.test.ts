@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import { closePortalAccess, openPortalAccess } from '../../src/application/access.js';
+import {
+  getDocument,
+  markForOneDriveSync,
+  moveDocument,
+  recordDownload,
+  recordOneDriveUpload,
+  recordView,
+  removeDocument,
+  renameDocument,
+  uploadDocument,
+  uploadNewVersion,
+} from '../../src/application/documents.js';
+import { linkFolder } from '../../src/application/folders.js';
+import { acceptInvitation } from '../../src/application/invitations.js';
+import { PortalError } from '../../src/core/errors.js';
+import { streams } from '../../src/streams.js';
+import { contactCaller, eventCount, givenClient, givenFirm, givenOneDrive, testPortal } from '../support/portal.js';
+
+const content = (n = 1) => ({ size: 100 * n, contentHash: `sha256-${n}`, blobRef: `blob-${n}` });
+
+async function refusal(promise: Promise<unknown>): Promise<PortalError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, 'expected a refusal').toBeInstanceOf(PortalError);
+  return error as PortalError;
+}
+
+/** A firm, a client whose owner has active access with the 'Tax' folder shared. */
+async function setUp() {
+  const portal = testPortal();
+  const { ctx } = portal;
+  const { tenantId, admin } = await givenFirm(ctx);
+  const { clientId, contactIds } = await givenClient(ctx, admin);
+  const contactId = contactIds[0]!;
+  await openPortalAccess(ctx, admin, { contactId, clientId, sharedItems: [{ kind: 'folder', path: 'Tax' }] });
+  await acceptInvitation(ctx, { contactId, token: portal.outbox.lastTo(contactId)!.token, password: 'correct horse battery' });
+  const contact = contactCaller(tenantId, contactId);
+  const firmUpload = (folderPath: string, name = 'Return.pdf') => uploadDocument(ctx, admin, { clientId, folderPath, name, ...content() });
+  return { ...portal, tenantId, admin, clientId, contactId, contact, firmUpload };
+}
+
+describe('uploads', () => {
+  it('the firm uploads anywhere in the client space', async () => {
+    const { ctx, clientId, firmUpload } = await setUp();
+    const { document } = await firmUpload('/Tax/2025/');
+    expect(document).toMatchObject({ clientId, origin: 'firm_upload', folderPath: 'Tax/2025', name: 'Return.pdf', version: 1, status: 'present' });
+    const [added] = await ctx.log.readStream(streams.document(document.documentId));
+    expect(added).toMatchObject({ type: 'DocumentAdded', data: { origin: 'firm_upload', uploadedByContactId: null } });
+  });
+
+  it('a contact with active access uploads into Uploads', async () => {
+    const { ctx, clientId, contactId, contact } = await setUp();
+    const { document } = await uploadDocument(ctx, contact, { clientId, folderPath: 'Uploads/Receipts', name: 'r.jpg', ...content() });
+    expect(document).toMatchObject({ origin: 'client_upload', uploadedByContactId: contactId });
+  });
+
+  it('refuses a contact upload outside Uploads', async () => {
+    const { ctx, clientId, contact } = await setUp();
+    const error = await refusal(uploadDocument(ctx, contact, { clientId, folderPath: 'Tax', name: 'r.jpg', ...content() }));
+    expect(error.code).toBe('document.outside_upload_area');
+  });
+
+  it('refuses a contact whose access is closed, recording nothing', async () => {
+    const { ctx, admin, clientId, contactId, contact } = await setUp();
+    await closePortalAccess(ctx, admin, { contactId, via: 'toggle' });
+    const before = await eventCount(ctx);
+    const error = await refusal(uploadDocument(ctx, contact, { clientId, folderPath: 'Uploads', name: 'r.jpg', ...content() }));
+    expect(error.code).toBe('portal_access.closed');
+    expect(await eventCount(ctx)).toBe(before);
+  });
+
+  it('refuses a contact of another client', async () => {
+    const { ctx, admin, contact } = await setUp();
+    const other = await givenClient(ctx, admin);
+    const error = await refusal(uploadDocument(ctx, contact, { clientId: other.clientId, folderPath: 'Uploads', name: 'r.jpg', ...content() }));
+    expect(error.code).toBe('client.member_not_found');
+  });
+
+  it("refuses an upload into another firm's client", async () => {
+    const { ctx, clientId } = await setUp();
+    const other = await givenFirm(ctx);
+    const error = await refusal(uploadDocument(ctx, other.admin, { clientId, folderPath: '', name: 'x.pdf', ...content() }));
+    expect(error.code).toBe('client.not_found');
+  });
+});
+
+describe('changing documents', () => {
+  it('the firm adds a version, renames and moves', async () => {
+    const { ctx, admin, firmUpload } = await setUp();
+    const { document } = await firmUpload('Tax');
+    const { documentId } = document;
+    expect((await uploadNewVersion(ctx, admin, { documentId, ...content(2) })).document.version).toBe(2);
+    expect((await renameDocument(ctx, admin, { documentId, name: 'Return 2025.pdf' })).document.name).toBe('Return 2025.pdf');
+    expect((await moveDocument(ctx, admin, { documentId, folderPath: 'Tax/2025' })).document.folderPath).toBe('Tax/2025');
+    const types = (await ctx.log.readStream(streams.document(documentId))).map((e) => e.type);
+    expect(types).toEqual(['DocumentAdded', 'DocumentVersionAdded', 'DocumentRenamed', 'DocumentMoved']);
+  });
+
+  it('a contact can never delete or change a firm file', async () => {
+    const { ctx, contact, firmUpload } = await setUp();
+    const { document } = await firmUpload('Tax');
+    const before = await eventCount(ctx);
+    expect((await refusal(removeDocument(ctx, contact, { documentId: document.documentId }))).code).toBe('document.firm_file_protected');
+    expect((await refusal(renameDocument(ctx, contact, { documentId: document.documentId, name: 'x.pdf' }))).code).toBe('document.firm_file_protected');
+    expect(await eventCount(ctx)).toBe(before);
+  });
+
+  it('a contact removes their own upload', async () => {
+    const { ctx, clientId, contact } = await setUp();
+    const { document } = await uploadDocument(ctx, contact, { clientId, folderPath: 'Uploads', name: 'r.jpg', ...content() });
+    expect((await removeDocument(ctx, contact, { documentId: document.documentId })).document.status).toBe('removed');
+  });
+
+  it("reads another firm's document as not found", async () => {
+    const { ctx, firmUpload } = await setUp();
+    const { document } = await firmUpload('Tax');
+    const other = await givenFirm(ctx);
+    expect((await refusal(renameDocument(ctx, other.admin, { documentId: document.documentId, name: 'x.pdf' }))).code).toBe('document.not_found');
+    expect((await refusal(getDocument(ctx, other.admin, { documentId: document.documentId }))).code).toBe('document.not_found');
+  });
+});
+
+describe('downloads and views', () => {
+  it('records a download and a view of a shared document', async () => {
+    const { ctx, contact, contactId, firmUpload } = await setUp();
+    const { document } = await firmUpload('Tax/2025');
+    await recordDownload(ctx, contact, { documentId: document.documentId, ipAddress: '203.0.113.9' });
+    await recordView(ctx, contact, { documentId: document.documentId });
+    const events = (await ctx.log.readStream(streams.document(document.documentId))).slice(1);
+    expect(events).toMatchObject([
+      { type: 'DocumentDownloaded', data: { contactId, ipAddress: '203.0.113.9' } },
+      { type: 'DocumentViewed', data: { contactId, ipAddress: null } },
+    ]);
+  });
+
+  it('refuses a document that is not shared', async () => {
+    const { ctx, contact, firmUpload } = await setUp();
+    const { document } = await firmUpload('Payroll');
+    const before = await eventCount(ctx);
+    expect((await refusal(recordDownload(ctx, contact, { documentId: document.documentId }))).code).toBe('document.not_shared');
+    expect((await refusal(recordView(ctx, contact, { documentId: document.documentId }))).code).toBe('document.not_shared');
+    expect((await refusal(getDocument(ctx, contact, { documentId: document.documentId }))).code).toBe('document.not_shared');
+    expect(await eventCount(ctx)).toBe(before);
+  });
+
+  it('refuses once access is closed', async () => {
+    const { ctx, admin, contact, contactId, firmUpload } = await setUp();
+    const { document } = await firmUpload('Tax');
+    await closePortalAccess(ctx, admin, { contactId, via: 'access_window' });
+    expect((await refusal(recordDownload(ctx, contact, { documentId: document.documentId }))).code).toBe('document.not_shared');
+  });
+
+  it("records only a contact's downloads", async () => {
+    const { ctx, admin, firmUpload } = await setUp();
+    const { document } = await firmUpload('Tax');
+    expect((await refusal(recordDownload(ctx, admin, { documentId: document.documentId }))).code).toBe('document.not_a_contact');
+  });
+
+  it('a contact reads a shared document', async () => {
+    const { ctx, contact, firmUpload } = await setUp();
+    const { document } = await firmUpload('Tax');
+    await expect(getDocument(ctx, contact, { documentId: document.documentId })).resolves.toMatchObject({ name: 'Return.pdf' });
+  });
+});
+
+describe('syncing to OneDrive', () => {
+  it('refuses to mark a document when the client has no linked folder', async () => {
+    const { ctx, admin, firmUpload } = await setUp();
+    const { document } = await firmUpload('Tax');
+    expect((await refusal(markForOneDriveSync(ctx, admin, { documentId: document.documentId }))).code).toBe('document.folder_not_linked');
+  });
+
+  it('marks a document of a linked client, then records the upload', async () => {
+    const { ctx, admin, clientId, firmUpload } = await setUp();
+    await givenOneDrive(ctx, admin);
+    await linkFolder(ctx, admin, {
+      clientId,
+      folderUrl: 'https://onedrive.live.com/?id=ABCDEF1234567890%211&cid=ABCDEF1234567890',
+      driveItem: { driveId: 'abcdef1234567890', itemId: 'ABCDEF1234567890!1', driveType: 'personal', isFolder: true, name: 'Acme' },
+    });
+    const { document } = await firmUpload('Tax');
+    const { documentId } = document;
+    expect((await markForOneDriveSync(ctx, admin, { documentId })).document.oneDrive).toBe('pending');
+    expect((await recordOneDriveUpload(ctx, admin, { documentId, outcome: 'failed', reason: 'Graph said 503' })).document.oneDrive).toBe('failed');
+    await markForOneDriveSync(ctx, admin, { documentId });
+    const synced = await recordOneDriveUpload(ctx, admin, { documentId, outcome: 'succeeded', driveItemId: 'ABCDEF1234567890!77', cTag: 'c1' });
+    expect(synced.document).toMatchObject({ oneDrive: 'in_sync', driveItemId: 'ABCDEF1234567890!77', contentTag: 'c1' });
+  });
+
+  it('refuses a contact marking for sync', async () => {
+    const { ctx, contact, firmUpload } = await setUp();
+    const { document } = await firmUpload('Tax');
+    expect((await refusal(markForOneDriveSync(ctx, contact, { documentId: document.documentId }))).code).toBe('document.firm_only');
+  });
+});
