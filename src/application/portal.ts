@@ -1,0 +1,108 @@
+import * as access from './access.js';
+import * as clients from './clients.js';
+import { AppContext, type PortalDeps } from './context.js';
+import * as documents from './documents.js';
+import * as firms from './firms.js';
+import * as folders from './folders.js';
+import * as invitations from './invitations.js';
+import * as personalData from './personal-data.js';
+
+type Service = (ctx: AppContext, ...args: any[]) => unknown;
+type Bound<S extends Record<string, Service>> = {
+  [K in keyof S]: S[K] extends (ctx: AppContext, ...args: infer A) => infer R ? (...args: A) => R : never;
+};
+
+function bind<S extends Record<string, Service>>(ctx: AppContext, services: S): Bound<S> {
+  return Object.fromEntries(Object.entries(services).map(([name, fn]) => [name, fn.bind(null, ctx)])) as Bound<S>;
+}
+
+/**
+ * The library's face: one typed API over the ports. Every call returns a typed result or throws a
+ * typed error (DomainError, ValidationError, NotFoundError, ConcurrencyError) with a stable code.
+ * Process rules across aggregates run inside these calls, whichever event store is plugged in.
+ */
+export function createPortal(deps: PortalDeps) {
+  const ctx = new AppContext(deps);
+  return {
+    /** The typed event log underneath (reads, subscriptions, projections). */
+    log: ctx.log,
+    firms: bind(ctx, {
+      createFirm: firms.createFirm,
+      getFirm: firms.getFirm,
+      addStaffUser: firms.addStaffUser,
+      changeStaffRole: firms.changeStaffRole,
+      removeStaffUser: firms.removeStaffUser,
+      enablePartnerFeatures: firms.enablePartnerFeatures,
+      disablePartnerFeatures: firms.disablePartnerFeatures,
+      changeLicensingPartner: firms.changeLicensingPartner,
+      createManagedCompany: firms.createManagedCompany,
+      listManagedCompanies: firms.listManagedCompanies,
+      changePremiumApps: firms.changePremiumApps,
+      addCompanyAdmin: firms.addCompanyAdmin,
+      removeCompanyAdmin: firms.removeCompanyAdmin,
+      setBranding: firms.setBranding,
+      clearBranding: firms.clearBranding,
+      effectiveBrandingOf: firms.effectiveBrandingOf,
+      connectOneDrive: firms.connectOneDrive,
+      markOneDriveNeedsReconnect: firms.markOneDriveNeedsReconnect,
+      disconnectOneDrive: firms.disconnectOneDrive,
+    }),
+    clients: bind(ctx, {
+      createClient: clients.createClient,
+      getClient: clients.getClient,
+      renameClient: clients.renameClient,
+      recordPreliminaryData: clients.recordPreliminaryData,
+      removePreliminaryData: clients.removePreliminaryData,
+      changeSubscription: clients.changeSubscription,
+      assignStaff: clients.assignStaff,
+      unassignStaff: clients.unassignStaff,
+      addOwner: clients.addOwner,
+      addGuest: clients.addGuest,
+      removeMember: clients.removeMember,
+      renameContact: clients.renameContact,
+      addContactEmail: clients.addContactEmail,
+      removeContactEmail: clients.removeContactEmail,
+      archiveClient: clients.archiveClient,
+      restoreClient: clients.restoreClient,
+    }),
+    invitations: bind(ctx, {
+      inviteMember: invitations.inviteMember,
+      inviteOwners: invitations.inviteOwners,
+      inviteInBulk: invitations.inviteInBulk,
+      resendInvitation: invitations.resendInvitation,
+      cancelInvitation: invitations.cancelInvitation,
+      acceptInvitation: invitations.acceptInvitation,
+      memberStatus: invitations.memberStatus,
+      clientMemberStatuses: invitations.clientMemberStatuses,
+    }),
+    access: bind(ctx, {
+      openPortalAccess: access.openPortalAccess,
+      getPortalAccess: access.getPortalAccess,
+      changeSharedSelection: access.changeSharedSelection,
+      changeLoginEmail: access.changeLoginEmail,
+      closePortalAccess: access.closePortalAccess,
+      logIn: access.logIn,
+    }),
+    folders: bind(ctx, {
+      linkFolder: folders.linkFolder,
+      saveAllFolderLinks: folders.saveAllFolderLinks,
+      unlinkFolder: folders.unlinkFolder,
+      getFolderLink: folders.getFolderLink,
+    }),
+    documents: bind(ctx, {
+      uploadDocument: documents.uploadDocument,
+      uploadNewVersion: documents.uploadNewVersion,
+      renameDocument: documents.renameDocument,
+      moveDocument: documents.moveDocument,
+      removeDocument: documents.removeDocument,
+      recordDownload: documents.recordDownload,
+      recordView: documents.recordView,
+      markForOneDriveSync: documents.markForOneDriveSync,
+      recordOneDriveUpload: documents.recordOneDriveUpload,
+      getDocument: documents.getDocument,
+    }),
+    personalData: bind(ctx, { forgetContact: personalData.forgetContact }),
+  };
+}
+
+export type Portal = ReturnType<typeof createPortal>;
