@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidIds } from '../adapters/system/clock-and-ids.js';
 import { z } from 'zod';
 import type { SqliteEventStore } from '../adapters/event-store/sqlite.js';
 import { handleCommand, type CommandHandlerDeps } from '../src/core/command-handler.js';
@@ -25,7 +25,7 @@ const counter: Decider<'count', Counted, number> = {
 export async function seedStreams(store: SqliteEventStore): Promise<void> {
   for (let from = 0; from < config.BENCH_STREAMS; from += 1000) {
     const batch = Array.from({ length: Math.min(1000, config.BENCH_STREAMS - from) }, (_, i) =>
-      store.append(streamName(from + i), [{ id: randomUUID(), type: 'Counted', data: eventData(0), metadata }], 'any'),
+      store.append(streamName(from + i), [{ id: uuidIds.newId(), type: 'Counted', data: eventData(0), metadata }], 'any'),
     );
     await Promise.all(batch);
   }
@@ -34,9 +34,9 @@ export async function seedStreams(store: SqliteEventStore): Promise<void> {
 /** Full command round-trips (load, fold, decide, append at the loaded revision) on random streams. */
 export function commandRoundTrips(store: SqliteEventStore, callers: number): (seconds: number) => Promise<Sample> {
   const deps: CommandHandlerDeps = {
-    log: new EventLog({ store, registry: new EventRegistry([counted]), ids: { newId: randomUUID } }),
+    log: new EventLog({ store, registry: new EventRegistry([counted]), ids: uuidIds }),
     clock: { now: () => new Date() },
-    ids: { newId: randomUUID },
+    ids: uuidIds,
   };
   const who = { tenantId: metadata.tenantId, actor: metadata.actor };
   return (seconds) =>

@@ -1,11 +1,11 @@
 import type { Database } from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
+import { uuidIds } from '../adapters/system/clock-and-ids.js';
 import { config, eventData, measure, metadataJson, streamName, type Sample } from './support.js';
 
 /**
  * What SQLite itself can do: one transaction per command, reading the stream's last revision and
- * inserting one event, with no store, envelope or command handler in the way. Event ids are random
- * UUIDs as in the store runs, so both dirty the same number of index pages per commit.
+ * inserting one event, with no store, envelope or command handler in the way. Event ids come from
+ * the same generator as in the store runs (time-ordered UUIDs), so both touch their index alike.
  */
 export function rawRoundTrips(db: Database): (seconds: number) => Promise<Sample> {
   const last = db.prepare('SELECT revision FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1').pluck();
@@ -14,7 +14,7 @@ export function rawRoundTrips(db: Database): (seconds: number) => Promise<Sample
   );
   const command = db.transaction((streamId: string) => {
     const revision = (last.get(streamId) as number | undefined) ?? -1;
-    insert.run(streamId, revision + 1, randomUUID(), 'Counted', JSON.stringify(eventData(revision + 1)), metadataJson);
+    insert.run(streamId, revision + 1, uuidIds.newId(), 'Counted', JSON.stringify(eventData(revision + 1)), metadataJson);
   });
   return (seconds) =>
     measure(seconds, 1, () => {

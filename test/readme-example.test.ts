@@ -1,0 +1,44 @@
+// The README's example, run as a test so it stays true.
+import { expect, it } from 'vitest';
+import { memoryEventStore } from '../adapters/event-store/memory.js';
+import { aesGcmCipher, memoryInvitationOutbox, memoryKeyStore, nodeSecrets, systemClock, uuidIds } from '../adapters/node.js';
+import { createPortal } from '../src/index.js';
+
+it('README: create a firm, add a client, invite a member, accept', async () => {
+  // --- README example start
+  const outbox = memoryInvitationOutbox(); // the mail adapter sends these for real
+  const portal = createPortal({
+    store: memoryEventStore(), // or sqliteEventStore({ path: 'portal.db' }), or eventStoreDbEventStore(...)
+    keys: memoryKeyStore(aesGcmCipher), // or sqliteKeyStore(store.db, aesGcmCipher)
+    cipher: aesGcmCipher,
+    clock: systemClock,
+    ids: uuidIds,
+    secrets: nodeSecrets,
+    invitations: outbox,
+  });
+
+  const signup = { tenantId: 'signup', actor: { kind: 'system', name: 'signup' } } as const;
+  const { firmId, partnerAdminId } = await portal.firms.createFirm(signup, {
+    name: 'Harbour Accountants',
+    partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' },
+  });
+  const pat = { tenantId: firmId, actor: { kind: 'staff', userId: partnerAdminId } } as const;
+
+  const { clientId, ownerIds } = await portal.clients.createClient(pat, {
+    kind: 'individual',
+    owners: [{ name: 'Ann Smith', emails: ['ann@smith.example'] }],
+    subscription: 'pro',
+  });
+  const annId = ownerIds[0]!;
+  await portal.invitations.inviteMember(pat, { clientId, contactId: annId });
+
+  // Ann follows the emailed link (contact id + raw token) and sets her password.
+  const token = outbox.lastTo(annId)!.token;
+  await portal.invitations.acceptInvitation({ contactId: annId, token, password: 'a long passphrase' });
+  await portal.access.logIn({ tenantId: firmId, contactId: annId, password: 'a long passphrase' });
+
+  const { text } = await portal.invitations.memberStatus(pat, { contactId: annId });
+  // text: "Last logged in 2026-…"
+  // --- README example end
+  expect(text).toMatch(/^Last logged in \d{4}-\d{2}-\d{2}/);
+});
