@@ -9,22 +9,14 @@ import {
 } from '../../src/application/access.js';
 import { acceptInvitation } from '../../src/application/invitations.js';
 import { clientDecider } from '../../src/client/decider.js';
-import { PortalError } from '../../src/core/errors.js';
 import type { CloseReason } from '../../src/portal-access/events.js';
 import { streams } from '../../src/streams.js';
 import { contactCaller, eventCount, givenClient, givenFirm, testPortal } from '../support/portal.js';
+import { refusal } from '../support/refusal.js';
 
 const PASSWORD = 'correct horse battery';
 const tax = [{ kind: 'folder' as const, path: 'Tax' }];
 
-async function refusal(promise: Promise<unknown>): Promise<PortalError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, 'expected a refusal').toBeInstanceOf(PortalError);
-  return error as PortalError;
-}
 
 async function setUp() {
   const portal = testPortal();

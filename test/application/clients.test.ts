@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { PortalError } from '../../src/core/errors.js';
 import { openPortalAccess } from '../../src/application/access.js';
 import {
   addContactEmail,
@@ -25,15 +24,8 @@ import { invitationDecider } from '../../src/invitation/decider.js';
 import { portalAccessDecider } from '../../src/portal-access/decider.js';
 import { streams } from '../../src/streams.js';
 import { allEvents, contactCaller, eventCount, givenClient, givenFirm, storedEvents, testPortal, type TestPortal } from '../support/portal.js';
+import { refusal } from '../support/refusal.js';
 
-async function refusal(promise: Promise<unknown>): Promise<PortalError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PortalError);
-  return error as PortalError;
-}
 
 type Ctx = TestPortal['ctx'];
 const typesOn = async (ctx: Ctx, streamId: string) => (await ctx.log.readStream(streamId)).map((e) => e.type);

@@ -14,20 +14,12 @@ import {
 } from '../../src/application/documents.js';
 import { linkFolder } from '../../src/application/folders.js';
 import { acceptInvitation } from '../../src/application/invitations.js';
-import { PortalError } from '../../src/core/errors.js';
 import { streams } from '../../src/streams.js';
 import { contactCaller, eventCount, givenClient, givenFirm, givenOneDrive, testPortal } from '../support/portal.js';
+import { refusal } from '../support/refusal.js';
 
 const content = (n = 1) => ({ size: 100 * n, contentHash: `sha256-${n}`, blobRef: `blob-${n}` });
 
-async function refusal(promise: Promise<unknown>): Promise<PortalError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, 'expected a refusal').toBeInstanceOf(PortalError);
-  return error as PortalError;
-}
 
 /** A firm, a client whose owner has active access with the 'Tax' folder shared. */
 async function setUp() {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { PortalError } from '../../src/core/errors.js';
 import type { RecordedEvent } from '../../src/core/envelope.js';
 import { reserve } from '../../src/core/reservation.js';
 import { AppContext, type Caller } from '../../src/application/context.js';
@@ -32,17 +31,10 @@ import { firmDecider } from '../../src/firm/decider.js';
 import { folderLinkDecider } from '../../src/folder-link/decider.js';
 import { streams } from '../../src/streams.js';
 import { allEvents, eventCount, givenClient, givenFirm, staffCaller, testPortal } from '../support/portal.js';
+import { refusal } from '../support/refusal.js';
 
 const platform: Caller = { tenantId: 'platform', actor: { kind: 'system', name: 'platform' } };
 
-async function refusal(promise: Promise<unknown>): Promise<PortalError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PortalError);
-  return error as PortalError;
-}
 
 const streamEvents = (events: RecordedEvent[], streamId: string) => events.filter((e) => e.streamId === streamId);
 const typesOn = async (ctx: ReturnType<typeof testPortal>['ctx'], streamId: string) => (await ctx.log.readStream(streamId)).map((e) => e.type);

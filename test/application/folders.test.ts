@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { getFolderLink, linkFolder, saveAllFolderLinks, unlinkFolder, type DriveItemFacts } from '../../src/application/folders.js';
-import { PortalError } from '../../src/core/errors.js';
 import { folderReservationKey } from '../../src/folder-link/decider.js';
 import { streams } from '../../src/streams.js';
 import { contactCaller, eventCount, givenClient, givenFirm, givenOneDrive, testPortal } from '../support/portal.js';
+import { refusal } from '../support/refusal.js';
 
 const DRIVE = 'abcdef1234567890';
 const folderUrl = (n: number) => `https://onedrive.live.com/?id=ABCDEF1234567890%21${n}&cid=ABCDEF1234567890`;
@@ -17,14 +17,6 @@ const folder = (n: number, overrides: Partial<DriveItemFacts> = {}): DriveItemFa
 });
 const row = (clientId: string, n: number) => ({ clientId, folderUrl: folderUrl(n), driveItem: folder(n) });
 
-async function refusal(promise: Promise<unknown>): Promise<PortalError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, 'expected a refusal').toBeInstanceOf(PortalError);
-  return error as PortalError;
-}
 
 async function setUp() {
   const portal = testPortal();

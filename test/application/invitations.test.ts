@@ -11,21 +11,14 @@ import {
   memberStatus,
   resendInvitation,
 } from '../../src/application/invitations.js';
-import { PortalError, ValidationError } from '../../src/core/errors.js';
+import { ValidationError } from '../../src/core/errors.js';
 import { invitationDecider } from '../../src/invitation/decider.js';
 import { streams } from '../../src/streams.js';
 import { DAY_MS, allEvents, contactCaller, eventCount, givenClient, givenFirm, storedEvents, testPortal } from '../support/portal.js';
+import { refusal } from '../support/refusal.js';
 
 const PASSWORD = 'correct horse battery';
 
-async function refusal(promise: Promise<unknown>): Promise<PortalError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, 'expected a refusal').toBeInstanceOf(PortalError);
-  return error as PortalError;
-}
 
 async function setUp() {
   const portal = testPortal();

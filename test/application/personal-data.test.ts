@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { PortalError } from '../../src/core/errors.js';
 import { ERASED } from '../../src/core/events.js';
 import { openPortalAccess } from '../../src/application/access.js';
 import { addGuest, addContactEmail, archiveClient, getClient, removeMember, renameClient } from '../../src/application/clients.js';
@@ -9,15 +8,8 @@ import { forgetContact } from '../../src/application/personal-data.js';
 import { portalAccessDecider } from '../../src/portal-access/decider.js';
 import { streams } from '../../src/streams.js';
 import { allEvents, eventCount, givenClient, givenFirm, staffCaller, storedEvents, testPortal, type TestPortal } from '../support/portal.js';
+import { refusal } from '../support/refusal.js';
 
-async function refusal(promise: Promise<unknown>): Promise<PortalError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PortalError);
-  return error as PortalError;
-}
 
 const olivia = { name: 'Olivia Owner', emails: ['olivia@client.example'] };
 const oscar = { name: 'Oscar Owner', emails: ['oscar@client.example'] };
