@@ -1,6 +1,11 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sqliteKeyStore } from '../../adapters/event-store/sqlite-key-store.js';
+import { sqliteEventStore } from '../../adapters/event-store/sqlite.js';
 import { describe, expect, it } from 'vitest';
 import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
 import { memoryEventStore } from '../../adapters/event-store/memory.js';
@@ -109,6 +114,41 @@ describe('projection runner', () => {
     await runner.waitFor(last!.position);
     expect(rows(db)).toEqual([{ contact_id: 'b', name: 'Bob' }]);
     await runner.stop();
+  });
+
+  it("keeps the read model in the event store's own SQLite file and resumes there after a restart", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'projection-'));
+    const open = () => {
+      const store = sqliteEventStore({ path: join(dir, 'portal.db'), pollIntervalMs: 20 });
+      const log = new EventLog({
+        store,
+        keys: sqliteKeyStore(store.db, aesGcmCipher),
+        cipher: aesGcmCipher,
+        registry: sampleRegistry(),
+        ids: { newId: () => randomUUID() },
+      });
+      return { store, log, runner: new ProjectionRunner(log, sqliteTarget(store.db, directory())) };
+    };
+    try {
+      const first = open();
+      await first.runner.start();
+      const { position } = await first.log.append('contact-a', [register('a', 'Ada')], 'any', context);
+      await first.runner.waitFor(position);
+      await first.runner.stop();
+      await first.store.close();
+
+      const second = open();
+      await second.log.append('contact-b', [register('b', 'Bob')], 'any', context);
+      await second.runner.start();
+      expect(rows(second.store.db)).toEqual([
+        { contact_id: 'a', name: 'Ada' },
+        { contact_id: 'b', name: 'Bob' },
+      ]);
+      await second.runner.stop();
+      await second.store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rebuilds to exactly the live read model', async () => {
