@@ -128,7 +128,11 @@ export function eventStoreContract(name: string, factory: EventStoreFactory, opt
         expect(await collect(store.readAll({ filter: mine() }))).toHaveLength(2);
       });
 
-      it.runIf(eventIdsUniqueAcrossStreams)('refuses an event id already used in another stream', async () => {
+      const crossStream = 'refuses an event id already used in another stream';
+      if (!eventIdsUniqueAcrossStreams) {
+        it.skip(`${crossStream} (skipped: this store de-duplicates event ids per stream only)`, () => {});
+        console.info(`${name}: "${crossStream}" skipped: this store de-duplicates event ids per stream only`);
+      } else it(crossStream, async () => {
         const event = newEvent();
         await store.append(stream('a'), [event], 'any');
         const error = await refusal(store.append(stream('b'), [newEvent(), event], 'any'));
@@ -210,23 +214,30 @@ export function eventStoreContract(name: string, factory: EventStoreFactory, opt
       it('delivers events appended during catch-up exactly once', async () => {
         const before = Array.from({ length: 300 }, (_, i) => newEvent('Before', { i }));
         for (let i = 0; i < before.length; i += 50) await store.append(stream('a'), before.slice(i, i + 50), 'any');
+        const during: NewEvent[] = [];
+        const appendDuring = async (count: number) => {
+          for (let i = 0; i < count; i++) {
+            const event = newEvent('During', { i: during.length });
+            during.push(event);
+            await store.append(stream(`d${during.length % 3}`), [event], 'any');
+          }
+        };
+        const last = newEvent('Last');
         const subscription = store.subscribe({ filter: mine() });
         const seen: string[] = [];
-        const during = Array.from({ length: 20 }, (_, i) => newEvent('During', { i }));
-        const appending = (async () => {
-          for (const event of during) {
-            await store.append(stream(`d${event.id.slice(0, 4)}`), [event], 'any');
-            await new Promise((resolve) => setImmediate(resolve));
-          }
-        })();
         for await (const event of subscription) {
           seen.push(event.id);
-          if (seen.length === before.length + during.length) break;
+          // Appends land while catch-up is still delivering the log, and at the very hand-over
+          // (right after the last event that existed when the subscription started).
+          if ([1, 150, 299, before.length].includes(seen.length)) await appendDuring(5);
+          // Once live, one last event: anything delivered twice would arrive before it.
+          if (seen.length === before.length + during.length) await store.append(stream('z'), [last], 'any');
+          if (event.id === last.id) break;
         }
-        await appending;
         await subscription.close();
         // Exactly once, in append order: nothing skipped or repeated at the hand-over.
-        expect(seen).toEqual([...before, ...during].map((e) => e.id));
+        expect(during).toHaveLength(20);
+        expect(seen).toEqual([...before, ...during, last].map((e) => e.id));
       });
 
       it('can be closed while waiting for new events', async () => {
