@@ -1,7 +1,7 @@
 import { BACKWARDS, EventStoreDBClient, StreamNotFoundError, type Position } from '@eventstore/db-client';
 import type { RecordedEvent } from '../../src/core/envelope.js';
-import { ConcurrencyError } from '../../src/core/errors.js';
-import type { EventStore, ReadAllOptions, Subscription, SubscribeOptions } from '../../src/core/event-store.js';
+import { ConcurrencyError, StoreUnavailableError } from '../../src/core/errors.js';
+import { assertNotEmpty, type EventStore, type ReadAllOptions, type Subscription, type SubscribeOptions } from '../../src/core/event-store.js';
 import {
   fromResolvedEvent,
   isDeliverable,
@@ -24,6 +24,10 @@ export function eventStoreDbEventStore(options: EventStoreDbOptions): EventStore
   const ownsClient = !('client' in options);
   const client = 'client' in options ? options.client : EventStoreDBClient.connectionString(options.connectionString);
   const subscriptions = new Set<Subscription>();
+  let closed = false;
+  const open = () => {
+    if (closed) throw new StoreUnavailableError('The EventStoreDB event store is closed.');
+  };
 
   /** Position of the event at `revision`, for appends whose reply carries none. */
   async function positionOf(streamId: string, revision: bigint): Promise<Position> {
@@ -97,6 +101,8 @@ export function eventStoreDbEventStore(options: EventStoreDbOptions): EventStore
 
   return {
     async append(streamId, events, expected) {
+      open();
+      assertNotEmpty(streamId, events);
       try {
         // Retrying a batch with the same ids succeeds without duplicates: ESDB guarantees this for
         // every expected revision except 'any', where it is only best effort (the server checks
@@ -117,6 +123,7 @@ export function eventStoreDbEventStore(options: EventStoreDbOptions): EventStore
     },
 
     async readStream(streamId, options) {
+      open();
       const events: RecordedEvent[] = [];
       try {
         for await (const resolved of client.readStream(streamId, toClientReadStreamOptions(options))) {
@@ -134,6 +141,7 @@ export function eventStoreDbEventStore(options: EventStoreDbOptions): EventStore
     subscribe,
 
     async close() {
+      closed = true;
       await Promise.all([...subscriptions].map((s) => s.close()));
       if (ownsClient) await client.dispose();
     },

@@ -1,13 +1,15 @@
 import { catchUpSubscription } from '../../src/core/catch-up-subscription.js';
 import type { NewEvent, RecordedEvent } from '../../src/core/envelope.js';
-import { ConcurrencyError, DuplicateEventIdError } from '../../src/core/errors.js';
+import { ConcurrencyError, DuplicateEventIdError, StoreUnavailableError } from '../../src/core/errors.js';
 import {
+  assertNotEmpty,
   matchesFilter,
   type AppendResult,
   type EventStore,
   type ReadAllOptions,
   type ReadStreamOptions,
   type SubscribeOptions,
+  type Subscription,
 } from '../../src/core/event-store.js';
 import { revisionMatches, type ExpectedRevision, type StreamRevision } from '../../src/core/revision.js';
 
@@ -17,6 +19,8 @@ export function memoryEventStore(): EventStore {
   const byStream = new Map<string, RecordedEvent[]>();
   const byId = new Map<string, RecordedEvent>();
   let waiters: Array<() => void> = [];
+  const subscriptions = new Set<Subscription>();
+  let closed = false;
 
   const currentRevision = (streamId: string): StreamRevision => {
     const events = byStream.get(streamId);
@@ -41,14 +45,12 @@ export function memoryEventStore(): EventStore {
 
   return {
     async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-      const repeated = events.length > 0 ? earlierAppend(streamId, events) : undefined;
+      if (closed) throw new StoreUnavailableError('The in-memory event store is closed.');
+      assertNotEmpty(streamId, events);
+      const repeated = earlierAppend(streamId, events);
       if (repeated) return repeated;
       const current = currentRevision(streamId);
       if (!revisionMatches(expected, current)) throw new ConcurrencyError(streamId, String(expected), String(current));
-      if (events.length === 0) {
-        const last = byStream.get(streamId)?.at(-1);
-        return { nextExpectedRevision: last?.revision ?? -1, position: last?.position ?? -1 };
-      }
       const stream = byStream.get(streamId) ?? [];
       for (const event of events) {
         const recorded: RecordedEvent = {
@@ -89,20 +91,28 @@ export function memoryEventStore(): EventStore {
       }
     },
 
-    subscribe(options?: SubscribeOptions) {
-      return catchUpSubscription(
+    subscribe(options?: SubscribeOptions): Subscription {
+      const subscription = catchUpSubscription(
         {
           readAll: (o) => this.readAll(o),
           nextAppend: () => new Promise<void>((resolve) => waiters.push(resolve)),
         },
         options,
       );
+      subscriptions.add(subscription);
+      return {
+        [Symbol.asyncIterator]: () => subscription[Symbol.asyncIterator](),
+        async close() {
+          subscriptions.delete(subscription);
+          await subscription.close();
+        },
+      };
     },
 
     async close() {
-      const woken = waiters;
-      waiters = [];
-      for (const wake of woken) wake();
+      closed = true;
+      await Promise.all([...subscriptions].map((s) => s.close()));
+      subscriptions.clear();
     },
   };
 }

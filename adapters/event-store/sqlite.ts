@@ -7,14 +7,15 @@ import {
   StoreUnavailableError,
   ValidationError,
 } from '../../src/core/errors.js';
-import type {
-  AppendResult,
-  EventFilter,
-  EventStore,
-  ReadAllOptions,
-  ReadStreamOptions,
-  Subscription,
-  SubscribeOptions,
+import {
+  assertNotEmpty,
+  type AppendResult,
+  type EventFilter,
+  type EventStore,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type Subscription,
+  type SubscribeOptions,
 } from '../../src/core/event-store.js';
 import { revisionAfter, revisionMatches, type ExpectedRevision, type StreamRevision } from '../../src/core/revision.js';
 
@@ -130,13 +131,12 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
     const last = lastOfStream.get(streamId);
     const current: StreamRevision = last ? last[0] : 'no_stream';
     if (!revisionMatches(expected, current)) {
-      const prior = events.length > 0 ? priorResult(streamId, events) : undefined;
+      const prior = priorResult(streamId, events);
       if (prior) return prior;
       throw new ConcurrencyError(streamId, String(expected), String(current));
     }
     let revision = revisionAfter(current, 0);
-    // An empty append only checks the expectation; -1 stands for "no event yet" in both fields.
-    let position = last ? last[1] : -1;
+    let position = 0;
     try {
       for (const [id, type, data, metadata] of events) {
         position = Number(insert.run(streamId, ++revision, id, type, data, metadata).lastInsertRowid);
@@ -199,6 +199,7 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
     if (closed) return Promise.reject(new StoreUnavailableError('The SQLite event store is closed.'));
     let serialized: Serialized[];
     try {
+      assertNotEmpty(streamId, events);
       serialized = events.map((e) => [e.id, e.type, json(e.data), json(e.metadata)]);
     } catch (error) {
       return Promise.reject(error);

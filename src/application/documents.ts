@@ -20,7 +20,7 @@ import type { PortalAccessState } from '../portal-access/decider.js';
 import { streams } from '../streams.js';
 import type { AppContext, Caller } from './context.js';
 import { loadAccess } from './issue-invitation.js';
-import { loadActiveClient, loadInTenant, requireMember, type ProcessCaller } from './tenant-guards.js';
+import { loadActiveClient, loadInTenant, requireFirmSide, requireMember, type ProcessCaller } from './tenant-guards.js';
 
 /** A document as the portal shows it (the blob itself is fetched by blobRef elsewhere). */
 export type DocumentView = Omit<ExistingDocument, never>;
@@ -55,9 +55,13 @@ async function requireActiveAccess(ctx: AppContext, caller: Caller, clientId: st
   return access;
 }
 
-/** Loads the document and, for a contact, checks their access to its client. */
+/**
+ * Loads a document about to change: its client must not be archived (an archived client refuses
+ * every change), and a contact needs active access to that client.
+ */
 async function documentFor(ctx: AppContext, caller: Caller, documentId: string) {
   const document = await loadDocument(ctx, caller.tenantId, documentId);
+  await loadActiveClient(ctx, caller.tenantId, document.clientId);
   const access = caller.actor.kind === 'contact' ? await requireActiveAccess(ctx, caller, document.clientId) : null;
   return { document, access };
 }
@@ -123,10 +127,12 @@ async function recordAccess(ctx: AppContext, caller: ProcessCaller, input: Acces
     throw new DomainError('document.not_a_contact', "Only a client contact's downloads and views are recorded.");
   }
   const document = await loadDocument(ctx, caller.tenantId, input.documentId);
-  const access = await loadAccess(ctx, caller.tenantId, caller.actor.contactId);
-  const visibleToContact =
-    access.clientId === document.clientId &&
-    canSee(access, { folderPath: document.folderPath, documentId: document.documentId, uploadedByContactId: document.uploadedByContactId });
+  const access = await requireActiveAccess(ctx, caller, document.clientId);
+  const visibleToContact = canSee(access, {
+    folderPath: document.folderPath,
+    documentId: document.documentId,
+    uploadedByContactId: document.uploadedByContactId,
+  });
   return run(ctx, caller, input.documentId, { type, data: { ...input, visibleToContact } });
 }
 
@@ -153,7 +159,9 @@ export type OneDriveUploadOutcome =
 
 /** What the OneDrive adapter reports after uploading a document marked for sync. */
 export async function recordOneDriveUpload(ctx: AppContext, caller: ProcessCaller, input: OneDriveUploadOutcome) {
-  await documentFor(ctx, caller, input.documentId);
+  // The upload already happened: its outcome is recorded even if the client was archived meanwhile.
+  requireFirmSide(caller);
+  await loadDocument(ctx, caller.tenantId, input.documentId);
   if (input.outcome === 'failed') {
     return run(ctx, caller, input.documentId, { type: 'RecordOneDriveUploadFailed', data: { documentId: input.documentId, reason: input.reason } });
   }
@@ -169,8 +177,8 @@ export async function getDocument(ctx: AppContext, caller: Caller, input: { docu
   const document = await loadDocument(ctx, caller.tenantId, input.documentId);
   if (caller.actor.kind === 'contact') {
     if (document.status === 'removed') throw notFound();
-    const access = await loadAccess(ctx, caller.tenantId, caller.actor.contactId);
-    const visible = access.clientId === document.clientId && canSee(access, document);
+    const access = await requireActiveAccess(ctx, caller, document.clientId);
+    const visible = canSee(access, document);
     if (!visible) throw new DomainError('document.not_shared', 'This document is not shared with you.');
   }
   return document;

@@ -7,7 +7,7 @@ const address = z.email();
 export function normaliseEmail(raw: string): string {
   const email = raw.trim().toLowerCase();
   if (!address.safeParse(email).success) {
-    throw new ValidationError(`"${raw}" is not a valid email address.`, [{ path: '', message: 'Invalid email address' }]);
+    throw new ValidationError('This is not a valid email address.', [{ path: '', message: 'Invalid email address' }]);
   }
   return email;
 }

@@ -114,7 +114,12 @@ export class EventLog {
     const fail = (reason: string) => new StoredEventParseError(event.streamId, event.revision, event.type, reason);
     const definition = this.registry.get(event.type);
     if (!definition) throw fail('the event type is not registered');
-    let data = this.codec ? await this.codec.reveal(event.data, keyCache) : event.data;
+    let data: unknown;
+    try {
+      data = this.codec ? await this.codec.reveal(event.data, keyCache) : event.data;
+    } catch (error) {
+      throw fail(`its personal data does not decrypt: ${(error as Error).message}`);
+    }
     try {
       data = this.registry.upcast(definition, event.metadata.schemaVersion ?? 1, data);
     } catch (error) {

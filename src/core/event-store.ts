@@ -1,4 +1,5 @@
 import type { NewEvent, RecordedEvent } from './envelope.js';
+import { PortalError } from './errors.js';
 import type { ExpectedRevision } from './revision.js';
 
 export interface AppendResult {
@@ -43,6 +44,7 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
  * The event store port. Every adapter (memory, SQLite, EventStoreDB) passes one contract suite.
  * Appends are atomic: the expected revision is checked inside the append, a batch lands whole or
  * not at all, and re-appending the same event ids after a success is a no-op returning the same result.
+ * An append carries at least one event (an empty one has no revision or position to report).
  */
 export interface EventStore {
   append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
@@ -61,4 +63,9 @@ export function matchesFilter(event: { type: string; streamId: string }, filter:
   if (types && types.length > 0 && !types.some((p) => event.type.startsWith(p))) return false;
   if (streams && streams.length > 0 && !streams.some((p) => event.streamId.startsWith(p))) return false;
   return true;
+}
+
+/** Every adapter refuses an empty append the same way. */
+export function assertNotEmpty(streamId: string, events: readonly NewEvent[]): void {
+  if (events.length === 0) throw new PortalError('store.empty_append', `An append to ${streamId} needs at least one event.`);
 }

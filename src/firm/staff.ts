@@ -86,7 +86,7 @@ export function requireDistinctUsers(users: ReadonlyArray<{ userId: string; emai
   const emails = new Set<string>();
   for (const { userId, email } of users) {
     if (ids.has(userId)) throw new DomainError('firm.staff_already_added', 'This user is already a staff user of the firm.');
-    if (emails.has(email)) throw new DomainError('firm.staff_email_taken', `Another staff user already has the email address ${email}.`);
+    if (emails.has(email)) throw new DomainError('firm.staff_email_taken', 'Another staff user already has this email address.');
     ids.add(userId);
     emails.add(email);
   }

@@ -14,6 +14,6 @@ const RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9]|\.lock|desktop\.ini)$/i;
 export function oneDriveNameProblem(name: string): string | undefined {
   if (/["*:<>?/\\|]/.test(name)) return 'OneDrive does not allow the characters " * : < > ? / \\ | in file names.';
   if (/^\s|[\s.]$/.test(name)) return 'OneDrive does not allow a file name to start with a space or end with a space or a dot.';
-  if (RESERVED.test(name) || name.startsWith('~$') || name.includes('_vti_')) return `OneDrive does not allow a file named "${name}".`;
+  if (RESERVED.test(name) || name.startsWith('~$') || name.includes('_vti_')) return 'OneDrive does not allow this file name (a name reserved by Windows or by OneDrive).';
   return undefined;
 }

@@ -13,7 +13,8 @@
  * - Invitation InvitationAccepted → ActivatePortalAccess { passwordHash } (refused 'portal_access.closed' when the
  *   access was closed meanwhile: the process drops that refusal; re-opening later passes acceptedPasswordHash).
  * - Client archived → ClosePortalAccess { via: 'client_archived' } for every member: a no-op when not open.
- * The login email must be unique among logins: the application reserves it (streams.reservation('login-email', email)).
+ * Logins are by firm and contact (the contact id is in the link and the session); login emails are not
+ * reserved as unique, so one person may be a contact of several firms with the same address.
  */
 import type { Decider, DecisionContext } from '../core/decider.js';
 import { DomainError, NotFoundError } from '../core/errors.js';

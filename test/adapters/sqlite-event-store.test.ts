@@ -160,15 +160,6 @@ describe('SQLite event store: group commit', () => {
     expect(retry).toEqual(original);
     expect(await store.readStream('s')).toHaveLength(2);
   });
-
-  it('validates an empty append and returns the current revision without writing', async () => {
-    const store = openStore();
-    await expect(store.append('s', [], 'no_stream')).resolves.toEqual({ nextExpectedRevision: -1, position: -1 });
-    const written = await store.append('s', [newEvent()], 'no_stream');
-    await expect(store.append('s', [], 0)).resolves.toEqual(written);
-    await expect(store.append('s', [], 'no_stream')).rejects.toBeInstanceOf(ConcurrencyError);
-    expect(await readAll(store)).toHaveLength(1);
-  });
 });
 
 describe('SQLite event store: reading', () => {

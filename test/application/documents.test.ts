@@ -14,6 +14,7 @@ import {
 } from '../../src/application/documents.js';
 import { linkFolder } from '../../src/application/folders.js';
 import { acceptInvitation } from '../../src/application/invitations.js';
+import { clientDecider } from '../../src/client/decider.js';
 import { streams } from '../../src/streams.js';
 import { contactCaller, eventCount, givenClient, givenFirm, givenOneDrive, testPortal } from '../support/portal.js';
 import { refusal } from '../support/refusal.js';
@@ -143,7 +144,28 @@ describe('downloads and views', () => {
     const { ctx, admin, contact, contactId, firmUpload } = await setUp();
     const { document } = await firmUpload('Tax');
     await closePortalAccess(ctx, admin, { contactId, via: 'access_window' });
-    expect((await refusal(recordDownload(ctx, contact, { documentId: document.documentId }))).code).toBe('document.not_shared');
+    expect((await refusal(recordDownload(ctx, contact, { documentId: document.documentId }))).code).toBe('portal_access.closed');
+  });
+
+  it('refuses a contact whose access is still pending (no password set yet)', async () => {
+    const { ctx, admin, tenantId } = await setUp();
+    const { clientId, contactIds } = await givenClient(ctx, admin);
+    const contactId = contactIds[0]!;
+    await openPortalAccess(ctx, admin, { contactId, clientId, sharedItems: [{ kind: 'folder', path: 'Tax' }] });
+    const { document } = await uploadDocument(ctx, admin, { clientId, folderPath: 'Tax', name: 'a.pdf', ...content() });
+    const pending = contactCaller(tenantId, contactId);
+    expect((await refusal(recordDownload(ctx, pending, { documentId: document.documentId }))).code).toBe('portal_access.not_activated');
+    expect((await refusal(getDocument(ctx, pending, { documentId: document.documentId }))).code).toBe('portal_access.not_activated');
+  });
+
+  it("refuses changes to an archived client's documents", async () => {
+    const { ctx, admin, clientId, firmUpload } = await setUp();
+    const { document } = await firmUpload('Tax');
+    await ctx.execute(clientDecider, streams.client(clientId), { type: 'ArchiveClient', data: {} }, admin);
+    const before = await eventCount(ctx);
+    expect((await refusal(renameDocument(ctx, admin, { documentId: document.documentId, name: 'x.pdf' }))).code).toBe('client.archived');
+    expect((await refusal(removeDocument(ctx, admin, { documentId: document.documentId }))).code).toBe('client.archived');
+    expect(await eventCount(ctx)).toBe(before);
   });
 
   it("records only a contact's downloads", async () => {

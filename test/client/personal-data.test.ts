@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
-import { memoryKeyStore } from '../../adapters/keys/memory-key-store.js';
-import type { EventDefinition } from '../../src/core/events.js';
-import { PersonalDataCodec } from '../../src/core/personal-data.js';
 import { clientEvents, type ClientEvent } from '../../src/client/events.js';
+import { storeAndForget } from '../support/personal-data.js';
 import * as b from './builders.js';
-
-/** Stores the event's data encrypted, forgets every subject it named, and reads it back. */
-async function storeAndForget(definition: EventDefinition, data: unknown) {
-  const keys = memoryKeyStore(aesGcmCipher);
-  const subjects = new Set<string>();
-  const codec = new PersonalDataCodec({ ...keys, getOrCreate: (id) => (subjects.add(id), keys.getOrCreate(id)) }, aesGcmCipher);
-  const stored = await codec.protect(data, definition.personal);
-  for (const subject of subjects) await keys.delete(subject);
-  return { stored: JSON.stringify(stored), erased: await codec.reveal(structuredClone(stored)), subjects: [...subjects].sort() };
-}
 
 const samples: Array<[ClientEvent, string[]]> = [
   [b.groupCreated([b.jane, b.john]), [b.clientId, b.jane.contactId, b.john.contactId]],

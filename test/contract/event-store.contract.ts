@@ -113,6 +113,19 @@ export function eventStoreContract(name: string, factory: EventStoreFactory, opt
         expect(error).toMatchObject({ expected: '0', actual: 'no_stream' });
       });
 
+      it('refuses an empty append', async () => {
+        await store.append(stream('a'), [newEvent()], 'no_stream');
+        await expect(store.append(stream('a'), [], 'any')).rejects.toMatchObject({ code: 'store.empty_append' });
+        await expect(store.append(stream('b'), [], 'no_stream')).rejects.toMatchObject({ code: 'store.empty_append' });
+        expect(await store.readStream(stream('a'))).toHaveLength(1);
+      });
+
+      it('refuses appends once closed', async () => {
+        await store.close();
+        await expect(store.append(stream('a'), [newEvent()], 'any')).rejects.toMatchObject({ code: 'store.unavailable' });
+        store = await factory();
+      });
+
       it('lands nothing of a refused batch', async () => {
         await store.append(stream('a'), [newEvent()], 'no_stream');
         await refusal(store.append(stream('a'), [newEvent(), newEvent(), newEvent()], 5));
@@ -238,6 +251,18 @@ export function eventStoreContract(name: string, factory: EventStoreFactory, opt
         // Exactly once, in append order: nothing skipped or repeated at the hand-over.
         expect(during).toHaveLength(20);
         expect(seen).toEqual([...before, ...during, last].map((e) => e.id));
+      });
+
+      it('ends open subscriptions when the store closes', async () => {
+        const subscription = store.subscribe({ filter: mine() });
+        const iterating = (async () => {
+          for await (const _ of subscription) return 'event';
+          return 'closed';
+        })();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await store.close();
+        await expect(iterating).resolves.toBe('closed');
+        store = await factory();
       });
 
       it('can be closed while waiting for new events', async () => {

@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
-import { memoryKeyStore } from '../../adapters/keys/memory-key-store.js';
-import type { EventDefinition } from '../../src/core/events.js';
-import { PersonalDataCodec } from '../../src/core/personal-data.js';
 import { firmEvents, type FirmEvent } from '../../src/firm/events.js';
+import { storeAndForget } from '../support/personal-data.js';
 import * as b from './builders.js';
-
-/** Stores the event's data encrypted, forgets every subject it named, and reads it back. */
-async function storeAndForget(definition: EventDefinition, data: unknown) {
-  const keys = memoryKeyStore(aesGcmCipher);
-  const subjects = new Set<string>();
-  const codec = new PersonalDataCodec({ ...keys, getOrCreate: (id) => (subjects.add(id), keys.getOrCreate(id)) }, aesGcmCipher);
-  const stored = await codec.protect(data, definition.personal);
-  for (const subject of subjects) await keys.delete(subject);
-  return { stored: JSON.stringify(stored), erased: await codec.reveal(structuredClone(stored)), subjects: [...subjects].sort() };
-}
 
 const samples: Array<[FirmEvent, string[]]> = [
   [b.firmCreated([{ ...b.alice, role: 'partner_admin' }, { ...b.bob, role: 'staff' }]), [b.alice.userId, b.bob.userId]],

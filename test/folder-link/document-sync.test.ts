@@ -142,6 +142,13 @@ describe('syncing a portal document to OneDrive', () => {
     sync.given(documentAdded(), markedForSync()).when(uploadSucceeded({ cTag: undefined, eTag: 'etag-up' })).then(uploadedToOneDrive('etag-up'));
   });
 
+  it('refuses an upload result carrying neither a cTag nor an eTag', () => {
+    sync
+      .given(documentAdded(), markedForSync())
+      .when(uploadSucceeded({ cTag: undefined, eTag: undefined }))
+      .thenThrows('document.upload_tag_missing');
+  });
+
   it('does nothing when the same upload result is recorded twice', () => {
     sync.given(documentAdded(), markedForSync(), uploadedToOneDrive()).when(uploadSucceeded()).then();
   });

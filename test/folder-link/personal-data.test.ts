@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { documentEvents } from '../../src/folder-link/document-events.js';
 import { folderLinkEvents } from '../../src/folder-link/events.js';
-import { personalFields } from './personal-paths.js';
+import { personalFields } from '../support/personal-data.js';
 
 describe('folder link and document personal data', () => {
   it.each([...folderLinkEvents, ...documentEvents].map((d) => [d.type, d] as const))('%s declares exactly its personal fields', (_, definition) => {

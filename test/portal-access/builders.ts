@@ -17,6 +17,10 @@ export function openAccess(data: Partial<Data<'OpenPortalAccess'>> = {}): Portal
     data: { contactId, clientId, loginEmail: 'ann@example.com', contactEmails: ['ann@example.com'], sharedItems: [taxFolder], ...data },
   };
 }
+/** Opening as the application sends it: the contact's current emails, and a login email only when the firm typed one. */
+export function openAccessWith(contactEmails: string[], loginEmail?: string, sharedItems: SharedItem[] = [taxFolder]): PortalAccessCommand {
+  return { type: 'OpenPortalAccess', data: { contactId, clientId, contactEmails, sharedItems, ...(loginEmail === undefined ? {} : { loginEmail }) } };
+}
 export const activate = (passwordHash = 'scrypt$pw'): PortalAccessCommand => ({ type: 'ActivatePortalAccess', data: { contactId, passwordHash } });
 export const close = (via: CloseReason = 'toggle'): PortalAccessCommand => ({ type: 'ClosePortalAccess', data: { contactId, via } });
 export const editSelection = (sharedItems: SharedItem[]): PortalAccessCommand => ({ type: 'EditSharedSelection', data: { contactId, sharedItems } });

@@ -1,5 +1,18 @@
 import type { z } from 'zod';
+import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
+import { memoryKeyStore } from '../../adapters/keys/memory-key-store.js';
 import { ERASED, type EventDefinition } from '../../src/core/events.js';
+import { PersonalDataCodec } from '../../src/core/personal-data.js';
+
+/** Stores the event's data encrypted, forgets every subject it named, and reads it back. */
+export async function storeAndForget(definition: EventDefinition, data: unknown) {
+  const keys = memoryKeyStore(aesGcmCipher);
+  const subjects = new Set<string>();
+  const codec = new PersonalDataCodec({ ...keys, getOrCreate: (id) => (subjects.add(id), keys.getOrCreate(id)) }, aesGcmCipher);
+  const stored = await codec.protect(data, definition.personal);
+  for (const subject of subjects) await keys.delete(subject);
+  return { stored: JSON.stringify(stored), erased: await codec.reveal(structuredClone(stored)), subjects: [...subjects].sort() };
+}
 
 /** Paths of every leaf wrapped with personal() in a schema, in the declaration's dotted `*` syntax. */
 export function personalPaths(schema: z.ZodType, prefix = ''): string[] {
