@@ -197,7 +197,8 @@ export async function closePortalAccess(
 ): Promise<void> {
   requireFirmSide(caller);
   const current = await loadAccess(ctx, caller.tenantId, input.contactId);
-  if (current.status === 'none' && input.via !== 'client_archived') throw accessNotFound();
+  const automatic = input.via === 'client_archived' || input.via === 'contact_forgotten';
+  if (current.status === 'none' && !automatic) throw accessNotFound();
   await ctx.execute(portalAccessDecider, streams.portalAccess(input.contactId), { type: 'ClosePortalAccess', data: input }, ctx.correlate(caller));
 }
 

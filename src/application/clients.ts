@@ -26,7 +26,7 @@ import { closePortalAccess } from './access.js';
 import type { AppContext, Caller } from './context.js';
 import { firmNotFound, loadFirm } from './firm-scope.js';
 import { cancelInvitation, issueInvitation, type IssuedInvitation } from './invitations.js';
-import { loadAccess } from './issue-invitation.js';
+import { loadAccess, loadInvitation } from './issue-invitation.js';
 import { streamHas } from './tenant-scan.js';
 import { followUp, loadClient, requireFirmSide, type ProcessCaller } from './tenant-guards.js';
 
@@ -122,19 +122,31 @@ export async function addOwner(
 
 /**
  * Adds a guest and invites them at once: the invitation email goes to the guest's first address,
- * so the firm need not send a separate invitation. Each call adds a new contact (not idempotent).
+ * so the firm need not send a separate invitation. With a host-chosen `contactId` the call is safe to
+ * retry: a guest already added is not added again, and is invited only if no invitation went out.
  */
 export async function addGuest(
   ctx: AppContext,
   caller: Caller,
-  input: { clientId: string; contact: ContactInput },
+  input: { clientId: string; contact: ContactInput; contactId?: string },
 ): Promise<ClientChange & { contactId: string; invitation: IssuedInvitation }> {
   const request = ctx.correlate(caller);
-  const { result, change } = await runClient(ctx, request, input.clientId, { type: 'AddGuest', data: { contact: input.contact } });
+  const data = { contact: input.contact, ...(input.contactId !== undefined ? { contactId: input.contactId } : {}) };
+  const { result, change } = await runClient(ctx, request, input.clientId, { type: 'AddGuest', data });
   const requested = result.events.find((e) => e.type === 'InvitationRequested');
-  if (requested?.type !== 'InvitationRequested') throw new Error('AddGuest did not request an invitation.');
-  const { contactId, email, reason } = requested.data;
-  const invitation = await issueInvitation(ctx, followUp(request), { clientId: input.clientId, contactId, email, reason });
+  const contactId = requested?.type === 'InvitationRequested' ? requested.data.contactId : input.contactId!;
+  const { state: sent } = await loadInvitation(ctx, caller.tenantId, contactId);
+  if (sent.status !== 'none') {
+    // A retry after the invitation already went out: report it, send nothing twice.
+    return { ...change, contactId, invitation: { contactId, invitationId: sent.invitationId, sentAt: sent.sentAt, expiresAt: sent.expiresAt } };
+  }
+  const email = requested?.type === 'InvitationRequested' ? requested.data.email : undefined;
+  const invitation = await issueInvitation(ctx, followUp(request), {
+    clientId: input.clientId,
+    contactId,
+    ...(email !== undefined ? { email } : {}),
+    reason: 'guest_added',
+  });
   return { ...change, contactId, invitation };
 }
 

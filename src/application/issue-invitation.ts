@@ -1,4 +1,5 @@
-import { NotFoundError } from '../core/errors.js';
+import { DomainError, NotFoundError } from '../core/errors.js';
+import { ERASED } from '../core/events.js';
 import type { RecordedEvent } from '../core/envelope.js';
 import { invitationDecider, type InvitationState } from '../invitation/decider.js';
 import type { InvitationReason } from '../invitation/events.js';
@@ -56,6 +57,9 @@ export async function issueInvitation(
   const access = await loadAccess(ctx, caller.tenantId, member.contactId);
   const openLogin = access.status === 'pending' || access.status === 'active' ? access.loginEmail : null;
   const email = input.email ?? openLogin ?? member.emails[0]!;
+  if (email === ERASED) {
+    throw new DomainError('personal_data.subject_forgotten', "This contact's personal data was erased; they can no longer be invited.");
+  }
 
   const token = ctx.deps.secrets.newToken();
   const { state } = await ctx.execute(

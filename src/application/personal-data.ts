@@ -3,6 +3,11 @@
  * field of theirs — names and emails in client events, invitation emails, login emails, IP addresses
  * and user agents — reads as '[erased]' from then on, in every stream, while the history of what
  * happened (who was invited, when access closed) stays readable.
+ *
+ * A forgotten contact is shut out first: their portal access is closed and their open invitation
+ * cancelled (reason 'contact_forgotten'). An individual client *is* its one owner, so forgetting that
+ * owner also forgets the client's own data (its name, preliminary data, document and folder names).
+ * A group's data is the group's: forgetting one of its members leaves it readable.
  */
 import { fold } from '../core/decider.js';
 import { DomainError, NotFoundError } from '../core/errors.js';
@@ -12,6 +17,9 @@ import { partnerAdminsOf } from '../firm/state.js';
 import { streams } from '../streams.js';
 import type { AppContext, Caller } from './context.js';
 import { loadFirm } from './firm-scope.js';
+import { closePortalAccess } from './access.js';
+import { cancelInvitation } from './invitations.js';
+import { followUp } from './tenant-guards.js';
 import { streamHas } from './tenant-scan.js';
 
 /** Contact ids that were ever members of the client (a former member can be forgotten too). */
@@ -32,7 +40,7 @@ export async function forgetContact(
   ctx: AppContext,
   caller: Caller,
   input: { clientId: string; contactId: string },
-): Promise<{ contactId: string; alreadyForgotten: boolean }> {
+): Promise<{ contactId: string; alreadyForgotten: boolean; clientForgotten: boolean }> {
   const firm = await loadFirm(ctx, caller.tenantId);
   const { actor } = caller;
   if (!firm || actor.kind !== 'staff' || !partnerAdminsOf(firm).some((s) => s.userId === actor.userId)) {
@@ -44,17 +52,23 @@ export async function forgetContact(
   if (!everMembers(events).has(input.contactId)) {
     throw new DomainError('client.member_not_found', 'This contact is not a member of the client.');
   }
-  // The recorded fact, not the key store, says it is done: a crash between the two finishes on a rerun.
-  if (await streamHas(ctx, streams.dataSubject(input.contactId), 'PersonalDataForgotten')) {
-    return { contactId: input.contactId, alreadyForgotten: true };
-  }
   const request = ctx.correlate(caller);
-  await ctx.log.forget(input.contactId, {
-    tenantId: request.tenantId,
-    actor: request.actor,
-    correlationId: request.correlationId,
-    causationId: request.correlationId,
-    occurredAt: ctx.deps.clock.now().toISOString(),
-  });
-  return { contactId: input.contactId, alreadyForgotten: false };
+  const followUps = followUp(request);
+  await closePortalAccess(ctx, followUps, { contactId: input.contactId, via: 'contact_forgotten' });
+  await cancelInvitation(ctx, followUps, { contactId: input.contactId, reason: 'contact_forgotten' });
+  const subjects = client.kind === 'individual' ? [input.contactId, client.id] : [input.contactId];
+  let forgottenNow = 0;
+  for (const subjectId of subjects) {
+    // The recorded fact, not the key store, says it is done: a crash between the two finishes on a rerun.
+    if (await streamHas(ctx, streams.dataSubject(subjectId), 'PersonalDataForgotten')) continue;
+    await ctx.log.forget(subjectId, {
+      tenantId: request.tenantId,
+      actor: request.actor,
+      correlationId: request.correlationId,
+      causationId: request.correlationId,
+      occurredAt: ctx.deps.clock.now().toISOString(),
+    });
+    forgottenNow++;
+  }
+  return { contactId: input.contactId, alreadyForgotten: forgottenNow === 0, clientForgotten: subjects.length > 1 };
 }

@@ -27,7 +27,8 @@ export const changeSubscription = z.object({ plan: z.enum(subscriptionPlans) });
 export const assignStaff = z.object({ userId: id, firmStaffIds: z.array(id) });
 export const unassignStaff = z.object({ userId: id });
 export const addOwner = z.object({ contact: contactInput });
-export const addGuest = z.object({ contact: contactInput });
+/** `contactId`, when the host chooses it, makes a retried AddGuest a no-op instead of a second guest. */
+export const addGuest = z.object({ contact: contactInput, contactId: id.optional() });
 export const removeMember = z.object({ contactId: id });
 export const renameContact = z.object({ contactId: id, name });
 export const addContactEmail = z.object({ contactId: id, email: emailInput });

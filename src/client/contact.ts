@@ -10,10 +10,10 @@ export interface Contact {
   emails: string[];
 }
 
-/** A new contact from validated input, with a fresh id. */
-export function newContact(input: { name: string; emails: string[] }, ctx: DecisionContext): Contact {
+/** A new contact from validated input, with a fresh id (or the one the host chose). */
+export function newContact(input: { name: string; emails: string[] }, ctx: DecisionContext, contactId = ctx.newId()): Contact {
   if (new Set(input.emails).size !== input.emails.length) {
     throw new DomainError('client.duplicate_email', 'A contact cannot have the same email address twice.');
   }
-  return { contactId: ctx.newId(), name: input.name, emails: [...input.emails] };
+  return { contactId, name: input.name, emails: [...input.emails] };
 }

@@ -79,7 +79,9 @@ function decide(command: ClientCommand, state: ClientState, ctx: DecisionContext
       return [{ type: 'OwnerAdded', data: { clientId, contact: newContact(contact, ctx) } }];
     }
     case 'AddGuest': {
-      const guest = newContact(parseCommand(c.addGuest, command.data).contact, ctx);
+      const data = parseCommand(c.addGuest, command.data);
+      if (data.contactId !== undefined && state.members.some((m) => m.contactId === data.contactId)) return [];
+      const guest = newContact(data.contact, ctx, data.contactId);
       return [
         { type: 'GuestAdded', data: { clientId, contact: guest } },
         { type: 'InvitationRequested', data: { clientId, contactId: guest.contactId, email: guest.emails[0]!, reason: 'guest_added' } },

@@ -126,7 +126,7 @@ function decide(command: PortalAccessCommand, state: PortalAccessState, ctx: Dec
       guardContact(state, data.contactId);
       if (!isOpen(state)) {
         // Archiving closes every member's access; members without open access need nothing.
-        if (data.via === 'client_archived') return [];
+        if (data.via === 'client_archived' || data.via === 'contact_forgotten') return [];
         throw notOpen();
       }
       return [{ type: 'PortalAccessClosed', data: { contactId: state.contactId, clientId: state.clientId, reason: data.via, closedAt: now } }];

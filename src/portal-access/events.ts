@@ -3,7 +3,8 @@ import { defineEvent, personal, type EventsOf } from '../core/events.js';
 import { sharedItemSchema } from './shared-items.js';
 
 /** The three ways the firm closes access (seed: "3 opportunities to close access to the portal"). */
-export const closeReasons = ['access_window', 'toggle', 'client_archived'] as const;
+/** The three ways a firm closes access, and the system's own: the contact's data was erased. */
+export const closeReasons = ['access_window', 'toggle', 'client_archived', 'contact_forgotten'] as const;
 export type CloseReason = (typeof closeReasons)[number];
 
 const ids = { contactId: z.string().min(1), clientId: z.string().min(1) };

@@ -139,6 +139,28 @@ describe('clients', () => {
       expect(JSON.stringify(added)).not.toContain(delivered.token);
     });
 
+    it('is safe to retry with a host-chosen contact id: one guest, one invitation', async () => {
+      const { ctx, outbox } = testPortal();
+      const { admin } = await givenFirm(ctx);
+      const { clientId } = await givenClient(ctx, admin);
+      const first = await addGuest(ctx, admin, { clientId, contact: gus, contactId: 'guest-gus' });
+      const again = await addGuest(ctx, admin, { clientId, contact: gus, contactId: 'guest-gus' });
+      expect(again.invitation).toEqual(first.invitation);
+      expect((await getClient(ctx, admin, clientId)).members.filter((m) => m.role === 'guest')).toHaveLength(1);
+      expect(outbox.sent.filter((m) => m.contactId === 'guest-gus')).toHaveLength(1);
+    });
+
+    it('a retry after a crash between adding the guest and inviting them sends the invitation', async () => {
+      const { ctx, outbox } = testPortal();
+      const { admin } = await givenFirm(ctx);
+      const { clientId } = await givenClient(ctx, admin);
+      // The guest was added, then the process stopped before the invitation went out.
+      await ctx.execute(clientDecider, streams.client(clientId), { type: 'AddGuest', data: { contact: gus, contactId: 'guest-gus' } }, admin);
+      expect(outbox.sent).toHaveLength(0);
+      await addGuest(ctx, admin, { clientId, contact: gus, contactId: 'guest-gus' });
+      expect(outbox.lastTo('guest-gus')).toMatchObject({ email: 'gus@guest.example', reason: 'guest_added' });
+    });
+
     it('is refused on an archived client, inviting nobody', async () => {
       const { ctx, outbox } = testPortal();
       const { admin } = await givenFirm(ctx);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ERASED } from '../../src/core/events.js';
-import { openPortalAccess } from '../../src/application/access.js';
-import { addGuest, addContactEmail, archiveClient, getClient, removeMember, renameClient } from '../../src/application/clients.js';
+import { getPortalAccess, openPortalAccess } from '../../src/application/access.js';
+import { addGuest, addContactEmail, archiveClient, getClient, recordPreliminaryData, removeMember, renameClient } from '../../src/application/clients.js';
+import { uploadDocument } from '../../src/application/documents.js';
 import { addStaffUser } from '../../src/application/firms.js';
 import { issueInvitation } from '../../src/application/invitations.js';
 import { forgetContact } from '../../src/application/personal-data.js';
@@ -9,7 +10,6 @@ import { portalAccessDecider } from '../../src/portal-access/decider.js';
 import { streams } from '../../src/streams.js';
 import { allEvents, eventCount, givenClient, givenFirm, staffCaller, storedEvents, testPortal, type TestPortal } from '../support/portal.js';
 import { refusal } from '../support/refusal.js';
-
 
 const olivia = { name: 'Olivia Owner', emails: ['olivia@client.example'] };
 const oscar = { name: 'Oscar Owner', emails: ['oscar@client.example'] };
@@ -45,9 +45,16 @@ describe('forgetting a contact', () => {
 
     const result = await forgetContact(ctx, { ...admin, correlationId: 'req-forget' }, { clientId, contactId: oliviaId });
 
-    expect(result).toEqual({ contactId: oliviaId, alreadyForgotten: false });
+    expect(result).toEqual({ contactId: oliviaId, alreadyForgotten: false, clientForgotten: false });
     const events = await allEvents(ctx);
-    expect(events.map((e) => `${e.streamId}:${e.type}`)).toEqual([...typesBefore, `${streams.dataSubject(oliviaId)}:PersonalDataForgotten`]);
+    // Shut out first (access closed, open invitation cancelled), then forgotten.
+    expect(events.map((e) => `${e.streamId}:${e.type}`)).toEqual([
+      ...typesBefore,
+      `${streams.portalAccess(oliviaId)}:PortalAccessClosed`,
+      `${streams.invitation(oliviaId)}:InvitationCancelled`,
+      `${streams.dataSubject(oliviaId)}:PersonalDataForgotten`,
+    ]);
+    expect(events.find((e) => e.type === 'PortalAccessClosed')?.data).toMatchObject({ reason: 'contact_forgotten' });
     expect(events.at(-1)?.metadata).toMatchObject({ correlationId: 'req-forget', actor: admin.actor, tenantId: admin.tenantId });
 
     const text = JSON.stringify(events);
@@ -61,7 +68,8 @@ describe('forgetting a contact', () => {
     expect(access.find((e) => e.type === 'PortalAccessOpened')?.data).toMatchObject({ loginEmail: ERASED, accessState: 'pending' });
     expect(access.find((e) => e.type === 'ContactLoggedIn')?.data).toMatchObject({ ipAddress: ERASED, userAgent: ERASED });
     const invitation = await ctx.log.readStream(streams.invitation(oliviaId));
-    expect(invitation.map((e) => [e.type, (e.data as { email?: string }).email])).toEqual([['InvitationSent', ERASED]]);
+    expect(invitation.map((e) => e.type)).toEqual(['InvitationSent', 'InvitationCancelled']);
+    expect(invitation[0]?.data).toMatchObject({ email: ERASED });
     expect((await ctx.log.readStream(streams.invitation(oscarId)))[0]?.data).toMatchObject({ email: 'oscar@client.example' });
     expect((await ctx.log.readStream(streams.invitation(gusId)))[0]?.data).toMatchObject({ email: 'gus@guest.example' });
   });
@@ -86,13 +94,42 @@ describe('forgetting a contact', () => {
     expect(raw).not.toContain('olivia');
   });
 
+  it('shuts a forgotten contact out: no login, no new invitation', async () => {
+    const portal = testPortal();
+    const { ctx } = portal;
+    const { admin, clientId, oliviaId } = await givenClientWithHistory(portal);
+    await forgetContact(ctx, admin, { clientId, contactId: oliviaId });
+    expect((await getPortalAccess(ctx, admin, { contactId: oliviaId })).status).toBe('closed');
+    expect((await refusal(issueInvitation(ctx, admin, { clientId, contactId: oliviaId, reason: 'invite' }))).code).toBe(
+      'personal_data.subject_forgotten',
+    );
+  });
+
+  it("forgets an individual client's own data with its only owner", async () => {
+    const portal = testPortal();
+    const { ctx } = portal;
+    const { admin } = await givenFirm(ctx);
+    const { clientId, contactIds } = await givenClient(ctx, admin, { name: 'Ann Smith' });
+    await recordPreliminaryData(ctx, admin, { clientId, fields: { taxFileNumber: 'TFN-123-456' } });
+    await uploadDocument(ctx, admin, { clientId, folderPath: 'Tax', name: 'ann-smith-passport.pdf', size: 1, contentHash: 'h', blobRef: 'b' });
+    const result = await forgetContact(ctx, admin, { clientId, contactId: contactIds[0]! });
+    expect(result).toMatchObject({ clientForgotten: true });
+    const text = JSON.stringify(await allEvents(ctx));
+    for (const secret of ['Ann Smith', 'TFN-123-456', 'ann-smith-passport']) expect(text).not.toContain(secret);
+    expect(await getClient(ctx, admin, clientId)).toMatchObject({ name: ERASED });
+  });
+
   it('changes nothing when repeated', async () => {
     const { ctx } = testPortal();
     const { admin } = await givenFirm(ctx);
     const { clientId, contactIds } = await givenClient(ctx, admin);
     await forgetContact(ctx, admin, { clientId, contactId: contactIds[0]! });
     const before = await eventCount(ctx);
-    expect(await forgetContact(ctx, admin, { clientId, contactId: contactIds[0]! })).toEqual({ contactId: contactIds[0], alreadyForgotten: true });
+    expect(await forgetContact(ctx, admin, { clientId, contactId: contactIds[0]! })).toEqual({
+      contactId: contactIds[0],
+      alreadyForgotten: true,
+      clientForgotten: true,
+    });
     expect(await eventCount(ctx)).toBe(before);
   });
 

@@ -54,7 +54,8 @@ export const changeSubscription = (plan: SubscriptionPlan) => command('ChangeSub
 export const assignStaff = (userId: string, firmStaffIds = ['user-1', 'user-2']) => command('AssignStaff', { userId, firmStaffIds });
 export const unassignStaff = (userId: string) => command('UnassignStaff', { userId });
 export const addOwner = (contact: { name: string; emails: string[] }) => command('AddOwner', { contact });
-export const addGuest = (contact: { name: string; emails: string[] }) => command('AddGuest', { contact });
+export const addGuest = (contact: { name: string; emails: string[] }, contactId?: string) =>
+  command('AddGuest', { contact, ...(contactId !== undefined ? { contactId } : {}) });
 export const removeMember = (contactId: string) => command('RemoveMember', { contactId });
 export const renameContact = (contactId: string, name: string) => command('RenameContact', { contactId, name });
 export const addEmail = (contactId: string, email: string) => command('AddContactEmail', { contactId, email });

@@ -53,6 +53,14 @@ describe('guests', () => {
     client.given(groupCreated()).when(addGuest({ name: 'Gina', emails: ['Gina@One.example', 'gina@two.example'] })).then(guestAdded(guest), invitationRequested(guest));
   });
 
+  it('adds a guest only once when the host chose its contact id (a retry decides nothing)', () => {
+    const guest = { ...gina, contactId: 'guest-1' };
+    client
+      .given(individualCreated(), guestAdded(guest), invitationRequested(guest))
+      .when(addGuest(contactInput(gina), 'guest-1'))
+      .then();
+  });
+
   it('refuses a guest without a name', () => {
     client.given(individualCreated()).when(addGuest({ name: '  ', emails: gina.emails })).thenThrows('validation.failed');
   });
