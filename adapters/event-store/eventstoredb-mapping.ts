@@ -70,8 +70,8 @@ const unavailableCodes = new Set([1, 2, 4, 10, 13, 14]);
  */
 export function toPortalError(error: unknown, streamId?: string): unknown {
   if (error instanceof WrongExpectedVersionError) {
-    const actual = fromClientRevision(error.actualVersion);
-    return new ConcurrencyError(streamId ?? error.streamName, String(error.expectedVersion), String(actual));
+    const expected = typeof error.expectedVersion === 'bigint' ? Number(error.expectedVersion) : error.expectedVersion;
+    return new ConcurrencyError(streamId ?? error.streamName, expected, fromClientRevision(error.actualVersion));
   }
   // Failures before a call starts (e.g. the server-features probe) arrive as raw gRPC errors
   // rather than the client's typed errors, hence the status-code check as well.

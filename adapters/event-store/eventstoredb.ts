@@ -112,7 +112,7 @@ export function eventStoreDbEventStore(options: EventStoreDbOptions): EventStore
         });
         if (!result.success) {
           // Only a client built with throwOnAppendFailure=false gets here, and it does not say where the stream is.
-          throw new ConcurrencyError(streamId, String(expected), 'unknown');
+          throw new ConcurrencyError(streamId, expected, 'unknown');
         }
         // An idempotent retry is answered without a position, so it is read back from the last event.
         const position = result.position ?? (await positionOf(streamId, result.nextExpectedRevision));

@@ -50,7 +50,7 @@ export function memoryEventStore(): EventStore {
       const repeated = earlierAppend(streamId, events);
       if (repeated) return repeated;
       const current = currentRevision(streamId);
-      if (!revisionMatches(expected, current)) throw new ConcurrencyError(streamId, String(expected), String(current));
+      if (!revisionMatches(expected, current)) throw new ConcurrencyError(streamId, expected, current);
       const stream = byStream.get(streamId) ?? [];
       for (const event of events) {
         const recorded: RecordedEvent = {

@@ -133,7 +133,7 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
     if (!revisionMatches(expected, current)) {
       const prior = priorResult(streamId, events);
       if (prior) return prior;
-      throw new ConcurrencyError(streamId, String(expected), String(current));
+      throw new ConcurrencyError(streamId, expected, current);
     }
     let revision = revisionAfter(current, 0);
     let position = 0;

@@ -1,3 +1,5 @@
+import type { ExpectedRevision, StreamRevision } from './revision.js';
+
 /** Base of every error this library raises on purpose: a stable code and a human sentence. */
 export class PortalError extends Error {
   constructor(
@@ -27,8 +29,9 @@ export class NotFoundError extends PortalError {}
 export class ConcurrencyError extends PortalError {
   constructor(
     readonly streamId: string,
-    readonly expected: string,
-    readonly actual: string,
+    readonly expected: ExpectedRevision,
+    /** 'unknown' only when a store could not say (an EventStoreDB client set not to throw). */
+    readonly actual: StreamRevision | 'unknown',
   ) {
     super(
       'store.wrong_expected_revision',

@@ -84,7 +84,7 @@ describe('errors', () => {
     const error = new WrongExpectedVersionError(undefined, { streamName: 'client-1', expected: 1n, current: 2n });
     const mapped = toPortalError(error, 'client-1');
     expect(mapped).toBeInstanceOf(ConcurrencyError);
-    expect(mapped).toMatchObject({ code: 'store.wrong_expected_revision', streamId: 'client-1', expected: '1', actual: '2' });
+    expect(mapped).toMatchObject({ code: 'store.wrong_expected_revision', streamId: 'client-1', expected: 1, actual: 2 });
   });
 
   it('reports no_stream when the stream does not exist (BatchAppend reply)', () => {
@@ -100,7 +100,7 @@ describe('errors', () => {
     const grpcError = Object.assign(new Error('9 FAILED_PRECONDITION'), { code: 9, details: '', metadata: { getMap: () => trailers } });
     const error = convertToCommandError(grpcError);
     expect(error).toBeInstanceOf(WrongExpectedVersionError);
-    expect(toPortalError(error)).toMatchObject({ expected: '0', actual: 'no_stream' });
+    expect(toPortalError(error)).toMatchObject({ expected: 0, actual: 'no_stream' });
   });
 
   it('turns an unreachable server into StoreUnavailableError, typed or raw', () => {
