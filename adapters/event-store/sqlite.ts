@@ -18,6 +18,7 @@ import {
   type SubscribeOptions,
 } from '../../src/core/event-store.js';
 import { revisionAfter, revisionMatches, type ExpectedRevision, type StreamRevision } from '../../src/core/revision.js';
+import { anyPrefix, COLUMNS, prefixParams, SCHEMA, type Row } from './sqlite-sql.js';
 
 export interface SqliteEventStoreOptions {
   path: string;
@@ -52,22 +53,6 @@ export interface SqliteEventStore extends EventStore {
   readonly commits: number;
 }
 
-// AUTOINCREMENT so a position is never handed out twice, even after the last rows were deleted.
-// The (stream_id, revision) index also answers "where is this stream" and covers the position (rowid).
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS events (
-    position  INTEGER PRIMARY KEY AUTOINCREMENT,
-    stream_id TEXT    NOT NULL,
-    revision  INTEGER NOT NULL,
-    event_id  TEXT    NOT NULL UNIQUE,
-    type      TEXT    NOT NULL,
-    data      TEXT    NOT NULL,
-    metadata  TEXT    NOT NULL,
-    UNIQUE (stream_id, revision)
-  )`;
-
-const COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata';
-type Row = [position: number, streamId: string, revision: number, id: string, type: string, data: string, metadata: string];
 /** An event serialized at append time, so later mutation by the caller cannot change what is stored. */
 type Serialized = [id: string, type: string, data: string, metadata: string];
 
@@ -302,15 +287,4 @@ function json(value: unknown): string {
   const text = JSON.stringify(value);
   if (text === undefined) throw new ValidationError('Event data and metadata must be JSON values.');
   return text;
-}
-
-// Prefixes compare by substr rather than LIKE: LIKE treats `%` and `_` as wildcards and ignores
-// ASCII case. SQLite's substr counts characters (code points), hence the code-point length below.
-function anyPrefix(column: string, count: number): string {
-  if (count === 0) return '';
-  return `(${Array.from({ length: count }, () => `substr(${column}, 1, ?) = ?`).join(' OR ')})`;
-}
-
-function prefixParams(prefixes: readonly string[]): unknown[] {
-  return prefixes.flatMap((prefix) => [[...prefix].length, prefix]);
 }

@@ -35,6 +35,7 @@ export interface HandleOptions {
   maxAttempts?: number;
 }
 
+// Jitter spreads the retries of commands that conflicted together; it never touches a decision.
 const pause = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
 
