@@ -1,4 +1,5 @@
 import { BACKWARDS, EventStoreDBClient, StreamNotFoundError, type Position } from '@eventstore/db-client';
+import { openSubscriptions } from '../../src/core/catch-up-subscription.js';
 import type { RecordedEvent } from '../../src/core/envelope.js';
 import { ConcurrencyError, StoreUnavailableError } from '../../src/core/errors.js';
 import { assertNotEmpty, type EventStore, type ReadAllOptions, type Subscription, type SubscribeOptions } from '../../src/core/event-store.js';
@@ -23,7 +24,7 @@ export type EventStoreDbOptions = { connectionString: string } | { client: Event
 export function eventStoreDbEventStore(options: EventStoreDbOptions): EventStore {
   const ownsClient = !('client' in options);
   const client = 'client' in options ? options.client : EventStoreDBClient.connectionString(options.connectionString);
-  const subscriptions = new Set<Subscription>();
+  const subscriptions = openSubscriptions();
   let closed = false;
   const open = () => {
     if (closed) throw new StoreUnavailableError('The EventStoreDB event store is closed.');
@@ -87,16 +88,13 @@ export function eventStoreDbEventStore(options: EventStoreDbOptions): EventStore
     }
 
     const iterator = events();
-    const subscription: Subscription = {
+    return subscriptions.track({
       [Symbol.asyncIterator]: () => iterator,
       async close() {
-        subscriptions.delete(subscription);
         stop();
         await iterator.return(undefined);
       },
-    };
-    subscriptions.add(subscription);
-    return subscription;
+    });
   }
 
   return {
@@ -142,7 +140,7 @@ export function eventStoreDbEventStore(options: EventStoreDbOptions): EventStore
 
     async close() {
       closed = true;
-      await Promise.all([...subscriptions].map((s) => s.close()));
+      await subscriptions.closeAll();
       if (ownsClient) await client.dispose();
     },
   };

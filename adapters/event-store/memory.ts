@@ -1,4 +1,4 @@
-import { catchUpSubscription } from '../../src/core/catch-up-subscription.js';
+import { catchUpSubscription, openSubscriptions } from '../../src/core/catch-up-subscription.js';
 import type { NewEvent, RecordedEvent } from '../../src/core/envelope.js';
 import { ConcurrencyError, DuplicateEventIdError, StoreUnavailableError } from '../../src/core/errors.js';
 import {
@@ -19,7 +19,7 @@ export function memoryEventStore(): EventStore {
   const byStream = new Map<string, RecordedEvent[]>();
   const byId = new Map<string, RecordedEvent>();
   let waiters: Array<() => void> = [];
-  const subscriptions = new Set<Subscription>();
+  const subscriptions = openSubscriptions();
   let closed = false;
 
   const currentRevision = (streamId: string): StreamRevision => {
@@ -99,20 +99,12 @@ export function memoryEventStore(): EventStore {
         },
         options,
       );
-      subscriptions.add(subscription);
-      return {
-        [Symbol.asyncIterator]: () => subscription[Symbol.asyncIterator](),
-        async close() {
-          subscriptions.delete(subscription);
-          await subscription.close();
-        },
-      };
+      return subscriptions.track(subscription);
     },
 
     async close() {
       closed = true;
-      await Promise.all([...subscriptions].map((s) => s.close()));
-      subscriptions.clear();
+      await subscriptions.closeAll();
     },
   };
 }

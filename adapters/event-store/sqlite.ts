@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { catchUpSubscription } from '../../src/core/catch-up-subscription.js';
+import { catchUpSubscription, openSubscriptions } from '../../src/core/catch-up-subscription.js';
 import type { NewEvent, RecordedEvent } from '../../src/core/envelope.js';
 import {
   ConcurrencyError,
@@ -158,7 +158,7 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
   let commits = 0;
   let closed = false;
   const waiters = new Set<() => void>();
-  const subscriptions = new Set<Subscription>();
+  const subscriptions = openSubscriptions();
 
   /** Commits every queued append in one transaction, so one fsync serves them all. */
   function flush(): void {
@@ -248,15 +248,7 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
   }
 
   function subscribe(options: SubscribeOptions = {}): Subscription {
-    const subscription = catchUpSubscription({ readAll, nextAppend }, options);
-    subscriptions.add(subscription);
-    return {
-      [Symbol.asyncIterator]: () => subscription[Symbol.asyncIterator](),
-      async close() {
-        subscriptions.delete(subscription);
-        await subscription.close();
-      },
-    };
+    return subscriptions.track(catchUpSubscription({ readAll, nextAppend }, options));
   }
 
   return {
@@ -271,7 +263,7 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
     async close() {
       if (closed) return;
       closed = true;
-      await Promise.all([...subscriptions].map((s) => s.close()));
+      await subscriptions.closeAll();
       flush();
       for (const wake of [...waiters]) wake();
       db.close();

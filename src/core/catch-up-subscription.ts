@@ -44,3 +44,25 @@ export function catchUpSubscription(source: CatchUpSource, options: SubscribeOpt
     },
   };
 }
+
+/** The subscriptions a store has open, so that closing the store ends them all. */
+export function openSubscriptions() {
+  const open = new Set<Subscription>();
+  return {
+    /** Wraps a subscription so that closing it also forgets it. */
+    track(subscription: Subscription): Subscription {
+      open.add(subscription);
+      return {
+        [Symbol.asyncIterator]: () => subscription[Symbol.asyncIterator](),
+        async close() {
+          open.delete(subscription);
+          await subscription.close();
+        },
+      };
+    },
+    async closeAll(): Promise<void> {
+      await Promise.all([...open].map((s) => s.close()));
+      open.clear();
+    },
+  };
+}
