@@ -142,7 +142,7 @@ export async function openPortalAccess(
   caller: ProcessCaller,
   input: OpenPortalAccessInput,
 ): Promise<{ access: PortalAccessView; invitation: IssuedInvitation | null }> {
-  requireFirmSide(caller);
+  await requireFirmSide(ctx, caller);
   return openAccess(ctx, caller, input);
 }
 
@@ -152,7 +152,7 @@ export async function changeSharedSelection(
   caller: ProcessCaller,
   input: { contactId: string; sharedItems: SharedItem[] },
 ): Promise<PortalAccessView> {
-  requireFirmSide(caller);
+  await requireFirmSide(ctx, caller);
   if ((await loadAccess(ctx, caller.tenantId, input.contactId)).status === 'none') throw accessNotFound();
   const { state } = await ctx.execute(
     portalAccessDecider,
@@ -169,7 +169,7 @@ export async function changeLoginEmail(
   caller: ProcessCaller,
   input: { contactId: string; loginEmail: string },
 ): Promise<{ access: PortalAccessView; invitation: IssuedInvitation | null }> {
-  requireFirmSide(caller);
+  await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
   const current = await loadAccess(ctx, caller.tenantId, input.contactId);
   if (current.status === 'none' || current.clientId === null) throw accessNotFound();
@@ -195,7 +195,7 @@ export async function closePortalAccess(
   caller: ProcessCaller,
   input: { contactId: string; via: CloseReason },
 ): Promise<void> {
-  requireFirmSide(caller);
+  await requireFirmSide(ctx, caller);
   const current = await loadAccess(ctx, caller.tenantId, input.contactId);
   const automatic = input.via === 'client_archived' || input.via === 'contact_forgotten';
   if (current.status === 'none' && !automatic) throw accessNotFound();

@@ -14,8 +14,9 @@
  * A request refused because it already happened (member already removed, client already archived)
  * still completes its follow-ups before reporting the refusal, so rerunning after a crash converges.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { PortalError } from '../core/errors.js';
+import { parseCommand } from '../core/validate.js';
 import type { StreamRevision } from '../core/revision.js';
 import type * as c from '../client/commands.js';
 import type { ClientCommand } from '../client/commands.js';
@@ -42,7 +43,7 @@ export interface ClientChange {
 type ContactInput = { name: string; emails: string[] };
 
 async function runClient(ctx: AppContext, caller: ProcessCaller, clientId: string, command: ClientCommand) {
-  requireFirmSide(caller);
+  await requireFirmSide(ctx, caller);
   const result = await ctx.execute(clientDecider, streams.client(clientId), command, caller);
   const change: ClientChange = { clientId, revision: result.nextExpectedRevision, changed: result.events.length > 0 };
   return { result, change };
@@ -56,7 +57,7 @@ export async function createClient(
   caller: Caller,
   input: Omit<z.input<typeof c.createClient>, 'clientId'>,
 ): Promise<ClientChange & { ownerIds: string[] }> {
-  requireFirmSide(caller);
+  await requireFirmSide(ctx, caller);
   if (!(await loadFirm(ctx, caller.tenantId))) throw firmNotFound();
   const clientId = ctx.deps.ids.newId();
   const { result, change } = await runClient(ctx, caller, clientId, { type: 'CreateClient', data: { ...input, clientId } });
@@ -120,21 +121,26 @@ export async function addOwner(
   return { ...change, contactId: result.state.members.filter((m) => m.role === 'owner').at(-1)!.contactId };
 }
 
+const idempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'An idempotency key is 1–64 letters, digits, _ or -.');
+
 /**
  * Adds a guest and invites them at once: the invitation email goes to the guest's first address,
- * so the firm need not send a separate invitation. With a host-chosen `contactId` the call is safe to
+ * so the firm need not send a separate invitation. With an `idempotencyKey` the call is safe to
  * retry: a guest already added is not added again, and is invited only if no invitation went out.
+ * The key makes the contact id inside this client's namespace, so it can never name a contact of
+ * another client or firm.
  */
 export async function addGuest(
   ctx: AppContext,
   caller: Caller,
-  input: { clientId: string; contact: ContactInput; contactId?: string },
+  input: { clientId: string; contact: ContactInput; idempotencyKey?: string },
 ): Promise<ClientChange & { contactId: string; invitation: IssuedInvitation }> {
   const request = ctx.correlate(caller);
-  const data = { contact: input.contact, ...(input.contactId !== undefined ? { contactId: input.contactId } : {}) };
+  const chosenId = input.idempotencyKey === undefined ? undefined : `${input.clientId}.guest.${parseCommand(idempotencyKey, input.idempotencyKey)}`;
+  const data = { contact: input.contact, ...(chosenId !== undefined ? { contactId: chosenId } : {}) };
   const { result, change } = await runClient(ctx, request, input.clientId, { type: 'AddGuest', data });
   const requested = result.events.find((e) => e.type === 'InvitationRequested');
-  const contactId = requested?.type === 'InvitationRequested' ? requested.data.contactId : input.contactId!;
+  const contactId = requested?.type === 'InvitationRequested' ? requested.data.contactId : chosenId!;
   const { state: sent } = await loadInvitation(ctx, caller.tenantId, contactId);
   if (sent.status !== 'none') {
     // A retry after the invitation already went out: report it, send nothing twice.
@@ -244,6 +250,6 @@ export async function restoreClient(ctx: AppContext, caller: Caller, input: { cl
 
 /** The client's state, inside the caller's firm (another firm's client reads as not found). */
 export async function getClient(ctx: AppContext, caller: Caller, clientId: string): Promise<ClientState> {
-  requireFirmSide(caller);
+  await requireFirmSide(ctx, caller);
   return loadClient(ctx, caller.tenantId, clientId);
 }

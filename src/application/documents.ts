@@ -62,6 +62,7 @@ async function requireActiveAccess(ctx: AppContext, caller: Caller, clientId: st
 async function documentFor(ctx: AppContext, caller: Caller, documentId: string) {
   const document = await loadDocument(ctx, caller.tenantId, documentId);
   await loadActiveClient(ctx, caller.tenantId, document.clientId);
+  if (caller.actor.kind !== 'contact') await requireFirmSide(ctx, caller);
   const access = caller.actor.kind === 'contact' ? await requireActiveAccess(ctx, caller, document.clientId) : null;
   return { document, access };
 }
@@ -86,6 +87,8 @@ export async function uploadDocument(
   if (caller.actor.kind === 'contact') {
     requireMember(client, caller.actor.contactId);
     await requireActiveAccess(ctx, caller, client.id);
+  } else {
+    await requireFirmSide(ctx, caller);
   }
   const documentId = input.documentId ?? ctx.deps.ids.newId();
   // An id the host chose must not reach into another firm's document.
@@ -160,7 +163,7 @@ export type OneDriveUploadOutcome =
 /** What the OneDrive adapter reports after uploading a document marked for sync. */
 export async function recordOneDriveUpload(ctx: AppContext, caller: ProcessCaller, input: OneDriveUploadOutcome) {
   // The upload already happened: its outcome is recorded even if the client was archived meanwhile.
-  requireFirmSide(caller);
+  await requireFirmSide(ctx, caller);
   await loadDocument(ctx, caller.tenantId, input.documentId);
   if (input.outcome === 'failed') {
     return run(ctx, caller, input.documentId, { type: 'RecordOneDriveUploadFailed', data: { documentId: input.documentId, reason: input.reason } });

@@ -239,7 +239,7 @@ export async function disconnectOneDrive(ctx: AppContext, caller: Caller): Promi
  * managed companies. Anything else reads as not found; a client's contact cannot read it (staff data).
  */
 export async function getFirm(ctx: AppContext, caller: Caller, firmId: string = caller.tenantId): Promise<FirmState> {
-  requireFirmSide(caller);
+  await requireFirmSide(ctx, caller);
   const { firm } = await firmInScope(ctx, caller, firmId);
   if (!firm) throw firmNotFound();
   if (firmId !== caller.tenantId && !(await callerIsPartnerAdmin(ctx, caller))) throw firmNotFound();

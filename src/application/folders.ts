@@ -78,7 +78,7 @@ async function releaseGivenUpFolder(ctx: AppContext, caller: ProcessCaller, clie
 
 /** Links (or relinks) a client to a OneDrive Personal folder of the firm's connected account. */
 export async function linkFolder(ctx: AppContext, caller: ProcessCaller, input: FolderLinkInput): Promise<FolderLinkResult> {
-  requireFirmSide(caller);
+  await requireFirmSide(ctx, caller);
   parseFolderUrl(input.folderUrl);
   const data = parseCommand(linkFolderData, input);
   const request = ctx.correlate(caller);
@@ -112,7 +112,7 @@ export async function linkFolder(ctx: AppContext, caller: ProcessCaller, input: 
 
 /** "Save all changes" on the client list: one LinkFolder per row; a refused row leaves the others saved. */
 export async function saveAllFolderLinks(ctx: AppContext, caller: ProcessCaller, rows: FolderLinkInput[]): Promise<FolderRowResult[]> {
-  requireFirmSide(caller);
+  await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
   const results: FolderRowResult[] = [];
   for (const row of rows) {
@@ -124,7 +124,7 @@ export async function saveAllFolderLinks(ctx: AppContext, caller: ProcessCaller,
 
 /** Unlinks the client's folder and frees it for another client (also for an archived client). */
 export async function unlinkFolder(ctx: AppContext, caller: ProcessCaller, input: { clientId: string }): Promise<void> {
-  requireFirmSide(caller);
+  await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
   const client = await loadClient(ctx, caller.tenantId, input.clientId);
   try {
@@ -137,7 +137,7 @@ export async function unlinkFolder(ctx: AppContext, caller: ProcessCaller, input
 
 /** The client's linked folder, or null. */
 export async function getFolderLink(ctx: AppContext, caller: Caller, input: { clientId: string }) {
-  requireFirmSide(caller);
+  await requireFirmSide(ctx, caller);
   const client = await loadClient(ctx, caller.tenantId, input.clientId);
   const { state } = await ctx.load(folderLinkDecider, streams.folderLink(client.id));
   return state.folder;

@@ -56,7 +56,7 @@ export async function inviteOwners(
   caller: ProcessCaller,
   input: { clientId: string; formId?: string },
 ): Promise<ContactInvitationResult[]> {
-  requireFirmSide(caller);
+  await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
   const client = await loadActiveClient(ctx, caller.tenantId, input.clientId);
   const results: ContactInvitationResult[] = [];
@@ -75,7 +75,7 @@ export async function inviteInBulk(
   caller: ProcessCaller,
   input: { clientIds: string[]; formId?: string },
 ): Promise<ClientInvitationResult[]> {
-  requireFirmSide(caller);
+  await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
   const results: ClientInvitationResult[] = [];
   for (const clientId of input.clientIds) {
@@ -94,7 +94,7 @@ export async function resendInvitation(
   caller: ProcessCaller,
   input: { contactId: string; email?: string; formId?: string },
 ): Promise<IssuedInvitation> {
-  requireFirmSide(caller);
+  await requireFirmSide(ctx, caller);
   const { state: previous } = await loadInvitation(ctx, caller.tenantId, input.contactId);
   if (previous.status === 'none') throw new NotFoundError('invitation.not_found', 'No invitation was sent to this member.');
   const access = await loadAccess(ctx, caller.tenantId, input.contactId);
@@ -115,7 +115,7 @@ export async function cancelInvitation(
   caller: ProcessCaller,
   input: { contactId: string; reason: InvitationCancelReason },
 ): Promise<void> {
-  requireFirmSide(caller);
+  await requireFirmSide(ctx, caller);
   const { state } = await loadInvitation(ctx, caller.tenantId, input.contactId);
   if (state.status !== 'open') return;
   await ctx.execute(invitationDecider, streams.invitation(input.contactId), { type: 'CancelInvitation', data: input }, ctx.correlate(caller));
@@ -236,7 +236,7 @@ async function statusOf(ctx: AppContext, tenantId: string, contactId: string): P
 
 /** One member's activation status as the client list shows it. */
 export async function memberStatus(ctx: AppContext, caller: Caller, input: { contactId: string }): Promise<MemberStatus> {
-  requireFirmSide(caller);
+  await requireFirmSide(ctx, caller);
   return statusOf(ctx, caller.tenantId, input.contactId);
 }
 
@@ -246,7 +246,7 @@ export async function clientMemberStatuses(
   caller: Caller,
   input: { clientId: string },
 ): Promise<Array<MemberStatus & { name: string; role: MemberRole }>> {
-  requireFirmSide(caller);
+  await requireFirmSide(ctx, caller);
   const client = await loadClient(ctx, caller.tenantId, input.clientId);
   const out: Array<MemberStatus & { name: string; role: MemberRole }> = [];
   for (const member of client.members) out.push({ ...(await statusOf(ctx, caller.tenantId, member.contactId)), name: member.name, role: member.role });

@@ -49,7 +49,7 @@ export async function issueInvitation(
   caller: ProcessCaller,
   input: { clientId: string; contactId: string; email?: string; formId?: string; reason: InvitationReason },
 ): Promise<IssuedInvitation> {
-  requireFirmSide(caller);
+  await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
   const client = await loadActiveClient(ctx, caller.tenantId, input.clientId);
   const member = requireMember(client, input.contactId);

@@ -5,6 +5,7 @@ import { clientDecider } from '../client/decider.js';
 import type { ClientState, Member } from '../client/state.js';
 import { streams } from '../streams.js';
 import type { AppContext, Caller } from './context.js';
+import { loadFirm } from './firm-scope.js';
 
 /** A caller that may carry what caused its request, for process rules' follow-up commands. */
 export type ProcessCaller = Caller & { causationId?: string };
@@ -54,9 +55,19 @@ export function requireMember(client: ClientState, contactId: string): Member {
 }
 
 /**
- * Firm-side operations (inviting, opening access, linking folders) are refused to client contacts.
- * Which staff user may act is the host's authentication; the tenant it puts in the caller is trusted.
+ * Firm-side operations (inviting, opening access, linking folders) are refused to client contacts,
+ * and a staff actor must be a current staff user of the firm (a removed user can do nothing more).
+ * System actors are the application's own processes. The tenant in the caller comes from the host's
+ * authentication and is trusted.
  */
-export function requireFirmSide(caller: Caller): void {
-  if (caller.actor.kind === 'contact') throw new DomainError('access.firm_only', 'Only the firm can do this.');
+export async function requireFirmSide(ctx: AppContext, caller: Caller): Promise<void> {
+  const { actor } = caller;
+  if (actor.kind === 'contact') throw new DomainError('access.firm_only', 'Only the firm can do this.');
+  if (actor.kind === 'staff') {
+    const firm = await loadFirm(ctx, caller.tenantId);
+    if (!firm) throw new NotFoundError('firm.not_found', 'This firm does not exist.');
+    if (!firm.staff.some((s) => s.userId === actor.userId)) {
+      throw new DomainError('firm.not_staff', 'Only staff users of this firm may do this.');
+    }
+  }
 }

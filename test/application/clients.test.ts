@@ -23,7 +23,7 @@ import { clientDecider } from '../../src/client/decider.js';
 import { invitationDecider } from '../../src/invitation/decider.js';
 import { portalAccessDecider } from '../../src/portal-access/decider.js';
 import { streams } from '../../src/streams.js';
-import { allEvents, contactCaller, eventCount, givenClient, givenFirm, storedEvents, testPortal, type TestPortal } from '../support/portal.js';
+import { allEvents, contactCaller, eventCount, givenClient, givenFirm, staffCaller, storedEvents, testPortal, type TestPortal } from '../support/portal.js';
 import { refusal } from '../support/refusal.js';
 
 
@@ -143,11 +143,12 @@ describe('clients', () => {
       const { ctx, outbox } = testPortal();
       const { admin } = await givenFirm(ctx);
       const { clientId } = await givenClient(ctx, admin);
-      const first = await addGuest(ctx, admin, { clientId, contact: gus, contactId: 'guest-gus' });
-      const again = await addGuest(ctx, admin, { clientId, contact: gus, contactId: 'guest-gus' });
+      const first = await addGuest(ctx, admin, { clientId, contact: gus, idempotencyKey: 'gus' });
+      const again = await addGuest(ctx, admin, { clientId, contact: gus, idempotencyKey: 'gus' });
       expect(again.invitation).toEqual(first.invitation);
       expect((await getClient(ctx, admin, clientId)).members.filter((m) => m.role === 'guest')).toHaveLength(1);
-      expect(outbox.sent.filter((m) => m.contactId === 'guest-gus')).toHaveLength(1);
+      expect(first.contactId).toBe(`${clientId}.guest.gus`);
+      expect(outbox.sent.filter((m) => m.contactId === first.contactId)).toHaveLength(1);
     });
 
     it('a retry after a crash between adding the guest and inviting them sends the invitation', async () => {
@@ -155,10 +156,36 @@ describe('clients', () => {
       const { admin } = await givenFirm(ctx);
       const { clientId } = await givenClient(ctx, admin);
       // The guest was added, then the process stopped before the invitation went out.
-      await ctx.execute(clientDecider, streams.client(clientId), { type: 'AddGuest', data: { contact: gus, contactId: 'guest-gus' } }, admin);
+      const contactId = `${clientId}.guest.gus`;
+      await ctx.execute(clientDecider, streams.client(clientId), { type: 'AddGuest', data: { contact: gus, contactId } }, admin);
       expect(outbox.sent).toHaveLength(0);
-      await addGuest(ctx, admin, { clientId, contact: gus, contactId: 'guest-gus' });
-      expect(outbox.lastTo('guest-gus')).toMatchObject({ email: 'gus@guest.example', reason: 'guest_added' });
+      await addGuest(ctx, admin, { clientId, contact: gus, idempotencyKey: 'gus' });
+      expect(outbox.lastTo(contactId)).toMatchObject({ email: 'gus@guest.example', reason: 'guest_added' });
+    });
+
+    it("cannot be steered onto another firm's contact: the key names a contact inside this client only", async () => {
+      const { ctx } = testPortal();
+      const a = await givenFirm(ctx);
+      const b = await givenFirm(ctx);
+      const { contactIds } = await givenClient(ctx, a.admin);
+      const { clientId: bClient } = await givenClient(ctx, b.admin);
+      const added = await addGuest(ctx, b.admin, { clientId: bClient, contact: gus, idempotencyKey: 'x' });
+      expect(added.contactId).not.toBe(contactIds[0]);
+      expect((await refusal(addGuest(ctx, b.admin, { clientId: bClient, contact: gus, idempotencyKey: contactIds[0]! + '/..' }))).code).toBe(
+        'validation.failed',
+      );
+    });
+
+    it('is refused to a staff user no longer in the firm, or never in it', async () => {
+      const { ctx } = testPortal();
+      const { admin } = await givenFirm(ctx);
+      const { clientId } = await givenClient(ctx, admin);
+      const { userId } = await addStaffUser(ctx, admin, { user: { name: 'Bob', email: 'bob@a.example' } });
+      await removeStaffUser(ctx, admin, { userId });
+      for (const outsider of [staffCaller(admin.tenantId, userId), staffCaller(admin.tenantId, 'never-staff')]) {
+        expect((await refusal(addGuest(ctx, outsider, { clientId, contact: gus }))).code).toBe('firm.not_staff');
+        expect((await refusal(archiveClient(ctx, outsider, { clientId }))).code).toBe('firm.not_staff');
+      }
     });
 
     it('is refused on an archived client, inviting nobody', async () => {
