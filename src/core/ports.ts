@@ -57,7 +57,7 @@ export interface InvitationToDeliver {
   reason: string;
 }
 
-/** Sends invitation emails (nodemailer in the mail adapter; an in-memory outbox in tests). */
+/** Sends invitation emails (an SMTP adapter in production; an in-memory outbox in tests). */
 export interface InvitationDelivery {
   deliver(invitation: InvitationToDeliver): Promise<void>;
 }
