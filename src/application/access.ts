@@ -8,18 +8,21 @@
  *   access is open" email comes with the mail issue; nothing extra is delivered for now.
  * - Closed access → logIn refused (the decider refuses RecordLogin; logIn checks before that).
  */
+import { z } from 'zod';
 import { DomainError, NotFoundError } from '../core/errors.js';
+import { ERASED } from '../core/events.js';
 import { parseCommand } from '../core/validate.js';
 import { clientDecider } from '../client/decider.js';
 import { maxEmailsPerContact } from '../client/contact.js';
 import type { ClientState } from '../client/state.js';
 import { isExpired } from '../invitation/decider.js';
-import { changeLoginEmailData, openPortalAccessData } from '../portal-access/commands.js';
+import { changeLoginEmailData, closePortalAccessData, editSharedSelectionData, openPortalAccessData, recordLoginData } from '../portal-access/commands.js';
 import { portalAccessDecider, type PortalAccessState } from '../portal-access/decider.js';
 import type { CloseReason, PortalAccessEvent } from '../portal-access/events.js';
 import { sameSelection, type SharedItem } from '../portal-access/shared-items.js';
 import { streams } from '../streams.js';
 import type { AppContext, Caller } from './context.js';
+import { id, parseRequest } from './input.js';
 import { acceptedPasswordHash, issueInvitation, loadAccess, loadInvitation, type IssuedInvitation } from './issue-invitation.js';
 import { followUp, loadActiveClient, requireFirmSide, requireMember, type ProcessCaller } from './tenant-guards.js';
 
@@ -96,12 +99,17 @@ function requireRoomForEmail(client: ClientState, contactId: string, email: stri
   }
 }
 
-export interface OpenPortalAccessInput {
-  contactId: string;
-  clientId: string;
-  /** Omitted: the contact's first email address. */
-  loginEmail?: string;
-  sharedItems: SharedItem[];
+const openPortalAccessInput = openPortalAccessData.omit({ contactEmails: true, acceptedPasswordHash: true });
+
+/** Opening access: the contact, the login email (omitted: the previous one, else the contact's first) and what is shared. */
+export type OpenPortalAccessInput = z.input<typeof openPortalAccessInput>;
+
+const forgotten = () =>
+  new DomainError('personal_data.subject_forgotten', "This contact's personal data was erased; their portal access cannot be opened again.");
+
+/** Without a login email: the previous one while the contact still has it, else their first address. */
+function defaultLoginEmail(current: PortalAccessState, emails: readonly string[]): string {
+  return current.loginEmail !== null && emails.includes(current.loginEmail) ? current.loginEmail : emails[0]!;
 }
 
 /**
@@ -111,19 +119,22 @@ export interface OpenPortalAccessInput {
 export async function openAccess(
   ctx: AppContext,
   caller: ProcessCaller,
-  input: OpenPortalAccessInput,
+  input: z.output<typeof openPortalAccessInput>,
 ): Promise<{ access: PortalAccessView; invitation: IssuedInvitation | null }> {
   const request = ctx.correlate(caller);
   const client = await loadActiveClient(ctx, caller.tenantId, input.clientId);
   const member = requireMember(client, input.contactId);
+  // Checked before the command is built, whose email schema would refuse the erased marker less clearly.
+  if (member.emails.includes(ERASED)) throw forgotten();
   const current = await loadAccess(ctx, caller.tenantId, member.contactId);
   const { state: invitation, events: invitationEvents } = await loadInvitation(ctx, caller.tenantId, member.contactId);
   const data = parseCommand(openPortalAccessData, {
     ...input,
+    loginEmail: input.loginEmail ?? defaultLoginEmail(current, member.emails),
     contactEmails: member.emails,
     ...(current.passwordHash === null && invitation.status === 'accepted' ? { acceptedPasswordHash: acceptedPasswordHash(invitationEvents) } : {}),
   });
-  const loginEmail = data.loginEmail ?? member.emails[0]!;
+  const loginEmail = data.loginEmail!;
 
   const isOpen = current.status === 'pending' || current.status === 'active';
   if (isOpen && current.loginEmail === loginEmail && sameSelection(current.sharedItems, data.sharedItems)) {
@@ -142,40 +153,45 @@ export async function openPortalAccess(
   caller: ProcessCaller,
   input: OpenPortalAccessInput,
 ): Promise<{ access: PortalAccessView; invitation: IssuedInvitation | null }> {
+  const data = parseRequest(caller, openPortalAccessInput, input);
   await requireFirmSide(ctx, caller);
-  return openAccess(ctx, caller, input);
+  return openAccess(ctx, caller, data);
 }
 
 /** The firm changes which folders and documents the contact sees. */
 export async function changeSharedSelection(
   ctx: AppContext,
   caller: ProcessCaller,
-  input: { contactId: string; sharedItems: SharedItem[] },
+  input: z.input<typeof editSharedSelectionData>,
 ): Promise<PortalAccessView> {
+  const data = parseRequest(caller, editSharedSelectionData, input);
   await requireFirmSide(ctx, caller);
-  if ((await loadAccess(ctx, caller.tenantId, input.contactId)).status === 'none') throw accessNotFound();
+  if ((await loadAccess(ctx, caller.tenantId, data.contactId)).status === 'none') throw accessNotFound();
   const { state } = await ctx.execute(
     portalAccessDecider,
-    streams.portalAccess(input.contactId),
-    { type: 'EditSharedSelection', data: input },
+    streams.portalAccess(data.contactId),
+    { type: 'EditSharedSelection', data },
     ctx.correlate(caller),
   );
   return view(state);
 }
 
+const changeLoginEmailInput = changeLoginEmailData.omit({ contactEmails: true });
+
 /** The firm changes the login email; while not activated, the invitation goes again to the new address. */
 export async function changeLoginEmail(
   ctx: AppContext,
   caller: ProcessCaller,
-  input: { contactId: string; loginEmail: string },
+  input: z.input<typeof changeLoginEmailInput>,
 ): Promise<{ access: PortalAccessView; invitation: IssuedInvitation | null }> {
+  const { contactId, loginEmail } = parseRequest(caller, changeLoginEmailInput, input);
   await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
-  const current = await loadAccess(ctx, caller.tenantId, input.contactId);
+  const current = await loadAccess(ctx, caller.tenantId, contactId);
   if (current.status === 'none' || current.clientId === null) throw accessNotFound();
   const client = await loadActiveClient(ctx, caller.tenantId, current.clientId);
-  const member = requireMember(client, input.contactId);
-  const data = parseCommand(changeLoginEmailData, { ...input, contactEmails: member.emails });
+  const member = requireMember(client, contactId);
+  const data = parseCommand(changeLoginEmailData, { contactId, loginEmail, contactEmails: member.emails });
   requireRoomForEmail(client, member.contactId, data.loginEmail);
   const { events, state } = await ctx.execute(portalAccessDecider, streams.portalAccess(member.contactId), { type: 'ChangeLoginEmail', data }, request);
   const sent =
@@ -185,62 +201,73 @@ export async function changeLoginEmail(
   return { access: view(await loadAccess(ctx, caller.tenantId, member.contactId)), invitation: sent ?? null };
 }
 
+/** The ways the firm closes access itself; the other close reasons are recorded only by the processes. */
+const closePortalAccessInput = closePortalAccessData.extend({ via: closePortalAccessData.shape.via.extract(['access_window', 'toggle']) });
+
 /**
- * Closes access, one of three ways: 'access_window' ("Close access to the portal" in the access
- * window), 'toggle' (unchecking "Access to the portal" in the contact list) or 'client_archived'
- * (archiving the client; then a no-op when access is not open).
+ * The firm closes access, one of two ways: 'access_window' ("Close access to the portal" in the
+ * access window) or 'toggle' (unchecking "Access to the portal" in the contact list).
  */
-export async function closePortalAccess(
-  ctx: AppContext,
-  caller: ProcessCaller,
-  input: { contactId: string; via: CloseReason },
-): Promise<void> {
-  await requireFirmSide(ctx, caller);
-  const current = await loadAccess(ctx, caller.tenantId, input.contactId);
-  const automatic = input.via === 'client_archived' || input.via === 'contact_forgotten';
-  if (current.status === 'none' && !automatic) throw accessNotFound();
-  await ctx.execute(portalAccessDecider, streams.portalAccess(input.contactId), { type: 'ClosePortalAccess', data: input }, ctx.correlate(caller));
+export async function closePortalAccess(ctx: AppContext, caller: ProcessCaller, input: z.input<typeof closePortalAccessInput>): Promise<void> {
+  return closeAccess(ctx, caller, parseRequest(caller, closePortalAccessInput, input));
 }
+
+/**
+ * Closes access for any reason, the automatic ones included: 'client_archived' (archiving the
+ * client) and 'contact_forgotten' (erasing the contact), which are no-ops when access is not open.
+ * For the application's own processes; the firm's call is closePortalAccess.
+ */
+export async function closeAccess(ctx: AppContext, caller: ProcessCaller, input: z.input<typeof closePortalAccessData>): Promise<void> {
+  const data = parseRequest(caller, closePortalAccessData, input);
+  await requireFirmSide(ctx, caller);
+  const current = await loadAccess(ctx, caller.tenantId, data.contactId);
+  const automatic = data.via === 'client_archived' || data.via === 'contact_forgotten';
+  if (current.status === 'none' && !automatic) throw accessNotFound();
+  await ctx.execute(portalAccessDecider, streams.portalAccess(data.contactId), { type: 'ClosePortalAccess', data }, ctx.correlate(caller));
+}
+
+const logInInput = recordLoginData.pick({ contactId: true, ipAddress: true, userAgent: true }).extend({
+  tenantId: id,
+  // Longer than any password acceptInvitation lets a contact set: refused before paying for a hash.
+  password: z.string().min(1).max(1000),
+});
 
 /**
  * A contact logs in with their password. The password is checked first, so a wrong password reads
  * the same whether the access exists, is pending or is closed; a right password on closed access is
  * refused with 'portal_access.closed'. Failed attempts are not recorded (no event for them yet).
  */
-export async function logIn(
-  ctx: AppContext,
-  input: { tenantId: string; contactId: string; password: string; ipAddress?: string; userAgent?: string },
-): Promise<{ contactId: string; clientId: string; lastLoginAt: string }> {
+export async function logIn(ctx: AppContext, input: z.input<typeof logInInput>): Promise<{ contactId: string; clientId: string; lastLoginAt: string }> {
+  const { tenantId, contactId, password, ipAddress, userAgent } = parseCommand(logInInput, input);
   let access: PortalAccessState;
   try {
-    access = await loadAccess(ctx, input.tenantId, input.contactId);
+    access = await loadAccess(ctx, tenantId, contactId);
   } catch (error) {
     if (error instanceof NotFoundError) throw invalidCredentials();
     throw error;
   }
-  if (access.passwordHash === null || !(await ctx.deps.secrets.verifyPassword(input.password, access.passwordHash))) {
+  if (access.passwordHash === null || !(await ctx.deps.secrets.verifyPassword(password, access.passwordHash))) {
     throw invalidCredentials();
   }
   if (access.status === 'closed') throw new DomainError('portal_access.closed', 'Portal access for this contact is closed.');
-  const caller: Caller = { tenantId: input.tenantId, actor: { kind: 'contact', contactId: input.contactId } };
+  const caller: Caller = { tenantId, actor: { kind: 'contact', contactId } };
   const { state } = await ctx.execute(
     portalAccessDecider,
-    streams.portalAccess(input.contactId),
+    streams.portalAccess(contactId),
     {
       type: 'RecordLogin',
-      data: {
-        contactId: input.contactId,
-        ...(input.ipAddress !== undefined ? { ipAddress: input.ipAddress } : {}),
-        ...(input.userAgent !== undefined ? { userAgent: input.userAgent } : {}),
-      },
+      data: { contactId, ...(ipAddress !== undefined ? { ipAddress } : {}), ...(userAgent !== undefined ? { userAgent } : {}) },
     },
     ctx.correlate(caller),
   );
-  return { contactId: input.contactId, clientId: state.clientId!, lastLoginAt: state.lastLoginAt! };
+  return { contactId, clientId: state.clientId!, lastLoginAt: state.lastLoginAt! };
 }
 
+const getPortalAccessInput = z.object({ contactId: id });
+
 /** A contact's portal access with its toggle colour; the firm sees any of its contacts', a contact only their own. */
-export async function getPortalAccess(ctx: AppContext, caller: Caller, input: { contactId: string }): Promise<PortalAccessView> {
-  if (caller.actor.kind === 'contact' && caller.actor.contactId !== input.contactId) throw accessNotFound();
-  return view(await loadAccess(ctx, caller.tenantId, input.contactId));
+export async function getPortalAccess(ctx: AppContext, caller: Caller, input: z.input<typeof getPortalAccessInput>): Promise<PortalAccessView> {
+  const { contactId } = parseRequest(caller, getPortalAccessInput, input);
+  if (caller.actor.kind === 'contact' && caller.actor.contactId !== contactId) throw accessNotFound();
+  return view(await loadAccess(ctx, caller.tenantId, contactId));
 }

@@ -5,31 +5,32 @@
  * Process rules wired here, in the same request (follow-ups caused by the request's correlation id):
  * - GuestAdded + InvitationRequested → issueInvitation { reason: 'guest_added' } to the guest's email.
  * - MemberRemoved → cancelInvitation { reason: 'member_removed' } and, when the member's portal access
- *   is open, closePortalAccess { via: 'access_window' }. There is no 'member_removed' close reason; the
+ *   is open, closeAccess { via: 'access_window' }. There is no 'member_removed' close reason; the
  *   access window's "Close access to the portal" is the closest: the firm closing one contact's access.
- * - ClientArchived → for every contact in `contactIds`: closePortalAccess { via: 'client_archived' }
+ * - ClientArchived → for every contact in `contactIds`: closeAccess { via: 'client_archived' }
  *   and cancelInvitation { reason: 'client_archived' } (both no-ops when nothing is open).
  * - ClientRestored → UnassignStaff for assigned users no longer on the firm's staff (they were removed
  *   while the client was archived, when the client refused the unassigning).
+ * - RemoveContactEmail is refused for the login email of open portal access (change the login email first).
  * A request refused because it already happened (member already removed, client already archived)
  * still completes its follow-ups before reporting the refusal, so rerunning after a crash converges.
  */
 import { z } from 'zod';
-import { PortalError } from '../core/errors.js';
-import { parseCommand } from '../core/validate.js';
+import { DomainError, PortalError } from '../core/errors.js';
 import type { StreamRevision } from '../core/revision.js';
-import type * as c from '../client/commands.js';
+import * as c from '../client/commands.js';
 import type { ClientCommand } from '../client/commands.js';
 import { clientDecider } from '../client/decider.js';
 import type { ClientState } from '../client/state.js';
 import { streams } from '../streams.js';
-import { closePortalAccess } from './access.js';
+import { closeAccess } from './access.js';
 import type { AppContext, Caller } from './context.js';
 import { firmNotFound, loadFirm } from './firm-scope.js';
 import { cancelInvitation, issueInvitation, type IssuedInvitation } from './invitations.js';
 import { loadAccess, loadInvitation } from './issue-invitation.js';
 import { streamHas } from './tenant-scan.js';
-import { followUp, loadClient, requireFirmSide, type ProcessCaller } from './tenant-guards.js';
+import { id, parseRequest } from './input.js';
+import { followUp, loadActiveClient, loadClient, requireFirmSide, requireMember, type ProcessCaller } from './tenant-guards.js';
 
 /** The outcome of a command on a client's stream. */
 export interface ClientChange {
@@ -40,8 +41,6 @@ export interface ClientChange {
   changed: boolean;
 }
 
-type ContactInput = { name: string; emails: string[] };
-
 async function runClient(ctx: AppContext, caller: ProcessCaller, clientId: string, command: ClientCommand) {
   await requireFirmSide(ctx, caller);
   const result = await ctx.execute(clientDecider, streams.client(clientId), command, caller);
@@ -51,77 +50,100 @@ async function runClient(ctx: AppContext, caller: ProcessCaller, clientId: strin
 
 const isRefusal = (error: unknown, code: string) => error instanceof PortalError && error.code === code;
 
+const createClientInput = c.createClient.omit({ clientId: true });
+
 /** Creates a client of the caller's firm: an individual with one owner, or a group with its owners. */
 export async function createClient(
   ctx: AppContext,
   caller: Caller,
-  input: Omit<z.input<typeof c.createClient>, 'clientId'>,
+  input: z.input<typeof createClientInput>,
 ): Promise<ClientChange & { ownerIds: string[] }> {
+  const data = parseRequest(caller, createClientInput, input);
   await requireFirmSide(ctx, caller);
   if (!(await loadFirm(ctx, caller.tenantId))) throw firmNotFound();
   const clientId = ctx.deps.ids.newId();
-  const { result, change } = await runClient(ctx, caller, clientId, { type: 'CreateClient', data: { ...input, clientId } });
+  const { result, change } = await runClient(ctx, caller, clientId, { type: 'CreateClient', data: { ...data, clientId } });
   return { ...change, ownerIds: result.state.members.map((m) => m.contactId) };
 }
 
+const renameClientInput = c.renameClient.extend({ clientId: id });
+
 /** Renames the client (a group's name, or an individual's chosen display name). */
-export async function renameClient(ctx: AppContext, caller: Caller, input: { clientId: string; name: string }): Promise<ClientChange> {
-  return (await runClient(ctx, caller, input.clientId, { type: 'RenameClient', data: { name: input.name } })).change;
+export async function renameClient(ctx: AppContext, caller: Caller, input: z.input<typeof renameClientInput>): Promise<ClientChange> {
+  const { clientId, name } = parseRequest(caller, renameClientInput, input);
+  return (await runClient(ctx, caller, clientId, { type: 'RenameClient', data: { name } })).change;
 }
+
+const recordPreliminaryDataInput = c.recordPreliminaryData.extend({ clientId: id });
 
 /** Sets (adds or changes) preliminary data fields. */
 export async function recordPreliminaryData(
   ctx: AppContext,
   caller: Caller,
-  input: { clientId: string } & z.input<typeof c.recordPreliminaryData>,
+  input: z.input<typeof recordPreliminaryDataInput>,
 ): Promise<ClientChange> {
-  return (await runClient(ctx, caller, input.clientId, { type: 'RecordPreliminaryData', data: { fields: input.fields } })).change;
+  const { clientId, fields } = parseRequest(caller, recordPreliminaryDataInput, input);
+  return (await runClient(ctx, caller, clientId, { type: 'RecordPreliminaryData', data: { fields } })).change;
 }
+
+const removePreliminaryDataInput = c.removePreliminaryData.extend({ clientId: id });
 
 /** Removes preliminary data fields (the ones not present are ignored). */
 export async function removePreliminaryData(
   ctx: AppContext,
   caller: Caller,
-  input: { clientId: string } & z.input<typeof c.removePreliminaryData>,
+  input: z.input<typeof removePreliminaryDataInput>,
 ): Promise<ClientChange> {
-  const data = { fieldNames: input.fieldNames };
-  return (await runClient(ctx, caller, input.clientId, { type: 'RemovePreliminaryData', data })).change;
+  const { clientId, fieldNames } = parseRequest(caller, removePreliminaryDataInput, input);
+  return (await runClient(ctx, caller, clientId, { type: 'RemovePreliminaryData', data: { fieldNames } })).change;
 }
+
+const changeSubscriptionInput = c.changeSubscription.extend({ clientId: id });
 
 /** Moves the client to another subscription plan. */
 export async function changeSubscription(
   ctx: AppContext,
   caller: Caller,
-  input: { clientId: string } & z.input<typeof c.changeSubscription>,
+  input: z.input<typeof changeSubscriptionInput>,
 ): Promise<ClientChange> {
-  return (await runClient(ctx, caller, input.clientId, { type: 'ChangeSubscription', data: { plan: input.plan } })).change;
+  const { clientId, plan } = parseRequest(caller, changeSubscriptionInput, input);
+  return (await runClient(ctx, caller, clientId, { type: 'ChangeSubscription', data: { plan } })).change;
 }
+
+const assignStaffInput = c.assignStaff.omit({ firmStaffIds: true }).extend({ clientId: id });
 
 /** Assigns one of the firm's staff users to the client. */
-export async function assignStaff(ctx: AppContext, caller: Caller, input: { clientId: string; userId: string }): Promise<ClientChange> {
+export async function assignStaff(ctx: AppContext, caller: Caller, input: z.input<typeof assignStaffInput>): Promise<ClientChange> {
+  const { clientId, userId } = parseRequest(caller, assignStaffInput, input);
   const firm = await loadFirm(ctx, caller.tenantId);
   const firmStaffIds = firm?.staff.map((s) => s.userId) ?? [];
-  const data = { userId: input.userId, firmStaffIds };
-  return (await runClient(ctx, caller, input.clientId, { type: 'AssignStaff', data })).change;
+  return (await runClient(ctx, caller, clientId, { type: 'AssignStaff', data: { userId, firmStaffIds } })).change;
 }
 
+const unassignStaffInput = c.unassignStaff.extend({ clientId: id });
+
 /** Unassigns a staff user from the client (a no-op when not assigned). */
-export async function unassignStaff(ctx: AppContext, caller: Caller, input: { clientId: string; userId: string }): Promise<ClientChange> {
-  return (await runClient(ctx, caller, input.clientId, { type: 'UnassignStaff', data: { userId: input.userId } })).change;
+export async function unassignStaff(ctx: AppContext, caller: Caller, input: z.input<typeof unassignStaffInput>): Promise<ClientChange> {
+  const { clientId, userId } = parseRequest(caller, unassignStaffInput, input);
+  return (await runClient(ctx, caller, clientId, { type: 'UnassignStaff', data: { userId } })).change;
 }
+
+const addOwnerInput = c.addOwner.extend({ clientId: id });
 
 /** Adds a co-owner to a group client. */
 export async function addOwner(
   ctx: AppContext,
   caller: Caller,
-  input: { clientId: string; contact: ContactInput },
+  input: z.input<typeof addOwnerInput>,
 ): Promise<ClientChange & { contactId: string }> {
-  const { result, change } = await runClient(ctx, caller, input.clientId, { type: 'AddOwner', data: { contact: input.contact } });
+  const { clientId, contact } = parseRequest(caller, addOwnerInput, input);
+  const { result, change } = await runClient(ctx, caller, clientId, { type: 'AddOwner', data: { contact } });
   // The decider either adds the owner (last among the owners) or refuses.
   return { ...change, contactId: result.state.members.filter((m) => m.role === 'owner').at(-1)!.contactId };
 }
 
 const idempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'An idempotency key is 1–64 letters, digits, _ or -.');
+const addGuestInput = c.addGuest.omit({ contactId: true }).extend({ clientId: id, idempotencyKey: idempotencyKey.optional() });
 
 /**
  * Adds a guest and invites them at once: the invitation email goes to the guest's first address,
@@ -133,12 +155,13 @@ const idempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'An idempotency
 export async function addGuest(
   ctx: AppContext,
   caller: Caller,
-  input: { clientId: string; contact: ContactInput; idempotencyKey?: string },
+  input: z.input<typeof addGuestInput>,
 ): Promise<ClientChange & { contactId: string; invitation: IssuedInvitation }> {
+  const { clientId, contact, idempotencyKey: key } = parseRequest(caller, addGuestInput, input);
   const request = ctx.correlate(caller);
-  const chosenId = input.idempotencyKey === undefined ? undefined : `${input.clientId}.guest.${parseCommand(idempotencyKey, input.idempotencyKey)}`;
-  const data = { contact: input.contact, ...(chosenId !== undefined ? { contactId: chosenId } : {}) };
-  const { result, change } = await runClient(ctx, request, input.clientId, { type: 'AddGuest', data });
+  const chosenId = key === undefined ? undefined : `${clientId}.guest.${key}`;
+  const data = { contact, ...(chosenId !== undefined ? { contactId: chosenId } : {}) };
+  const { result, change } = await runClient(ctx, request, clientId, { type: 'AddGuest', data });
   const requested = result.events.find((e) => e.type === 'InvitationRequested');
   const contactId = requested?.type === 'InvitationRequested' ? requested.data.contactId : chosenId!;
   const { state: sent } = await loadInvitation(ctx, caller.tenantId, contactId);
@@ -148,7 +171,7 @@ export async function addGuest(
   }
   const email = requested?.type === 'InvitationRequested' ? requested.data.email : undefined;
   const invitation = await issueInvitation(ctx, followUp(request), {
-    clientId: input.clientId,
+    clientId,
     contactId,
     ...(email !== undefined ? { email } : {}),
     reason: 'guest_added',
@@ -156,10 +179,12 @@ export async function addGuest(
   return { ...change, contactId, invitation };
 }
 
+const removeMemberInput = c.removeMember.extend({ clientId: id });
+
 /** Removes an owner or a guest; their open invitation is cancelled and their open portal access closed. */
-export async function removeMember(ctx: AppContext, caller: Caller, input: { clientId: string; contactId: string }): Promise<ClientChange> {
+export async function removeMember(ctx: AppContext, caller: Caller, input: z.input<typeof removeMemberInput>): Promise<ClientChange> {
+  const { clientId, contactId } = parseRequest(caller, removeMemberInput, input);
   const request = ctx.correlate(caller);
-  const { clientId, contactId } = input;
   try {
     const { change } = await runClient(ctx, request, clientId, { type: 'RemoveMember', data: { contactId } });
     await endMembership(ctx, followUp(request), contactId);
@@ -175,50 +200,69 @@ export async function removeMember(ctx: AppContext, caller: Caller, input: { cli
 async function endMembership(ctx: AppContext, caller: ProcessCaller, contactId: string): Promise<void> {
   await cancelInvitation(ctx, caller, { contactId, reason: 'member_removed' });
   const access = await loadAccess(ctx, caller.tenantId, contactId);
-  if (access.status === 'pending' || access.status === 'active') await closePortalAccess(ctx, caller, { contactId, via: 'access_window' });
+  if (access.status === 'pending' || access.status === 'active') await closeAccess(ctx, caller, { contactId, via: 'access_window' });
 }
+
+const renameContactInput = c.renameContact.extend({ clientId: id });
 
 /** Renames a member. */
-export async function renameContact(
-  ctx: AppContext,
-  caller: Caller,
-  input: { clientId: string; contactId: string; name: string },
-): Promise<ClientChange> {
-  const data = { contactId: input.contactId, name: input.name };
-  return (await runClient(ctx, caller, input.clientId, { type: 'RenameContact', data })).change;
+export async function renameContact(ctx: AppContext, caller: Caller, input: z.input<typeof renameContactInput>): Promise<ClientChange> {
+  const { clientId, ...data } = parseRequest(caller, renameContactInput, input);
+  return (await runClient(ctx, caller, clientId, { type: 'RenameContact', data })).change;
 }
+
+const addContactEmailInput = c.addContactEmail.extend({ clientId: id });
 
 /** Adds an email address to a member (a no-op when they have it). */
-export async function addContactEmail(
-  ctx: AppContext,
-  caller: Caller,
-  input: { clientId: string; contactId: string; email: string },
-): Promise<ClientChange> {
-  const data = { contactId: input.contactId, email: input.email };
-  return (await runClient(ctx, caller, input.clientId, { type: 'AddContactEmail', data })).change;
+export async function addContactEmail(ctx: AppContext, caller: Caller, input: z.input<typeof addContactEmailInput>): Promise<ClientChange> {
+  const { clientId, ...data } = parseRequest(caller, addContactEmailInput, input);
+  return (await runClient(ctx, caller, clientId, { type: 'AddContactEmail', data })).change;
 }
 
-/** Removes one of a member's email addresses (never the last one). */
+const removeContactEmailInput = c.removeContactEmail.extend({ clientId: id });
+
+/**
+ * Removes one of a member's email addresses (never the last one, nor the login email of their open
+ * portal access: the firm changes the login email first).
+ */
 export async function removeContactEmail(
   ctx: AppContext,
   caller: Caller,
-  input: { clientId: string; contactId: string; email: string },
+  input: z.input<typeof removeContactEmailInput>,
 ): Promise<ClientChange> {
-  const data = { contactId: input.contactId, email: input.email };
-  return (await runClient(ctx, caller, input.clientId, { type: 'RemoveContactEmail', data })).change;
+  const { clientId, ...data } = parseRequest(caller, removeContactEmailInput, input);
+  await requireFirmSide(ctx, caller);
+  const member = requireMember(await loadActiveClient(ctx, caller.tenantId, clientId), data.contactId);
+  if (member.emails.includes(data.email)) {
+    const access = await loadAccess(ctx, caller.tenantId, member.contactId);
+    if ((access.status === 'pending' || access.status === 'active') && access.loginEmail === data.email) {
+      throw new DomainError(
+        'client.login_email_in_use',
+        "This address is the contact's login email for the portal. Change the login email first, then remove the address.",
+      );
+    }
+  }
+  return (await runClient(ctx, caller, clientId, { type: 'RemoveContactEmail', data })).change;
 }
 
+const onClientInput = z.object({ clientId: id });
+
 /** Archives the client: every member's portal access is closed and open invitation cancelled. */
-export async function archiveClient(ctx: AppContext, caller: Caller, input: { clientId: string }): Promise<ClientChange & { contactIds: string[] }> {
+export async function archiveClient(
+  ctx: AppContext,
+  caller: Caller,
+  input: z.input<typeof onClientInput>,
+): Promise<ClientChange & { contactIds: string[] }> {
+  const { clientId } = parseRequest(caller, onClientInput, input);
   const request = ctx.correlate(caller);
   try {
-    const { result, change } = await runClient(ctx, request, input.clientId, { type: 'ArchiveClient', data: {} });
+    const { result, change } = await runClient(ctx, request, clientId, { type: 'ArchiveClient', data: {} });
     const archived = result.events[0];
     const contactIds = archived?.type === 'ClientArchived' ? archived.data.contactIds : [];
     await shutOut(ctx, followUp(request), contactIds);
     return { ...change, contactIds };
   } catch (error) {
-    const archived = isRefusal(error, 'client.archived') ? await streamHas(ctx, streams.client(input.clientId), 'ClientArchived') : undefined;
+    const archived = isRefusal(error, 'client.archived') ? await streamHas(ctx, streams.client(clientId), 'ClientArchived') : undefined;
     if (archived) await shutOut(ctx, followUp(request), (archived.data as { contactIds: string[] }).contactIds);
     throw error;
   }
@@ -226,7 +270,7 @@ export async function archiveClient(ctx: AppContext, caller: Caller, input: { cl
 
 async function shutOut(ctx: AppContext, caller: ProcessCaller, contactIds: readonly string[]): Promise<void> {
   for (const contactId of contactIds) {
-    await closePortalAccess(ctx, caller, { contactId, via: 'client_archived' });
+    await closeAccess(ctx, caller, { contactId, via: 'client_archived' });
     await cancelInvitation(ctx, caller, { contactId, reason: 'client_archived' });
   }
 }
@@ -235,21 +279,27 @@ async function shutOut(ctx: AppContext, caller: ProcessCaller, contactIds: reado
  * Restores an archived client. Access and invitations stay closed (the firm re-opens them); staff
  * users removed from the firm meanwhile are unassigned.
  */
-export async function restoreClient(ctx: AppContext, caller: Caller, input: { clientId: string }): Promise<ClientChange & { unassigned: string[] }> {
+export async function restoreClient(
+  ctx: AppContext,
+  caller: Caller,
+  input: z.input<typeof onClientInput>,
+): Promise<ClientChange & { unassigned: string[] }> {
+  const { clientId } = parseRequest(caller, onClientInput, input);
   const request = ctx.correlate(caller);
-  const { result, change } = await runClient(ctx, request, input.clientId, { type: 'RestoreClient', data: {} });
+  const { result, change } = await runClient(ctx, request, clientId, { type: 'RestoreClient', data: {} });
   const firm = await loadFirm(ctx, request.tenantId);
   const staffIds = new Set(firm?.staff.map((s) => s.userId) ?? []);
   const unassigned = result.state.assignedStaff.filter((userId) => !staffIds.has(userId));
   let revision = change.revision;
   for (const userId of unassigned) {
-    ({ revision } = (await runClient(ctx, followUp(request), input.clientId, { type: 'UnassignStaff', data: { userId } })).change);
+    ({ revision } = (await runClient(ctx, followUp(request), clientId, { type: 'UnassignStaff', data: { userId } })).change);
   }
   return { ...change, revision, unassigned };
 }
 
 /** The client's state, inside the caller's firm (another firm's client reads as not found). */
 export async function getClient(ctx: AppContext, caller: Caller, clientId: string): Promise<ClientState> {
+  parseRequest(caller, id, clientId);
   await requireFirmSide(ctx, caller);
   return loadClient(ctx, caller.tenantId, clientId);
 }

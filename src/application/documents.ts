@@ -7,29 +7,42 @@
  *
  * Facts passed to the decider: visibleToContact = canSee(the contact's access, the document) for
  * downloads and views; folderLinked (the client's FolderLink) for MarkForOneDriveSync.
+ * The OneDrive sync reports each change of the linked folder through applySyncedChange.
  * Process rules left to later issues: a client upload tells the firm by email (the mail process
  * reads origin 'client_upload'); DocumentMarkedForOneDriveSync → the OneDrive adapter uploads and
  * reports back through recordOneDriveUpload.
  */
+import { z } from 'zod';
 import { DomainError, NotFoundError } from '../core/errors.js';
+import {
+  applySyncedChangeData,
+  markForOneDriveSyncData,
+  moveDocumentData,
+  recordDocumentAccessData,
+  recordOneDriveUploadFailedData,
+  recordOneDriveUploadSucceededData,
+  removeDocumentData,
+  renameDocumentData,
+  uploadDocumentData,
+  uploadNewVersionData,
+} from '../folder-link/document-commands.js';
 import { documentDecider } from '../folder-link/document-decider.js';
+import { syncedDocumentId } from '../folder-link/document-onedrive.js';
 import type { ExistingDocument } from '../folder-link/document-state.js';
 import { folderLinkDecider } from '../folder-link/decider.js';
 import { canSee } from '../portal-access/shared-items.js';
 import type { PortalAccessState } from '../portal-access/decider.js';
 import { streams } from '../streams.js';
 import type { AppContext, Caller } from './context.js';
+import { parseRequest } from './input.js';
 import { loadAccess } from './issue-invitation.js';
 import { loadActiveClient, loadInTenant, requireFirmSide, requireMember, type ProcessCaller } from './tenant-guards.js';
 
 /** A document as the portal shows it (the blob itself is fetched by blobRef elsewhere). */
 export type DocumentView = Omit<ExistingDocument, never>;
 
-export interface DocumentContent {
-  size: number;
-  contentHash: string;
-  blobRef: string;
-}
+/** Content already stored as a blob: its size, hash and reference. */
+export type DocumentContent = Pick<z.input<typeof uploadNewVersionData>, 'size' | 'contentHash' | 'blobRef'>;
 
 const notFound = () => new NotFoundError('document.not_found', 'This document does not exist.');
 
@@ -68,10 +81,12 @@ async function documentFor(ctx: AppContext, caller: Caller, documentId: string) 
 }
 
 async function run(ctx: AppContext, caller: ProcessCaller, documentId: string, command: Parameters<typeof documentDecider.decide>[0]) {
-  const { state, nextExpectedRevision } = await ctx.execute(documentDecider, streams.document(documentId), command, ctx.correlate(caller));
+  const { events, state, nextExpectedRevision } = await ctx.execute(documentDecider, streams.document(documentId), command, ctx.correlate(caller));
   if (state.status === 'none') throw notFound();
-  return { document: state as DocumentView, revision: nextExpectedRevision };
+  return { document: state as DocumentView, revision: nextExpectedRevision, changed: events.length > 0 };
 }
+
+const uploadDocumentInput = uploadDocumentData.partial({ documentId: true });
 
 /**
  * Uploads a new document: by the firm (origin firm_upload, anywhere in the client's space) or by a
@@ -81,8 +96,9 @@ async function run(ctx: AppContext, caller: ProcessCaller, documentId: string, c
 export async function uploadDocument(
   ctx: AppContext,
   caller: ProcessCaller,
-  input: { clientId: string; folderPath: string; name: string; documentId?: string } & DocumentContent,
+  asked: z.input<typeof uploadDocumentInput>,
 ) {
+  const input = parseRequest(caller, uploadDocumentInput, asked);
   const client = await loadActiveClient(ctx, caller.tenantId, input.clientId);
   if (caller.actor.kind === 'contact') {
     requireMember(client, caller.actor.contactId);
@@ -101,31 +117,38 @@ export async function uploadDocument(
 }
 
 /** New content for a document (a contact only for their own uploads). Same content hash: nothing changes. */
-export async function uploadNewVersion(ctx: AppContext, caller: ProcessCaller, input: { documentId: string } & DocumentContent) {
-  await documentFor(ctx, caller, input.documentId);
-  return run(ctx, caller, input.documentId, { type: 'UploadNewVersion', data: input });
+export async function uploadNewVersion(ctx: AppContext, caller: ProcessCaller, input: z.input<typeof uploadNewVersionData>) {
+  const data = parseRequest(caller, uploadNewVersionData, input);
+  await documentFor(ctx, caller, data.documentId);
+  return run(ctx, caller, data.documentId, { type: 'UploadNewVersion', data });
 }
 
-export async function renameDocument(ctx: AppContext, caller: ProcessCaller, input: { documentId: string; name: string }) {
-  await documentFor(ctx, caller, input.documentId);
-  return run(ctx, caller, input.documentId, { type: 'RenameDocument', data: input });
+/** Renames a document (a contact only their own uploads). */
+export async function renameDocument(ctx: AppContext, caller: ProcessCaller, input: z.input<typeof renameDocumentData>) {
+  const data = parseRequest(caller, renameDocumentData, input);
+  await documentFor(ctx, caller, data.documentId);
+  return run(ctx, caller, data.documentId, { type: 'RenameDocument', data });
 }
 
 /** Moves a document to another folder of the client's space (a contact: only within 'Uploads'). */
-export async function moveDocument(ctx: AppContext, caller: ProcessCaller, input: { documentId: string; folderPath: string }) {
-  await documentFor(ctx, caller, input.documentId);
-  return run(ctx, caller, input.documentId, { type: 'MoveDocument', data: input });
+export async function moveDocument(ctx: AppContext, caller: ProcessCaller, input: z.input<typeof moveDocumentData>) {
+  const data = parseRequest(caller, moveDocumentData, input);
+  await documentFor(ctx, caller, data.documentId);
+  return run(ctx, caller, data.documentId, { type: 'MoveDocument', data });
 }
 
 /** Removes a document. A contact can remove only their own uploads, never the firm's files. */
-export async function removeDocument(ctx: AppContext, caller: ProcessCaller, input: { documentId: string }) {
-  await documentFor(ctx, caller, input.documentId);
-  return run(ctx, caller, input.documentId, { type: 'RemoveDocument', data: input });
+export async function removeDocument(ctx: AppContext, caller: ProcessCaller, input: z.input<typeof removeDocumentData>) {
+  const data = parseRequest(caller, removeDocumentData, input);
+  await documentFor(ctx, caller, data.documentId);
+  return run(ctx, caller, data.documentId, { type: 'RemoveDocument', data });
 }
 
-type AccessInput = { documentId: string; ipAddress?: string; userAgent?: string };
+const accessInput = recordDocumentAccessData.omit({ visibleToContact: true });
+type AccessInput = z.input<typeof accessInput>;
 
-async function recordAccess(ctx: AppContext, caller: ProcessCaller, input: AccessInput, type: 'RecordDocumentDownloaded' | 'RecordDocumentViewed') {
+async function recordAccess(ctx: AppContext, caller: ProcessCaller, asked: AccessInput, type: 'RecordDocumentDownloaded' | 'RecordDocumentViewed') {
+  const input = parseRequest(caller, accessInput, asked);
   if (caller.actor.kind !== 'contact') {
     throw new DomainError('document.not_a_contact', "Only a client contact's downloads and views are recorded.");
   }
@@ -149,19 +172,26 @@ export function recordView(ctx: AppContext, caller: ProcessCaller, input: Access
   return recordAccess(ctx, caller, input, 'RecordDocumentViewed');
 }
 
+const markForOneDriveSyncInput = markForOneDriveSyncData.omit({ folderLinked: true });
+
 /** The firm's "Sync": the document is to be uploaded to the client's linked OneDrive folder. */
-export async function markForOneDriveSync(ctx: AppContext, caller: ProcessCaller, input: { documentId: string }) {
-  const { document } = await documentFor(ctx, caller, input.documentId);
+export async function markForOneDriveSync(ctx: AppContext, caller: ProcessCaller, input: z.input<typeof markForOneDriveSyncInput>) {
+  const { documentId } = parseRequest(caller, markForOneDriveSyncInput, input);
+  const { document } = await documentFor(ctx, caller, documentId);
   const { state: link } = await ctx.load(folderLinkDecider, streams.folderLink(document.clientId));
-  return run(ctx, caller, input.documentId, { type: 'MarkForOneDriveSync', data: { documentId: input.documentId, folderLinked: link.folder !== null } });
+  return run(ctx, caller, documentId, { type: 'MarkForOneDriveSync', data: { documentId, folderLinked: link.folder !== null } });
 }
 
-export type OneDriveUploadOutcome =
-  | { documentId: string; outcome: 'succeeded'; driveItemId: string; cTag?: string; eTag?: string }
-  | { documentId: string; outcome: 'failed'; reason: string };
+const oneDriveUploadOutcome = z.discriminatedUnion('outcome', [
+  recordOneDriveUploadSucceededData.extend({ outcome: z.literal('succeeded') }),
+  recordOneDriveUploadFailedData.extend({ outcome: z.literal('failed') }),
+]);
+
+export type OneDriveUploadOutcome = z.input<typeof oneDriveUploadOutcome>;
 
 /** What the OneDrive adapter reports after uploading a document marked for sync. */
-export async function recordOneDriveUpload(ctx: AppContext, caller: ProcessCaller, input: OneDriveUploadOutcome) {
+export async function recordOneDriveUpload(ctx: AppContext, caller: ProcessCaller, asked: OneDriveUploadOutcome) {
+  const input = parseRequest(caller, oneDriveUploadOutcome, asked);
   // The upload already happened: its outcome is recorded even if the client was archived meanwhile.
   await requireFirmSide(ctx, caller);
   await loadDocument(ctx, caller.tenantId, input.documentId);
@@ -176,8 +206,9 @@ export async function recordOneDriveUpload(ctx: AppContext, caller: ProcessCalle
  * One document. The firm sees any of its documents, removed ones included; a contact only what is
  * shared with them and not removed ('document.not_shared' otherwise, as for downloads).
  */
-export async function getDocument(ctx: AppContext, caller: Caller, input: { documentId: string }): Promise<DocumentView> {
-  const document = await loadDocument(ctx, caller.tenantId, input.documentId);
+export async function getDocument(ctx: AppContext, caller: Caller, input: z.input<typeof removeDocumentData>): Promise<DocumentView> {
+  const { documentId } = parseRequest(caller, removeDocumentData, input);
+  const document = await loadDocument(ctx, caller.tenantId, documentId);
   if (caller.actor.kind === 'contact') {
     if (document.status === 'removed') throw notFound();
     const access = await requireActiveAccess(ctx, caller, document.clientId);
@@ -185,4 +216,24 @@ export async function getDocument(ctx: AppContext, caller: Caller, input: { docu
     if (!visible) throw new DomainError('document.not_shared', 'This document is not shared with you.');
   }
   return document;
+}
+
+const applySyncedChangeInput = applySyncedChangeData.omit({ documentId: true });
+
+/**
+ * The OneDrive sync applies one change of an item in the client's linked folder (a system process
+ * or staff; never a contact). The document is the item's synced document, syncedDocumentId(clientId,
+ * driveItemId), so the same change applied twice decides nothing the second time.
+ */
+export async function applySyncedChange(ctx: AppContext, caller: ProcessCaller, input: z.input<typeof applySyncedChangeInput>) {
+  const data = parseRequest(caller, applySyncedChangeInput, input);
+  await requireFirmSide(ctx, caller);
+  const client = await loadActiveClient(ctx, caller.tenantId, data.clientId);
+  const { state: link } = await ctx.load(folderLinkDecider, streams.folderLink(client.id));
+  if (link.folder === null) {
+    throw new DomainError('document.folder_not_linked', "This client has no linked OneDrive folder. Link the client's folder first.");
+  }
+  const documentId = syncedDocumentId(client.id, data.driveItemId);
+  await loadInTenant(ctx, documentDecider, streams.document(documentId), caller.tenantId, notFound);
+  return run(ctx, caller, documentId, { type: 'ApplySyncedChange', data: { ...data, documentId } });
 }

@@ -6,19 +6,19 @@
  * - StaffUserRemoved → UnassignStaff on every client of the firm the user was assigned to.
  * - ConnectOneDrive carries `linkedClientIds` (only looked up when the account really changes).
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { DomainError, PortalError } from '../core/errors.js';
 import type { StreamRevision } from '../core/revision.js';
 import { clientDecider } from '../client/decider.js';
 import { defaultBranding, effectiveBranding, type Branding } from '../firm/branding.js';
-import type * as c from '../firm/commands.js';
+import * as c from '../firm/commands.js';
 import type { FirmCommand } from '../firm/commands.js';
 import { firmDecider } from '../firm/decider.js';
-import type { StaffRole } from '../firm/events.js';
 import type { FirmState, OneDriveConnection } from '../firm/state.js';
 import { streams } from '../streams.js';
 import type { AppContext, Caller } from './context.js';
 import { callerIsPartnerAdmin, firmInScope, firmNotFound, loadFirm } from './firm-scope.js';
+import { id, noInput, parseRequest } from './input.js';
 import { streamHas, tenantEvents } from './tenant-scan.js';
 import { requireFirmSide } from './tenant-guards.js';
 
@@ -45,33 +45,43 @@ export async function createFirm(
   caller: Caller,
   input: z.input<typeof c.createFirm>,
 ): Promise<FirmChange & { partnerAdminId: string }> {
+  const data = parseRequest(caller, c.createFirm, input);
   const firmId = ctx.deps.ids.newId();
-  const { result, change } = await runFirm(ctx, { ...caller, tenantId: firmId }, { type: 'CreateFirm', data: input });
+  const { result, change } = await runFirm(ctx, { ...caller, tenantId: firmId }, { type: 'CreateFirm', data });
   return { ...change, partnerAdminId: result.state.staff[0]!.userId };
 }
+
+/** `firmId`: a company the caller's firm manages (a partner admin's); omitted, the caller's own firm. */
+const inFirm = { firmId: id.optional() };
+const addStaffUserInput = c.addStaffUser.omit({ partnerAdminIds: true }).extend(inFirm);
 
 /** Adds a staff user to the caller's firm (or, for a partner admin, to a managed company: `firmId`). */
 export async function addStaffUser(
   ctx: AppContext,
   caller: Caller,
-  input: { firmId?: string; user: { userId?: string; name: string; email: string }; role?: StaffRole },
+  input: z.input<typeof addStaffUserInput>,
 ): Promise<FirmChange & { userId: string }> {
-  const { as, partnerAdminIds } = await firmInScope(ctx, caller, input.firmId);
-  const data = { user: input.user, role: input.role, partnerAdminIds };
-  const { result, change } = await runFirm(ctx, as, { type: 'AddStaffUser', data });
+  const { firmId, user, role } = parseRequest(caller, addStaffUserInput, input);
+  const { as, partnerAdminIds } = await firmInScope(ctx, caller, firmId);
+  const { result, change } = await runFirm(ctx, as, { type: 'AddStaffUser', data: { user, role, partnerAdminIds } });
   // The decider either adds the user (last in the staff list) or refuses.
   return { ...change, userId: result.state.staff.at(-1)!.userId };
 }
+
+const changeStaffRoleInput = c.changeStaffRole.omit({ partnerAdminIds: true }).extend(inFirm);
 
 /** Changes a staff user's role; a firm keeps at least one partner admin. */
 export async function changeStaffRole(
   ctx: AppContext,
   caller: Caller,
-  input: { firmId?: string; userId: string; role: StaffRole },
+  input: z.input<typeof changeStaffRoleInput>,
 ): Promise<FirmChange> {
-  const { as, partnerAdminIds } = await firmInScope(ctx, caller, input.firmId);
-  return (await runFirm(ctx, as, { type: 'ChangeStaffRole', data: { userId: input.userId, role: input.role, partnerAdminIds } })).change;
+  const { firmId, userId, role } = parseRequest(caller, changeStaffRoleInput, input);
+  const { as, partnerAdminIds } = await firmInScope(ctx, caller, firmId);
+  return (await runFirm(ctx, as, { type: 'ChangeStaffRole', data: { userId, role, partnerAdminIds } })).change;
 }
+
+const removeStaffUserInput = c.removeStaffUser.omit({ partnerAdminIds: true }).extend(inFirm);
 
 /**
  * Removes a staff user, then unassigns them from every client of the firm. Rerunning after a crash
@@ -80,8 +90,9 @@ export async function changeStaffRole(
 export async function removeStaffUser(
   ctx: AppContext,
   caller: Caller,
-  input: { firmId?: string; userId: string },
+  asked: z.input<typeof removeStaffUserInput>,
 ): Promise<FirmChange & { unassignedFrom: string[] }> {
+  const input = parseRequest(caller, removeStaffUserInput, asked);
   const request = ctx.correlate(caller);
   const { as, partnerAdminIds } = await firmInScope(ctx, request, input.firmId);
   const followUp = { ...as, causationId: request.correlationId };
@@ -104,6 +115,7 @@ export async function removeStaffUser(
  * (see tenant-scan.ts). Archived clients refuse every change; restoreClient prunes them later.
  */
 export async function unassignFromClients(ctx: AppContext, caller: Caller & { causationId?: string }, userId: string): Promise<string[]> {
+  parseRequest(caller, id, userId);
   const clientIds = new Set<string>();
   for await (const event of tenantEvents(ctx, caller.tenantId, { streamPrefix: streams.client(''), eventTypes: ['StaffAssigned'] })) {
     const data = event.data as { clientId: string; userId: string };
@@ -121,22 +133,28 @@ export async function unassignFromClients(ctx: AppContext, caller: Caller & { ca
   return unassigned;
 }
 
+const addCompanyAdminInput = z.object({ companyId: id, admin: c.addStaffUser.shape.user });
+
 /** Adds an admin to a managed company: a staff user with the partner admin role on the company's stream. */
-export function addCompanyAdmin(
+export async function addCompanyAdmin(
   ctx: AppContext,
   caller: Caller,
-  input: { companyId: string; admin: { userId?: string; name: string; email: string } },
+  input: z.input<typeof addCompanyAdminInput>,
 ): Promise<FirmChange & { userId: string }> {
-  return addStaffUser(ctx, caller, { firmId: input.companyId, user: input.admin, role: 'partner_admin' });
+  const { companyId, admin } = parseRequest(caller, addCompanyAdminInput, input);
+  return addStaffUser(ctx, caller, { firmId: companyId, user: admin, role: 'partner_admin' });
 }
 
+const removeCompanyAdminInput = z.object({ companyId: id, userId: id });
+
 /** Removes a company admin (the company keeps at least one), with the same unassigning as any staff user. */
-export function removeCompanyAdmin(
+export async function removeCompanyAdmin(
   ctx: AppContext,
   caller: Caller,
-  input: { companyId: string; userId: string },
+  input: z.input<typeof removeCompanyAdminInput>,
 ): Promise<FirmChange & { unassignedFrom: string[] }> {
-  return removeStaffUser(ctx, caller, { firmId: input.companyId, userId: input.userId });
+  const { companyId, userId } = parseRequest(caller, removeCompanyAdminInput, input);
+  return removeStaffUser(ctx, caller, { firmId: companyId, userId });
 }
 
 /** Only the platform (actor `{ kind: 'system', name: 'platform' }`) acts on any firm by id. */
@@ -147,49 +165,66 @@ function asPlatformOn(caller: Caller, firmId: string): Caller {
   return { ...caller, tenantId: firmId };
 }
 
+const onFirm = { firmId: id };
+const enablePartnerFeaturesInput = c.enablePartnerFeatures.extend(onFirm);
+
 /** Platform: switches the partner portal on (or changes the licensing flag when already on). */
 export async function enablePartnerFeatures(
   ctx: AppContext,
   caller: Caller,
-  input: { firmId: string; licensingPartner?: boolean },
+  input: z.input<typeof enablePartnerFeaturesInput>,
 ): Promise<FirmChange> {
-  const data = input.licensingPartner === undefined ? {} : { licensingPartner: input.licensingPartner };
-  return (await runFirm(ctx, asPlatformOn(caller, input.firmId), { type: 'EnablePartnerFeatures', data })).change;
+  const { firmId, ...data } = parseRequest(caller, enablePartnerFeaturesInput, input);
+  return (await runFirm(ctx, asPlatformOn(caller, firmId), { type: 'EnablePartnerFeatures', data })).change;
 }
 
-/** Platform: switches the partner portal off. */
-export async function disablePartnerFeatures(ctx: AppContext, caller: Caller, input: { firmId: string }): Promise<FirmChange> {
-  return (await runFirm(ctx, asPlatformOn(caller, input.firmId), { type: 'DisablePartnerFeatures', data: {} })).change;
+const disablePartnerFeaturesInput = z.object(onFirm);
+
+/** Platform: switches the partner portal off; the partner's admins can no longer act on its managed companies. */
+export async function disablePartnerFeatures(
+  ctx: AppContext,
+  caller: Caller,
+  input: z.input<typeof disablePartnerFeaturesInput>,
+): Promise<FirmChange> {
+  const { firmId } = parseRequest(caller, disablePartnerFeaturesInput, input);
+  return (await runFirm(ctx, asPlatformOn(caller, firmId), { type: 'DisablePartnerFeatures', data: {} })).change;
 }
+
+const changeLicensingPartnerInput = c.changeLicensingPartner.extend(onFirm);
 
 /** Platform: makes a partner a licensing partner (branding) or not. */
 export async function changeLicensingPartner(
   ctx: AppContext,
   caller: Caller,
-  input: { firmId: string; licensingPartner: boolean },
+  input: z.input<typeof changeLicensingPartnerInput>,
 ): Promise<FirmChange> {
-  const data = { licensingPartner: input.licensingPartner };
-  return (await runFirm(ctx, asPlatformOn(caller, input.firmId), { type: 'ChangeLicensingPartner', data })).change;
+  const { firmId, ...data } = parseRequest(caller, changeLicensingPartnerInput, input);
+  return (await runFirm(ctx, asPlatformOn(caller, firmId), { type: 'ChangeLicensingPartner', data })).change;
 }
 
 /** A licensing partner's partner admin sets the branding its managed companies show. */
 export async function setBranding(ctx: AppContext, caller: Caller, input: z.input<typeof c.setBranding>): Promise<FirmChange> {
-  return (await runFirm(ctx, caller, { type: 'SetBranding', data: input })).change;
+  const data = parseRequest(caller, c.setBranding, input);
+  return (await runFirm(ctx, caller, { type: 'SetBranding', data })).change;
 }
 
 /** Back to the platform's default look. */
-export async function clearBranding(ctx: AppContext, caller: Caller): Promise<FirmChange> {
+export async function clearBranding(ctx: AppContext, caller: Caller, input?: z.input<typeof noInput>): Promise<FirmChange> {
+  parseRequest(caller, noInput, input);
   return (await runFirm(ctx, caller, { type: 'ClearBranding', data: {} })).change;
 }
 
 /** The branding a firm's users see: a managed company shows its partner's. */
-export async function effectiveBrandingOf(ctx: AppContext, caller: Caller, firmId: string = caller.tenantId): Promise<Branding> {
+export async function effectiveBrandingOf(ctx: AppContext, caller: Caller, firmId?: string): Promise<Branding> {
+  parseRequest(caller, id.optional(), firmId);
   const { firm } = await firmInScope(ctx, caller, firmId);
   if (!firm) throw firmNotFound();
   if (firm.managedBy === null) return effectiveBranding(firm);
   const partner = await loadFirm(ctx, firm.managedBy);
   return partner ? effectiveBranding(firm, partner) : defaultBranding;
 }
+
+const connectOneDriveInput = c.connectOneDrive.omit({ linkedClientIds: true });
 
 /**
  * Connects the firm's OneDrive Personal account. When it replaces another account, the clients
@@ -198,8 +233,9 @@ export async function effectiveBrandingOf(ctx: AppContext, caller: Caller, firmI
 export async function connectOneDrive(
   ctx: AppContext,
   caller: Caller,
-  input: { accountId: string; displayName: string; driveType: 'personal' | 'business' | 'documentLibrary' },
+  asked: z.input<typeof connectOneDriveInput>,
 ): Promise<FirmChange & { oneDrive: OneDriveConnection; linkedClientIds: string[] }> {
+  const input = parseRequest(caller, connectOneDriveInput, asked);
   const firm = await loadFirm(ctx, caller.tenantId);
   const previous = firm?.oneDrive.accountId ?? null;
   const accountChanges = previous !== null && previous !== input.accountId;
@@ -226,11 +262,13 @@ export async function markOneDriveNeedsReconnect(
   caller: Caller,
   input: z.input<typeof c.markOneDriveNeedsReconnect>,
 ): Promise<FirmChange> {
-  return (await runFirm(ctx, caller, { type: 'MarkOneDriveNeedsReconnect', data: input })).change;
+  const data = parseRequest(caller, c.markOneDriveNeedsReconnect, input);
+  return (await runFirm(ctx, caller, { type: 'MarkOneDriveNeedsReconnect', data })).change;
 }
 
 /** Disconnects the firm's OneDrive account. */
-export async function disconnectOneDrive(ctx: AppContext, caller: Caller): Promise<FirmChange> {
+export async function disconnectOneDrive(ctx: AppContext, caller: Caller, input?: z.input<typeof noInput>): Promise<FirmChange> {
+  parseRequest(caller, noInput, input);
   return (await runFirm(ctx, caller, { type: 'DisconnectOneDrive', data: {} })).change;
 }
 
@@ -238,10 +276,11 @@ export async function disconnectOneDrive(ctx: AppContext, caller: Caller): Promi
  * A firm's state: the caller's own firm, or (for a partner admin of the managing partner) one of its
  * managed companies. Anything else reads as not found; a client's contact cannot read it (staff data).
  */
-export async function getFirm(ctx: AppContext, caller: Caller, firmId: string = caller.tenantId): Promise<FirmState> {
+export async function getFirm(ctx: AppContext, caller: Caller, firmId?: string): Promise<FirmState> {
+  parseRequest(caller, id.optional(), firmId);
   await requireFirmSide(ctx, caller);
   const { firm } = await firmInScope(ctx, caller, firmId);
   if (!firm) throw firmNotFound();
-  if (firmId !== caller.tenantId && !(await callerIsPartnerAdmin(ctx, caller))) throw firmNotFound();
+  if (firm.id !== caller.tenantId && !(await callerIsPartnerAdmin(ctx, caller))) throw firmNotFound();
   return firm;
 }

@@ -14,25 +14,24 @@
 import type { RecordedEvent } from '../core/envelope.js';
 import { DomainError, NotFoundError } from '../core/errors.js';
 import { release, reserve, type Reservation } from '../core/reservation.js';
-import { parseCommand } from '../core/validate.js';
 import { firmDecider } from '../firm/decider.js';
-import { linkFolderData, type resolvedDriveItem } from '../folder-link/commands.js';
+import { linkFolderData, unlinkFolderData, type resolvedDriveItem } from '../folder-link/commands.js';
 import { folderLinkDecider, folderReservationKey } from '../folder-link/decider.js';
 import { parseFolderUrl } from '../folder-link/folder-url.js';
 import { streams } from '../streams.js';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { attempt, type ItemError } from './batch.js';
 import type { AppContext, Caller } from './context.js';
+import { parseRequest } from './input.js';
 import { followUp, loadActiveClient, loadClient, requireFirmSide, type ProcessCaller } from './tenant-guards.js';
 
 /** The folder as the Graph layer resolved the pasted address. */
 export type DriveItemFacts = z.input<typeof resolvedDriveItem>;
 
-export interface FolderLinkInput {
-  clientId: string;
-  folderUrl: string;
-  driveItem: DriveItemFacts;
-}
+const linkFolderInput = linkFolderData.omit({ connectedDriveId: true });
+
+/** One client's row: the pasted folder address and the drive item it resolved to. */
+export type FolderLinkInput = z.input<typeof linkFolderInput>;
 
 export interface FolderLinkResult {
   clientId: string;
@@ -78,9 +77,9 @@ async function releaseGivenUpFolder(ctx: AppContext, caller: ProcessCaller, clie
 
 /** Links (or relinks) a client to a OneDrive Personal folder of the firm's connected account. */
 export async function linkFolder(ctx: AppContext, caller: ProcessCaller, input: FolderLinkInput): Promise<FolderLinkResult> {
+  const data = parseRequest(caller, linkFolderInput, input);
   await requireFirmSide(ctx, caller);
-  parseFolderUrl(input.folderUrl);
-  const data = parseCommand(linkFolderData, input);
+  parseFolderUrl(data.folderUrl);
   const request = ctx.correlate(caller);
   const client = await loadActiveClient(ctx, caller.tenantId, data.clientId);
   await requireOneDriveConnected(ctx, caller.tenantId);
@@ -110,8 +109,12 @@ export async function linkFolder(ctx: AppContext, caller: ProcessCaller, input: 
   return { clientId: client.id, driveId, itemId, folderName: data.driveItem.name, change };
 }
 
-/** "Save all changes" on the client list: one LinkFolder per row; a refused row leaves the others saved. */
-export async function saveAllFolderLinks(ctx: AppContext, caller: ProcessCaller, rows: FolderLinkInput[]): Promise<FolderRowResult[]> {
+/**
+ * "Save all changes" on the client list: one LinkFolder per row; a refused row leaves the others
+ * saved. Malformed rows refuse the whole request before any row is saved.
+ */
+export async function saveAllFolderLinks(ctx: AppContext, caller: ProcessCaller, input: FolderLinkInput[]): Promise<FolderRowResult[]> {
+  const rows = parseRequest(caller, z.array(linkFolderInput), input);
   await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
   const results: FolderRowResult[] = [];
@@ -123,10 +126,11 @@ export async function saveAllFolderLinks(ctx: AppContext, caller: ProcessCaller,
 }
 
 /** Unlinks the client's folder and frees it for another client (also for an archived client). */
-export async function unlinkFolder(ctx: AppContext, caller: ProcessCaller, input: { clientId: string }): Promise<void> {
+export async function unlinkFolder(ctx: AppContext, caller: ProcessCaller, input: z.input<typeof unlinkFolderData>): Promise<void> {
+  const { clientId } = parseRequest(caller, unlinkFolderData, input);
   await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
-  const client = await loadClient(ctx, caller.tenantId, input.clientId);
+  const client = await loadClient(ctx, caller.tenantId, clientId);
   try {
     await ctx.execute(folderLinkDecider, streams.folderLink(client.id), { type: 'UnlinkFolder', data: { clientId: client.id } }, request);
   } finally {
@@ -136,9 +140,10 @@ export async function unlinkFolder(ctx: AppContext, caller: ProcessCaller, input
 }
 
 /** The client's linked folder, or null. */
-export async function getFolderLink(ctx: AppContext, caller: Caller, input: { clientId: string }) {
+export async function getFolderLink(ctx: AppContext, caller: Caller, input: z.input<typeof unlinkFolderData>) {
+  const { clientId } = parseRequest(caller, unlinkFolderData, input);
   await requireFirmSide(ctx, caller);
-  const client = await loadClient(ctx, caller.tenantId, input.clientId);
+  const client = await loadClient(ctx, caller.tenantId, clientId);
   const { state } = await ctx.load(folderLinkDecider, streams.folderLink(client.id));
   return state.folder;
 }

@@ -10,9 +10,12 @@
  *   refused, and the result says so with access 'closed'.
  * - Client archived / member removed → cancelInvitation (a no-op when nothing is open).
  */
+import { z } from 'zod';
 import { fold } from '../core/decider.js';
-import { NotFoundError, ValidationError } from '../core/errors.js';
-import type { InvitationCancelReason } from '../invitation/events.js';
+import { NotFoundError } from '../core/errors.js';
+import { emailInput } from '../core/email.js';
+import { parseCommand } from '../core/validate.js';
+import { cancelInvitationData, sendInvitationData } from '../invitation/commands.js';
 import { invitationDecider, type InvitationState } from '../invitation/decider.js';
 import { describeStatus, memberActivationStatus, type MemberActivationStatus } from '../invitation/status.js';
 import type { MemberRole } from '../client/events.js';
@@ -24,6 +27,7 @@ import { streams } from '../streams.js';
 import { openAccess } from './access.js';
 import { attempt, type ItemError } from './batch.js';
 import type { AppContext, Caller } from './context.js';
+import { id, parseRequest } from './input.js';
 import { acceptedPasswordHash, issueInvitation, loadAccess, loadInvitation, type IssuedInvitation } from './issue-invitation.js';
 import { followUp, loadActiveClient, loadClient, requireFirmSide, type ProcessCaller } from './tenant-guards.js';
 
@@ -41,69 +45,83 @@ export type ClientInvitationResult =
   | { clientId: string; ok: true; invitations: ContactInvitationResult[] }
   | { clientId: string; ok: false; error: ItemError };
 
-/** "Send invite" for one member, optionally with a digital form ("…send a digital form with the invitation"). */
-export function inviteMember(
-  ctx: AppContext,
-  caller: ProcessCaller,
-  input: { clientId: string; contactId: string; email?: string; formId?: string },
-): Promise<IssuedInvitation> {
-  return issueInvitation(ctx, caller, { ...input, reason: 'invite' });
+const inviteMemberInput = sendInvitationData.pick({ clientId: true, contactId: true, formId: true }).extend({ email: emailInput.optional() });
+
+/**
+ * "Send invite" for one member, optionally with a digital form ("…send a digital form with the
+ * invitation"). The email, when given, must be one of the member's addresses.
+ */
+export async function inviteMember(ctx: AppContext, caller: ProcessCaller, input: z.input<typeof inviteMemberInput>): Promise<IssuedInvitation> {
+  const data = parseRequest(caller, inviteMemberInput, input);
+  return issueInvitation(ctx, caller, { ...data, reason: 'invite' });
 }
+
+const inviteOwnersInput = sendInvitationData.pick({ clientId: true, formId: true });
 
 /** Invites every owner of a client (all co-owners of a group at once); one result per owner. */
 export async function inviteOwners(
   ctx: AppContext,
   caller: ProcessCaller,
-  input: { clientId: string; formId?: string },
+  input: z.input<typeof inviteOwnersInput>,
 ): Promise<ContactInvitationResult[]> {
+  const { clientId, formId } = parseRequest(caller, inviteOwnersInput, input);
   await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
-  const client = await loadActiveClient(ctx, caller.tenantId, input.clientId);
+  const client = await loadActiveClient(ctx, caller.tenantId, clientId);
   const results: ContactInvitationResult[] = [];
   for (const owner of ownersOf(client)) {
     const outcome = await attempt(() =>
-      issueInvitation(ctx, request, { clientId: client.id, contactId: owner.contactId, reason: 'invite', ...(input.formId ? { formId: input.formId } : {}) }),
+      issueInvitation(ctx, request, { clientId: client.id, contactId: owner.contactId, reason: 'invite', ...(formId !== undefined ? { formId } : {}) }),
     );
     results.push(outcome.ok ? { contactId: owner.contactId, ok: true, invitation: outcome.value } : { contactId: owner.contactId, ok: false, error: outcome.error });
   }
   return results;
 }
 
-/** Bulk "Send invite" from the client list: each client's owners; a failure on one client leaves the others invited. */
+const inviteInBulkInput = sendInvitationData.pick({ formId: true }).extend({ clientIds: z.array(id) });
+
+/**
+ * Bulk "Send invite" from the client list: each client's owners, once per client however often it
+ * is listed (a second send would kill the first link); a failure on one client leaves the others invited.
+ */
 export async function inviteInBulk(
   ctx: AppContext,
   caller: ProcessCaller,
-  input: { clientIds: string[]; formId?: string },
+  input: z.input<typeof inviteInBulkInput>,
 ): Promise<ClientInvitationResult[]> {
+  const { clientIds, formId } = parseRequest(caller, inviteInBulkInput, input);
   await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
   const results: ClientInvitationResult[] = [];
-  for (const clientId of input.clientIds) {
-    const outcome = await attempt(() => inviteOwners(ctx, request, { clientId, ...(input.formId ? { formId: input.formId } : {}) }));
+  for (const clientId of new Set(clientIds)) {
+    const outcome = await attempt(() => inviteOwners(ctx, request, { clientId, ...(formId !== undefined ? { formId } : {}) }));
     results.push(outcome.ok ? { clientId, ok: true, invitations: outcome.value } : { clientId, ok: false, error: outcome.error });
   }
   return results;
 }
 
+const resendInvitationInput = inviteMemberInput.omit({ clientId: true });
+
 /**
  * "Send invite again": a new email with a new token, which replaces (invalidates) the previous one.
- * Goes to the previous invitation's client and address unless told otherwise (the login email when access is open).
+ * Goes to the previous invitation's client, to the login email when access is open, else to the
+ * previous address while the member still has it (else their first address), unless told otherwise.
  */
 export async function resendInvitation(
   ctx: AppContext,
   caller: ProcessCaller,
-  input: { contactId: string; email?: string; formId?: string },
+  input: z.input<typeof resendInvitationInput>,
 ): Promise<IssuedInvitation> {
+  const data = parseRequest(caller, resendInvitationInput, input);
   await requireFirmSide(ctx, caller);
-  const { state: previous } = await loadInvitation(ctx, caller.tenantId, input.contactId);
+  const { state: previous } = await loadInvitation(ctx, caller.tenantId, data.contactId);
   if (previous.status === 'none') throw new NotFoundError('invitation.not_found', 'No invitation was sent to this member.');
-  const access = await loadAccess(ctx, caller.tenantId, input.contactId);
-  const openLogin = access.status === 'pending' || access.status === 'active' ? access.loginEmail : null;
-  const formId = input.formId ?? previous.formId ?? undefined;
+  const formId = data.formId ?? previous.formId ?? undefined;
   return issueInvitation(ctx, caller, {
     clientId: previous.clientId,
-    contactId: input.contactId,
-    email: input.email ?? openLogin ?? previous.email,
+    contactId: data.contactId,
+    ...(data.email !== undefined ? { email: data.email } : {}),
+    previousEmail: previous.email,
     ...(formId !== undefined ? { formId } : {}),
     reason: 'resend',
   });
@@ -113,25 +131,23 @@ export async function resendInvitation(
 export async function cancelInvitation(
   ctx: AppContext,
   caller: ProcessCaller,
-  input: { contactId: string; reason: InvitationCancelReason },
+  input: z.input<typeof cancelInvitationData>,
 ): Promise<void> {
+  const data = parseRequest(caller, cancelInvitationData, input);
   await requireFirmSide(ctx, caller);
-  const { state } = await loadInvitation(ctx, caller.tenantId, input.contactId);
+  const { state } = await loadInvitation(ctx, caller.tenantId, data.contactId);
   if (state.status !== 'open') return;
-  await ctx.execute(invitationDecider, streams.invitation(input.contactId), { type: 'CancelInvitation', data: input }, ctx.correlate(caller));
+  await ctx.execute(invitationDecider, streams.invitation(data.contactId), { type: 'CancelInvitation', data }, ctx.correlate(caller));
 }
 
-function checkPassword(password: string): void {
-  const problem =
-    typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH
-      ? `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`
-      : password.length > 200
-        ? 'A password can have at most 200 characters.'
-        : password.trim().length === 0
-          ? 'A password cannot be only spaces.'
-          : undefined;
-  if (problem) throw new ValidationError(problem, [{ path: 'password', message: problem }]);
-}
+/** A new password: long enough, not too long, not only spaces. */
+const newPassword = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`)
+  .max(200, 'A password can have at most 200 characters.')
+  .refine((password) => password.trim().length > 0, 'A password cannot be only spaces.');
+
+const acceptInvitationInput = z.object({ contactId: id, token: z.string().min(1), password: newPassword });
 
 export interface AcceptedInvitation {
   tenantId: string;
@@ -145,8 +161,8 @@ export interface AcceptedInvitation {
  * The member follows the emailed link (contact id + token) and sets a password. The link names no
  * firm: the tenant is the one the invitation stream was written in, and the contact acts in it.
  */
-export async function acceptInvitation(ctx: AppContext, input: { contactId: string; token: string; password: string }): Promise<AcceptedInvitation> {
-  checkPassword(input.password);
+export async function acceptInvitation(ctx: AppContext, input: z.input<typeof acceptInvitationInput>): Promise<AcceptedInvitation> {
+  input = parseCommand(acceptInvitationInput, input);
   const streamId = streams.invitation(input.contactId);
   const history = await ctx.log.readStream(streamId);
   const tenantId = history[0]?.metadata.tenantId;
@@ -234,20 +250,26 @@ async function statusOf(ctx: AppContext, tenantId: string, contactId: string): P
   return { contactId, status, text: describeStatus(status) };
 }
 
+const memberStatusInput = z.object({ contactId: id });
+
 /** One member's activation status as the client list shows it. */
-export async function memberStatus(ctx: AppContext, caller: Caller, input: { contactId: string }): Promise<MemberStatus> {
+export async function memberStatus(ctx: AppContext, caller: Caller, input: z.input<typeof memberStatusInput>): Promise<MemberStatus> {
+  const { contactId } = parseRequest(caller, memberStatusInput, input);
   await requireFirmSide(ctx, caller);
-  return statusOf(ctx, caller.tenantId, input.contactId);
+  return statusOf(ctx, caller.tenantId, contactId);
 }
+
+const clientMemberStatusesInput = z.object({ clientId: id });
 
 /** Every member's activation status, owners first, then guests. */
 export async function clientMemberStatuses(
   ctx: AppContext,
   caller: Caller,
-  input: { clientId: string },
+  input: z.input<typeof clientMemberStatusesInput>,
 ): Promise<Array<MemberStatus & { name: string; role: MemberRole }>> {
+  const { clientId } = parseRequest(caller, clientMemberStatusesInput, input);
   await requireFirmSide(ctx, caller);
-  const client = await loadClient(ctx, caller.tenantId, input.clientId);
+  const client = await loadClient(ctx, caller.tenantId, clientId);
   const out: Array<MemberStatus & { name: string; role: MemberRole }> = [];
   for (const member of client.members) out.push({ ...(await statusOf(ctx, caller.tenantId, member.contactId)), name: member.name, role: member.role });
   return out;

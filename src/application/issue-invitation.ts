@@ -1,11 +1,14 @@
+import { z } from 'zod';
+import { emailInput } from '../core/email.js';
 import { DomainError, NotFoundError } from '../core/errors.js';
 import { ERASED } from '../core/events.js';
 import type { RecordedEvent } from '../core/envelope.js';
 import { invitationDecider, type InvitationState } from '../invitation/decider.js';
-import type { InvitationReason } from '../invitation/events.js';
+import { sendInvitationData } from '../invitation/commands.js';
 import { portalAccessDecider, type PortalAccessState } from '../portal-access/decider.js';
 import { streams } from '../streams.js';
 import type { AppContext } from './context.js';
+import { parseRequest } from './input.js';
 import { loadActiveClient, loadInTenant, requireFirmSide, requireMember, type ProcessCaller } from './tenant-guards.js';
 
 export interface IssuedInvitation {
@@ -38,27 +41,41 @@ export function acceptedPasswordHash(invitationEvents: readonly RecordedEvent[])
   return accepted ? (accepted.data as { passwordHash: string }).passwordHash : undefined;
 }
 
+const invitationRequest = sendInvitationData.pick({ clientId: true, contactId: true, formId: true, reason: true }).extend({
+  /** One of the member's addresses. Omitted: see issueInvitation. */
+  email: emailInput.optional(),
+  /** Where the previous invitation went: the default after the open login email, while the member still has it. */
+  previousEmail: z.string().optional(),
+});
+
+export type InvitationRequest = z.input<typeof invitationRequest>;
+
 /**
  * Sends an invitation email to a member of a client: a fresh token whose hash goes into
  * InvitationSent (replacing any earlier token) while the raw token travels only to the delivery port.
- * The email defaults to the login email of open portal access, else the contact's first address.
+ * The email must be one of the member's addresses; it defaults to the login email of open portal
+ * access, else the previous invitation's address, else the contact's first address.
  * Rerunning after a crash sends again with a new token: only the latest link works, so it converges.
  */
-export async function issueInvitation(
-  ctx: AppContext,
-  caller: ProcessCaller,
-  input: { clientId: string; contactId: string; email?: string; formId?: string; reason: InvitationReason },
-): Promise<IssuedInvitation> {
+export async function issueInvitation(ctx: AppContext, caller: ProcessCaller, asked: InvitationRequest): Promise<IssuedInvitation> {
+  const input = parseRequest(caller, invitationRequest, asked);
   await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
   const client = await loadActiveClient(ctx, caller.tenantId, input.clientId);
   const member = requireMember(client, input.contactId);
+  if (member.emails.includes(ERASED)) {
+    throw new DomainError('personal_data.subject_forgotten', "This contact's personal data was erased; they can no longer be invited.");
+  }
   await loadInvitation(ctx, caller.tenantId, member.contactId);
   const access = await loadAccess(ctx, caller.tenantId, member.contactId);
   const openLogin = access.status === 'pending' || access.status === 'active' ? access.loginEmail : null;
-  const email = input.email ?? openLogin ?? member.emails[0]!;
-  if (email === ERASED) {
-    throw new DomainError('personal_data.subject_forgotten', "This contact's personal data was erased; they can no longer be invited.");
+  const previous = input.previousEmail !== undefined && member.emails.includes(input.previousEmail) ? input.previousEmail : null;
+  const email = input.email ?? openLogin ?? previous ?? member.emails[0]!;
+  if (!member.emails.includes(email)) {
+    throw new DomainError(
+      'invitation.email_not_of_contact',
+      "This address is not one of the contact's email addresses. Add the address to the contact first, then send the invitation.",
+    );
   }
 
   const token = ctx.deps.secrets.newToken();

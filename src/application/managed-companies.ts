@@ -9,11 +9,10 @@
  * - Premium apps change on the company's stream, carrying the partner's admin ids (company admins are
  *   staff users of the company: see addCompanyAdmin / removeCompanyAdmin in firms.ts).
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { DecisionContext } from '../core/decider.js';
 import { DomainError, PortalError } from '../core/errors.js';
 import { release, reserve, type Reservation } from '../core/reservation.js';
-import { parseCommand } from '../core/validate.js';
 import * as c from '../firm/commands.js';
 import { firmDecider } from '../firm/decider.js';
 import type { managedCompanyCreated } from '../firm/events.js';
@@ -21,7 +20,8 @@ import { companyNameKey } from '../firm/names.js';
 import { initialFirmState, partnerAdminsOf, type FirmState } from '../firm/state.js';
 import { streams } from '../streams.js';
 import type { AppContext, Caller } from './context.js';
-import { callerIsPartnerAdmin, firmInScope, loadFirm } from './firm-scope.js';
+import { callerIsPartnerAdmin, firmInScope, loadFirm, partnerFeaturesDisabled } from './firm-scope.js';
+import { id, noInput, parseRequest } from './input.js';
 import { streamHas } from './tenant-scan.js';
 
 type Request = Caller & { correlationId: string };
@@ -36,9 +36,11 @@ export async function createManagedCompany(
   caller: Caller,
   input: z.input<typeof c.createManagedCompany>,
 ): Promise<{ companyId: string; name: string }> {
+  const data = parseRequest(caller, c.createManagedCompany, input);
   const request = ctx.correlate(caller);
-  const data = parseCommand(c.createManagedCompany, input);
   const partner = (await loadFirm(ctx, request.tenantId)) ?? initialFirmState;
+  // Also a rerun finishing a creation: nothing more is done for the partner once its features are off.
+  if (partner.status !== 'new' && !partner.partner.enabled) throw partnerFeaturesDisabled();
   const companyId = data.companyId ?? ctx.deps.ids.newId();
   if (!partner.managedCompanies.some((entry) => entry.companyId === companyId)) {
     if (data.companyId !== undefined && (await loadFirm(ctx, companyId))) {
@@ -91,23 +93,32 @@ function decisionContext(ctx: AppContext, caller: Caller): DecisionContext {
   return { now: ctx.deps.clock.now(), newId: () => ctx.deps.ids.newId(), actor: caller.actor, tenantId: caller.tenantId };
 }
 
+const changePremiumAppsInput = c.changePremiumApps.omit({ partnerAdminIds: true }).extend({ companyId: id });
+
 /** The managing partner's admin switches a company's premium apps to exactly this selection. */
 export async function changePremiumApps(
   ctx: AppContext,
   caller: Caller,
-  input: { companyId: string; premiumApps: z.input<typeof c.changePremiumApps>['premiumApps'] },
+  input: z.input<typeof changePremiumAppsInput>,
 ): Promise<{ companyId: string; premiumApps: FirmState['premiumApps']; changed: boolean }> {
-  const { as, partnerAdminIds } = await firmInScope(ctx, caller, input.companyId);
-  const data = { premiumApps: input.premiumApps, partnerAdminIds };
-  const result = await ctx.execute(firmDecider, streams.firm(input.companyId), { type: 'ChangePremiumApps', data }, as);
-  return { companyId: input.companyId, premiumApps: result.state.premiumApps, changed: result.events.length > 0 };
+  const { companyId, premiumApps } = parseRequest(caller, changePremiumAppsInput, input);
+  const { as, partnerAdminIds } = await firmInScope(ctx, caller, companyId);
+  const data = { premiumApps, partnerAdminIds };
+  const result = await ctx.execute(firmDecider, streams.firm(companyId), { type: 'ChangePremiumApps', data }, as);
+  return { companyId, premiumApps: result.state.premiumApps, changed: result.events.length > 0 };
 }
 
-/** The companies the caller's firm manages (partner admins only). */
-export async function listManagedCompanies(ctx: AppContext, caller: Caller): Promise<Array<{ companyId: string; name: string }>> {
+/** The companies the caller's firm manages (partner admins only, while the firm's partner features are on). */
+export async function listManagedCompanies(
+  ctx: AppContext,
+  caller: Caller,
+  input?: z.input<typeof noInput>,
+): Promise<Array<{ companyId: string; name: string }>> {
+  parseRequest(caller, noInput, input);
   if (!(await callerIsPartnerAdmin(ctx, caller))) {
     throw new DomainError('firm.not_partner_admin', 'Only partner admins have access to the partner portal.');
   }
   const partner = await loadFirm(ctx, caller.tenantId);
-  return (partner?.managedCompanies ?? []).map(({ companyId, name }) => ({ companyId, name }));
+  if (!partner?.partner.enabled) throw partnerFeaturesDisabled();
+  return partner.managedCompanies.map(({ companyId, name }) => ({ companyId, name }));
 }

@@ -9,6 +9,7 @@
  * owner also forgets the client's own data (its name, preliminary data, document and folder names).
  * A group's data is the group's: forgetting one of its members leaves it readable.
  */
+import { z } from 'zod';
 import { fold } from '../core/decider.js';
 import { DomainError, NotFoundError } from '../core/errors.js';
 import type { ClientEvent } from '../client/events.js';
@@ -17,7 +18,8 @@ import { partnerAdminsOf } from '../firm/state.js';
 import { streams } from '../streams.js';
 import type { AppContext, Caller } from './context.js';
 import { loadFirm } from './firm-scope.js';
-import { closePortalAccess } from './access.js';
+import { id, parseRequest } from './input.js';
+import { closeAccess } from './access.js';
 import { cancelInvitation } from './invitations.js';
 import { followUp } from './tenant-guards.js';
 import { streamHas } from './tenant-scan.js';
@@ -32,6 +34,8 @@ function everMembers(events: readonly ClientEvent[]): Set<string> {
   return ids;
 }
 
+const forgetContactInput = z.object({ clientId: id, contactId: id });
+
 /**
  * Erases a contact's personal data. Only a partner admin of the caller's firm may, and only for a
  * current or former member of one of the firm's clients. Repeating it changes nothing.
@@ -39,8 +43,9 @@ function everMembers(events: readonly ClientEvent[]): Set<string> {
 export async function forgetContact(
   ctx: AppContext,
   caller: Caller,
-  input: { clientId: string; contactId: string },
+  asked: z.input<typeof forgetContactInput>,
 ): Promise<{ contactId: string; alreadyForgotten: boolean; clientForgotten: boolean }> {
+  const input = parseRequest(caller, forgetContactInput, asked);
   const firm = await loadFirm(ctx, caller.tenantId);
   const { actor } = caller;
   if (!firm || actor.kind !== 'staff' || !partnerAdminsOf(firm).some((s) => s.userId === actor.userId)) {
@@ -54,7 +59,7 @@ export async function forgetContact(
   }
   const request = ctx.correlate(caller);
   const followUps = followUp(request);
-  await closePortalAccess(ctx, followUps, { contactId: input.contactId, via: 'contact_forgotten' });
+  await closeAccess(ctx, followUps, { contactId: input.contactId, via: 'contact_forgotten' });
   await cancelInvitation(ctx, followUps, { contactId: input.contactId, reason: 'contact_forgotten' });
   const subjects = client.kind === 'individual' ? [input.contactId, client.id] : [input.contactId];
   let forgottenNow = 0;

@@ -99,6 +99,7 @@ export function createPortal(deps: PortalDeps) {
       recordView: documents.recordView,
       markForOneDriveSync: documents.markForOneDriveSync,
       recordOneDriveUpload: documents.recordOneDriveUpload,
+      applySyncedChange: documents.applySyncedChange,
       getDocument: documents.getDocument,
     }),
     personalData: bind(ctx, { forgetContact: personalData.forgetContact }),

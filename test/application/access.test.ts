@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   changeLoginEmail,
   changeSharedSelection,
+  closeAccess,
   closePortalAccess,
   getPortalAccess,
   logIn,
   openPortalAccess,
 } from '../../src/application/access.js';
+import { archiveClient, removeContactEmail } from '../../src/application/clients.js';
 import { acceptInvitation } from '../../src/application/invitations.js';
 import { clientDecider } from '../../src/client/decider.js';
 import type { CloseReason } from '../../src/portal-access/events.js';
@@ -114,6 +116,26 @@ describe('changing access', () => {
   });
 });
 
+describe('re-opening access', () => {
+  it('keeps the previous login email when none is given and the contact still has it', async () => {
+    const { ctx, admin, clientId, contactId, outbox } = await setUp();
+    await openPortalAccess(ctx, admin, { contactId, clientId, loginEmail: 'olivia@work.example', sharedItems: tax });
+    await closePortalAccess(ctx, admin, { contactId, via: 'toggle' });
+    const { access } = await openPortalAccess(ctx, admin, { contactId, clientId, sharedItems: tax });
+    expect(access.loginEmail).toBe('olivia@work.example');
+    expect(outbox.lastTo(contactId)!.email).toBe('olivia@work.example');
+  });
+
+  it("falls back to the contact's first address when the previous login email was removed", async () => {
+    const { ctx, admin, clientId, contactId } = await setUp();
+    await openPortalAccess(ctx, admin, { contactId, clientId, loginEmail: 'olivia@work.example', sharedItems: tax });
+    await closePortalAccess(ctx, admin, { contactId, via: 'toggle' });
+    await removeContactEmail(ctx, admin, { clientId, contactId, email: 'olivia@work.example' });
+    const { access } = await openPortalAccess(ctx, admin, { contactId, clientId, sharedItems: tax });
+    expect(access.loginEmail).toBe('olivia@client.example');
+  });
+});
+
 describe('logging in', () => {
   it('records a login with the right password', async () => {
     const { ctx, tenantId, clientId, contactId, clock } = await setUpActive();
@@ -148,9 +170,10 @@ describe('logging in', () => {
     expect((await refusal(logIn(ctx, { tenantId, contactId, password: PASSWORD }))).code).toBe('portal_access.invalid_credentials');
   });
 
-  it.each<CloseReason>(['access_window', 'toggle', 'client_archived'])('refuses a login once access is closed via %s', async (via) => {
-    const { ctx, admin, tenantId, contactId } = await setUpActive();
-    await closePortalAccess(ctx, admin, { contactId, via });
+  it.each<Exclude<CloseReason, 'contact_forgotten'>>(['access_window', 'toggle', 'client_archived'])('refuses a login once access is closed via %s', async (via) => {
+    const { ctx, admin, tenantId, clientId, contactId } = await setUpActive();
+    if (via === 'client_archived') await archiveClient(ctx, admin, { clientId });
+    else await closePortalAccess(ctx, admin, { contactId, via });
     expect(await getPortalAccess(ctx, admin, { contactId })).toMatchObject({ status: 'closed', toggle: 'off', closedReason: via });
     const before = await eventCount(ctx);
     expect((await refusal(logIn(ctx, { tenantId, contactId, password: PASSWORD }))).code).toBe('portal_access.closed');
@@ -162,8 +185,18 @@ describe('closing access', () => {
   it('closing for an archived client is a no-op when access is not open', async () => {
     const { ctx, admin, contactId } = await setUp();
     const before = await eventCount(ctx);
-    await closePortalAccess(ctx, admin, { contactId, via: 'client_archived' });
+    await closeAccess(ctx, admin, { contactId, via: 'client_archived' });
     expect(await eventCount(ctx)).toBe(before);
+  });
+
+  it.each(['client_archived', 'contact_forgotten'])('leaves the automatic reason %s to the processes: the firm cannot record it', async (via) => {
+    const { ctx, admin, clientId, contactId } = await setUp();
+    await openPortalAccess(ctx, admin, { contactId, clientId, sharedItems: tax });
+    const before = await eventCount(ctx);
+    const error = await refusal(closePortalAccess(ctx, admin, { contactId, via } as never));
+    expect(error.code).toBe('validation.failed');
+    expect(await eventCount(ctx)).toBe(before);
+    expect((await getPortalAccess(ctx, admin, { contactId })).status).toBe('pending');
   });
 
   it('refuses to close access that is not open from the toggle or the access window', async () => {

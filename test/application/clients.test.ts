@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openPortalAccess } from '../../src/application/access.js';
+import { changeLoginEmail, closePortalAccess, openPortalAccess } from '../../src/application/access.js';
 import {
   addContactEmail,
   addGuest,
@@ -241,6 +241,38 @@ describe('clients', () => {
       await ctx.execute(clientDecider, streams.client(clientId), { type: 'RemoveMember', data: { contactId } }, admin);
       expect((await refusal(removeMember(ctx, admin, { clientId, contactId }))).code).toBe('client.member_not_found');
       expect(await invitationOf(ctx, contactId)).toMatchObject({ status: 'cancelled' });
+    });
+  });
+
+  describe('removing an email address', () => {
+    const tax = [{ kind: 'folder' as const, path: 'Tax' }];
+
+    it('refuses to remove the login email of open access, changing nothing', async () => {
+      const { ctx } = testPortal();
+      const { admin } = await givenFirm(ctx);
+      const { clientId, contactIds } = await givenClient(ctx, admin, { owners: [{ name: 'Olivia', emails: ['a@x.example'] }] });
+      const contactId = contactIds[0]!;
+      await openPortalAccess(ctx, admin, { contactId, clientId, loginEmail: 'b@x.example', sharedItems: tax });
+      const before = await eventCount(ctx);
+      const error = await refusal(removeContactEmail(ctx, admin, { clientId, contactId, email: 'B@X.example' }));
+      expect(error.code).toBe('client.login_email_in_use');
+      expect(error.message).toMatch(/change the login email first/i);
+      expect(await eventCount(ctx)).toBe(before);
+      expect((await getClient(ctx, admin, clientId)).members[0]!.emails).toEqual(['a@x.example', 'b@x.example']);
+    });
+
+    it('removes it once the login email changed, or once access is closed', async () => {
+      const { ctx } = testPortal();
+      const { admin } = await givenFirm(ctx);
+      const { clientId, contactIds } = await givenClient(ctx, admin, { owners: [{ name: 'Olivia', emails: ['a@x.example'] }] });
+      const contactId = contactIds[0]!;
+      await openPortalAccess(ctx, admin, { contactId, clientId, loginEmail: 'b@x.example', sharedItems: tax });
+      await changeLoginEmail(ctx, admin, { contactId, loginEmail: 'a@x.example' });
+      expect((await removeContactEmail(ctx, admin, { clientId, contactId, email: 'b@x.example' })).changed).toBe(true);
+      await addContactEmail(ctx, admin, { clientId, contactId, email: 'c@x.example' });
+      await changeLoginEmail(ctx, admin, { contactId, loginEmail: 'c@x.example' });
+      await closePortalAccess(ctx, admin, { contactId, via: 'toggle' });
+      expect((await removeContactEmail(ctx, admin, { clientId, contactId, email: 'c@x.example' })).changed).toBe(true);
     });
   });
 

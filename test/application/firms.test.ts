@@ -294,6 +294,55 @@ describe('firms', () => {
       expect((await refusal(removeCompanyAdmin(ctx, partner.admin, { companyId, userId }))).code).toBe('firm.last_partner_admin');
     });
 
+    it('stops acting on managed companies once the platform switches partner features off, and resumes when on again', async () => {
+      const { ctx } = testPortal();
+      const partner = await givenPartner(ctx);
+      const { companyId } = await createManagedCompany(ctx, partner.admin, { name: 'Acme', admins: [{ userId: 'carl', name: 'Carl', email: 'carl@acme.example' }] });
+      await disablePartnerFeatures(ctx, platform, { firmId: partner.tenantId });
+      const before = await eventCount(ctx);
+      const calls = [
+        () => changePremiumApps(ctx, partner.admin, { companyId, premiumApps: ['payroll'] }),
+        () => addCompanyAdmin(ctx, partner.admin, { companyId, admin: { name: 'Dora', email: 'dora@acme.example' } }),
+        () => removeCompanyAdmin(ctx, partner.admin, { companyId, userId: 'carl' }),
+        () => addStaffUser(ctx, partner.admin, { firmId: companyId, user: { name: 'Eve', email: 'eve@acme.example' } }),
+        () => changeStaffRole(ctx, partner.admin, { firmId: companyId, userId: 'carl', role: 'staff' }),
+        () => removeStaffUser(ctx, partner.admin, { firmId: companyId, userId: 'carl' }),
+        () => getFirm(ctx, partner.admin, companyId),
+        () => effectiveBrandingOf(ctx, partner.admin, companyId),
+        () => listManagedCompanies(ctx, partner.admin),
+      ];
+      for (const call of calls) expect((await refusal(call())).code).toBe('firm.partner_features_disabled');
+      expect(await eventCount(ctx)).toBe(before);
+      // The company's own admin still runs the company.
+      await addStaffUser(ctx, staffCaller(companyId, 'carl'), { user: { name: 'Finn', email: 'finn@acme.example' } });
+
+      await enablePartnerFeatures(ctx, platform, { firmId: partner.tenantId });
+      expect((await changePremiumApps(ctx, partner.admin, { companyId, premiumApps: ['payroll'] })).changed).toBe(true);
+      expect(await listManagedCompanies(ctx, partner.admin)).toEqual([{ companyId, name: 'Acme' }]);
+    });
+
+    it('does not finish a half-done company creation once partner features are off', async () => {
+      const { ctx } = testPortal();
+      const partner = await givenPartner(ctx);
+      // The partner recorded the company, then the request stopped before the company's own stream opened.
+      await ctx.execute(firmDecider, streams.firm(partner.tenantId), { type: 'CreateManagedCompany', data: { companyId: 'acme-1', name: 'Acme' } }, partner.admin);
+      await disablePartnerFeatures(ctx, platform, { firmId: partner.tenantId });
+      const error = await refusal(createManagedCompany(ctx, partner.admin, { companyId: 'acme-1', name: 'Acme' }));
+      expect(error.code).toBe('firm.partner_features_disabled');
+      expect(await typesOn(ctx, streams.firm('acme-1'))).toEqual([]);
+    });
+
+    it("gives the partner's admins no rights on a company while partner features are off, even inside its tenant", async () => {
+      const { ctx } = testPortal();
+      const partner = await givenPartner(ctx);
+      const { companyId } = await createManagedCompany(ctx, partner.admin, { name: 'Acme', admins: [{ userId: 'carl', name: 'Carl', email: 'carl@acme.example' }] });
+      await disablePartnerFeatures(ctx, platform, { firmId: partner.tenantId });
+      const asPartnerInCompany = { ...partner.admin, tenantId: companyId };
+      expect((await refusal(changePremiumApps(ctx, asPartnerInCompany, { companyId, premiumApps: ['payroll'] }))).code).toBe(
+        'firm.not_managing_partner_admin',
+      );
+    });
+
     it("lets only the partner's admins read a managed company", async () => {
       const { ctx } = testPortal();
       const partner = await givenPartner(ctx);

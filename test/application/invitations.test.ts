@@ -94,6 +94,72 @@ describe('issuing invitations', () => {
   });
 });
 
+describe('the address an invitation goes to', () => {
+  it("refuses an address that is not one of the member's, sending and recording nothing", async () => {
+    const { ctx, admin, clientId, contactId, outbox } = await setUp();
+    const before = await eventCount(ctx);
+    const error = await refusal(inviteMember(ctx, admin, { clientId, contactId, email: 'stranger@evil.example' }));
+    expect(error).toMatchObject({ code: 'invitation.email_not_of_contact' });
+    expect(error.message).toMatch(/add the address to the contact first/i);
+    expect(await eventCount(ctx)).toBe(before);
+    expect(outbox.sent).toHaveLength(0);
+  });
+
+  it("takes any of the member's addresses, compared once normalised", async () => {
+    const { ctx, admin, clientId, contactId, outbox } = await setUp();
+    await inviteMember(ctx, admin, { clientId, contactId, email: '  O2@Client.EXAMPLE ' });
+    expect(outbox.lastTo(contactId)!.email).toBe('o2@client.example');
+  });
+
+  it('refuses a resend to a stranger, and resends to the previous address by default', async () => {
+    const { ctx, admin, clientId, contactId, outbox } = await setUp();
+    await inviteMember(ctx, admin, { clientId, contactId, email: 'o2@client.example' });
+    expect((await refusal(resendInvitation(ctx, admin, { contactId, email: 'stranger@evil.example' }))).code).toBe('invitation.email_not_of_contact');
+    await resendInvitation(ctx, admin, { contactId });
+    expect(outbox.sent.map((s) => [s.email, s.reason])).toEqual([
+      ['o2@client.example', 'invite'],
+      ['o2@client.example', 'resend'],
+    ]);
+  });
+});
+
+describe('bulk invitations', () => {
+  it('invites each client once, however often it is listed, one result per client in first-seen order', async () => {
+    const { ctx, admin, clientId, contactId, outbox } = await setUp();
+    const results = await inviteInBulk(ctx, admin, { clientIds: [clientId, 'no-such-client', clientId, 'no-such-client'] });
+    expect(results).toMatchObject([
+      { clientId, ok: true, invitations: [{ contactId, ok: true }] },
+      { clientId: 'no-such-client', ok: false, error: { code: 'client.not_found' } },
+    ]);
+    expect(results).toHaveLength(2);
+    expect(outbox.sent.map((s) => s.contactId)).toEqual([contactId]);
+    // The one link sent is the live one.
+    await expect(acceptInvitation(ctx, { contactId, token: outbox.lastTo(contactId)!.token, password: PASSWORD })).resolves.toMatchObject({ access: 'active' });
+  });
+});
+
+describe('a digital form sent along', () => {
+  it('refuses an empty form id the same way for one member, all owners, in bulk and on resend', async () => {
+    const { ctx, admin, clientId, contactId, outbox } = await setUp();
+    await inviteMember(ctx, admin, { clientId, contactId });
+    const before = await eventCount(ctx);
+    const calls = [
+      inviteMember(ctx, admin, { clientId, contactId, formId: '' }),
+      inviteOwners(ctx, admin, { clientId, formId: '' }),
+      inviteInBulk(ctx, admin, { clientIds: [clientId], formId: '' }),
+      resendInvitation(ctx, admin, { contactId, formId: '' }),
+    ];
+    for (const call of calls) {
+      const error = await refusal(call);
+      expect(error.code).toBe('validation.failed');
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues.map((i) => i.path)).toEqual(['formId']);
+    }
+    expect(await eventCount(ctx)).toBe(before);
+    expect(outbox.sent).toHaveLength(1);
+  });
+});
+
 describe('accepting an invitation', () => {
   it('is valid for 30 days: accepted on day 29, the contact acting in the firm of the invitation', async () => {
     const { ctx, admin, tenantId, clientId, contactId, outbox, clock } = await setUp();

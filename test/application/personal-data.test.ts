@@ -105,6 +105,20 @@ describe('forgetting a contact', () => {
     );
   });
 
+  it('refuses to re-open access for a forgotten contact as forgotten, not as a malformed email', async () => {
+    const portal = testPortal();
+    const { ctx } = portal;
+    const { admin, clientId, oliviaId } = await givenClientWithHistory(portal);
+    await forgetContact(ctx, admin, { clientId, contactId: oliviaId });
+    const before = await eventCount(ctx);
+    for (const loginEmail of [undefined, 'olivia@new.example']) {
+      const input = { clientId, contactId: oliviaId, sharedItems: [{ kind: 'folder' as const, path: 'Tax' }], ...(loginEmail ? { loginEmail } : {}) };
+      const error = await refusal(openPortalAccess(ctx, admin, input));
+      expect(error).toMatchObject({ name: 'DomainError', code: 'personal_data.subject_forgotten' });
+    }
+    expect(await eventCount(ctx)).toBe(before);
+  });
+
   it("forgets an individual client's own data with its only owner", async () => {
     const portal = testPortal();
     const { ctx } = portal;

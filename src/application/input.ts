@@ -1,0 +1,31 @@
+/**
+ * What every application service checks before it reads or writes anything: who asks and what they
+ * ask, against zod schemas. Malformed input is a ValidationError listing every issue, never a raw
+ * TypeError from deeper down, and nothing has happened yet when it is thrown.
+ */
+import { z } from 'zod';
+import { parseCommand } from '../core/validate.js';
+
+/** An id as the services take it: any non-empty string. */
+export const id = z.string().min(1);
+
+const actorSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('staff'), userId: id }),
+  z.object({ kind: z.literal('contact'), contactId: id }),
+  z.object({ kind: z.literal('system'), name: id }),
+]);
+
+/** The caller as the host's authentication hands it over (ids of the request optional). */
+const callerInput = z.object({
+  caller: z.object({ tenantId: id, actor: actorSchema, correlationId: id.optional(), causationId: id.optional() }),
+});
+
+/** Input of a service that takes none: nothing, or an empty object. */
+export const noInput = z.strictObject({}).optional();
+
+/** Parses a service's input (the caller is checked first), or throws a ValidationError. */
+export function parseRequest<S extends z.ZodType>(caller: unknown, schema: S, input: unknown): z.output<S> {
+  parseCommand(callerInput, { caller });
+  return parseCommand(schema, input);
+}
+

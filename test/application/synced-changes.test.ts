@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import type { Caller } from '../../src/application/context.js';
+import { createPortal } from '../../src/application/portal.js';
+import { syncedDocumentId } from '../../src/folder-link/document-onedrive.js';
+import { streams } from '../../src/streams.js';
+import { contactCaller, eventCount, givenClient, givenFirm, givenOneDrive, testPortal } from '../support/portal.js';
+import { refusal } from '../support/refusal.js';
+
+const syncProcess = (tenantId: string): Caller => ({ tenantId, actor: { kind: 'system', name: 'onedrive-sync' } });
+const driveItemId = 'ABCDEF1234567890!42';
+const content = { size: 2048, contentHash: 'sha256-a', blobRef: 'blob-a' };
+const upserted = (overrides: Record<string, unknown> = {}) => ({ kind: 'upserted' as const, folderPath: 'Tax', name: 'Return 2024.pdf', cTag: 'c1', content, ...overrides });
+
+/** A firm with OneDrive connected and a client whose folder is linked; the API as a host sees it. */
+async function setUp(options: { linked?: boolean } = {}) {
+  const test = testPortal();
+  const { ctx } = test;
+  const portal = createPortal(test.deps);
+  const { tenantId, admin } = await givenFirm(ctx);
+  await givenOneDrive(ctx, admin);
+  const { clientId, contactIds } = await givenClient(ctx, admin);
+  if (options.linked ?? true) {
+    await portal.folders.linkFolder(admin, {
+      clientId,
+      folderUrl: 'https://onedrive.live.com/?id=ABCDEF1234567890%211&cid=ABCDEF1234567890',
+      driveItem: { driveId: 'abcdef1234567890', itemId: 'ABCDEF1234567890!1', driveType: 'personal', isFolder: true, name: 'Client' },
+    });
+  }
+  return { ...test, portal, tenantId, admin, clientId, contactId: contactIds[0]!, sync: syncProcess(tenantId) };
+}
+
+describe('applying a synced OneDrive change', () => {
+  it('adds the OneDrive file as a document under its synced id', async () => {
+    const { ctx, portal, sync, clientId } = await setUp();
+    const { document } = await portal.documents.applySyncedChange(sync, { clientId, driveItemId, change: upserted() });
+    const documentId = syncedDocumentId(clientId, driveItemId);
+    expect(document).toMatchObject({ documentId, clientId, origin: 'onedrive_sync', folderPath: 'Tax', name: 'Return 2024.pdf', driveItemId, version: 1 });
+    const [added] = await ctx.log.readStream(streams.document(documentId));
+    expect(added).toMatchObject({ type: 'DocumentAdded', metadata: { actor: sync.actor, tenantId: sync.tenantId } });
+  });
+
+  it('decides nothing when the same change is applied twice', async () => {
+    const { ctx, portal, sync, clientId } = await setUp();
+    await portal.documents.applySyncedChange(sync, { clientId, driveItemId, change: upserted() });
+    const before = await eventCount(ctx);
+    const again = await portal.documents.applySyncedChange(sync, { clientId, driveItemId, change: upserted() });
+    expect(again.changed).toBe(false);
+    expect(await eventCount(ctx)).toBe(before);
+  });
+
+  it('follows renames and deletions', async () => {
+    const { ctx, portal, sync, clientId } = await setUp();
+    await portal.documents.applySyncedChange(sync, { clientId, driveItemId, change: upserted() });
+    await portal.documents.applySyncedChange(sync, { clientId, driveItemId, change: upserted({ name: 'Return 2024 v2.pdf', content: undefined }) });
+    const { document } = await portal.documents.applySyncedChange(sync, { clientId, driveItemId, change: { kind: 'deleted' } });
+    expect(document).toMatchObject({ name: 'Return 2024 v2.pdf', status: 'removed' });
+    const types = (await ctx.log.readStream(streams.document(syncedDocumentId(clientId, driveItemId)))).map((e) => e.type);
+    expect(types).toEqual(['DocumentAdded', 'DocumentRenamed', 'DocumentRemoved']);
+  });
+
+  it('is taken from staff of the firm too', async () => {
+    const { portal, admin, clientId } = await setUp();
+    const { document } = await portal.documents.applySyncedChange(admin, { clientId, driveItemId, change: upserted() });
+    expect(document.origin).toBe('onedrive_sync');
+  });
+
+  it("refuses a client whose folder is not linked, recording nothing", async () => {
+    const { ctx, portal, sync, clientId } = await setUp({ linked: false });
+    const before = await eventCount(ctx);
+    const error = await refusal(portal.documents.applySyncedChange(sync, { clientId, driveItemId, change: upserted() }));
+    expect(error.code).toBe('document.folder_not_linked');
+    expect(await eventCount(ctx)).toBe(before);
+  });
+
+  it("refuses once the folder was unlinked", async () => {
+    const { portal, admin, sync, clientId } = await setUp();
+    await portal.folders.unlinkFolder(admin, { clientId });
+    expect((await refusal(portal.documents.applySyncedChange(sync, { clientId, driveItemId, change: upserted() }))).code).toBe(
+      'document.folder_not_linked',
+    );
+  });
+
+  it("refuses a contact, and another firm's client reads as not found", async () => {
+    const { ctx, portal, tenantId, clientId, contactId } = await setUp();
+    const other = await givenFirm(ctx);
+    const before = await eventCount(ctx);
+    const change = { clientId, driveItemId, change: upserted() };
+    expect((await refusal(portal.documents.applySyncedChange(contactCaller(tenantId, contactId), change))).code).toBe('access.firm_only');
+    expect((await refusal(portal.documents.applySyncedChange(syncProcess(other.tenantId), change))).code).toBe('client.not_found');
+    expect((await refusal(portal.documents.applySyncedChange(other.admin, change))).code).toBe('client.not_found');
+    expect(await eventCount(ctx)).toBe(before);
+  });
+
+  it('refuses a malformed change with a ValidationError', async () => {
+    const { ctx, portal, sync, clientId } = await setUp();
+    const before = await eventCount(ctx);
+    const error = await refusal(portal.documents.applySyncedChange(sync, { clientId, driveItemId, change: { kind: 'moved' } } as never));
+    expect(error.code).toBe('validation.failed');
+    expect(await eventCount(ctx)).toBe(before);
+  });
+});
