@@ -8,12 +8,14 @@
  */
 import { z } from 'zod';
 import { DomainError, PortalError } from '../core/errors.js';
+import { release } from '../core/reservation.js';
 import type { StreamRevision } from '../core/revision.js';
 import { clientDecider } from '../client/decider.js';
 import { defaultBranding, effectiveBranding, type Branding } from '../firm/branding.js';
 import * as c from '../firm/commands.js';
 import type { FirmCommand } from '../firm/commands.js';
 import { firmDecider } from '../firm/decider.js';
+import { companyNameKey } from '../firm/names.js';
 import type { FirmState, OneDriveConnection } from '../firm/state.js';
 import { streams } from '../streams.js';
 import type { AppContext, Caller } from './context.js';
@@ -21,6 +23,7 @@ import { callerIsPartnerAdmin, firmInScope, firmNotFound, loadFirm } from './fir
 import { id, noInput, parseRequest } from './input.js';
 import { streamHas, tenantEvents } from './tenant-scan.js';
 import { requireFirmSide } from './tenant-guards.js';
+import { claimCompanyName } from './managed-companies.js';
 
 export { changePremiumApps, createManagedCompany, listManagedCompanies } from './managed-companies.js';
 
@@ -47,8 +50,17 @@ export async function createFirm(
 ): Promise<FirmChange & { partnerAdminId: string }> {
   const data = parseRequest(caller, c.createFirm, input);
   const firmId = ctx.deps.ids.newId();
-  const { result, change } = await runFirm(ctx, { ...caller, tenantId: firmId }, { type: 'CreateFirm', data });
-  return { ...change, partnerAdminId: result.state.staff[0]!.userId };
+  const request = ctx.correlate({ ...caller, tenantId: firmId });
+  // Company names are unique across the platform: a firm's name is claimed like a managed company's.
+  const reservation = { kind: 'company-name', key: companyNameKey(data.name), ownerId: firmId };
+  await claimCompanyName(ctx, reservation, request);
+  try {
+    const { result, change } = await runFirm(ctx, request, { type: 'CreateFirm', data });
+    return { ...change, partnerAdminId: result.state.staff[0]!.userId };
+  } catch (error) {
+    await release(ctx.reservations, reservation, request);
+    throw error;
+  }
 }
 
 /** `firmId`: a company the caller's firm manages (a partner admin's); omitted, the caller's own firm. */

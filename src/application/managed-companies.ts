@@ -61,7 +61,8 @@ export async function createManagedCompany(
   return setUpCompany(ctx, request, companyId);
 }
 
-async function claimCompanyName(ctx: AppContext, reservation: Reservation, request: Request): Promise<void> {
+/** Claims a company name platform-wide (firms and managed companies alike), or refuses it as taken. */
+export async function claimCompanyName(ctx: AppContext, reservation: Reservation, request: Request): Promise<void> {
   try {
     await reserve(ctx.reservations, reservation, request);
   } catch (error) {

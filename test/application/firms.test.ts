@@ -58,6 +58,20 @@ describe('firms', () => {
     expect(firm.staff).toEqual([{ userId: created.partnerAdminId, name: 'Ann', email: 'ann@smith.example', role: 'partner_admin' }]);
   });
 
+  it('keeps company names unique across the platform: firms and managed companies alike', async () => {
+    const { ctx } = testPortal();
+    const first = await createFirm(ctx, platform, { name: 'Smith & Co', partnerAdmin: { name: 'Ann', email: 'ann@smith.example' } });
+    const again = await refusal(createFirm(ctx, platform, { name: '  SMITH   & co', partnerAdmin: { name: 'Bob', email: 'bob@x.example' } }));
+    expect(again.code).toBe('firm.company_name_taken');
+    const partner = staffCaller(first.firmId, first.partnerAdminId);
+    await enablePartnerFeatures(ctx, platform, { firmId: first.firmId });
+    expect((await refusal(createManagedCompany(ctx, partner, { name: 'smith & co' }))).code).toBe('firm.company_name_taken');
+    await createManagedCompany(ctx, partner, { name: 'Acme' });
+    expect((await refusal(createFirm(ctx, platform, { name: 'ACME', partnerAdmin: { name: 'Cy', email: 'cy@x.example' } }))).code).toBe(
+      'firm.company_name_taken',
+    );
+  });
+
   it('adds a staff user and changes their role', async () => {
     const { ctx } = testPortal();
     const { tenantId, admin } = await givenFirm(ctx);
