@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commandSchema } from '../core/validate.js';
 import { emailInput } from '../core/email.js';
 import { maxEmailsPerContact } from './contact.js';
 import { clientKinds, subscriptionPlans } from './events.js';
@@ -36,25 +37,23 @@ export const removeContactEmail = z.object({ contactId: id, email: emailInput })
 export const archiveClient = z.object({});
 export const restoreClient = z.object({});
 
-const command = <T extends string, S extends z.ZodType>(type: T, data: S) => z.object({ type: z.literal(type), data });
-
 /** Every client command, to validate input at the edge. */
 export const clientCommandSchema = z.discriminatedUnion('type', [
-  command('CreateClient', createClient),
-  command('RenameClient', renameClient),
-  command('RecordPreliminaryData', recordPreliminaryData),
-  command('RemovePreliminaryData', removePreliminaryData),
-  command('ChangeSubscription', changeSubscription),
-  command('AssignStaff', assignStaff),
-  command('UnassignStaff', unassignStaff),
-  command('AddOwner', addOwner),
-  command('AddGuest', addGuest),
-  command('RemoveMember', removeMember),
-  command('RenameContact', renameContact),
-  command('AddContactEmail', addContactEmail),
-  command('RemoveContactEmail', removeContactEmail),
-  command('ArchiveClient', archiveClient),
-  command('RestoreClient', restoreClient),
+  commandSchema('CreateClient', createClient),
+  commandSchema('RenameClient', renameClient),
+  commandSchema('RecordPreliminaryData', recordPreliminaryData),
+  commandSchema('RemovePreliminaryData', removePreliminaryData),
+  commandSchema('ChangeSubscription', changeSubscription),
+  commandSchema('AssignStaff', assignStaff),
+  commandSchema('UnassignStaff', unassignStaff),
+  commandSchema('AddOwner', addOwner),
+  commandSchema('AddGuest', addGuest),
+  commandSchema('RemoveMember', removeMember),
+  commandSchema('RenameContact', renameContact),
+  commandSchema('AddContactEmail', addContactEmail),
+  commandSchema('RemoveContactEmail', removeContactEmail),
+  commandSchema('ArchiveClient', archiveClient),
+  commandSchema('RestoreClient', restoreClient),
 ]);
 
 /** A client command as callers write it (defaults may be left out). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commandSchema } from '../core/validate.js';
 import { emailInput } from '../core/email.js';
 import { staffRoles, reconnectReasons } from './events.js';
 import { firmNameInput } from './names.js';
@@ -53,25 +54,23 @@ export const connectOneDrive = z.object({
 export const markOneDriveNeedsReconnect = z.object({ reason: z.enum(reconnectReasons) });
 export const disconnectOneDrive = z.object({});
 
-const command = <T extends string, S extends z.ZodType>(type: T, data: S) => z.object({ type: z.literal(type), data });
-
 /** Every firm command, to validate input at the edge. */
 export const firmCommandSchema = z.discriminatedUnion('type', [
-  command('CreateFirm', createFirm),
-  command('SetUpManagedCompany', setUpManagedCompany),
-  command('AddStaffUser', addStaffUser),
-  command('ChangeStaffRole', changeStaffRole),
-  command('RemoveStaffUser', removeStaffUser),
-  command('EnablePartnerFeatures', enablePartnerFeatures),
-  command('DisablePartnerFeatures', disablePartnerFeatures),
-  command('ChangeLicensingPartner', changeLicensingPartner),
-  command('CreateManagedCompany', createManagedCompany),
-  command('ChangePremiumApps', changePremiumApps),
-  command('SetBranding', setBranding),
-  command('ClearBranding', clearBranding),
-  command('ConnectOneDrive', connectOneDrive),
-  command('MarkOneDriveNeedsReconnect', markOneDriveNeedsReconnect),
-  command('DisconnectOneDrive', disconnectOneDrive),
+  commandSchema('CreateFirm', createFirm),
+  commandSchema('SetUpManagedCompany', setUpManagedCompany),
+  commandSchema('AddStaffUser', addStaffUser),
+  commandSchema('ChangeStaffRole', changeStaffRole),
+  commandSchema('RemoveStaffUser', removeStaffUser),
+  commandSchema('EnablePartnerFeatures', enablePartnerFeatures),
+  commandSchema('DisablePartnerFeatures', disablePartnerFeatures),
+  commandSchema('ChangeLicensingPartner', changeLicensingPartner),
+  commandSchema('CreateManagedCompany', createManagedCompany),
+  commandSchema('ChangePremiumApps', changePremiumApps),
+  commandSchema('SetBranding', setBranding),
+  commandSchema('ClearBranding', clearBranding),
+  commandSchema('ConnectOneDrive', connectOneDrive),
+  commandSchema('MarkOneDriveNeedsReconnect', markOneDriveNeedsReconnect),
+  commandSchema('DisconnectOneDrive', disconnectOneDrive),
 ]);
 
 /** A firm command as callers write it (defaults may be left out). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commandSchema } from '../core/validate.js';
 
 const id = z.string().min(1);
 
@@ -23,8 +24,8 @@ export const linkFolderData = z.object({
 export const unlinkFolderData = z.object({ clientId: id });
 
 export const folderLinkCommandSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('LinkFolder'), data: linkFolderData }),
-  z.object({ type: z.literal('UnlinkFolder'), data: unlinkFolderData }),
+  commandSchema('LinkFolder', linkFolderData),
+  commandSchema('UnlinkFolder', unlinkFolderData),
 ]);
 
 export type FolderLinkCommand = z.input<typeof folderLinkCommandSchema>;

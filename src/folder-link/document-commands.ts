@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commandSchema } from '../core/validate.js';
 import { documentNameInput } from './document-name.js';
 import { folderPathInput } from './folder-path.js';
 
@@ -55,17 +56,17 @@ export const recordDocumentAccessData = z.object({
 });
 
 export const documentCommandSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('UploadDocument'), data: uploadDocumentData }),
-  z.object({ type: z.literal('UploadNewVersion'), data: uploadNewVersionData }),
-  z.object({ type: z.literal('RenameDocument'), data: renameDocumentData }),
-  z.object({ type: z.literal('MoveDocument'), data: moveDocumentData }),
-  z.object({ type: z.literal('RemoveDocument'), data: removeDocumentData }),
-  z.object({ type: z.literal('ApplySyncedChange'), data: applySyncedChangeData }),
-  z.object({ type: z.literal('MarkForOneDriveSync'), data: markForOneDriveSyncData }),
-  z.object({ type: z.literal('RecordOneDriveUploadSucceeded'), data: recordOneDriveUploadSucceededData }),
-  z.object({ type: z.literal('RecordOneDriveUploadFailed'), data: recordOneDriveUploadFailedData }),
-  z.object({ type: z.literal('RecordDocumentDownloaded'), data: recordDocumentAccessData }),
-  z.object({ type: z.literal('RecordDocumentViewed'), data: recordDocumentAccessData }),
+  commandSchema('UploadDocument', uploadDocumentData),
+  commandSchema('UploadNewVersion', uploadNewVersionData),
+  commandSchema('RenameDocument', renameDocumentData),
+  commandSchema('MoveDocument', moveDocumentData),
+  commandSchema('RemoveDocument', removeDocumentData),
+  commandSchema('ApplySyncedChange', applySyncedChangeData),
+  commandSchema('MarkForOneDriveSync', markForOneDriveSyncData),
+  commandSchema('RecordOneDriveUploadSucceeded', recordOneDriveUploadSucceededData),
+  commandSchema('RecordOneDriveUploadFailed', recordOneDriveUploadFailedData),
+  commandSchema('RecordDocumentDownloaded', recordDocumentAccessData),
+  commandSchema('RecordDocumentViewed', recordDocumentAccessData),
 ]);
 
 export type DocumentCommand = z.input<typeof documentCommandSchema>;

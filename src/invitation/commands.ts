@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commandSchema } from '../core/validate.js';
 import { emailInput } from '../core/email.js';
 import { invitationCancelReasons, invitationReasons } from './events.js';
 
@@ -27,9 +28,9 @@ export const acceptInvitationData = z.object({
 export const cancelInvitationData = z.object({ contactId: id, reason: z.enum(invitationCancelReasons) });
 
 export const invitationCommandSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('SendInvitation'), data: sendInvitationData }),
-  z.object({ type: z.literal('AcceptInvitation'), data: acceptInvitationData }),
-  z.object({ type: z.literal('CancelInvitation'), data: cancelInvitationData }),
+  commandSchema('SendInvitation', sendInvitationData),
+  commandSchema('AcceptInvitation', acceptInvitationData),
+  commandSchema('CancelInvitation', cancelInvitationData),
 ]);
 
 export type InvitationCommand = z.input<typeof invitationCommandSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commandSchema } from '../core/validate.js';
 import { emailInput } from '../core/email.js';
 import { closeReasons } from './events.js';
 import { sharedItemsInput } from './shared-items.js';
@@ -38,12 +39,12 @@ export const recordLoginData = z.object({
 });
 
 export const portalAccessCommandSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('OpenPortalAccess'), data: openPortalAccessData }),
-  z.object({ type: z.literal('ActivatePortalAccess'), data: activatePortalAccessData }),
-  z.object({ type: z.literal('ClosePortalAccess'), data: closePortalAccessData }),
-  z.object({ type: z.literal('EditSharedSelection'), data: editSharedSelectionData }),
-  z.object({ type: z.literal('ChangeLoginEmail'), data: changeLoginEmailData }),
-  z.object({ type: z.literal('RecordLogin'), data: recordLoginData }),
+  commandSchema('OpenPortalAccess', openPortalAccessData),
+  commandSchema('ActivatePortalAccess', activatePortalAccessData),
+  commandSchema('ClosePortalAccess', closePortalAccessData),
+  commandSchema('EditSharedSelection', editSharedSelectionData),
+  commandSchema('ChangeLoginEmail', changeLoginEmailData),
+  commandSchema('RecordLogin', recordLoginData),
 ]);
 
 export type PortalAccessCommand = z.input<typeof portalAccessCommandSchema>;
