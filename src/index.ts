@@ -8,3 +8,4 @@ export * as client from './client/index.js';
 export * as invitation from './invitation/index.js';
 export * as portalAccess from './portal-access/index.js';
 export * as folderLink from './folder-link/index.js';
+export * as document from './document/index.js';

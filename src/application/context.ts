@@ -9,7 +9,7 @@ import { reservationEvents } from '../core/reservation.js';
 import type { StreamRevision } from '../core/revision.js';
 import { clientEvents } from '../client/events.js';
 import { firmEvents } from '../firm/events.js';
-import { documentEvents } from '../folder-link/document-events.js';
+import { documentEvents } from '../document/events.js';
 import { folderLinkEvents } from '../folder-link/events.js';
 import { invitationEvents } from '../invitation/events.js';
 import { portalAccessEvents } from '../portal-access/events.js';

@@ -25,10 +25,10 @@ import {
   renameDocumentData,
   uploadDocumentData,
   uploadNewVersionData,
-} from '../folder-link/document-commands.js';
-import { documentDecider } from '../folder-link/document-decider.js';
-import { syncedDocumentId } from '../folder-link/document-onedrive.js';
-import type { ExistingDocument } from '../folder-link/document-state.js';
+} from '../document/commands.js';
+import { documentDecider } from '../document/decider.js';
+import { syncedDocumentId } from '../document/onedrive.js';
+import type { ExistingDocument } from '../document/state.js';
 import { folderLinkDecider } from '../folder-link/decider.js';
 import { canSee } from '../portal-access/shared-items.js';
 import type { PortalAccessState } from '../portal-access/decider.js';

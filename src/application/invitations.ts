@@ -20,7 +20,7 @@ import { invitationDecider, type InvitationState } from '../invitation/decider.j
 import { describeStatus, memberActivationStatus, type MemberActivationStatus } from '../invitation/status.js';
 import type { MemberRole } from '../client/events.js';
 import { ownersOf } from '../client/state.js';
-import { CLIENT_UPLOAD_FOLDER } from '../folder-link/folder-path.js';
+import { CLIENT_UPLOAD_FOLDER } from '../document/folder-path.js';
 import { portalAccessDecider } from '../portal-access/decider.js';
 import type { InvitationEvent } from '../invitation/events.js';
 import { streams } from '../streams.js';

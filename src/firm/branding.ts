@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from '../core/errors.js';
 import { isEmail } from '../core/email.js';
-import { hasActiveBranding, type FirmState } from './state.js';
 
 export const logoContentTypes = ['image/png', 'image/jpeg', 'image/svg+xml', 'image/webp'] as const;
 export type LogoContentType = (typeof logoContentTypes)[number];
@@ -85,18 +84,4 @@ function emailChannel(address: string): SupportChannel {
 
 export function sameBranding(a: Branding | null, b: Branding | null): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/**
- * The branding a firm's users see: a managed company shows its partner's branding, any other firm
- * its own; branding applies only while the firm holding it is a licensing partner, else the defaults.
- */
-export function effectiveBranding(firm: FirmState, partner?: FirmState): Branding {
-  if (firm.managedBy === null) return brandingHeldBy(firm);
-  if (partner === undefined || partner.id !== firm.managedBy) return defaultBranding;
-  return brandingHeldBy(partner);
-}
-
-function brandingHeldBy(firm: FirmState): Branding {
-  return hasActiveBranding(firm) && firm.branding ? firm.branding : defaultBranding;
 }

@@ -1,6 +1,7 @@
 // The firm aggregate: commands, events, decider and its read helpers.
 export * from './access.js';
 export * from './branding.js';
+export * from './effective-branding.js';
 export * from './commands.js';
 export * from './decider.js';
 export * from './events.js';

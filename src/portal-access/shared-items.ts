@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { personal } from '../core/events.js';
-import { folderPathInput, isWithinFolder } from '../folder-link/folder-path.js';
+import { folderPathInput, isWithinFolder } from '../document/folder-path.js';
 
 /** What a contact may see: a whole folder of the client's space (by path) or a single document. */
 export const sharedItemSchema = z.discriminatedUnion('kind', [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../../src/application/context.js';
 import { createPortal } from '../../src/application/portal.js';
-import { syncedDocumentId } from '../../src/folder-link/document-onedrive.js';
+import { syncedDocumentId } from '../../src/document/onedrive.js';
 import { streams } from '../../src/streams.js';
 import { contactCaller, eventCount, givenClient, givenFirm, givenOneDrive, testPortal } from '../support/portal.js';
 import { refusal } from '../support/refusal.js';

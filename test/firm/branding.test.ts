@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fold } from '../../src/core/decider.js';
-import { defaultBranding, effectiveBranding } from '../../src/firm/branding.js';
+import { defaultBranding } from '../../src/firm/branding.js';
+import { effectiveBranding } from '../../src/firm/effective-branding.js';
 import { firmDecider } from '../../src/firm/decider.js';
 import type { FirmEvent } from '../../src/firm/events.js';
 import { spec } from '../support/decider-spec.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { documentEvents } from '../../src/folder-link/document-events.js';
+import { documentEvents } from '../../src/document/events.js';
 import { folderLinkEvents } from '../../src/folder-link/events.js';
 import { personalFields } from '../support/personal-data.js';
 

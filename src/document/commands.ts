@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { commandSchema } from '../core/validate.js';
-import { documentNameInput } from './document-name.js';
+import { documentNameInput } from './name.js';
 import { folderPathInput } from './folder-path.js';
 
 const id = z.string().min(1);

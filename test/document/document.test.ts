@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
 import type { Actor } from '../../src/core/envelope.js';
-import { documentDecider } from '../../src/folder-link/document-decider.js';
-import type { DocumentEvent } from '../../src/folder-link/document-events.js';
+import { documentDecider } from '../../src/document/decider.js';
+import type { DocumentEvent } from '../../src/document/events.js';
 import { spec } from '../support/decider-spec.js';
 import {
   clientUploaded,
@@ -24,7 +24,7 @@ import {
   uploadNewVersion,
   versionAdded,
   viewed,
-} from './document-builders.js';
+} from './builders.js';
 
 const as = (actor: Actor) => ({ given: (...history: DocumentEvent[]) => spec(documentDecider, { actor }).given(...history) });
 const firm = as(staff);

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { fold } from '../../src/core/decider.js';
 import type { Actor } from '../../src/core/envelope.js';
 import { PortalError } from '../../src/core/errors.js';
-import type { DocumentCommand } from '../../src/folder-link/document-commands.js';
-import { documentDecider } from '../../src/folder-link/document-decider.js';
-import { documentEvents, type DocumentEvent } from '../../src/folder-link/document-events.js';
+import type { DocumentCommand } from '../../src/document/commands.js';
+import { documentDecider } from '../../src/document/decider.js';
+import { documentEvents, type DocumentEvent } from '../../src/document/events.js';
 import { testContext } from '../support/decider-spec.js';
 import {
   contact,
@@ -25,7 +25,7 @@ import {
   uploadFailed,
   uploadNewVersion,
   uploadSucceeded,
-} from './document-builders.js';
+} from './builders.js';
 
 const folder = fc.constantFrom('Tax', 'Tax/2024', 'Uploads', 'Uploads/2024');
 const name = fc.constantFrom('a.pdf', 'b.pdf', 'c: d.pdf');

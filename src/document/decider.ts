@@ -28,10 +28,10 @@ import {
   uploadDocumentData,
   uploadNewVersionData,
   type DocumentCommand,
-} from './document-commands.js';
-import type { DocumentEvent, DocumentOrigin } from './document-events.js';
-import { decideMarkForSync, decideSyncedChange, decideUploadFailed, decideUploadSucceeded } from './document-onedrive.js';
-import { evolveDocument, snapshot, type DocumentState, type ExistingDocument } from './document-state.js';
+} from './commands.js';
+import type { DocumentEvent, DocumentOrigin } from './events.js';
+import { decideMarkForSync, decideSyncedChange, decideUploadFailed, decideUploadSucceeded } from './onedrive.js';
+import { evolveDocument, snapshot, type DocumentState, type ExistingDocument } from './state.js';
 import { CLIENT_UPLOAD_FOLDER, isWithinFolder } from './folder-path.js';
 
 const notFound = () => new NotFoundError('document.not_found', 'This document does not exist.');

@@ -6,10 +6,10 @@ import type {
   markForOneDriveSyncData,
   recordOneDriveUploadFailedData,
   recordOneDriveUploadSucceededData,
-} from './document-commands.js';
-import type { DocumentEvent } from './document-events.js';
-import { oneDriveNameProblem } from './document-name.js';
-import { snapshot, type DocumentState, type ExistingDocument } from './document-state.js';
+} from './commands.js';
+import type { DocumentEvent } from './events.js';
+import { oneDriveNameProblem } from './name.js';
+import { snapshot, type DocumentState, type ExistingDocument } from './state.js';
 
 /**
  * The document id of a OneDrive item synced into a client's space: the same for every sync, so a

@@ -1,4 +1,4 @@
-import type { DocumentEvent, DocumentOrigin } from './document-events.js';
+import type { DocumentEvent, DocumentOrigin } from './events.js';
 
 /** Where the document stands with the client's OneDrive folder. */
 export type OneDriveCopy = 'not_synced' | 'pending' | 'in_sync' | 'failed';

@@ -1,7 +1,7 @@
 import type { Actor } from '../../src/core/envelope.js';
-import type { DocumentCommand } from '../../src/folder-link/document-commands.js';
-import type { DocumentEvent, DocumentOrigin } from '../../src/folder-link/document-events.js';
-import { syncedDocumentId } from '../../src/folder-link/document-onedrive.js';
+import type { DocumentCommand } from '../../src/document/commands.js';
+import type { DocumentEvent, DocumentOrigin } from '../../src/document/events.js';
+import { syncedDocumentId } from '../../src/document/onedrive.js';
 import { testContext } from '../support/decider-spec.js';
 
 export const clientId = 'client-1';

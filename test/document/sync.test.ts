@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/core/envelope.js';
-import { documentDecider } from '../../src/folder-link/document-decider.js';
-import type { DocumentEvent } from '../../src/folder-link/document-events.js';
-import { syncedDocumentId } from '../../src/folder-link/document-onedrive.js';
+import { documentDecider } from '../../src/document/decider.js';
+import type { DocumentEvent } from '../../src/document/events.js';
+import { syncedDocumentId } from '../../src/document/onedrive.js';
 import { spec } from '../support/decider-spec.js';
 import {
   clientId,
@@ -28,7 +28,7 @@ import {
   uploadToOneDriveFailed,
   versionAdded,
   documentId,
-} from './document-builders.js';
+} from './builders.js';
 
 const as = (actor: Actor) => ({ given: (...history: DocumentEvent[]) => spec(documentDecider, { actor }).given(...history) });
 const sync = as(syncProcess);
