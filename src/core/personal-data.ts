@@ -4,11 +4,36 @@ import { PortalError } from './errors.js';
 import type { FieldCipher, KeyStore, SubjectKey } from './ports.js';
 
 /**
- * Crypto-shredding. A personal field is stored as `PREFIX<subjectId>:<ciphertext>`, encrypted with
- * its subject's key. The stored form names its subject, so reading needs no schema: any string with
- * the prefix is decrypted, or read as ERASED once the key is gone — whatever version wrote it.
+ * Crypto-shredding. A personal field is stored as `\u0001pii2:<length>:<subjectId>:<ciphertext>`,
+ * encrypted with its subject's key; `<length>` counts the id's UTF-16 code units, so an id may hold
+ * any character, ':' included. The stored form names its subject, so reading needs no schema: any
+ * string with a prefix is decrypted, or read as ERASED once the key is gone — whatever version wrote it.
+ *
+ * The first format, `\u0001pii1:<subjectId>:<ciphertext>`, is still read. The cipher that wrote it
+ * (AES-GCM) emits base64, which has no ':', so splitting at the last colon recovers the subject.
  */
-const PREFIX = '\u0001pii1:';
+const PREFIX = '\u0001pii2:';
+const FIRST_PREFIX = '\u0001pii1:';
+
+const isStored = (value: string) => value.startsWith(PREFIX) || value.startsWith(FIRST_PREFIX);
+
+function stored(subjectId: string, ciphertext: string): string {
+  return `${PREFIX}${subjectId.length}:${subjectId}:${ciphertext}`;
+}
+
+/** The subject and ciphertext of a stored value, in either format. */
+function parseStored(value: string): { subjectId: string; ciphertext: string } {
+  if (value.startsWith(FIRST_PREFIX)) {
+    const colon = value.lastIndexOf(':');
+    return { subjectId: value.slice(FIRST_PREFIX.length, colon), ciphertext: value.slice(colon + 1) };
+  }
+  const lengthEnd = value.indexOf(':', PREFIX.length);
+  const digits = value.slice(PREFIX.length, lengthEnd);
+  const start = lengthEnd + 1;
+  const end = start + Number(digits);
+  if (lengthEnd < 0 || !/^\d+$/.test(digits) || value[end] !== ':') throw new Error('a stored personal value is malformed');
+  return { subjectId: value.slice(start, end), ciphertext: value.slice(end + 1) };
+}
 
 /** Recorded when a data subject's key is deleted; projections drop their copies on it. */
 export const personalDataForgotten = defineEvent({
@@ -44,7 +69,7 @@ function subjectAt(data: Json, subjectPath: string, bound: readonly string[]): s
 
 function assertNoMarker(node: Json): void {
   if (typeof node === 'string') {
-    if (node.startsWith(PREFIX)) throw new PortalError('personal_data.reserved_prefix', 'A value uses a reserved prefix.');
+    if (isStored(node)) throw new PortalError('personal_data.reserved_prefix', 'A value uses a reserved prefix.');
   } else if (node !== null && typeof node === 'object') {
     for (const value of Object.values(node)) assertNoMarker(value);
   }
@@ -69,7 +94,7 @@ export class PersonalDataCodec {
           const subjectId = subjectAt(copy, subject, bound);
           if (!subjectId) throw new PortalError('personal_data.no_subject', `No data subject at ${subject} for ${field}.`);
           const key_ = await this.keys.getOrCreate(subjectId);
-          parent[key] = `${PREFIX}${subjectId}:${this.cipher.encrypt(key_, JSON.stringify(value))}`;
+          parent[key] = stored(subjectId, this.cipher.encrypt(key_, JSON.stringify(value)));
         }
       }
     }
@@ -78,22 +103,20 @@ export class PersonalDataCodec {
 
   /** Decrypts every protected value in place; values of forgotten subjects become ERASED. */
   async reveal(data: Json, keyCache: Map<string, SubjectKey | undefined> = new Map()): Promise<Json> {
-    if (typeof data === 'string') return data.startsWith(PREFIX) ? this.open(data, keyCache) : data;
+    if (typeof data === 'string') return isStored(data) ? this.open(data, keyCache) : data;
     if (data === null || typeof data !== 'object') return data;
     const entries = Array.isArray(data) ? data.entries() : Object.entries(data);
     for (const [k, v] of entries) {
-      if (typeof v === 'string' && !v.startsWith(PREFIX)) continue;
+      if (typeof v === 'string' && !isStored(v)) continue;
       (data as any)[k] = await this.reveal(v, keyCache);
     }
     return data;
   }
 
-  private async open(stored: string, keyCache: Map<string, SubjectKey | undefined>): Promise<Json> {
-    const rest = stored.slice(PREFIX.length);
-    const colon = rest.indexOf(':');
-    const subjectId = rest.slice(0, colon);
+  private async open(value: string, keyCache: Map<string, SubjectKey | undefined>): Promise<Json> {
+    const { subjectId, ciphertext } = parseStored(value);
     if (!keyCache.has(subjectId)) keyCache.set(subjectId, await this.keys.get(subjectId));
     const key = keyCache.get(subjectId);
-    return key ? JSON.parse(this.cipher.decrypt(key, rest.slice(colon + 1))) : ERASED;
+    return key ? JSON.parse(this.cipher.decrypt(key, ciphertext)) : ERASED;
   }
 }

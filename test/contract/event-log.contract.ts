@@ -98,6 +98,21 @@ export function eventLogContract(name: string, factory: EventLogFactory): void {
         await expect(keys.isForgotten(ada)).resolves.toBe(true);
       });
 
+      it('keeps apart a subject whose id holds a colon and the subject named by its prefix', async () => {
+        const tenant = `tenant-${prefix}`;
+        const tenant42 = `${tenant}:42`;
+        await log.append(`${prefix}c`, [register(tenant42, 'Tess Tenant', 'tess@example.com')], 'any', context);
+        await log.append(`${prefix}c`, [register(tenant, 'Tom Tenant', 'tom@example.com')], 'any', context);
+        const names = async () => (await log.readStream(`${prefix}c`)).map((e) => (e.data as { name: string }).name);
+        expect(await names()).toEqual(['Tess Tenant', 'Tom Tenant']);
+
+        await log.forget(tenant, context);
+        expect(await names()).toEqual(['Tess Tenant', ERASED]);
+        const replayed = [];
+        for await (const event of log.readAll({ filter: { streamPrefixes: [`${prefix}c`] } })) replayed.push(event);
+        expect(replayed.map((e) => (e.data as { name: string }).name)).toEqual(['Tess Tenant', ERASED]);
+      });
+
       it('refuses new personal data for a forgotten subject but accepts its erased marker', async () => {
         const ada = `ada-${prefix}`;
         await log.forget(ada, context);
