@@ -22,7 +22,6 @@ import { id, parseRequest } from './input.js';
 import { closeAccess } from './access.js';
 import { cancelInvitation } from './invitations.js';
 import { followUp } from './tenant-guards.js';
-import { streamHas } from './tenant-scan.js';
 
 /** Contact ids that were ever members of the client (a former member can be forgotten too). */
 function everMembers(events: readonly ClientEvent[]): Set<string> {
@@ -64,16 +63,15 @@ export async function forgetContact(
   const subjects = client.kind === 'individual' ? [input.contactId, client.id] : [input.contactId];
   let forgottenNow = 0;
   for (const subjectId of subjects) {
-    // The recorded fact, not the key store, says it is done: a crash between the two finishes on a rerun.
-    if (await streamHas(ctx, streams.dataSubject(subjectId), 'PersonalDataForgotten')) continue;
-    await ctx.log.forget(subjectId, {
+    // forget is idempotent: on a rerun it records nothing new but finishes a key deletion left undone.
+    const recordedNow = await ctx.log.forget(subjectId, {
       tenantId: request.tenantId,
       actor: request.actor,
       correlationId: request.correlationId,
       causationId: request.correlationId,
       occurredAt: ctx.deps.clock.now().toISOString(),
     });
-    forgottenNow++;
+    if (recordedNow) forgottenNow++;
   }
   return { contactId: input.contactId, alreadyForgotten: forgottenNow === 0, clientForgotten: subjects.length > 1 };
 }

@@ -1,7 +1,8 @@
 import type { Actor, DomainEvent, NewEvent, RecordedEvent } from './envelope.js';
-import { PortalError, StoredEventParseError } from './errors.js';
+import { ConcurrencyError, PortalError, StoredEventParseError } from './errors.js';
 import type { AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, Subscription, SubscribeOptions } from './event-store.js';
 import type { EventRegistry } from './events.js';
+import { Forgetting } from './forgetting.js';
 import { PersonalDataCodec, personalDataForgotten } from './personal-data.js';
 import type { FieldCipher, IdGenerator, KeyStore, SubjectKey } from './ports.js';
 import type { ExpectedRevision } from './revision.js';
@@ -34,14 +35,15 @@ export class EventLog {
   private readonly registry: EventRegistry;
   private readonly ids: IdGenerator;
   private readonly codec: PersonalDataCodec | undefined;
-  private readonly keys: KeyStore | undefined;
+  private readonly forgetting: Forgetting | undefined;
+  private resumed: Promise<unknown> | undefined;
 
   constructor(options: EventLogOptions) {
     this.store = options.store;
     this.registry = options.registry.register(personalDataForgotten);
     this.ids = options.ids;
-    this.keys = options.keys;
-    this.codec = options.keys && options.cipher ? new PersonalDataCodec(options.keys, options.cipher) : undefined;
+    this.forgetting = options.keys ? new Forgetting(options.keys, options.store) : undefined;
+    this.codec = this.forgetting && options.cipher ? new PersonalDataCodec(this.forgetting.view, options.cipher) : undefined;
   }
 
   async append(
@@ -50,6 +52,7 @@ export class EventLog {
     expected: ExpectedRevision,
     context: AppendContext,
   ): Promise<AppendResult & { events: NewEvent[] }> {
+    await this.ready();
     const encoded: NewEvent[] = [];
     for (const event of events) encoded.push(await this.encode(event, context));
     const result = await this.store.append(streamId, encoded, expected);
@@ -57,6 +60,7 @@ export class EventLog {
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    await this.ready();
     const keyCache = new Map<string, SubjectKey | undefined>();
     const out: RecordedEvent[] = [];
     for (const event of await this.store.readStream(streamId, options)) out.push(await this.decode(event, keyCache));
@@ -64,30 +68,74 @@ export class EventLog {
   }
 
   async *readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {
-    for await (const event of this.store.readAll(options)) yield await this.decode(event, new Map());
+    await this.ready();
+    for await (const event of this.store.readAll(options)) yield this.noted(await this.decode(event, new Map()));
   }
 
   subscribe(options?: SubscribeOptions): Subscription {
     const inner = this.store.subscribe(options);
-    const decode = (e: RecordedEvent) => this.decode(e, new Map());
+    const ready = () => this.ready();
+    const decode = async (e: RecordedEvent) => this.noted(await this.decode(e, new Map()));
     return {
       async *[Symbol.asyncIterator]() {
+        await ready();
         for await (const event of inner) yield await decode(event);
       },
       close: () => inner.close(),
     };
   }
 
-  /** Erases a data subject: deletes its key, then records that it was forgotten. */
-  async forget(subjectId: string, context: AppendContext): Promise<void> {
-    if (!this.keys) throw new PortalError('personal_data.no_key_store', 'This event log has no key store.');
-    await this.keys.delete(subjectId);
-    await this.append(
-      streams.dataSubject(subjectId),
-      [{ type: personalDataForgotten.type, data: { subjectId, forgottenAt: context.occurredAt } }],
-      'any',
-      context,
-    );
+  /**
+   * Erases a data subject: records that it was forgotten, then deletes its key. From the record on,
+   * this log reads the subject's data as erased; should the deletion fail, calling again (or the next
+   * start) finishes it. Returns false when the forgetting was already recorded.
+   */
+  async forget(subjectId: string, context: AppendContext): Promise<boolean> {
+    if (!this.forgetting) throw new PortalError('personal_data.no_key_store', 'This event log has no key store.');
+    const recordedNow = await this.recordForgetting(subjectId, context);
+    await this.forgetting.finish(subjectId);
+    return recordedNow;
+  }
+
+  /**
+   * Deletes the key of every subject whose forgetting is recorded but whose key remains (a crash or
+   * failure between the two). Runs by itself before this log's first read or append; returns the
+   * subjects whose key still could not be deleted (they read as erased here all the same).
+   */
+  async resumeForgetting(): Promise<{ unfinished: string[] }> {
+    return { unfinished: (await this.forgetting?.resume()) ?? [] };
+  }
+
+  private ready(): Promise<unknown> | undefined {
+    if (!this.forgetting) return undefined;
+    this.resumed ??= this.resumeForgetting().catch((error: unknown) => {
+      this.resumed = undefined; // a store that could not be read is tried again on the next call
+      throw error;
+    });
+    return this.resumed;
+  }
+
+  /** Appends PersonalDataForgotten unless the subject's stream already holds it; true when it did. */
+  private async recordForgetting(subjectId: string, context: AppendContext): Promise<boolean> {
+    const streamId = streams.dataSubject(subjectId);
+    const isRecorded = (events: RecordedEvent[]) => events.some((e) => e.type === personalDataForgotten.type);
+    const existing = await this.store.readStream(streamId);
+    if (isRecorded(existing)) return false;
+    const event = { type: personalDataForgotten.type, data: { subjectId, forgottenAt: context.occurredAt } };
+    try {
+      await this.append(streamId, [event], existing.at(-1)?.revision ?? 'no_stream', context);
+      return true;
+    } catch (error) {
+      // Someone forgot the same subject at the same moment: theirs is the record.
+      if (error instanceof ConcurrencyError && isRecorded(await this.store.readStream(streamId))) return false;
+      throw error;
+    }
+  }
+
+  /** A reader in log order that meets a forgetting reads that subject as erased from there on. */
+  private noted(event: RecordedEvent): RecordedEvent {
+    if (event.type === personalDataForgotten.type) this.forgetting?.note((event.data as { subjectId: string }).subjectId);
+    return event;
   }
 
   private async encode(event: DomainEvent, context: AppendContext): Promise<NewEvent> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AppContext } from '../../src/application/context.js';
 import { ERASED } from '../../src/core/events.js';
 import { getPortalAccess, openPortalAccess } from '../../src/application/access.js';
 import { addGuest, addContactEmail, archiveClient, getClient, recordPreliminaryData, removeMember, renameClient } from '../../src/application/clients.js';
@@ -145,6 +146,23 @@ describe('forgetting a contact', () => {
       clientForgotten: true,
     });
     expect(await eventCount(ctx)).toBe(before);
+  });
+
+  it('finishes on a rerun when deleting the key failed the first time', async () => {
+    const { ctx, deps } = testPortal();
+    const { admin } = await givenFirm(ctx);
+    const { clientId, contactIds } = await givenClient(ctx, admin, { kind: 'group', name: 'Owner Family', owners: [olivia, oscar] });
+    const oliviaId = contactIds[0]!;
+    let failures = 1;
+    const flakyKeys = { ...deps.keys, delete: async (id: string) => (failures-- > 0 ? Promise.reject(new Error('key store down')) : deps.keys.delete(id)) };
+    const flaky = new AppContext({ ...deps, keys: flakyKeys });
+    await expect(forgetContact(flaky, admin, { clientId, contactId: oliviaId })).rejects.toThrow('key store down');
+    expect((await getClient(flaky, admin, clientId)).members[0]?.name).toBe(ERASED);
+    await expect(deps.keys.isForgotten(oliviaId)).resolves.toBe(false);
+
+    expect(await forgetContact(flaky, admin, { clientId, contactId: oliviaId })).toMatchObject({ alreadyForgotten: true });
+    await expect(deps.keys.isForgotten(oliviaId)).resolves.toBe(true);
+    expect((await getClient(ctx, admin, clientId)).members[0]?.name).toBe(ERASED);
   });
 
   it('forgets a former member too', async () => {

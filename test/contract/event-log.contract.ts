@@ -11,6 +11,22 @@ import { newEvent } from './event-store.contract.js';
 
 export type EventLogFactory = () => Promise<{ store: EventStore; keys: KeyStore }>;
 
+/** `target` with one method failing once, the first time `when` holds for its arguments. */
+function failingOnce<T extends object>(target: T, method: keyof T & string, when: (...args: any[]) => boolean = () => true): T {
+  const original = target[method] as (...args: unknown[]) => Promise<unknown>;
+  let failed = false;
+  return {
+    ...target,
+    [method]: async (...args: unknown[]) => {
+      if (!failed && when(...args)) {
+        failed = true;
+        throw new Error(`injected ${method} failure`);
+      }
+      return original(...args);
+    },
+  };
+}
+
 const context: AppendContext = {
   tenantId: 'firm-1',
   actor: { kind: 'staff', userId: 'user-1' },
@@ -122,6 +138,79 @@ export function eventLogContract(name: string, factory: EventLogFactory): void {
         await log.append(`${prefix}c`, [{ type: contactRegistered.type, data: { contactId: ada, name: ERASED, emails: [] } }], 'any', context);
         const [read] = await log.readStream(`${prefix}c`);
         expect(read!.data).toMatchObject({ name: ERASED });
+      });
+    });
+
+    describe('forgetting that fails half way', () => {
+      const logOver = (s: EventStore, k: KeyStore) => new EventLog({ store: s, keys: k, cipher: aesGcmCipher, registry: sampleRegistry(), ids });
+      const register = (contactId: string, name: string) => ({
+        type: contactRegistered.type,
+        data: { contactId, name, emails: ['ada@example.com'] },
+      });
+      const firstName = async (l: EventLog) => ((await l.readStream(`${prefix}c`))[0]!.data as { name: string }).name;
+      const recorded = async (subject: string) => (await store.readStream(`data-subject-${subject}`)).map((e) => e.type);
+      let ada: string;
+      beforeEach(async () => {
+        ada = `ada-${prefix}`;
+        await log.append(`${prefix}c`, [register(ada, 'Ada Lovelace')], 'any', context);
+      });
+
+      it('keeps the subject readable when recording its forgetting fails, and a retry forgets it', async () => {
+        const failing = logOver(failingOnce(store, 'append', (streamId) => streamId === `data-subject-${ada}`), keys);
+        await expect(failing.forget(ada, context)).rejects.toThrow('injected append failure');
+        expect(await recorded(ada)).toEqual([]);
+        await expect(keys.isForgotten(ada)).resolves.toBe(false);
+        expect(await firstName(failing)).toBe('Ada Lovelace');
+
+        await expect(failing.forget(ada, context)).resolves.toBe(true);
+        expect(await recorded(ada)).toEqual(['PersonalDataForgotten']);
+        await expect(keys.isForgotten(ada)).resolves.toBe(true);
+        expect(await firstName(failing)).toBe(ERASED);
+      });
+
+      it('reads a subject as erased once its forgetting is recorded, though deleting the key failed; a restart deletes it', async () => {
+        const failing = logOver(store, failingOnce(keys, 'delete'));
+        await expect(failing.forget(ada, context)).rejects.toThrow('injected delete failure');
+        expect(await recorded(ada)).toEqual(['PersonalDataForgotten']);
+        await expect(keys.isForgotten(ada)).resolves.toBe(false);
+        expect(await firstName(failing)).toBe(ERASED);
+        await expect(failing.append(`${prefix}c`, [register(ada, 'Ada again')], 'any', context)).rejects.toMatchObject({
+          code: 'personal_data.subject_forgotten',
+        });
+
+        const restarted = logOver(store, keys);
+        expect(await firstName(restarted)).toBe(ERASED);
+        await expect(keys.isForgotten(ada)).resolves.toBe(true);
+      });
+
+      it('finishes a failed key deletion when forgetting is retried, recording the forgetting once', async () => {
+        const failing = logOver(store, failingOnce(keys, 'delete'));
+        await expect(failing.forget(ada, context)).rejects.toThrow('injected delete failure');
+        await expect(failing.forget(ada, context)).resolves.toBe(false);
+        expect(await recorded(ada)).toEqual(['PersonalDataForgotten']);
+        await expect(keys.isForgotten(ada)).resolves.toBe(true);
+      });
+
+      it('reports the keys a resume could not delete, and deletes them on the next', async () => {
+        await expect(logOver(store, failingOnce(keys, 'delete')).forget(ada, context)).rejects.toThrow('injected delete failure');
+        const restarted = logOver(store, failingOnce(keys, 'delete', (subject) => subject === ada));
+        await expect(restarted.resumeForgetting()).resolves.toEqual({ unfinished: [ada] });
+        await expect(keys.isForgotten(ada)).resolves.toBe(false);
+        await expect(restarted.resumeForgetting()).resolves.toEqual({ unfinished: [] });
+        await expect(keys.isForgotten(ada)).resolves.toBe(true);
+      });
+
+      it('shows no reader of the log the subject\'s data after its forgotten event, even while the key remains', async () => {
+        const other = logOver(store, keys);
+        expect(await firstName(other)).toBe('Ada Lovelace');
+        await expect(logOver(store, failingOnce(keys, 'delete')).forget(ada, context)).rejects.toThrow('injected delete failure');
+        // The other process has not heard of it yet: its key store still hands out the key.
+        await other.append(`${prefix}c`, [register(ada, 'Ada Later')], 'any', context);
+        const seen = [];
+        for await (const event of other.readAll({ filter: { streamPrefixes: [`${prefix}c`, `data-subject-${ada}`] } })) {
+          seen.push(event.type === 'PersonalDataForgotten' ? event.type : (event.data as { name: string }).name);
+        }
+        expect(seen).toEqual(['Ada Lovelace', 'PersonalDataForgotten', ERASED]);
       });
     });
 
