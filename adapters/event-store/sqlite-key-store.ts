@@ -1,11 +1,17 @@
 import type { Database } from 'better-sqlite3';
 import { PortalError } from '../../src/core/errors.js';
 import type { FieldCipher, KeyStore, SubjectKey } from '../../src/core/ports.js';
+import { truncateWal, type WalTruncation } from './sqlite-wal.js';
 
-/** Subject keys for crypto-shredding, in the event store's own SQLite file. */
-export function sqliteKeyStore(db: Database, cipher: FieldCipher): KeyStore {
-  // Overwrite freed bytes with zeros, so a deleted key does not linger in the file's free space.
-  // (Old WAL frames are overwritten as the WAL is reused after its next checkpoint.)
+/**
+ * Subject keys for crypto-shredding, in the event store's own SQLite file. Deleting a key also erases
+ * it from disk; when readers keep the WAL busy past the tries in `erasure`, `delete` rejects with
+ * `personal_data.not_erased_on_disk` (the key is deleted all the same; deleting again, or opening
+ * the store again, finishes the erasure).
+ */
+export function sqliteKeyStore(db: Database, cipher: FieldCipher, erasure: WalTruncation = {}): KeyStore {
+  // Overwrite freed bytes with zeros, so a deleted key does not linger in the file's free space;
+  // the WAL's older copy of the page goes with a truncating checkpoint after each deletion.
   db.pragma('secure_delete = ON');
   db.exec(`
     CREATE TABLE IF NOT EXISTS subject_keys (
@@ -33,6 +39,10 @@ export function sqliteKeyStore(db: Database, cipher: FieldCipher): KeyStore {
     return key;
   });
 
+  // An erasure that readers kept busy last time is finished here, at the next start, if it can be;
+  // one quick try, and nothing to report if it cannot: the next deletion tries again and reports.
+  truncateWal(db, { attempts: 1 }).catch(() => undefined);
+
   return {
     async get(subjectId) {
       const key = select.get(subjectId)?.key;
@@ -43,6 +53,13 @@ export function sqliteKeyStore(db: Database, cipher: FieldCipher): KeyStore {
     },
     async delete(subjectId) {
       forget.run(subjectId);
+      if (!(await truncateWal(db, erasure))) {
+        throw new PortalError(
+          'personal_data.not_erased_on_disk',
+          `The key of ${subjectId} is deleted, but readers kept SQLite's WAL busy: its bytes may remain on disk until it is deleted again.`,
+          { subjectId },
+        );
+      }
     },
     async isForgotten(subjectId) {
       return Boolean(select.get(subjectId)?.forgotten_at);
