@@ -200,6 +200,13 @@ export function eventLogContract(name: string, factory: EventLogFactory): void {
         await expect(keys.isForgotten(ada)).resolves.toBe(true);
       });
 
+      it('records the forgetting once when the same subject is forgotten twice at the same moment', async () => {
+        const outcomes = await Promise.all([log.forget(ada, context), logOver(store, keys).forget(ada, context)]);
+        expect(outcomes.sort()).toEqual([false, true]);
+        expect(await recorded(ada)).toEqual(['PersonalDataForgotten']);
+        await expect(keys.isForgotten(ada)).resolves.toBe(true);
+      });
+
       it('shows no reader of the log the subject\'s data after its forgotten event, even while the key remains', async () => {
         const other = logOver(store, keys);
         expect(await firstName(other)).toBe('Ada Lovelace');
