@@ -106,6 +106,7 @@ export class EventLog {
     return { unfinished: (await this.forgetting?.resume()) ?? [] };
   }
 
+  /** Settles once this log has finished the forgetting a previous run left half done (scanned once). */
   private ready(): Promise<unknown> | undefined {
     if (!this.forgetting) return undefined;
     this.resumed ??= this.resumeForgetting().catch((error: unknown) => {
