@@ -48,6 +48,11 @@ async function holder(log: EventLog, streamId: string) {
   return { revision: last.revision, ownerId: last.type === valueReserved.type ? data.ownerId : undefined };
 }
 
+/** Who holds the value now (undefined: nobody, or it was released). */
+export async function holderOf(deps: Pick<ReservationDeps, 'log'>, kind: string, key: string): Promise<string | undefined> {
+  return (await holder(deps.log, streams.reservation(kind, key))).ownerId;
+}
+
 /** Claims a value; throws DomainError `reservation.taken` when someone else holds it. */
 export async function reserve(deps: ReservationDeps, reservation: Reservation, metadata: CommandMetadata): Promise<void> {
   const streamId = streams.reservation(reservation.kind, reservation.key);
