@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { PortalError } from '../../src/core/errors.js';
+import { SubjectForgottenError } from '../../src/core/errors.js';
 import type { FieldCipher, KeyStore, SubjectKey } from '../../src/core/ports.js';
 
 /** Subject keys for crypto-shredding, in the event store's own SQLite file. */
@@ -25,7 +25,7 @@ export function sqliteKeyStore(db: Database, cipher: FieldCipher): KeyStore {
   const getOrCreate = db.transaction((subjectId: string): SubjectKey => {
     const row = select.get(subjectId);
     if (row?.forgotten_at) {
-      throw new PortalError('personal_data.subject_forgotten', `Data subject ${subjectId} was forgotten.`, { subjectId });
+      throw new SubjectForgottenError();
     }
     if (row?.key) return new Uint8Array(row.key);
     const key = cipher.newKey();
