@@ -6,6 +6,7 @@ import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
 import { sqliteKeyStore } from '../../adapters/event-store/sqlite-key-store.js';
 import { sqliteEventStore } from '../../adapters/event-store/sqlite.js';
 import { memoryInvitationOutbox } from '../../adapters/mail/memory-invitation-outbox.js';
+import { memoryAccessNotificationOutbox } from '../../adapters/mail/memory-access-notification-outbox.js';
 import { uuidIds } from '../../adapters/system/clock-and-ids.js';
 import { nodeSecrets } from '../../adapters/system/secrets.js';
 import type { Caller } from '../../src/application/context.js';
@@ -56,6 +57,7 @@ describe("a partner firm's journey through the application API, on SQLite", () =
       ids: uuidIds,
       secrets: nodeSecrets,
       invitations: outbox,
+      accessNotifications: memoryAccessNotificationOutbox(),
     });
     const signup: Caller = { tenantId: 'signup', actor: { kind: 'system', name: 'signup' } };
     const platform: Caller = { tenantId: 'platform', actor: { kind: 'system', name: 'platform' } };
