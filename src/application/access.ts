@@ -282,7 +282,7 @@ export async function logIn(ctx: AppContext, input: z.input<typeof logInInput>):
   return { contactId, clientId: state.clientId!, lastLoginAt: state.lastLoginAt! };
 }
 
-const getPortalAccessInput = z.object({ contactId: id });
+const getPortalAccessInput = z.strictObject({ contactId: id });
 
 /** A contact's portal access with its toggle colour; the firm sees any of its contacts', a contact only their own. */
 export async function getPortalAccess(ctx: AppContext, caller: Caller, input: z.input<typeof getPortalAccessInput>): Promise<PortalAccessView> {

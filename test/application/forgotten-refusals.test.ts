@@ -3,6 +3,7 @@ import type { Caller } from '../../src/application/context.js';
 import { createPortal } from '../../src/application/portal.js';
 import { DomainError, NotFoundError, PortalError, ValidationError } from '../../src/core/errors.js';
 import { eventCount, testPortal } from '../support/portal.js';
+import { hashOf } from '../support/content-hash.js';
 
 const ann = { name: 'Ann Smith', emails: ['ann@smith.example'] };
 
@@ -20,7 +21,7 @@ async function afterForgetting() {
   const contactId = ownerIds[0]!;
   await portal.personalData.forgetContact(pat, { clientId, contactId });
   const sharedItems = [{ kind: 'folder' as const, path: 'Tax' }];
-  const content = { size: 1, contentHash: 'sha256-1', blobRef: 'blob-1' };
+  const content = { size: 1, contentHash: hashOf(1), blobRef: 'blob-1' };
   const calls: Record<string, () => Promise<unknown>> = {
     renameContact: () => portal.clients.renameContact(pat, { clientId, contactId, name: 'Ann Jones' }),
     recordPreliminaryData: () => portal.clients.recordPreliminaryData(pat, { clientId, fields: { taxFileNumber: 'TFN-1' } }),

@@ -5,10 +5,11 @@ import { syncedDocumentId } from '../../src/document/onedrive.js';
 import { streams } from '../../src/streams.js';
 import { contactCaller, eventCount, givenClient, givenFirm, givenOneDrive, testPortal } from '../support/portal.js';
 import { refusal } from '../support/refusal.js';
+import { hashOf } from '../support/content-hash.js';
 
 const syncProcess = (tenantId: string): Caller => ({ tenantId, actor: { kind: 'system', name: 'onedrive-sync' } });
 const driveItemId = 'ABCDEF1234567890!42';
-const content = { size: 2048, contentHash: 'sha256-a', blobRef: 'blob-a' };
+const content = { size: 2048, contentHash: hashOf('a'), blobRef: 'blob-a' };
 const upserted = (overrides: Record<string, unknown> = {}) => ({ kind: 'upserted' as const, folderPath: 'Tax', name: 'Return 2024.pdf', cTag: 'c1', content, ...overrides });
 
 /** A firm with OneDrive connected and a client whose folder is linked; the API as a host sees it. */
@@ -127,9 +128,9 @@ describe('a document the portal uploaded to OneDrive', () => {
 
   it('maps a later edit in OneDrive to a new version of the original document', async () => {
     const { ctx, portal, sync, clientId, documentId } = await syncedBack();
-    const edited = { size: 4096, contentHash: 'sha256-b', blobRef: 'blob-b' };
+    const edited = { size: 4096, contentHash: hashOf('b'), blobRef: 'blob-b' };
     const { document } = await portal.documents.applySyncedChange(sync, { clientId, driveItemId: uploadedItem, change: upserted({ cTag: 'c2', content: edited }) });
-    expect(document).toMatchObject({ documentId, version: 2, contentHash: 'sha256-b', origin: 'firm_upload' });
+    expect(document).toMatchObject({ documentId, version: 2, contentHash: hashOf('b'), origin: 'firm_upload' });
     await noCopy(ctx, clientId);
   });
 

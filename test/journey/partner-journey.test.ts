@@ -14,6 +14,7 @@ import { createPortal } from '../../src/application/portal.js';
 import { ERASED } from '../../src/core/events.js';
 import type { EventStore } from '../../src/core/event-store.js';
 import { DAY_MS, testClock } from '../support/portal.js';
+import { hashOf } from '../support/content-hash.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'journey-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -100,7 +101,7 @@ describe("a partner firm's journey through the application API, on SQLite", () =
           folderPath: `Tax/${2020 + (i % 6)}`,
           name: `statement-${i}.pdf`,
           size: 1000 + i,
-          contentHash: `sha256-${i}`,
+          contentHash: hashOf(i),
           blobRef: `blob-${i}`,
         }),
       ),
