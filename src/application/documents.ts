@@ -3,7 +3,7 @@
  * and views (the per-document audit trail), and the firm's "Sync" to the client's OneDrive folder.
  *
  * Blob contents are out of scope here (the blob port comes with the HTTP/blob issue): inputs carry
- * size, contentHash and blobRef of content already stored.
+ * size, contentHash (`sha256:` + hex of the stored bytes) and blobRef of content already stored.
  *
  * Facts passed to the decider: visibleToContact = canSee(the contact's access, the document) for
  * downloads and views; folderLinked (the client's FolderLink) for MarkForOneDriveSync.
