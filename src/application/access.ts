@@ -73,10 +73,12 @@ async function reactTo(ctx: AppContext, caller: ProcessCaller, events: readonly 
       invitation = await issueInvitation(ctx, caller, { clientId, contactId, email, reason: 'access_opened' });
     }
     const opened = events.find((e) => e.type === 'PortalAccessOpened');
-    if (event.type === 'AccessNotificationRequested' && event.data.contactHasPassword && opened?.type === 'PortalAccessOpened' && caller.actor.kind !== 'contact') {
+    const byTheFirm = caller.actor.kind !== 'contact';
+    if (event.type === 'AccessNotificationRequested' && event.data.contactHasPassword && opened?.type === 'PortalAccessOpened' && byTheFirm) {
       const { clientId, contactId, email } = event.data;
-      const reason = opened.data.reopened ? 'reopened' : 'opened';
-      await ctx.deps.accessNotifications.deliver({ tenantId: caller.tenantId, clientId, contactId, email, sharedItems: opened.data.sharedItems, reason, contactHasPassword: true });
+      const { sharedItems, reopened } = opened.data;
+      const notification = { tenantId: caller.tenantId, clientId, contactId, email, sharedItems, contactHasPassword: true };
+      await ctx.deps.accessNotifications.deliver({ ...notification, reason: reopened ? 'reopened' : 'opened' });
     }
   }
   return invitation;

@@ -201,10 +201,11 @@ export async function recordOneDriveUpload(ctx: AppContext, caller: ProcessCalle
   }
   const { outcome: _outcome, ...data } = input;
   // The item is claimed for this document first, so the sync's next look at it finds the original.
+  const request = ctx.correlate(caller);
   const reservation = driveItemReservation(document.clientId, data.driveItemId, data.documentId);
   const heldBefore = (await holderOf(ctx.reservations, reservation.kind, reservation.key)) === data.documentId;
   try {
-    await reserve(ctx.reservations, reservation, ctx.correlate(caller));
+    await reserve(ctx.reservations, reservation, request);
   } catch (error) {
     if (error instanceof DomainError && error.code === 'reservation.taken') {
       throw new DomainError('document.drive_item_taken', 'This OneDrive item already belongs to another document of the client.');
@@ -212,9 +213,9 @@ export async function recordOneDriveUpload(ctx: AppContext, caller: ProcessCalle
     throw error;
   }
   try {
-    return await run(ctx, caller, input.documentId, { type: 'RecordOneDriveUploadSucceeded', data });
+    return await run(ctx, request, input.documentId, { type: 'RecordOneDriveUploadSucceeded', data });
   } catch (error) {
-    if (!heldBefore) await release(ctx.reservations, reservation, ctx.correlate(caller));
+    if (!heldBefore) await release(ctx.reservations, reservation, request);
     throw error;
   }
 }
