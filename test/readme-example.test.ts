@@ -1,7 +1,7 @@
 // The README's example, run as a test so it stays true.
 import { expect, it } from 'vitest';
 import { memoryEventStore } from '../adapters/event-store/memory.js';
-import { aesGcmCipher, memoryInvitationOutbox, memoryKeyStore, nodeSecrets, systemClock, uuidIds } from '../adapters/node.js';
+import { aesGcmCipher, memoryAccessNotificationOutbox, memoryInvitationOutbox, memoryKeyStore, nodeSecrets, systemClock, uuidIds } from '../adapters/node.js';
 import { createPortal } from '../src/index.js';
 
 it('README: create a firm, add a client, invite a member, accept', async () => {
@@ -15,6 +15,7 @@ it('README: create a firm, add a client, invite a member, accept', async () => {
     ids: uuidIds,
     secrets: nodeSecrets,
     invitations: outbox,
+    accessNotifications: memoryAccessNotificationOutbox(), // "your portal access is open"
   });
 
   const signup = { tenantId: 'signup', actor: { kind: 'system', name: 'signup' } } as const;

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { PortalError } from '../../src/core/errors.js';
+import { PortalError, SubjectForgottenError } from '../../src/core/errors.js';
 import type { FieldCipher, KeyStore, SubjectKey } from '../../src/core/ports.js';
 import { truncateWal, type WalTruncation } from './sqlite-wal.js';
 
@@ -31,7 +31,7 @@ export function sqliteKeyStore(db: Database, cipher: FieldCipher, erasure: WalTr
   const getOrCreate = db.transaction((subjectId: string): SubjectKey => {
     const row = select.get(subjectId);
     if (row?.forgotten_at) {
-      throw new PortalError('personal_data.subject_forgotten', `Data subject ${subjectId} was forgotten.`, { subjectId });
+      throw new SubjectForgottenError();
     }
     if (row?.key) return new Uint8Array(row.key);
     const key = cipher.newKey();
@@ -56,7 +56,7 @@ export function sqliteKeyStore(db: Database, cipher: FieldCipher, erasure: WalTr
       if (!(await truncateWal(db, erasure))) {
         throw new PortalError(
           'personal_data.not_erased_on_disk',
-          `The key of ${subjectId} is deleted, but readers kept SQLite's WAL busy: its bytes may remain on disk until it is deleted again.`,
+          "The subject's key is deleted, but readers kept SQLite's WAL busy: its bytes may remain on disk until it is deleted again.",
           { subjectId },
         );
       }

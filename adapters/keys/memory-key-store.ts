@@ -1,4 +1,4 @@
-import { PortalError } from '../../src/core/errors.js';
+import { SubjectForgottenError } from '../../src/core/errors.js';
 import type { FieldCipher, KeyStore, SubjectKey } from '../../src/core/ports.js';
 
 /** Subject keys in process memory (tests, examples, and beside the in-memory event store). */
@@ -10,7 +10,7 @@ export function memoryKeyStore(cipher: Pick<FieldCipher, 'newKey'>): KeyStore {
     },
     async getOrCreate(subjectId) {
       const existing = keys.get(subjectId);
-      if (existing === null) throw forgotten(subjectId);
+      if (existing === null) throw new SubjectForgottenError();
       if (existing) return existing;
       const key = cipher.newKey();
       keys.set(subjectId, key);
@@ -23,8 +23,4 @@ export function memoryKeyStore(cipher: Pick<FieldCipher, 'newKey'>): KeyStore {
       return keys.get(subjectId) === null;
     },
   };
-}
-
-export function forgotten(subjectId: string): PortalError {
-  return new PortalError('personal_data.subject_forgotten', `Data subject ${subjectId} was forgotten; no new personal data can be stored for it.`);
 }

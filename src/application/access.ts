@@ -4,8 +4,10 @@
  * Process rules wired here:
  * - PortalAccessOpened / LoginEmailChanged with addToContactEmails → Client AddContactEmail.
  * - AccessNotificationRequested without a password → issueInvitation { reason: 'access_opened' }: the
- *   access notification IS the invitation to set a password. With a password, the plain "your portal
- *   access is open" email comes with the mail issue; nothing extra is delivered for now.
+ *   access notification IS the invitation to set a password. With a password → the access
+ *   notification port { reason: 'opened' | 'reopened' } (not when the contact opened it themselves by
+ *   accepting an invitation: they are looking at the result).
+ * - SharedSelectionChanged → the access notification port { reason: 'folders_changed' }.
  * - Closed access → logIn refused (the decider refuses RecordLogin; logIn checks before that).
  */
 import { z } from 'zod';
@@ -70,7 +72,14 @@ async function reactTo(ctx: AppContext, caller: ProcessCaller, events: readonly 
       const { clientId, contactId, email } = event.data;
       invitation = await issueInvitation(ctx, caller, { clientId, contactId, email, reason: 'access_opened' });
     }
-    // contactHasPassword: the plain "your portal access is open" email belongs to the mail issue.
+    const opened = events.find((e) => e.type === 'PortalAccessOpened');
+    const byTheFirm = caller.actor.kind !== 'contact';
+    if (event.type === 'AccessNotificationRequested' && event.data.contactHasPassword && opened?.type === 'PortalAccessOpened' && byTheFirm) {
+      const { clientId, contactId, email } = event.data;
+      const { sharedItems, reopened } = opened.data;
+      const notification = { tenantId: caller.tenantId, clientId, contactId, email, sharedItems, contactHasPassword: true };
+      await ctx.deps.accessNotifications.deliver({ ...notification, reason: reopened ? 'reopened' : 'opened' });
+    }
   }
   return invitation;
 }
@@ -158,7 +167,7 @@ export async function openPortalAccess(
   return openAccess(ctx, caller, data);
 }
 
-/** The firm changes which folders and documents the contact sees. */
+/** The firm changes which folders and documents the contact sees; the contact is told (the access notification). */
 export async function changeSharedSelection(
   ctx: AppContext,
   caller: ProcessCaller,
@@ -167,12 +176,24 @@ export async function changeSharedSelection(
   const data = parseRequest(caller, editSharedSelectionData, input);
   await requireFirmSide(ctx, caller);
   if ((await loadAccess(ctx, caller.tenantId, data.contactId)).status === 'none') throw accessNotFound();
-  const { state } = await ctx.execute(
+  const { state, events } = await ctx.execute(
     portalAccessDecider,
     streams.portalAccess(data.contactId),
     { type: 'EditSharedSelection', data },
     ctx.correlate(caller),
   );
+  // Sent once per change: a repeated save that changes nothing records nothing and sends nothing.
+  if (events.some((e) => e.type === 'SharedSelectionChanged') && state.clientId !== null && state.contactId !== null && state.loginEmail !== null) {
+    await ctx.deps.accessNotifications.deliver({
+      tenantId: caller.tenantId,
+      clientId: state.clientId,
+      contactId: state.contactId,
+      email: state.loginEmail,
+      sharedItems: state.sharedItems,
+      reason: 'folders_changed',
+      contactHasPassword: state.passwordHash !== null,
+    });
+  }
   return view(state);
 }
 
@@ -263,7 +284,7 @@ export async function logIn(ctx: AppContext, input: z.input<typeof logInInput>):
   return { contactId, clientId: state.clientId!, lastLoginAt: state.lastLoginAt! };
 }
 
-const getPortalAccessInput = z.object({ contactId: id });
+const getPortalAccessInput = z.strictObject({ contactId: id });
 
 /** A contact's portal access with its toggle colour; the firm sees any of its contacts', a contact only their own. */
 export async function getPortalAccess(ctx: AppContext, caller: Caller, input: z.input<typeof getPortalAccessInput>): Promise<PortalAccessView> {

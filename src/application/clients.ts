@@ -245,7 +245,7 @@ export async function removeContactEmail(
   return (await runClient(ctx, caller, clientId, { type: 'RemoveContactEmail', data })).change;
 }
 
-const onClientInput = z.object({ clientId: id });
+const onClientInput = z.strictObject({ clientId: id });
 
 /** Archives the client: every member's portal access is closed and open invitation cancelled. */
 export async function archiveClient(

@@ -4,7 +4,7 @@ import type { Actor, DomainEvent } from '../core/envelope.js';
 import { EventLog } from '../core/event-log.js';
 import type { EventStore } from '../core/event-store.js';
 import { EventRegistry } from '../core/events.js';
-import type { Clock, FieldCipher, IdGenerator, InvitationDelivery, KeyStore, Secrets } from '../core/ports.js';
+import type { AccessNotificationDelivery, Clock, FieldCipher, IdGenerator, InvitationDelivery, KeyStore, Secrets } from '../core/ports.js';
 import { reservationEvents } from '../core/reservation.js';
 import type { StreamRevision } from '../core/revision.js';
 import { clientEvents } from '../client/events.js';
@@ -23,6 +23,8 @@ export interface PortalDeps {
   ids: IdGenerator;
   secrets: Secrets;
   invitations: InvitationDelivery;
+  /** "Your portal access is open" and "what is shared changed" emails. */
+  accessNotifications: AccessNotificationDelivery;
 }
 
 /** Who is asking: the firm (tenant) they act in and who they are. */

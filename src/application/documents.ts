@@ -3,7 +3,7 @@
  * and views (the per-document audit trail), and the firm's "Sync" to the client's OneDrive folder.
  *
  * Blob contents are out of scope here (the blob port comes with the HTTP/blob issue): inputs carry
- * size, contentHash and blobRef of content already stored.
+ * size, contentHash (`sha256:` + hex of the stored bytes) and blobRef of content already stored.
  *
  * Facts passed to the decider: visibleToContact = canSee(the contact's access, the document) for
  * downloads and views; folderLinked (the client's FolderLink) for MarkForOneDriveSync.
@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import { DomainError, NotFoundError } from '../core/errors.js';
+import { holderOf, release, reserve } from '../core/reservation.js';
 import {
   applySyncedChangeData,
   markForOneDriveSyncData,
@@ -27,7 +28,7 @@ import {
   uploadNewVersionData,
 } from '../document/commands.js';
 import { documentDecider } from '../document/decider.js';
-import { syncedDocumentId } from '../document/onedrive.js';
+import { DRIVE_ITEM_RESERVATION, driveItemReservation, syncedDocumentId } from '../document/onedrive.js';
 import type { ExistingDocument } from '../document/state.js';
 import { folderLinkDecider } from '../folder-link/decider.js';
 import { canSee } from '../portal-access/shared-items.js';
@@ -194,12 +195,35 @@ export async function recordOneDriveUpload(ctx: AppContext, caller: ProcessCalle
   const input = parseRequest(caller, oneDriveUploadOutcome, asked);
   // The upload already happened: its outcome is recorded even if the client was archived meanwhile.
   await requireFirmSide(ctx, caller);
-  await loadDocument(ctx, caller.tenantId, input.documentId);
+  const document = await loadDocument(ctx, caller.tenantId, input.documentId);
   if (input.outcome === 'failed') {
     return run(ctx, caller, input.documentId, { type: 'RecordOneDriveUploadFailed', data: { documentId: input.documentId, reason: input.reason } });
   }
   const { outcome: _outcome, ...data } = input;
-  return run(ctx, caller, input.documentId, { type: 'RecordOneDriveUploadSucceeded', data });
+  // The item is claimed for this document first, so the sync's next look at it finds the original.
+  const request = ctx.correlate(caller);
+  const reservation = driveItemReservation(document.clientId, data.driveItemId, data.documentId);
+  const heldBefore = (await holderOf(ctx.reservations, reservation.kind, reservation.key)) === data.documentId;
+  try {
+    await reserve(ctx.reservations, reservation, request);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'reservation.taken') {
+      throw new DomainError('document.drive_item_taken', 'This OneDrive item already belongs to another document of the client.');
+    }
+    throw error;
+  }
+  try {
+    return await run(ctx, request, input.documentId, { type: 'RecordOneDriveUploadSucceeded', data });
+  } catch (error) {
+    if (!heldBefore) await release(ctx.reservations, reservation, request);
+    throw error;
+  }
+}
+
+/** The document a drive item's changes go to: the one the portal uploaded it from, else its synced document. */
+async function documentOfDriveItem(ctx: AppContext, clientId: string, driveItemId: string): Promise<string> {
+  const synced = syncedDocumentId(clientId, driveItemId);
+  return (await holderOf(ctx.reservations, DRIVE_ITEM_RESERVATION, synced)) ?? synced;
 }
 
 /**
@@ -222,8 +246,9 @@ const applySyncedChangeInput = applySyncedChangeData.omit({ documentId: true });
 
 /**
  * The OneDrive sync applies one change of an item in the client's linked folder (a system process
- * or staff; never a contact). The document is the item's synced document, syncedDocumentId(clientId,
- * driveItemId), so the same change applied twice decides nothing the second time.
+ * or staff; never a contact). The document is the one the portal uploaded the item from, else the
+ * item's synced document, syncedDocumentId(clientId, driveItemId), so the same change applied twice
+ * decides nothing the second time.
  */
 export async function applySyncedChange(ctx: AppContext, caller: ProcessCaller, input: z.input<typeof applySyncedChangeInput>) {
   const data = parseRequest(caller, applySyncedChangeInput, input);
@@ -233,7 +258,7 @@ export async function applySyncedChange(ctx: AppContext, caller: ProcessCaller, 
   if (link.folder === null) {
     throw new DomainError('document.folder_not_linked', "This client has no linked OneDrive folder. Link the client's folder first.");
   }
-  const documentId = syncedDocumentId(client.id, data.driveItemId);
+  const documentId = await documentOfDriveItem(ctx, client.id, data.driveItemId);
   await loadInTenant(ctx, documentDecider, streams.document(documentId), caller.tenantId, notFound);
   return run(ctx, caller, documentId, { type: 'ApplySyncedChange', data: { ...data, documentId } });
 }

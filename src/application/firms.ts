@@ -146,7 +146,7 @@ export async function unassignFromClients(ctx: AppContext, caller: Caller & { ca
   return unassigned;
 }
 
-const addCompanyAdminInput = z.object({ companyId: id, admin: c.addStaffUser.shape.user });
+const addCompanyAdminInput = z.strictObject({ companyId: id, admin: c.addStaffUser.shape.user });
 
 /** Adds an admin to a managed company: a staff user with the partner admin role on the company's stream. */
 export async function addCompanyAdmin(
@@ -158,7 +158,7 @@ export async function addCompanyAdmin(
   return addStaffUser(ctx, caller, { firmId: companyId, user: admin, role: 'partner_admin' });
 }
 
-const removeCompanyAdminInput = z.object({ companyId: id, userId: id });
+const removeCompanyAdminInput = z.strictObject({ companyId: id, userId: id });
 
 /** Removes a company admin (the company keeps at least one), with the same unassigning as any staff user. */
 export async function removeCompanyAdmin(
@@ -191,7 +191,7 @@ export async function enablePartnerFeatures(
   return (await runFirm(ctx, asPlatformOn(caller, firmId), { type: 'EnablePartnerFeatures', data })).change;
 }
 
-const disablePartnerFeaturesInput = z.object(onFirm);
+const disablePartnerFeaturesInput = z.strictObject(onFirm);
 
 /** Platform: switches the partner portal off; the partner's admins can no longer act on its managed companies. */
 export async function disablePartnerFeatures(

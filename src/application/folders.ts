@@ -18,6 +18,7 @@ import { firmDecider } from '../firm/decider.js';
 import { linkFolderData, unlinkFolderData, type resolvedDriveItem } from '../folder-link/commands.js';
 import { folderLinkDecider, folderReservationKey } from '../folder-link/decider.js';
 import { parseFolderUrl } from '../folder-link/folder-url.js';
+import { listOf, MAX_BULK_ITEMS } from '../core/limits.js';
 import { streams } from '../streams.js';
 import { z } from 'zod';
 import { attempt, type ItemError } from './batch.js';
@@ -114,7 +115,7 @@ export async function linkFolder(ctx: AppContext, caller: ProcessCaller, input: 
  * saved. Malformed rows refuse the whole request before any row is saved.
  */
 export async function saveAllFolderLinks(ctx: AppContext, caller: ProcessCaller, input: FolderLinkInput[]): Promise<FolderRowResult[]> {
-  const rows = parseRequest(caller, z.array(linkFolderInput), input);
+  const rows = parseRequest(caller, listOf(linkFolderInput, MAX_BULK_ITEMS, 'folder rows'), input);
   await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
   const results: FolderRowResult[] = [];

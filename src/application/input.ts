@@ -4,20 +4,21 @@
  * TypeError from deeper down, and nothing has happened yet when it is thrown.
  */
 import { z } from 'zod';
+import { idOf } from '../core/limits.js';
 import { parseCommand } from '../core/validate.js';
 
-/** An id as the services take it: any non-empty string. */
-export const id = z.string().min(1);
+/** An id as the services take it: not empty, at most MAX_ID_LENGTH characters, no control characters. */
+export const id = idOf();
 
 const actorSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('staff'), userId: id }),
-  z.object({ kind: z.literal('contact'), contactId: id }),
-  z.object({ kind: z.literal('system'), name: id }),
+  z.strictObject({ kind: z.literal('staff'), userId: id }),
+  z.strictObject({ kind: z.literal('contact'), contactId: id }),
+  z.strictObject({ kind: z.literal('system'), name: id }),
 ]);
 
 /** The caller as the host's authentication hands it over (ids of the request optional). */
-const callerInput = z.object({
-  caller: z.object({ tenantId: id, actor: actorSchema, correlationId: id.optional(), causationId: id.optional() }),
+const callerInput = z.strictObject({
+  caller: z.strictObject({ tenantId: id, actor: actorSchema, correlationId: id.optional(), causationId: id.optional() }),
 });
 
 /** Input of a service that takes none: nothing, or an empty object. */

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { fold } from '../core/decider.js';
 import { NotFoundError } from '../core/errors.js';
 import { emailInput } from '../core/email.js';
+import { idOf, listOf, MAX_BULK_ITEMS, MAX_TOKEN_LENGTH } from '../core/limits.js';
 import { parseCommand } from '../core/validate.js';
 import { cancelInvitationData, sendInvitationData } from '../invitation/commands.js';
 import { invitationDecider, type InvitationState } from '../invitation/decider.js';
@@ -78,7 +79,7 @@ export async function inviteOwners(
   return results;
 }
 
-const inviteInBulkInput = sendInvitationData.pick({ formId: true }).extend({ clientIds: z.array(id) });
+const inviteInBulkInput = sendInvitationData.pick({ formId: true }).extend({ clientIds: listOf(id, MAX_BULK_ITEMS, 'client ids') });
 
 /**
  * Bulk "Send invite" from the client list: each client's owners, once per client however often it
@@ -147,7 +148,7 @@ const newPassword = z
   .max(200, 'A password can have at most 200 characters.')
   .refine((password) => password.trim().length > 0, 'A password cannot be only spaces.');
 
-const acceptInvitationInput = z.object({ contactId: id, token: z.string().min(1), password: newPassword });
+const acceptInvitationInput = z.strictObject({ contactId: id, token: idOf(MAX_TOKEN_LENGTH), password: newPassword });
 
 export interface AcceptedInvitation {
   tenantId: string;
@@ -250,7 +251,7 @@ async function statusOf(ctx: AppContext, tenantId: string, contactId: string): P
   return { contactId, status, text: describeStatus(status) };
 }
 
-const memberStatusInput = z.object({ contactId: id });
+const memberStatusInput = z.strictObject({ contactId: id });
 
 /** One member's activation status as the client list shows it. */
 export async function memberStatus(ctx: AppContext, caller: Caller, input: z.input<typeof memberStatusInput>): Promise<MemberStatus> {
@@ -259,7 +260,7 @@ export async function memberStatus(ctx: AppContext, caller: Caller, input: z.inp
   return statusOf(ctx, caller.tenantId, contactId);
 }
 
-const clientMemberStatusesInput = z.object({ clientId: id });
+const clientMemberStatusesInput = z.strictObject({ clientId: id });
 
 /** Every member's activation status, owners first, then guests. */
 export async function clientMemberStatuses(

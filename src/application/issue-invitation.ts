@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emailInput } from '../core/email.js';
+import { MAX_EMAIL_LENGTH, plainText } from '../core/limits.js';
 import { DomainError, NotFoundError } from '../core/errors.js';
 import { ERASED } from '../core/events.js';
 import type { RecordedEvent } from '../core/envelope.js';
@@ -45,7 +46,7 @@ const invitationRequest = sendInvitationData.pick({ clientId: true, contactId: t
   /** One of the member's addresses. Omitted: see issueInvitation. */
   email: emailInput.optional(),
   /** Where the previous invitation went: the default after the open login email, while the member still has it. */
-  previousEmail: z.string().optional(),
+  previousEmail: plainText(MAX_EMAIL_LENGTH).optional(),
 });
 
 export type InvitationRequest = z.input<typeof invitationRequest>;

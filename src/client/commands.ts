@@ -1,41 +1,45 @@
 import { z } from 'zod';
 import { commandSchema } from '../core/validate.js';
 import { emailInput } from '../core/email.js';
+import { idOf, listOf, MAX_OWNERS_PER_CLIENT, MAX_PERSON_NAME_LENGTH, plainText } from '../core/limits.js';
 import { maxEmailsPerContact } from './contact.js';
 import { clientKinds, subscriptionPlans } from './events.js';
-import { preliminaryFieldName, preliminaryFields } from './preliminary-data.js';
+import { maxPreliminaryFields, preliminaryFieldName, preliminaryFields } from './preliminary-data.js';
 
-const id = z.string().min(1);
-const name = z.string().trim().min(1).max(200);
+const id = idOf();
+const name = plainText(MAX_PERSON_NAME_LENGTH).trim().min(1, 'cannot be empty');
 /** A new contact: a name and one or more email addresses (normalised and validated). */
-const contactInput = z.object({ name, emails: z.array(emailInput).min(1).max(maxEmailsPerContact) });
+const contactInput = z.strictObject({
+  name,
+  emails: listOf(emailInput, maxEmailsPerContact, 'email addresses').min(1, 'needs at least one email address'),
+});
 
-export const createClient = z.object({
+export const createClient = z.strictObject({
   /** Chosen by the application, which names the stream after it. */
   clientId: id,
   kind: z.enum(clientKinds),
   /** Required for a group; an individual shows its owner's name when left out. */
   name: name.optional(),
-  owners: z.array(contactInput).min(1).max(20),
+  owners: listOf(contactInput, MAX_OWNERS_PER_CLIENT, 'owners').min(1, 'needs at least one owner'),
   preliminaryData: preliminaryFields.default({}),
   subscription: z.enum(subscriptionPlans).default('starter'),
 });
-export const renameClient = z.object({ name });
-export const recordPreliminaryData = z.object({ fields: preliminaryFields });
-export const removePreliminaryData = z.object({ fieldNames: z.array(preliminaryFieldName).min(1) });
-export const changeSubscription = z.object({ plan: z.enum(subscriptionPlans) });
+export const renameClient = z.strictObject({ name });
+export const recordPreliminaryData = z.strictObject({ fields: preliminaryFields });
+export const removePreliminaryData = z.strictObject({ fieldNames: listOf(preliminaryFieldName, maxPreliminaryFields, 'field names').min(1, 'name at least one field') });
+export const changeSubscription = z.strictObject({ plan: z.enum(subscriptionPlans) });
 /** `firmStaffIds`: fact from the firm, its staff users' ids (filled in by the application). */
-export const assignStaff = z.object({ userId: id, firmStaffIds: z.array(id) });
-export const unassignStaff = z.object({ userId: id });
-export const addOwner = z.object({ contact: contactInput });
+export const assignStaff = z.strictObject({ userId: id, firmStaffIds: z.array(id) });
+export const unassignStaff = z.strictObject({ userId: id });
+export const addOwner = z.strictObject({ contact: contactInput });
 /** `contactId`, when the host chooses it, makes a retried AddGuest a no-op instead of a second guest. */
-export const addGuest = z.object({ contact: contactInput, contactId: id.optional() });
-export const removeMember = z.object({ contactId: id });
-export const renameContact = z.object({ contactId: id, name });
-export const addContactEmail = z.object({ contactId: id, email: emailInput });
-export const removeContactEmail = z.object({ contactId: id, email: emailInput });
-export const archiveClient = z.object({});
-export const restoreClient = z.object({});
+export const addGuest = z.strictObject({ contact: contactInput, contactId: id.optional() });
+export const removeMember = z.strictObject({ contactId: id });
+export const renameContact = z.strictObject({ contactId: id, name });
+export const addContactEmail = z.strictObject({ contactId: id, email: emailInput });
+export const removeContactEmail = z.strictObject({ contactId: id, email: emailInput });
+export const archiveClient = z.strictObject({});
+export const restoreClient = z.strictObject({});
 
 /** Every client command, to validate input at the edge. */
 export const clientCommandSchema = z.discriminatedUnion('type', [

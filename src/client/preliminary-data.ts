@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from '../core/errors.js';
+import { multilineText } from '../core/limits.js';
 
 export const maxPreliminaryFields = 50;
 export const maxPreliminaryValueLength = 2000;
@@ -8,7 +9,7 @@ export const maxPreliminaryValueLength = 2000;
 export const preliminaryFieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'Field names start with a letter and use letters, digits, _ or - (64 at most).');
 
 export const preliminaryFields = z
-  .record(preliminaryFieldName, z.string().max(maxPreliminaryValueLength))
+  .record(preliminaryFieldName, multilineText(maxPreliminaryValueLength))
   .refine((fields) => Object.keys(fields).length <= maxPreliminaryFields, `At most ${maxPreliminaryFields} fields.`);
 
 /** The fields that would change, after checking the total stays within the limit. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from './errors.js';
+import { MAX_EMAIL_LENGTH, plainText } from './limits.js';
 
 const address = z.email();
 
@@ -18,4 +19,4 @@ export function isEmail(raw: string): boolean {
 }
 
 /** Command input for an email address: normalised, then validated. */
-export const emailInput = z.string().trim().toLowerCase().pipe(z.email());
+export const emailInput = plainText(MAX_EMAIL_LENGTH).trim().toLowerCase().pipe(z.email());

@@ -15,6 +15,16 @@ export class PortalError extends Error {
 /** A business rule refused a command. The HTTP layer maps codes to statuses in one table. */
 export class DomainError extends PortalError {}
 
+/**
+ * A data subject whose personal data was erased: nothing new can be recorded about them. The
+ * message names nobody (the caller knows whom they asked about; logs and responses must not).
+ */
+export class SubjectForgottenError extends DomainError {
+  constructor() {
+    super('personal_data.subject_forgotten', "This person's personal data was erased; nothing new can be recorded about them.");
+  }
+}
+
 /** Input that does not have the required shape (zod failure on a command or value). */
 export class ValidationError extends PortalError {
   constructor(message: string, readonly issues: ReadonlyArray<{ path: string; message: string }> = []) {
@@ -35,7 +45,8 @@ export class ConcurrencyError extends PortalError {
   ) {
     super(
       'store.wrong_expected_revision',
-      `Stream ${streamId} was expected at revision ${expected} but is at ${actual}.`,
+      // No stream id in the message: stream ids hold contact ids, and this can reach an API caller.
+      `The stream was expected at revision ${expected} but is at ${actual}; it changed meanwhile.`,
       { streamId, expected, actual },
     );
   }
@@ -44,7 +55,7 @@ export class ConcurrencyError extends PortalError {
 /** An event id that was already used for a different append. */
 export class DuplicateEventIdError extends PortalError {
   constructor(readonly eventId: string, readonly streamId: string) {
-    super('store.duplicate_event_id', `Event id ${eventId} was already appended elsewhere; appending to ${streamId} refused.`, {
+    super('store.duplicate_event_id', `Event id ${eventId} was already appended to another stream; this append is refused.`, {
       eventId,
       streamId,
     });
@@ -56,7 +67,7 @@ export class StoredEventParseError extends PortalError {
   constructor(streamId: string, revision: number, type: string, reason: string) {
     super(
       'store.unreadable_event',
-      `Stored event ${type} at ${streamId}@${revision} does not parse: ${reason}`,
+      `A stored ${type} event (revision ${revision}) does not parse: ${reason}`,
       { streamId, revision, type, reason },
     );
   }

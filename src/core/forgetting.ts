@@ -1,4 +1,4 @@
-import { PortalError } from './errors.js';
+import { SubjectForgottenError } from './errors.js';
 import type { EventStore } from './event-store.js';
 import { personalDataForgotten } from './personal-data.js';
 import type { KeyStore } from './ports.js';
@@ -23,7 +23,7 @@ export class Forgetting {
   readonly view: KeyStore = {
     get: (subjectId) => (this.forgotten.has(subjectId) ? Promise.resolve(undefined) : this.keys.get(subjectId)),
     getOrCreate: (subjectId) =>
-      this.forgotten.has(subjectId) ? Promise.reject(subjectForgotten(subjectId)) : this.keys.getOrCreate(subjectId),
+      this.forgotten.has(subjectId) ? Promise.reject(new SubjectForgottenError()) : this.keys.getOrCreate(subjectId),
     delete: (subjectId) => this.keys.delete(subjectId),
     isForgotten: async (subjectId) => this.forgotten.has(subjectId) || this.keys.isForgotten(subjectId),
   };
@@ -58,8 +58,4 @@ export class Forgetting {
     }
     return [...unfinished];
   }
-}
-
-function subjectForgotten(subjectId: string): PortalError {
-  return new PortalError('personal_data.subject_forgotten', `Data subject ${subjectId} was forgotten.`, { subjectId });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, ERASED, type PersonalDataDeclaration } from './events.js';
-import { PortalError } from './errors.js';
+import { PortalError, ValidationError } from './errors.js';
 import type { FieldCipher, KeyStore, SubjectKey } from './ports.js';
 
 /**
@@ -69,7 +69,10 @@ function subjectAt(data: Json, subjectPath: string, bound: readonly string[]): s
 
 function assertNoMarker(node: Json): void {
   if (typeof node === 'string') {
-    if (isStored(node)) throw new PortalError('personal_data.reserved_prefix', 'A value uses a reserved prefix.');
+    if (isStored(node)) {
+      // Input could carry it (the application refuses control characters first): the caller's mistake, not ours.
+      throw new ValidationError('A value uses a prefix reserved for encrypted personal data.', [{ path: '', message: 'uses a reserved prefix' }]);
+    }
   } else if (node !== null && typeof node === 'object') {
     for (const value of Object.values(node)) assertNoMarker(value);
   }

@@ -61,3 +61,29 @@ export interface InvitationToDeliver {
 export interface InvitationDelivery {
   deliver(invitation: InvitationToDeliver): Promise<void>;
 }
+
+/** Why an access notification goes out: access opened, re-opened, or what is shared changed. */
+export type AccessNotificationReason = 'opened' | 'reopened' | 'folders_changed';
+
+/**
+ * "Your portal access is open" / "what is shared with you changed": sent on every save in the
+ * access window. A contact without a password gets the invitation instead when access opens (the
+ * invitation is the access notification then), so one save never sends two emails.
+ */
+export interface AccessNotificationToDeliver {
+  tenantId: string;
+  clientId: string;
+  contactId: string;
+  /** The login email, where the notification goes. */
+  email: string;
+  /** What is shared with the contact after the save. */
+  sharedItems: ReadonlyArray<{ kind: 'folder'; path: string } | { kind: 'document'; documentId: string }>;
+  reason: AccessNotificationReason;
+  /** False while the contact still has to set a password through their invitation. */
+  contactHasPassword: boolean;
+}
+
+/** Sends access notifications (the mail adapter in production; an in-memory outbox in tests). */
+export interface AccessNotificationDelivery {
+  deliver(notification: AccessNotificationToDeliver): Promise<void>;
+}

@@ -48,14 +48,17 @@ async function holder(log: EventLog, streamId: string) {
   return { revision: last.revision, ownerId: last.type === valueReserved.type ? data.ownerId : undefined };
 }
 
+/** Who holds the value now (undefined: nobody, or it was released). */
+export async function holderOf(deps: Pick<ReservationDeps, 'log'>, kind: string, key: string): Promise<string | undefined> {
+  return (await holder(deps.log, streams.reservation(kind, key))).ownerId;
+}
+
 /** Claims a value; throws DomainError `reservation.taken` when someone else holds it. */
 export async function reserve(deps: ReservationDeps, reservation: Reservation, metadata: CommandMetadata): Promise<void> {
   const streamId = streams.reservation(reservation.kind, reservation.key);
   const taken = () =>
-    new DomainError('reservation.taken', `The ${reservation.kind} "${reservation.key}" is already taken.`, {
-      kind: reservation.kind,
-      key: reservation.key,
-    });
+    // The key stays out of the message and details: some keys hold client ids.
+    new DomainError('reservation.taken', `This ${reservation.kind} is already taken.`, { kind: reservation.kind });
   const current = await holder(deps.log, streamId);
   if (current.ownerId === reservation.ownerId) return;
   if (current.ownerId !== undefined) throw taken();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../core/errors.js';
+import { MAX_FILE_NAME_LENGTH, MAX_FOLDER_PATH_LENGTH, plainText } from '../core/limits.js';
 
 /**
  * Folder paths inside a client's space, as stored: segments joined by '/', no leading or trailing
@@ -17,6 +18,7 @@ function segmentsOf(raw: string): string[] | string {
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
   if (segments.some((s) => s === '.' || s === '..')) return 'A folder path cannot contain "." or ".." segments.';
+  if (segments.some((s) => s.length > MAX_FILE_NAME_LENGTH)) return `A folder name can have at most ${MAX_FILE_NAME_LENGTH} characters.`;
   return segments;
 }
 
@@ -27,8 +29,8 @@ export function normaliseFolderPath(raw: string): string {
   return segments.join('/');
 }
 
-/** Command input for a folder path: tidied as by normaliseFolderPath. */
-export const folderPathInput = z.string().transform((raw, ctx) => {
+/** Command input for a folder path: tidied as by normaliseFolderPath, within OneDrive's path and name limits. */
+export const folderPathInput = plainText(MAX_FOLDER_PATH_LENGTH).transform((raw, ctx) => {
   const segments = segmentsOf(raw);
   if (typeof segments === 'string') {
     ctx.addIssue({ code: 'custom', message: segments });

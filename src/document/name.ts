@@ -1,11 +1,9 @@
-import { z } from 'zod';
+import { MAX_FILE_NAME_LENGTH, plainText } from '../core/limits.js';
 
-/** Command input for a document name: trimmed, not empty, no path separator. */
-export const documentNameInput = z
-  .string()
+/** Command input for a document name: trimmed, not empty, no path separator, no control characters. */
+export const documentNameInput = plainText(MAX_FILE_NAME_LENGTH)
   .trim()
   .min(1, 'A document needs a name.')
-  .max(255)
   .refine((name) => !/[/\\]/.test(name), 'A document name cannot contain "/" or "\\".');
 
 const RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9]|\.lock|desktop\.ini)$/i;

@@ -1,5 +1,6 @@
 import type { DecisionContext } from '../core/decider.js';
 import { DomainError } from '../core/errors.js';
+import type { Reservation } from '../core/reservation.js';
 import type { z } from 'zod';
 import type {
   applySyncedChangeData,
@@ -19,6 +20,17 @@ import { snapshot, type DocumentState, type ExistingDocument } from './state.js'
 export function syncedDocumentId(clientId: string, driveItemId: string): string {
   return `onedrive:${encodeURIComponent(clientId)}:${encodeURIComponent(driveItemId)}`;
 }
+
+/**
+ * A drive item the portal uploaded belongs to the document it came from: recordOneDriveUpload
+ * reserves the item's synced id for that document, so every later change of the item (an edit, a
+ * rename, a move, a deletion) lands on the original instead of a copy under syncedDocumentId.
+ */
+export function driveItemReservation(clientId: string, driveItemId: string, documentId: string): Reservation {
+  return { kind: DRIVE_ITEM_RESERVATION, key: syncedDocumentId(clientId, driveItemId), ownerId: documentId };
+}
+
+export const DRIVE_ITEM_RESERVATION = 'onedrive-item';
 
 const contentMissing = () =>
   new DomainError('document.sync_content_missing', 'The synced change has new content but the content was not fetched.');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_FIRM_NAME_LENGTH, plainText } from '../core/limits.js';
 
 /** A firm or company name as shown: trimmed, inner whitespace collapsed to single spaces. */
 export function tidyName(raw: string): string {
@@ -14,4 +15,4 @@ export function companyNameKey(name: string): string {
 }
 
 /** Command input for a firm or company name. */
-export const firmNameInput = z.string().transform(tidyName).pipe(z.string().min(1).max(120));
+export const firmNameInput = plainText(MAX_FIRM_NAME_LENGTH).transform(tidyName).pipe(z.string().min(1, 'cannot be empty'));

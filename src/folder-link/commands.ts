@@ -1,27 +1,29 @@
 import { z } from 'zod';
+import { idOf, MAX_DRIVE_ITEM_ID_LENGTH, MAX_FILE_NAME_LENGTH, MAX_LABEL_LENGTH, MAX_URL_LENGTH, plainText } from '../core/limits.js';
 import { commandSchema } from '../core/validate.js';
 
-const id = z.string().min(1);
+const id = idOf();
+const driveItemId = idOf(MAX_DRIVE_ITEM_ID_LENGTH);
 
 /** The drive item the Graph adapter resolved the pasted address to: a fact, not checked by Graph again. */
-export const resolvedDriveItem = z.object({
-  driveId: id,
-  itemId: id,
+export const resolvedDriveItem = z.strictObject({
+  driveId: driveItemId,
+  itemId: driveItemId,
   /** 'personal' | 'business' | 'documentLibrary' as Graph reports it. */
-  driveType: z.string().min(1),
+  driveType: idOf(MAX_LABEL_LENGTH),
   isFolder: z.boolean(),
-  name: z.string().min(1),
+  name: plainText(MAX_FILE_NAME_LENGTH).min(1, 'cannot be empty'),
 });
 
-export const linkFolderData = z.object({
+export const linkFolderData = z.strictObject({
   clientId: id,
-  folderUrl: z.string().min(1),
+  folderUrl: plainText(MAX_URL_LENGTH).min(1, 'cannot be empty'),
   driveItem: resolvedDriveItem,
   /** The firm's connected OneDrive drive, when known: the folder must be in it. */
-  connectedDriveId: id.optional(),
+  connectedDriveId: driveItemId.optional(),
 });
 
-export const unlinkFolderData = z.object({ clientId: id });
+export const unlinkFolderData = z.strictObject({ clientId: id });
 
 export const folderLinkCommandSchema = z.discriminatedUnion('type', [
   commandSchema('LinkFolder', linkFolderData),

@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { idOf } from '../core/limits.js';
 import { commandSchema } from '../core/validate.js';
 import { emailInput } from '../core/email.js';
 import { invitationCancelReasons, invitationReasons } from './events.js';
 
-const id = z.string().min(1);
+const id = idOf();
 
 /** Send (or resend) the invitation email to one member of a client. */
-export const sendInvitationData = z.object({
+export const sendInvitationData = z.strictObject({
   clientId: id,
   contactId: id,
   email: emailInput,
@@ -18,14 +19,14 @@ export const sendInvitationData = z.object({
 });
 
 /** The member follows the emailed link and sets a password. */
-export const acceptInvitationData = z.object({
+export const acceptInvitationData = z.strictObject({
   contactId: id,
   tokenHash: z.string().min(1),
   /** scrypt hash made by the application; never the password itself. */
   passwordHash: z.string().min(1),
 });
 
-export const cancelInvitationData = z.object({ contactId: id, reason: z.enum(invitationCancelReasons) });
+export const cancelInvitationData = z.strictObject({ contactId: id, reason: z.enum(invitationCancelReasons) });
 
 export const invitationCommandSchema = z.discriminatedUnion('type', [
   commandSchema('SendInvitation', sendInvitationData),

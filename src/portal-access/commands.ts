@@ -1,14 +1,15 @@
 import { z } from 'zod';
+import { idOf, ipAddress, userAgent } from '../core/limits.js';
 import { commandSchema } from '../core/validate.js';
 import { emailInput } from '../core/email.js';
 import { closeReasons } from './events.js';
 import { sharedItemsInput } from './shared-items.js';
 
-const id = z.string().min(1);
+const id = idOf();
 /** The contact's current email addresses, a fact from the Client aggregate. */
 const contactEmails = z.array(emailInput);
 
-export const openPortalAccessData = z.object({
+export const openPortalAccessData = z.strictObject({
   contactId: id,
   clientId: id,
   /** Omitted: the contact's first email address (the one shown by default). */
@@ -22,20 +23,20 @@ export const openPortalAccessData = z.object({
   acceptedPasswordHash: z.string().min(1).optional(),
 });
 
-export const activatePortalAccessData = z.object({ contactId: id, passwordHash: z.string().min(1) });
+export const activatePortalAccessData = z.strictObject({ contactId: id, passwordHash: z.string().min(1) });
 
-export const closePortalAccessData = z.object({ contactId: id, via: z.enum(closeReasons) });
+export const closePortalAccessData = z.strictObject({ contactId: id, via: z.enum(closeReasons) });
 
-export const editSharedSelectionData = z.object({ contactId: id, sharedItems: sharedItemsInput });
+export const editSharedSelectionData = z.strictObject({ contactId: id, sharedItems: sharedItemsInput });
 
-export const changeLoginEmailData = z.object({ contactId: id, loginEmail: emailInput, contactEmails });
+export const changeLoginEmailData = z.strictObject({ contactId: id, loginEmail: emailInput, contactEmails });
 
-export const recordLoginData = z.object({
+export const recordLoginData = z.strictObject({
   contactId: id,
   /** ISO instant of the login; defaults to now. */
   at: z.iso.datetime().optional(),
-  ipAddress: z.string().min(1).optional(),
-  userAgent: z.string().min(1).optional(),
+  ipAddress: ipAddress.optional(),
+  userAgent: userAgent.optional(),
 });
 
 export const portalAccessCommandSchema = z.discriminatedUnion('type', [

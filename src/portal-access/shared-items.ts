@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { personal } from '../core/events.js';
+import { idOf, listOf, MAX_DOCUMENT_ID_LENGTH, MAX_SHARED_ITEMS } from '../core/limits.js';
 import { folderPathInput, isWithinFolder } from '../document/folder-path.js';
 
 /** What a contact may see: a whole folder of the client's space (by path) or a single document. */
@@ -9,15 +10,15 @@ export const sharedItemSchema = z.discriminatedUnion('kind', [
 ]);
 export type SharedItem = z.infer<typeof sharedItemSchema>;
 
-/** Command input for the shared selection: paths tidied, at least one item. */
-export const sharedItemsInput = z
-  .array(
-    z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('folder'), path: folderPathInput }),
-      z.object({ kind: z.literal('document'), documentId: z.string().min(1) }),
-    ]),
-  )
-  .min(1, 'Choose at least one folder or document to share.');
+/** Command input for the shared selection: paths tidied, at least one item, at most MAX_SHARED_ITEMS. */
+export const sharedItemsInput = listOf(
+  z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('folder'), path: folderPathInput }),
+    z.strictObject({ kind: z.literal('document'), documentId: idOf(MAX_DOCUMENT_ID_LENGTH) }),
+  ]),
+  MAX_SHARED_ITEMS,
+  'folders or documents to share',
+).min(1, 'Choose at least one folder or document to share.');
 
 const keyOf = (item: SharedItem) => (item.kind === 'folder' ? `folder:${item.path.toLowerCase()}` : `document:${item.documentId}`);
 

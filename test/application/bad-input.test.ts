@@ -3,6 +3,7 @@ import { createPortal, type Portal } from '../../src/application/portal.js';
 import type { Caller } from '../../src/application/context.js';
 import { PortalError, ValidationError } from '../../src/core/errors.js';
 import { eventCount, testPortal, type TestPortal } from '../support/portal.js';
+import { hashOf } from '../support/content-hash.js';
 
 /** Services that take no caller: the contact's own login and the emailed link. */
 const withoutCaller = new Set(['invitations.acceptInvitation', 'access.logIn']);
@@ -72,7 +73,7 @@ beforeAll(async () => {
   const { clientId, ownerIds } = await portal.clients.createClient(pat, { kind: 'individual', owners: [{ name: 'Ann Smith', emails: ['ann@smith.example'] }] });
   const contactId = ownerIds[0]!;
   await portal.access.openPortalAccess(pat, { clientId, contactId, sharedItems: [{ kind: 'folder', path: 'Tax' }] });
-  const content = { size: 1, contentHash: 'sha256-1', blobRef: 'blob-1' };
+  const content = { size: 1, contentHash: hashOf(1), blobRef: 'blob-1' };
   const { document } = await portal.documents.uploadDocument(pat, { clientId, folderPath: 'Tax', name: 'Return.pdf', ...content });
   ids = { firmId, clientId, contactId, documentId: document.documentId };
 });

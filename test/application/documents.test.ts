@@ -18,8 +18,9 @@ import { clientDecider } from '../../src/client/decider.js';
 import { streams } from '../../src/streams.js';
 import { contactCaller, eventCount, givenClient, givenFirm, givenOneDrive, testPortal } from '../support/portal.js';
 import { refusal } from '../support/refusal.js';
+import { hashOf } from '../support/content-hash.js';
 
-const content = (n = 1) => ({ size: 100 * n, contentHash: `sha256-${n}`, blobRef: `blob-${n}` });
+const content = (n = 1) => ({ size: 100 * n, contentHash: hashOf(n), blobRef: `blob-${n}` });
 
 
 /** A firm, a client whose owner has active access with the 'Tax' folder shared. */

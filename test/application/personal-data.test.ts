@@ -11,6 +11,7 @@ import { portalAccessDecider } from '../../src/portal-access/decider.js';
 import { streams } from '../../src/streams.js';
 import { allEvents, eventCount, givenClient, givenFirm, staffCaller, storedEvents, testPortal, type TestPortal } from '../support/portal.js';
 import { refusal } from '../support/refusal.js';
+import { hashOf } from '../support/content-hash.js';
 
 const olivia = { name: 'Olivia Owner', emails: ['olivia@client.example'] };
 const oscar = { name: 'Oscar Owner', emails: ['oscar@client.example'] };
@@ -126,7 +127,7 @@ describe('forgetting a contact', () => {
     const { admin } = await givenFirm(ctx);
     const { clientId, contactIds } = await givenClient(ctx, admin, { name: 'Ann Smith' });
     await recordPreliminaryData(ctx, admin, { clientId, fields: { taxFileNumber: 'TFN-123-456' } });
-    await uploadDocument(ctx, admin, { clientId, folderPath: 'Tax', name: 'ann-smith-passport.pdf', size: 1, contentHash: 'h', blobRef: 'b' });
+    await uploadDocument(ctx, admin, { clientId, folderPath: 'Tax', name: 'ann-smith-passport.pdf', size: 1, contentHash: hashOf('h'), blobRef: 'b' });
     const result = await forgetContact(ctx, admin, { clientId, contactId: contactIds[0]! });
     expect(result).toMatchObject({ clientForgotten: true });
     const text = JSON.stringify(await allEvents(ctx));

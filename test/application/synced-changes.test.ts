@@ -5,10 +5,11 @@ import { syncedDocumentId } from '../../src/document/onedrive.js';
 import { streams } from '../../src/streams.js';
 import { contactCaller, eventCount, givenClient, givenFirm, givenOneDrive, testPortal } from '../support/portal.js';
 import { refusal } from '../support/refusal.js';
+import { hashOf } from '../support/content-hash.js';
 
 const syncProcess = (tenantId: string): Caller => ({ tenantId, actor: { kind: 'system', name: 'onedrive-sync' } });
 const driveItemId = 'ABCDEF1234567890!42';
-const content = { size: 2048, contentHash: 'sha256-a', blobRef: 'blob-a' };
+const content = { size: 2048, contentHash: hashOf('a'), blobRef: 'blob-a' };
 const upserted = (overrides: Record<string, unknown> = {}) => ({ kind: 'upserted' as const, folderPath: 'Tax', name: 'Return 2024.pdf', cTag: 'c1', content, ...overrides });
 
 /** A firm with OneDrive connected and a client whose folder is linked; the API as a host sees it. */
@@ -96,6 +97,60 @@ describe('applying a synced OneDrive change', () => {
     const before = await eventCount(ctx);
     const error = await refusal(portal.documents.applySyncedChange(sync, { clientId, driveItemId, change: { kind: 'moved' } } as never));
     expect(error.code).toBe('validation.failed');
+    expect(await eventCount(ctx)).toBe(before);
+  });
+});
+
+describe('a document the portal uploaded to OneDrive', () => {
+  const uploadedItem = 'D1!400';
+
+  /** A firm upload the firm chose to "Sync", uploaded as drive item D1!400. */
+  async function syncedBack() {
+    const setup = await setUp();
+    const { portal, admin, sync, clientId } = setup;
+    const { document } = await portal.documents.uploadDocument(admin, { clientId, folderPath: 'Tax', name: 'Return 2024.pdf', ...content });
+    await portal.documents.markForOneDriveSync(admin, { documentId: document.documentId });
+    await portal.documents.recordOneDriveUpload(sync, { outcome: 'succeeded', documentId: document.documentId, driveItemId: uploadedItem, cTag: 'c1' });
+    return { ...setup, documentId: document.documentId };
+  }
+
+  const noCopy = async (ctx: Parameters<typeof eventCount>[0], clientId: string) =>
+    expect(await ctx.log.readStream(streams.document(syncedDocumentId(clientId, uploadedItem)))).toEqual([]);
+
+  it('takes the echo of its own upload as nothing new', async () => {
+    const { ctx, portal, sync, clientId, documentId } = await syncedBack();
+    const before = await eventCount(ctx);
+    const echo = await portal.documents.applySyncedChange(sync, { clientId, driveItemId: uploadedItem, change: upserted() });
+    expect(echo).toMatchObject({ changed: false, document: { documentId, version: 1 } });
+    expect(await eventCount(ctx)).toBe(before);
+    await noCopy(ctx, clientId);
+  });
+
+  it('maps a later edit in OneDrive to a new version of the original document', async () => {
+    const { ctx, portal, sync, clientId, documentId } = await syncedBack();
+    const edited = { size: 4096, contentHash: hashOf('b'), blobRef: 'blob-b' };
+    const { document } = await portal.documents.applySyncedChange(sync, { clientId, driveItemId: uploadedItem, change: upserted({ cTag: 'c2', content: edited }) });
+    expect(document).toMatchObject({ documentId, version: 2, contentHash: hashOf('b'), origin: 'firm_upload' });
+    await noCopy(ctx, clientId);
+  });
+
+  it('maps a rename, a move and a deletion in OneDrive to the original document', async () => {
+    const { ctx, portal, sync, clientId, documentId } = await syncedBack();
+    await portal.documents.applySyncedChange(sync, { clientId, driveItemId: uploadedItem, change: upserted({ name: 'Return final.pdf', folderPath: 'Tax/2024' }) });
+    const { document } = await portal.documents.applySyncedChange(sync, { clientId, driveItemId: uploadedItem, change: { kind: 'deleted' } });
+    expect(document).toMatchObject({ documentId, status: 'removed', name: 'Return final.pdf', folderPath: 'Tax/2024' });
+    const types = (await ctx.log.readStream(streams.document(documentId))).map((e) => e.type);
+    expect(types.slice(-3)).toEqual(['DocumentRenamed', 'DocumentMoved', 'DocumentRemoved']);
+    await noCopy(ctx, clientId);
+  });
+
+  it('refuses to record a second document as the same drive item, recording nothing', async () => {
+    const { ctx, portal, admin, sync, clientId } = await syncedBack();
+    const { document } = await portal.documents.uploadDocument(admin, { clientId, folderPath: 'Tax', name: 'Other.pdf', ...content });
+    await portal.documents.markForOneDriveSync(admin, { documentId: document.documentId });
+    const before = await eventCount(ctx);
+    const outcome = { outcome: 'succeeded' as const, documentId: document.documentId, driveItemId: uploadedItem, cTag: 'c9' };
+    expect((await refusal(portal.documents.recordOneDriveUpload(sync, outcome))).code).toBe('document.drive_item_taken');
     expect(await eventCount(ctx)).toBe(before);
   });
 });

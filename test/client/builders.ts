@@ -41,7 +41,7 @@ export const clientRestored = () => event('ClientRestored', { clientId, restored
 // Commands
 type CommandOf<T extends ClientCommand['type']> = Extract<ClientCommand, { type: T }>;
 const command = <T extends ClientCommand['type']>(type: T, data: CommandOf<T>['data']) => ({ type, data }) as CommandOf<T>;
-const input = (contact: Contact) => ({ name: contact.name, emails: contact.emails });
+export const input = (contact: Contact) => ({ name: contact.name, emails: contact.emails });
 
 export const createIndividual = (owner: { name: string; emails: string[] } = input(jane), extra: Partial<CommandOf<'CreateClient'>['data']> = {}) =>
   command('CreateClient', { clientId, kind: 'individual', owners: [owner], ...extra });

@@ -12,6 +12,7 @@ import {
   groupCreated,
   inTenant,
   individualCreated,
+  input,
   jane,
   john,
   recordData,
@@ -55,7 +56,7 @@ describe('creating a client', () => {
   it('refuses an individual client with two owners', () => {
     client
       .given()
-      .when({ type: 'CreateClient', data: { clientId: 'client-1', kind: 'individual', owners: [jane, john] } })
+      .when({ type: 'CreateClient', data: { clientId: 'client-1', kind: 'individual', owners: [input(jane), input(john)] } })
       .thenThrows('client.individual_has_one_owner');
   });
 
@@ -66,7 +67,7 @@ describe('creating a client', () => {
   it('refuses a group without a name', () => {
     client
       .given()
-      .when({ type: 'CreateClient', data: { clientId: 'client-1', kind: 'group', owners: [jane] } })
+      .when({ type: 'CreateClient', data: { clientId: 'client-1', kind: 'group', owners: [input(jane)] } })
       .thenThrows('client.group_name_required');
   });
 

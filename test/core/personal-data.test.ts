@@ -45,7 +45,7 @@ describe('personal data codec', () => {
   it('refuses plain data that looks like a stored value of either format', async () => {
     const { codec: c } = codec();
     for (const marker of ['\u0001pii1:x:y', '\u0001pii2:1:xy']) {
-      await expect(c.protect({ id: 'a', note: marker }, declarations)).rejects.toMatchObject({ code: 'personal_data.reserved_prefix' });
+      await expect(c.protect({ id: 'a', note: marker }, declarations)).rejects.toMatchObject({ code: 'validation.failed' });
     }
   });
 

@@ -3,6 +3,7 @@ import type { DocumentCommand } from '../../src/document/commands.js';
 import type { DocumentEvent, DocumentOrigin } from '../../src/document/events.js';
 import { syncedDocumentId } from '../../src/document/onedrive.js';
 import { testContext } from '../support/decider-spec.js';
+import { hashOf } from '../support/content-hash.js';
 
 export const clientId = 'client-1';
 export const documentId = 'doc-1';
@@ -27,7 +28,7 @@ const returnPdf: Facts = {
   folderPath: 'Tax',
   name: 'Return 2024.pdf',
   size: 1000,
-  contentHash: 'qx-1',
+  contentHash: hashOf(1),
   blobRef: 'blob-1',
   driveItemId: null,
   contentTag: null,
@@ -42,7 +43,7 @@ export function uploadDocument(data: Partial<Cmd<'UploadDocument'>> = {}): Docum
 }
 export const uploadNewVersion = (data: Partial<Cmd<'UploadNewVersion'>> = {}): DocumentCommand => ({
   type: 'UploadNewVersion',
-  data: { documentId, size: 2000, contentHash: 'qx-2', blobRef: 'blob-2', ...data },
+  data: { documentId, size: 2000, contentHash: hashOf(2), blobRef: 'blob-2', ...data },
 });
 export const renameDocument = (name: string, id = documentId): DocumentCommand => ({ type: 'RenameDocument', data: { documentId: id, name } });
 export const moveDocument = (folderPath: string, id = documentId): DocumentCommand => ({ type: 'MoveDocument', data: { documentId: id, folderPath } });
@@ -54,7 +55,7 @@ export function syncedUpsert(change: Partial<Extract<Cmd<'ApplySyncedChange'>['c
       documentId: syncedId,
       clientId,
       driveItemId,
-      change: { kind: 'upserted', folderPath: 'Tax', name: 'Return 2024.pdf', cTag: 'ctag-1', content: { size: 1000, contentHash: 'qx-1', blobRef: 'blob-1' }, ...change },
+      change: { kind: 'upserted', folderPath: 'Tax', name: 'Return 2024.pdf', cTag: 'ctag-1', content: { size: 1000, contentHash: hashOf(1), blobRef: 'blob-1' }, ...change },
       ...data,
     },
   };
@@ -85,7 +86,7 @@ export const clientUploaded = (facts: Partial<Facts> = {}) => documentAdded({ ..
 export const syncedAdded = (facts: Partial<Facts> = {}) => documentAdded({ ...syncedFacts, ...facts });
 
 export function versionAdded(facts: Partial<Facts> = {}, version = 2): DocumentEvent {
-  return { type: 'DocumentVersionAdded', data: { ...returnPdf, size: 2000, contentHash: 'qx-2', blobRef: 'blob-2', ...facts, version, updatedAt: at } };
+  return { type: 'DocumentVersionAdded', data: { ...returnPdf, size: 2000, contentHash: hashOf(2), blobRef: 'blob-2', ...facts, version, updatedAt: at } };
 }
 export function renamed(name: string, previousName: string, facts: Partial<Facts> = {}): DocumentEvent {
   return { type: 'DocumentRenamed', data: { ...returnPdf, ...facts, name, previousName, renamedAt: at } };

@@ -26,16 +26,17 @@ import {
   uploadNewVersion,
   uploadSucceeded,
 } from './builders.js';
+import { hashOf } from '../support/content-hash.js';
 
 const folder = fc.constantFrom('Tax', 'Tax/2024', 'Uploads', 'Uploads/2024');
 const name = fc.constantFrom('a.pdf', 'b.pdf', 'c: d.pdf');
-const hash = fc.constantFrom('qx-1', 'qx-2', 'qx-3');
+const hash = fc.constantFrom(hashOf(1), hashOf(2), hashOf(3));
 const tag = fc.option(fc.constantFrom('t-1', 't-2'), { nil: undefined });
-const content = fc.option(hash.map((h) => ({ size: 1, contentHash: h, blobRef: `blob-${h}` })), { nil: undefined });
+const content = fc.option(hash.map((h) => ({ size: 1, contentHash: h, blobRef: `blob-${h.slice(-8)}` })), { nil: undefined });
 
 const command: fc.Arbitrary<DocumentCommand> = fc.oneof(
   fc.record({ folderPath: folder, name }).map((d) => uploadDocument(d)),
-  hash.map((h) => uploadNewVersion({ contentHash: h, blobRef: `blob-${h}` })),
+  hash.map((h) => uploadNewVersion({ contentHash: h, blobRef: `blob-${h.slice(-8)}` })),
   name.map((n) => renameDocument(n)),
   folder.map((f) => moveDocument(f)),
   fc.constant(removeDocument()),

@@ -29,6 +29,7 @@ import {
   versionAdded,
   documentId,
 } from './builders.js';
+import { hashOf } from '../support/content-hash.js';
 
 const as = (actor: Actor) => ({ given: (...history: DocumentEvent[]) => spec(documentDecider, { actor }).given(...history) });
 const sync = as(syncProcess);
@@ -65,7 +66,7 @@ describe('applying OneDrive changes', () => {
   it('adds a new version when the cTag changed', () => {
     sync
       .given(syncedAdded())
-      .when(syncedUpsert({ cTag: 'ctag-2', content: { size: 2000, contentHash: 'qx-2', blobRef: 'blob-2' } }))
+      .when(syncedUpsert({ cTag: 'ctag-2', content: { size: 2000, contentHash: hashOf(2), blobRef: 'blob-2' } }))
       .then(versionAdded({ ...syncedFacts, contentTag: 'ctag-2' }));
   });
 

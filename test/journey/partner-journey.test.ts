@@ -6,6 +6,7 @@ import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
 import { sqliteKeyStore } from '../../adapters/event-store/sqlite-key-store.js';
 import { sqliteEventStore } from '../../adapters/event-store/sqlite.js';
 import { memoryInvitationOutbox } from '../../adapters/mail/memory-invitation-outbox.js';
+import { memoryAccessNotificationOutbox } from '../../adapters/mail/memory-access-notification-outbox.js';
 import { uuidIds } from '../../adapters/system/clock-and-ids.js';
 import { nodeSecrets } from '../../adapters/system/secrets.js';
 import type { Caller } from '../../src/application/context.js';
@@ -13,6 +14,7 @@ import { createPortal } from '../../src/application/portal.js';
 import { ERASED } from '../../src/core/events.js';
 import type { EventStore } from '../../src/core/event-store.js';
 import { DAY_MS, testClock } from '../support/portal.js';
+import { hashOf } from '../support/content-hash.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'journey-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,6 +58,7 @@ describe("a partner firm's journey through the application API, on SQLite", () =
       ids: uuidIds,
       secrets: nodeSecrets,
       invitations: outbox,
+      accessNotifications: memoryAccessNotificationOutbox(),
     });
     const signup: Caller = { tenantId: 'signup', actor: { kind: 'system', name: 'signup' } };
     const platform: Caller = { tenantId: 'platform', actor: { kind: 'system', name: 'platform' } };
@@ -98,7 +101,7 @@ describe("a partner firm's journey through the application API, on SQLite", () =
           folderPath: `Tax/${2020 + (i % 6)}`,
           name: `statement-${i}.pdf`,
           size: 1000 + i,
-          contentHash: `sha256-${i}`,
+          contentHash: hashOf(i),
           blobRef: `blob-${i}`,
         }),
       ),

@@ -1,6 +1,7 @@
 import { memoryEventStore } from '../../adapters/event-store/memory.js';
 import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
 import { memoryKeyStore } from '../../adapters/keys/memory-key-store.js';
+import { memoryAccessNotificationOutbox } from '../../adapters/mail/memory-access-notification-outbox.js';
 import { memoryInvitationOutbox } from '../../adapters/mail/memory-invitation-outbox.js';
 import { nodeSecrets } from '../../adapters/system/secrets.js';
 import { uuidIds } from '../../adapters/system/clock-and-ids.js';
@@ -39,12 +40,13 @@ export function testClock(start: Date = START): TestClock {
 
 /**
  * The whole application stack on the in-memory store: real event log with encryption, real
- * scrypt secrets (slow-ish: keep password hashes few), an in-memory invitation outbox, a settable
+ * scrypt secrets (slow-ish: keep password hashes few), in-memory invitation and access-notification outboxes, a settable
  * clock and uuid ids.
  */
 export function testPortal(options: { start?: Date; secrets?: Secrets } = {}) {
   const clock = testClock(options.start);
   const outbox = memoryInvitationOutbox();
+  const notifications = memoryAccessNotificationOutbox();
   const store = memoryEventStore();
   const deps: PortalDeps = {
     store,
@@ -54,9 +56,10 @@ export function testPortal(options: { start?: Date; secrets?: Secrets } = {}) {
     ids: uuidIds,
     secrets: options.secrets ?? nodeSecrets,
     invitations: outbox,
+    accessNotifications: notifications,
   };
   const ctx = new AppContext(deps);
-  return { ctx, deps, clock, outbox, store };
+  return { ctx, deps, clock, outbox, notifications, store };
 }
 
 export type TestPortal = ReturnType<typeof testPortal>;
