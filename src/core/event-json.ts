@@ -1,5 +1,5 @@
 import type { NewEvent } from './envelope.js';
-import { EventTooLargeError, InvalidEventDataError, InvalidStoreInputError, PortalError } from './errors.js';
+import { EventTooLargeError, InvalidEventDataError, InvalidStoreInputError } from './errors.js';
 
 /** An event as every store keeps it: data and metadata as JSON text. */
 export interface SerializedEvent {
@@ -21,15 +21,17 @@ export function maxEventBytesOption(value: number | undefined): number {
 
 /**
  * Serializes an event's data and metadata, refusing anything that is not plain JSON (so every
- * store reads back exactly the same value) and anything over `maxBytes`. One pass of
- * JSON.stringify does both: its replacer sees every value before it is written, so a huge string
- * is refused on its length before any of it is copied. Object keys whose value is undefined are
+ * store reads back exactly the same value) and anything over `maxBytes`. A walk over the value
+ * checks it first and counts a lower bound of its size, so a huge value is refused before any of
+ * it is copied; only then is it serialized, once. Object keys whose value is undefined are
  * dropped, as JSON drops them.
  */
 export function serializeEvent(streamId: string, event: NewEvent, maxBytes: number): SerializedEvent {
-  const budget = { streamId, eventId: event.id, maxBytes, atLeast: 0 };
-  const data = toJson(event.data, budget);
-  const metadata = toJson(event.metadata, budget);
+  const walk = new JsonWalk(streamId, event.id, maxBytes);
+  walk.value(event.data, 'data');
+  walk.value(event.metadata, 'metadata');
+  const data = JSON.stringify(event.data);
+  const metadata = JSON.stringify(event.metadata);
   // UTF-8 takes at most 3 bytes per UTF-16 unit, so most events need no exact count.
   if ((data.length + metadata.length) * 3 > maxBytes && utf8Length(data) + utf8Length(metadata) > maxBytes) {
     throw new EventTooLargeError(streamId, maxBytes, event.id);
@@ -37,67 +39,90 @@ export function serializeEvent(streamId: string, event: NewEvent, maxBytes: numb
   return { id: event.id, type: event.type, data, metadata };
 }
 
-interface Budget {
-  streamId: string;
-  eventId: string;
-  maxBytes: number;
-  /** A lower bound of the bytes written so far: every value's and key's length. */
-  atLeast: number;
-}
+/** Checks that a value is plain JSON while counting a lower bound of its serialized bytes. */
+class JsonWalk {
+  /** Every value's and key's length so far: the text is at least this long. */
+  private atLeast = 0;
+  /** The objects on the path to the current value, to find one that contains itself. */
+  private readonly parents = new Set<object>();
+  /** The keys on that path, joined into a name only when a value is refused. */
+  private readonly keys: Array<string | number> = [];
 
-function toJson(value: unknown, budget: Budget): string {
-  const refuse = (reason: string) => new InvalidEventDataError(budget.eventId, reason);
-  let root = true;
-  function check(this: unknown, key: string, current: unknown): unknown {
-    const holder = this as Record<string, unknown>;
-    const inArray = Array.isArray(holder);
-    // toJSON (a Date's, or any object's) has already replaced the value the caller gave.
-    const given = holder[key];
-    if (!Object.is(given, current)) throw refuse(given instanceof Date ? 'a Date (store its ISO string).' : `${key} has a toJSON method.`);
-    const atRoot = root;
-    root = false;
-    if (!atRoot && !inArray) budget.atLeast += key.length + 3;
-    switch (typeof current) {
+  constructor(
+    private readonly streamId: string,
+    private readonly eventId: string,
+    private readonly maxBytes: number,
+  ) {}
+
+  value(value: unknown, key: string | number): void {
+    this.keys.push(key);
+    this.check(value);
+    this.keys.pop();
+  }
+
+  private check(value: unknown): void {
+    switch (typeof value) {
       case 'string':
-        budget.atLeast += current.length + 2;
-        break;
+        this.count(value.length + 2);
+        return;
       case 'number':
-        if (!Number.isFinite(current)) throw refuse(`${key} is ${current}, which JSON cannot hold.`);
-        budget.atLeast += 1;
-        break;
+        if (!Number.isFinite(value)) throw this.refuse(`is ${value}, which JSON cannot hold.`);
+        this.count(1);
+        return;
       case 'boolean':
-        budget.atLeast += 4;
-        break;
-      case 'undefined':
-        // An object's undefined key is left out, as JSON does; in an array it would turn into null.
-        if (inArray || atRoot) throw refuse(inArray ? `an array holds undefined at ${key}.` : 'it is undefined.');
-        return undefined;
+        this.count(4);
+        return;
       case 'object':
-        budget.atLeast += 2;
-        if (current !== null && !Array.isArray(current)) {
-          const prototype = Object.getPrototypeOf(current);
-          if (prototype !== Object.prototype && prototype !== null) {
-            throw refuse(`${key || 'the value'} is a ${prototype?.constructor?.name ?? 'non-plain'} object, not a plain object.`);
-          }
-        }
-        break;
+        if (value === null) this.count(4);
+        else this.object(value);
+        return;
+      case 'undefined':
+        throw this.refuse('is undefined.');
       default:
-        throw refuse(`${key || 'the value'} is a ${typeof current}.`);
+        throw this.refuse(`is a ${typeof value}.`);
     }
-    if (budget.atLeast > budget.maxBytes) throw new EventTooLargeError(budget.streamId, budget.maxBytes, budget.eventId);
-    return current;
   }
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value, check);
-  } catch (error) {
-    if (error instanceof PortalError) throw error;
-    // What the replacer does not see: a structure that contains itself, or a getter that throws.
-    const message = error instanceof Error ? error.message : String(error);
-    throw refuse(/circular/i.test(message) ? 'it contains itself (a circular structure).' : message);
+
+  private object(value: object): void {
+    if (this.parents.has(value)) throw this.refuse('contains itself (a circular structure).');
+    const isArray = Array.isArray(value);
+    const prototype = Object.getPrototypeOf(value);
+    if (!isArray && prototype !== Object.prototype && prototype !== null) {
+      const kind = value instanceof Date ? 'a Date (store its ISO string)' : `a ${prototype?.constructor?.name ?? 'non-plain'} object`;
+      throw this.refuse(`is ${kind}, not a plain object.`);
+    }
+    // JSON.stringify would write what toJSON returns instead of the value itself.
+    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') throw this.refuse('has a toJSON method.');
+    this.parents.add(value);
+    this.count(2);
+    if (isArray) {
+      const items = value as unknown[];
+      for (let i = 0; i < items.length; i++) {
+        // A hole or undefined would be written as null, which is not what the caller holds;
+        // value() refuses undefined, and a hole reads as undefined.
+        this.count(1);
+        this.value(items[i], i);
+      }
+    } else {
+      for (const key of Object.keys(value)) {
+        const item = (value as Record<string, unknown>)[key];
+        if (item === undefined) continue; // left out, as JSON leaves it out
+        this.count(key.length + 3);
+        this.value(item, key);
+      }
+    }
+    this.parents.delete(value);
   }
-  if (text === undefined) throw refuse('it is undefined.');
-  return text;
+
+  private count(bytes: number): void {
+    this.atLeast += bytes;
+    if (this.atLeast > this.maxBytes) throw new EventTooLargeError(this.streamId, this.maxBytes, this.eventId);
+  }
+
+  private refuse(reason: string): InvalidEventDataError {
+    const at = this.keys.map((key, i) => (i === 0 ? key : typeof key === 'number' ? `[${key}]` : `.${key}`)).join('');
+    return new InvalidEventDataError(this.eventId, `${at} ${reason}`);
+  }
 }
 
 /** Bytes of a well-formed string in UTF-8 (JSON.stringify escapes lone surrogates). */

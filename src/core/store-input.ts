@@ -18,9 +18,10 @@ export const MAX_EVENT_TYPE_BYTES = 1024;
 // reads back as written. The nil UUID is refused by the server.
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const nilUuid = '00000000-0000-0000-0000-000000000000';
-// C0 and C1 controls, DEL and NUL: invisible, and NUL ends a string in some drivers.
-const control = /\p{Cc}/u;
-// In a /u pattern a surrogate pair is one code point, so only a lone surrogate matches (= !isWellFormed()).
+// C0 and C1 controls, DEL and NUL (invisible, and NUL ends a string in some drivers), and lone
+// surrogates: in a /u pattern a surrogate pair is one code point, so \p{Cs} matches only a lone
+// one (the same test as String.prototype.isWellFormed). One pattern, so a name is scanned once.
+const forbidden = /[\p{Cc}\p{Cs}]/u;
 const loneSurrogate = /\p{Cs}/u;
 
 /** A stream id: non-empty, well-formed text without control characters, not one of EventStoreDB's `$` streams. */
@@ -96,10 +97,13 @@ function checkCount(field: string, value: unknown): void {
 function checkName(field: string, value: unknown, maxBytes: number): asserts value is string {
   if (typeof value !== 'string' || value.length === 0) throw new InvalidStoreInputError(field, 'must be a non-empty string.');
   const tooLong = () => new InvalidStoreInputError(field, `is longer than ${maxBytes} bytes.`);
-  // UTF-8 never takes fewer bytes than UTF-16 units: a long string is refused before it is scanned.
+  // UTF-8 takes at least one byte and at most three per UTF-16 unit: most names need no exact count,
+  // and a very long one is refused before it is scanned.
   if (value.length > maxBytes) throw tooLong();
-  // A lone surrogate cannot be written as UTF-8: SQLite would keep U+FFFD and never find it again.
-  if (loneSurrogate.test(value)) throw new InvalidStoreInputError(field, 'is not well-formed text (it holds a lone surrogate).');
-  if (control.test(value)) throw new InvalidStoreInputError(field, 'holds a control character.');
-  if (utf8Length(value) > maxBytes) throw tooLong();
+  if (forbidden.test(value)) {
+    // A lone surrogate cannot be written as UTF-8: SQLite would keep U+FFFD and never find it again.
+    if (loneSurrogate.test(value)) throw new InvalidStoreInputError(field, 'is not well-formed text (it holds a lone surrogate).');
+    throw new InvalidStoreInputError(field, 'holds a control character.');
+  }
+  if (value.length * 3 > maxBytes && utf8Length(value) > maxBytes) throw tooLong();
 }
