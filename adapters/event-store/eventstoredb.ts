@@ -1,7 +1,7 @@
 import { BACKWARDS, END, EventStoreDBClient, InvalidTransactionError, StreamNotFoundError, type Position } from '@eventstore/db-client';
 import { openSubscriptions } from '../../src/core/catch-up-subscription.js';
-import type { RecordedEvent } from '../../src/core/envelope.js';
-import { ConcurrencyError, StoreClosedError } from '../../src/core/errors.js';
+import type { NewEvent, RecordedEvent } from '../../src/core/envelope.js';
+import { ConcurrencyError, DuplicateEventIdError, StoreClosedError } from '../../src/core/errors.js';
 import { maxEventBytesOption } from '../../src/core/event-json.js';
 import type { EventStore, ReadAllOptions, Subscription, SubscribeOptions } from '../../src/core/event-store.js';
 import type { ExpectedRevision, StreamRevision } from '../../src/core/revision.js';
@@ -66,11 +66,14 @@ export function eventStoreDbEventStore(options: EventStoreDbOptions): EventStore
   }
 
   /**
-   * The server answers a batch that matches an earlier one only in part (e.g. `[a, c]` at the
-   * revision `[a, b]` was appended at) with "invalid transaction": neither a retry nor a write at
-   * the expected revision, so to the port it is the conflict it is in the other stores.
+   * The server answers "invalid transaction" to a batch that matches an earlier one only in part:
+   * with an exact expected revision, the first ids sit right after it and a later one does not
+   * (e.g. `[a, c]` where `[a, b]` was appended), which the other stores call a conflict; with
+   * 'any' or 'stream_exists', the first ids are in the stream and a later one is not, which they
+   * call a taken id.
    */
-  async function conflictOf(streamId: string, expected: ExpectedRevision): Promise<ConcurrencyError> {
+  async function refusalOf(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<Error> {
+    if (expected === 'any' || expected === 'stream_exists') return new DuplicateEventIdError(events[0]!.id, streamId, 'taken');
     return new ConcurrencyError(streamId, expected, await currentRevision(streamId));
   }
 
@@ -157,7 +160,7 @@ export function eventStoreDbEventStore(options: EventStoreDbOptions): EventStore
         const position = result.position ?? (await positionOf(streamId, result.nextExpectedRevision));
         return { nextExpectedRevision: Number(result.nextExpectedRevision), position: Number(position.commit) };
       } catch (error) {
-        if (error instanceof InvalidTransactionError) throw await conflictOf(streamId, expected);
+        if (error instanceof InvalidTransactionError) throw await refusalOf(streamId, events, expected);
         throw toPortalError(error, streamId);
       }
     },

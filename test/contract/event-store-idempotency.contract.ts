@@ -88,6 +88,13 @@ export function idempotencyContract(name: string, factory: LimitedStoreFactory, 
       await expect(store.append(streamId, [a, c], 'no_stream')).rejects.toMatchObject(conflict('no_stream', 2));
     });
 
+    it("refuses [a, c] after [a, b] with 'any' as a taken id", async () => {
+      await store.append(streamId, [a, b], 'no_stream');
+      await expect(store.append(streamId, [a, c], 'any')).rejects.toMatchObject(duplicate(a.id));
+      await expect(store.append(streamId, [a, c], 'stream_exists')).rejects.toMatchObject(duplicate(a.id));
+      expect(await ids()).toEqual([a.id, b.id]);
+    });
+
     it('refuses a retry that also carries new events as a conflict', async () => {
       await store.append(streamId, [a, b], 'no_stream');
       await expect(store.append(streamId, [a, b, c], 'no_stream')).rejects.toMatchObject(conflict('no_stream', 1));
