@@ -31,9 +31,9 @@ export type EventStoreDbOptions = ({ connectionString: string } | { client: Even
  * disposed by `close()`.
  */
 export function eventStoreDbEventStore(options: EventStoreDbOptions): EventStore {
+  const maxEventBytes = maxEventBytesOption(options.maxEventBytes); // before a client exists to leak
   const ownsClient = !('client' in options);
   const client = 'client' in options ? options.client : EventStoreDBClient.connectionString(options.connectionString);
-  const maxEventBytes = maxEventBytesOption(options.maxEventBytes);
   const subscriptions = openSubscriptions();
   let closed = false;
   const open = () => {
