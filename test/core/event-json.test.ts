@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { serializeEvent } from '../../src/core/event-json.js';
+import { DEFAULT_MAX_EVENT_BYTES, maxEventBytesOption, serializeEvent } from '../../src/core/event-json.js';
 import { newEvent } from '../contract/event-store.contract.js';
 
 const MiB = 2 ** 20;
@@ -31,5 +31,13 @@ describe('serializeEvent', () => {
     const withEmoji = { ...event, data: { s: '😀'.repeat(10) } }; // 20 units, 40 bytes
     expect(() => serializeEvent('s', withEmoji, overhead + 40)).not.toThrow();
     expect(() => serializeEvent('s', withEmoji, overhead + 39)).toThrow(expect.objectContaining({ code: 'store.event_too_large' }));
+  });
+
+  it('takes a positive integer as the limit, 4 MiB when none is given', () => {
+    expect(maxEventBytesOption(undefined)).toBe(DEFAULT_MAX_EVENT_BYTES);
+    expect(DEFAULT_MAX_EVENT_BYTES).toBe(4 * MiB);
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(() => maxEventBytesOption(bad), String(bad)).toThrow(expect.objectContaining({ code: 'store.invalid_input' }));
+    }
   });
 });
