@@ -2,7 +2,6 @@
  * Pure translations between the EventStore port and @eventstore/db-client, kept apart from the
  * adapter so every rule can be unit-tested without a server.
  */
-import { createHash } from 'node:crypto';
 import {
   ANY,
   BACKWARDS,
@@ -12,6 +11,7 @@ import {
   START,
   STREAM_EXISTS,
   ErrorType,
+  MaxAppendSizeExceededError,
   WrongExpectedVersionError,
   eventTypeFilter,
   isCommandError,
@@ -28,7 +28,7 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import type { EventMetadata, NewEvent, RecordedEvent } from '../../src/core/envelope.js';
-import { ConcurrencyError, StoreUnavailableError } from '../../src/core/errors.js';
+import { ConcurrencyError, EventTooLargeError, StoreUnavailableError } from '../../src/core/errors.js';
 import { matchesFilter, type EventFilter, type ReadStreamOptions } from '../../src/core/event-store.js';
 import type { ExpectedRevision, StreamRevision } from '../../src/core/revision.js';
 
@@ -64,8 +64,8 @@ const unavailableTypes = new Set<string>([
 const unavailableCodes = new Set([1, 2, 4, 10, 13, 14]);
 
 /**
- * A client failure in our terms: a wrong expected version becomes a ConcurrencyError, a lost or
- * refused connection a StoreUnavailableError. Anything else (access denied, deleted stream, bad
+ * A client failure in our terms: a wrong expected version becomes a ConcurrencyError, an append
+ * over the server's size limit an EventTooLargeError, a lost or refused connection a StoreUnavailableError. Anything else (access denied, deleted stream, bad
  * argument) is a programming or configuration error and is passed on unchanged.
  */
 export function toPortalError(error: unknown, streamId?: string): unknown {
@@ -73,6 +73,8 @@ export function toPortalError(error: unknown, streamId?: string): unknown {
     const expected = typeof error.expectedVersion === 'bigint' ? Number(error.expectedVersion) : error.expectedVersion;
     return new ConcurrencyError(streamId ?? error.streamName, expected, fromClientRevision(error.actualVersion));
   }
+  // The server's own limit per append, when it is below the adapter's per event.
+  if (error instanceof MaxAppendSizeExceededError) return new EventTooLargeError(streamId ?? 'a stream', error.maxAppendSize);
   // Failures before a call starts (e.g. the server-features probe) arrive as raw gRPC errors
   // rather than the client's typed errors, hence the status-code check as well.
   const code = (error as { code?: unknown } | null)?.code;
@@ -127,7 +129,8 @@ export function isDeliverable(event: RecordedEvent, after: number | undefined, f
 }
 
 // Metadata keys this adapter adds. `$correlationId`/`$causationId` are ESDB's own names, so its
-// projections and UI link events; `portalEventId` keeps an id that is not a UUID (see below).
+// projections and UI link events. `portalEventId` was added by earlier versions, which accepted
+// ids that are not UUIDs and wrote a name-based UUID in their place: read back, it restores them.
 const CORRELATION = '$correlationId';
 const CAUSATION = '$causationId';
 const ORIGINAL_ID = 'portalEventId';
@@ -135,32 +138,14 @@ const ORIGINAL_ID = 'portalEventId';
 // What servers before 22.6 put in the position of an event read from its stream (2^64 - 1).
 const unknownPosition = 18446744073709551615n;
 
-const canonicalUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/**
- * ESDB event ids must be UUIDs and come back in lower case. Other ids (e.g. sequences in tests)
- * map to a name-based UUID (v5 layout over SHA-1), so a retry of the same event still carries the
- * same ESDB id and stays idempotent; the original id travels in the metadata.
- */
-export function toEsdbEventId(id: string): string {
-  if (canonicalUuid.test(id)) return id;
-  const bytes = createHash('sha1').update(`client-portal:${id}`).digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/** A new event as the client's JSON event data. */
+/** A new event as the client's JSON event data. Its id is a lower-case UUID, as the port requires. */
 export function toEventData(event: NewEvent): EventData {
-  const id = toEsdbEventId(event.id);
   const metadata: Record<string, unknown> = {
     ...event.metadata,
     [CORRELATION]: event.metadata.correlationId,
     [CAUSATION]: event.metadata.causationId,
   };
-  if (id !== event.id) metadata[ORIGINAL_ID] = event.id;
-  return jsonEvent({ id, type: event.type, data: event.data as JSONType, metadata });
+  return jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata });
 }
 
 /**

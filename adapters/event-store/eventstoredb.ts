@@ -1,8 +1,11 @@
-import { BACKWARDS, EventStoreDBClient, StreamNotFoundError, type Position } from '@eventstore/db-client';
+import { BACKWARDS, END, EventStoreDBClient, InvalidTransactionError, StreamNotFoundError, type Position } from '@eventstore/db-client';
 import { openSubscriptions } from '../../src/core/catch-up-subscription.js';
-import type { RecordedEvent } from '../../src/core/envelope.js';
-import { ConcurrencyError, StoreUnavailableError } from '../../src/core/errors.js';
-import { assertNotEmpty, type EventStore, type ReadAllOptions, type Subscription, type SubscribeOptions } from '../../src/core/event-store.js';
+import type { NewEvent, RecordedEvent } from '../../src/core/envelope.js';
+import { ConcurrencyError, DuplicateEventIdError, StoreClosedError } from '../../src/core/errors.js';
+import { maxEventBytesOption } from '../../src/core/event-json.js';
+import type { EventStore, ReadAllOptions, Subscription, SubscribeOptions } from '../../src/core/event-store.js';
+import type { ExpectedRevision, StreamRevision } from '../../src/core/revision.js';
+import { checkReadAll, checkReadStream, prepareAppend } from '../../src/core/store-input.js';
 import {
   fromResolvedEvent,
   isDeliverable,
@@ -14,7 +17,13 @@ import {
   toPortalError,
 } from './eventstoredb-mapping.js';
 
-export type EventStoreDbOptions = { connectionString: string } | { client: EventStoreDBClient };
+export type EventStoreDbOptions = ({ connectionString: string } | { client: EventStoreDBClient }) & {
+  /**
+   * Largest event accepted, in bytes of serialized data and metadata (default 4 MiB). The server
+   * has its own limit per append (MaxAppendSize, 1 MiB by default): raise it to match, or lower this.
+   */
+  maxEventBytes?: number;
+};
 
 /**
  * The EventStore port on EventStoreDB (server 22.6 or later, through @eventstore/db-client).
@@ -22,23 +31,56 @@ export type EventStoreDbOptions = { connectionString: string } | { client: Event
  * disposed by `close()`.
  */
 export function eventStoreDbEventStore(options: EventStoreDbOptions): EventStore {
+  const maxEventBytes = maxEventBytesOption(options.maxEventBytes); // before a client exists to leak
   const ownsClient = !('client' in options);
   const client = 'client' in options ? options.client : EventStoreDBClient.connectionString(options.connectionString);
   const subscriptions = openSubscriptions();
   let closed = false;
   const open = () => {
-    if (closed) throw new StoreUnavailableError('The EventStoreDB event store is closed.');
+    if (closed) throw new StoreClosedError();
   };
 
   /** Position of the event at `revision`, for appends whose reply carries none. */
   async function positionOf(streamId: string, revision: bigint): Promise<Position> {
+    let position: Position | undefined;
+    // Read to its end (one event): a client read left early keeps the client from disposing.
     for await (const resolved of client.readStream(streamId, { fromRevision: revision, direction: BACKWARDS, maxCount: 1 })) {
-      if (resolved.event?.position) return resolved.event.position;
+      position = resolved.event?.position ?? position;
     }
+    if (position) return position;
     throw new Error(`EventStoreDB did not report the position of ${streamId}@${revision}; use server 22.6 or later.`);
   }
 
-  async function* readAll({ after, filter, maxCount }: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+  /** Where a stream is now, for a refusal the server sends without it. */
+  async function currentRevision(streamId: string): Promise<StreamRevision> {
+    let current: StreamRevision = 'no_stream';
+    try {
+      // Read to its end (one event), as in positionOf.
+      for await (const resolved of client.readStream(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {
+        if (resolved.event) current = Number(resolved.event.revision);
+      }
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw toPortalError(error, streamId);
+    }
+    return current;
+  }
+
+  /**
+   * The server answers "invalid transaction" to a batch that matches an earlier one only in part:
+   * with an exact expected revision, the first ids sit right after it and a later one does not
+   * (e.g. `[a, c]` where `[a, b]` was appended), which the other stores call a conflict; with
+   * 'any' or 'stream_exists', the first ids are in the stream and a later one is not, which they
+   * call a taken id.
+   */
+  async function refusalOf(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<Error> {
+    if (expected === 'any' || expected === 'stream_exists') return new DuplicateEventIdError(events[0]!.id, streamId, 'taken');
+    return new ConcurrencyError(streamId, expected, await currentRevision(streamId));
+  }
+
+  async function* readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+    open();
+    checkReadAll(options);
+    const { after, filter, maxCount } = options;
     if (maxCount !== undefined && maxCount <= 0) return;
     // $all cannot be filtered server-side by this client version, so counting and filtering
     // happen here; the read itself is a stream with backpressure, never buffered whole.
@@ -66,6 +108,7 @@ export function eventStoreDbEventStore(options: EventStoreDbOptions): EventStore
     });
 
     async function* events(): AsyncGenerator<RecordedEvent> {
+      open();
       // Opened on the first read, so a failure to connect surfaces there rather than as an
       // unhandled 'error' event of a stream nobody listens to yet.
       // ESDB subscriptions start after `fromPosition` (exclusive), like ours; isDeliverable guards it anyway.
@@ -100,7 +143,8 @@ export function eventStoreDbEventStore(options: EventStoreDbOptions): EventStore
   return {
     async append(streamId, events, expected) {
       open();
-      assertNotEmpty(streamId, events);
+      // Checked and measured here; the client serializes the (now known to be plain JSON) data itself.
+      prepareAppend(streamId, events, expected, maxEventBytes);
       try {
         // Retrying a batch with the same ids succeeds without duplicates: ESDB guarantees this for
         // every expected revision except 'any', where it is only best effort (the server checks
@@ -116,12 +160,16 @@ export function eventStoreDbEventStore(options: EventStoreDbOptions): EventStore
         const position = result.position ?? (await positionOf(streamId, result.nextExpectedRevision));
         return { nextExpectedRevision: Number(result.nextExpectedRevision), position: Number(position.commit) };
       } catch (error) {
+        if (error instanceof InvalidTransactionError) throw await refusalOf(streamId, events, expected);
         throw toPortalError(error, streamId);
       }
     },
 
     async readStream(streamId, options) {
       open();
+      checkReadStream(streamId, options);
+      // A count of 0 reads nothing in every store; the server is not asked.
+      if (options?.maxCount === 0) return [];
       const events: RecordedEvent[] = [];
       try {
         for await (const resolved of client.readStream(streamId, toClientReadStreamOptions(options))) {

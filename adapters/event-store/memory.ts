@@ -1,8 +1,9 @@
+import { settleRetry, type HeldEvent } from '../../src/core/append-retry.js';
 import { catchUpSubscription, openSubscriptions } from '../../src/core/catch-up-subscription.js';
-import type { NewEvent, RecordedEvent } from '../../src/core/envelope.js';
-import { ConcurrencyError, DuplicateEventIdError, StoreUnavailableError } from '../../src/core/errors.js';
+import type { RecordedEvent } from '../../src/core/envelope.js';
+import { StoreClosedError } from '../../src/core/errors.js';
+import { maxEventBytesOption } from '../../src/core/event-json.js';
 import {
-  assertNotEmpty,
   matchesFilter,
   type AppendResult,
   type EventStore,
@@ -11,57 +12,55 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../../src/core/event-store.js';
-import { revisionMatches, type ExpectedRevision, type StreamRevision } from '../../src/core/revision.js';
+import { revisionMatches, type StreamRevision } from '../../src/core/revision.js';
+import { checkReadAll, checkReadStream, prepareAppend } from '../../src/core/store-input.js';
+
+export interface MemoryEventStoreOptions {
+  /** Largest event accepted, in bytes of serialized data and metadata (default 4 MiB). */
+  maxEventBytes?: number;
+}
 
 /** An event store in process memory, for tests and examples. Positions are 1, 2, 3, … */
-export function memoryEventStore(): EventStore {
+export function memoryEventStore(options: MemoryEventStoreOptions = {}): EventStore {
+  const maxEventBytes = maxEventBytesOption(options.maxEventBytes);
   const log: RecordedEvent[] = [];
   const byStream = new Map<string, RecordedEvent[]>();
-  const byId = new Map<string, RecordedEvent>();
+  const byId = new Map<string, HeldEvent>();
   let waiters: Array<() => void> = [];
   const subscriptions = openSubscriptions();
   let closed = false;
+  const open = () => {
+    if (closed) throw new StoreClosedError();
+  };
 
   const currentRevision = (streamId: string): StreamRevision => {
     const events = byStream.get(streamId);
     return events ? events.length - 1 : 'no_stream';
   };
 
-  /** EventStoreDB-style idempotency: the same ids, same stream, same order = the earlier result. */
-  function earlierAppend(streamId: string, events: readonly NewEvent[]): AppendResult | undefined {
-    const seen = events.map((e) => byId.get(e.id));
-    if (seen.every((e) => e === undefined)) return undefined;
-    const first = seen[0];
-    const sameAppend =
-      first !== undefined &&
-      seen.every((e, i) => e !== undefined && e.streamId === streamId && e.revision === first.revision + i);
-    if (!sameAppend) {
-      const reused = events.find((e) => byId.has(e.id))!;
-      throw new DuplicateEventIdError(reused.id, streamId);
-    }
-    const last = seen[seen.length - 1]!;
-    return { nextExpectedRevision: last.revision, position: last.position };
-  }
-
   return {
-    async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-      if (closed) throw new StoreUnavailableError('The in-memory event store is closed.');
-      assertNotEmpty(streamId, events);
-      const repeated = earlierAppend(streamId, events);
-      if (repeated) return repeated;
+    async append(streamId, events, expected): Promise<AppendResult> {
+      open();
+      const serialized = prepareAppend(streamId, events, expected, maxEventBytes);
       const current = currentRevision(streamId);
-      if (!revisionMatches(expected, current)) throw new ConcurrencyError(streamId, expected, current);
+      if (!revisionMatches(expected, current) || serialized.some((e) => byId.has(e.id))) {
+        return settleRetry(streamId, serialized, expected, current, (id) => byId.get(id));
+      }
       const stream = byStream.get(streamId) ?? [];
-      for (const event of events) {
+      for (const { id, type, data, metadata } of serialized) {
+        // Kept as the JSON text parses, so this store reads back what the others do.
         const recorded: RecordedEvent = {
-          ...structuredClone(event),
+          id,
+          type,
+          data: JSON.parse(data),
+          metadata: JSON.parse(metadata),
           streamId,
           revision: stream.length,
           position: log.length + 1,
         };
         stream.push(recorded);
         log.push(recorded);
-        byId.set(recorded.id, recorded);
+        byId.set(id, { streamId, revision: recorded.revision, position: recorded.position, type, data });
       }
       byStream.set(streamId, stream);
       const woken = waiters;
@@ -71,6 +70,8 @@ export function memoryEventStore(): EventStore {
     },
 
     async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+      open();
+      checkReadStream(streamId, options);
       const stream = byStream.get(streamId) ?? [];
       const max = options.maxCount ?? Number.POSITIVE_INFINITY;
       const picked =
@@ -81,6 +82,8 @@ export function memoryEventStore(): EventStore {
     },
 
     async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+      open();
+      checkReadAll(options);
       let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
       // Position p sits at index p - 1; starting at index `after` skips it (exclusive).
       for (let i = Math.max(0, options.after ?? 0); i < log.length && remaining > 0; i++) {

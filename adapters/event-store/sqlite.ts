@@ -1,14 +1,10 @@
 import Database from 'better-sqlite3';
+import { settleRetry, type HeldEvent } from '../../src/core/append-retry.js';
 import { catchUpSubscription, openSubscriptions } from '../../src/core/catch-up-subscription.js';
 import type { NewEvent, RecordedEvent } from '../../src/core/envelope.js';
+import { StoreClosedError, StoreUnavailableError } from '../../src/core/errors.js';
+import { maxEventBytesOption, type SerializedEvent } from '../../src/core/event-json.js';
 import {
-  ConcurrencyError,
-  DuplicateEventIdError,
-  StoreUnavailableError,
-  ValidationError,
-} from '../../src/core/errors.js';
-import {
-  assertNotEmpty,
   type AppendResult,
   type EventFilter,
   type EventStore,
@@ -18,6 +14,7 @@ import {
   type SubscribeOptions,
 } from '../../src/core/event-store.js';
 import { revisionAfter, revisionMatches, type ExpectedRevision, type StreamRevision } from '../../src/core/revision.js';
+import { checkReadAll, checkReadStream, prepareAppend } from '../../src/core/store-input.js';
 import { anyPrefix, COLUMNS, prefixParams, SCHEMA, type Row } from './sqlite-sql.js';
 
 export interface SqliteEventStoreOptions {
@@ -40,6 +37,8 @@ export interface SqliteEventStoreOptions {
   cacheMiB?: number;
   /** Bytes of the file read through a memory map instead of read() calls, in MiB (default 256; 0 turns it off). */
   mmapMiB?: number;
+  /** Largest event accepted, in bytes of serialized data and metadata (default 4 MiB). */
+  maxEventBytes?: number;
 }
 
 /** The SQLite store, with its handle exposed so projections can commit read models with their checkpoint. */
@@ -53,15 +52,13 @@ export interface SqliteEventStore extends EventStore {
   readonly commits: number;
 }
 
-/** An event serialized at append time, so later mutation by the caller cannot change what is stored. */
-type Serialized = [id: string, type: string, data: string, metadata: string];
-
 /** Rows per readAll query: large enough to amortize the query, small enough to keep memory flat. */
 const PAGE_SIZE = 1000;
 
 interface PendingAppend {
   streamId: string;
-  events: Serialized[];
+  /** Serialized at append time, so later mutation by the caller cannot change what is stored. */
+  events: SerializedEvent[];
   expected: ExpectedRevision;
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
@@ -71,6 +68,7 @@ type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown 
 
 /** Opens (creating if needed) an event store in one SQLite file. */
 export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventStore {
+  const maxEventBytes = maxEventBytesOption(options.maxEventBytes);
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
@@ -87,9 +85,9 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
   const lastOfStream = db.prepare<[string], [number, number]>(
     'SELECT revision, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
   ).raw();
-  const byEventId = db.prepare<[string], [string, number, number]>(
-    'SELECT stream_id, revision, position FROM events WHERE event_id = ?',
-  ).raw();
+  const byEventId = db.prepare<[string], HeldEvent>(
+    'SELECT stream_id AS streamId, revision, position, type, data FROM events WHERE event_id = ?',
+  );
   const insert = db.prepare<[string, number, string, string, string, string]>(
     'INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
   );
@@ -101,38 +99,16 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
   ).raw();
   const pageQueries = new Map<string, Database.Statement<unknown[], Row>>();
 
-  /** The original result when every event is already in this stream, contiguous and in order: a retry. */
-  function priorResult(streamId: string, events: Serialized[]): AppendResult | undefined {
-    let last: [string, number, number] | undefined;
-    for (const [id] of events) {
-      const found = byEventId.get(id);
-      if (!found || found[0] !== streamId || (last && found[1] !== last[1] + 1)) return undefined;
-      last = found;
-    }
-    return last && { nextExpectedRevision: last[1], position: last[2] };
-  }
+  const held = (id: string) => byEventId.get(id);
+  const currentRevision = (streamId: string): StreamRevision => lastOfStream.get(streamId)?.[0] ?? 'no_stream';
 
-  function appendOne(streamId: string, events: Serialized[], expected: ExpectedRevision): AppendResult {
-    const last = lastOfStream.get(streamId);
-    const current: StreamRevision = last ? last[0] : 'no_stream';
-    if (!revisionMatches(expected, current)) {
-      const prior = priorResult(streamId, events);
-      if (prior) return prior;
-      throw new ConcurrencyError(streamId, expected, current);
-    }
+  function appendOne(streamId: string, events: SerializedEvent[], expected: ExpectedRevision): AppendResult {
+    const current = currentRevision(streamId);
+    if (!revisionMatches(expected, current)) return settleRetry(streamId, events, expected, current, held);
     let revision = revisionAfter(current, 0);
     let position = 0;
-    try {
-      for (const [id, type, data, metadata] of events) {
-        position = Number(insert.run(streamId, ++revision, id, type, data, metadata).lastInsertRowid);
-      }
-    } catch (error) {
-      // Our write lock makes the revision free, so a unique violation can only be an event id.
-      if (!(error instanceof Database.SqliteError) || error.code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
-      const prior = priorResult(streamId, events);
-      if (prior) return prior;
-      const [taken] = events.find(([id]) => byEventId.get(id)) ?? events[0]!;
-      throw new DuplicateEventIdError(taken, streamId);
+    for (const { id, type, data, metadata } of events) {
+      position = Number(insert.run(streamId, ++revision, id, type, data, metadata).lastInsertRowid);
     }
     return { nextExpectedRevision: revision, position };
   }
@@ -140,10 +116,22 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
   // Called inside the group's transaction, better-sqlite3 runs each member in its own SAVEPOINT:
   // a member that throws is rolled back alone and the others still commit.
   const appendMember = db.transaction(appendOne);
+
+  function appendOrSettle({ streamId, events, expected }: PendingAppend): AppendResult {
+    try {
+      return appendMember(streamId, events, expected);
+    } catch (error) {
+      // Our write lock makes the revision free, so a unique violation can only be an event id.
+      // The member's savepoint has rolled back what it inserted, so only earlier appends are seen.
+      if (!(error instanceof Database.SqliteError) || error.code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
+      return settleRetry(streamId, events, expected, currentRevision(streamId), held);
+    }
+  }
+
   const appendGroup = db.transaction((group: PendingAppend[]): Outcome[] =>
     group.map((p) => {
       try {
-        return { ok: true, result: appendMember(p.streamId, p.events, p.expected) };
+        return { ok: true, result: appendOrSettle(p) };
       } catch (error) {
         // Disk full, I/O errors and the like doom the whole transaction; anything else (a conflict,
         // an event that does not bind) is this member's own failure.
@@ -181,11 +169,10 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
   }
 
   function append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    if (closed) return Promise.reject(new StoreUnavailableError('The SQLite event store is closed.'));
-    let serialized: Serialized[];
+    let serialized: SerializedEvent[];
     try {
-      assertNotEmpty(streamId, events);
-      serialized = events.map((e) => [e.id, e.type, json(e.data), json(e.metadata)]);
+      if (closed) throw new StoreClosedError();
+      serialized = prepareAppend(streamId, events, expected, maxEventBytes);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -196,6 +183,8 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
   }
 
   async function readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    if (closed) throw new StoreClosedError();
+    checkReadStream(streamId, options);
     const limit = options.maxCount ?? -1; // -1: no limit, in SQLite
     const rows =
       options.direction === 'backwards'
@@ -221,6 +210,8 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
   // Pages are fetched whole with .all(): an open better-sqlite3 iterator held across a yield would
   // keep the connection busy and block appends until the reader moved on.
   async function* readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+    if (closed) throw new StoreClosedError();
+    checkReadAll(options);
     const { statement, params } = pageQuery(options.filter);
     let after = options.after ?? 0;
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
@@ -273,10 +264,4 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
 
 function recorded([position, streamId, revision, id, type, data, metadata]: Row): RecordedEvent {
   return { id, type, data: JSON.parse(data), metadata: JSON.parse(metadata), streamId, revision, position };
-}
-
-function json(value: unknown): string {
-  const text = JSON.stringify(value);
-  if (text === undefined) throw new ValidationError('Event data and metadata must be JSON values.');
-  return text;
 }

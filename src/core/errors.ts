@@ -52,13 +52,56 @@ export class ConcurrencyError extends PortalError {
   }
 }
 
-/** An event id that was already used for a different append. */
+/** Why an event id was refused: taken by another event, or carried twice by one batch. */
+export type DuplicateReason = 'taken' | 'changed' | 'in_batch';
+
+const duplicateWhy: Record<DuplicateReason, string> = {
+  taken: 'is already taken by an earlier append',
+  changed: 'was already appended with another type or other data',
+  in_batch: 'appears more than once in the batch',
+};
+
+/** An event id that was already used for a different append (or twice in one batch). */
 export class DuplicateEventIdError extends PortalError {
-  constructor(readonly eventId: string, readonly streamId: string) {
-    super('store.duplicate_event_id', `Event id ${eventId} was already appended to another stream; this append is refused.`, {
+  constructor(readonly eventId: string, readonly streamId: string, readonly reason: DuplicateReason = 'taken') {
+    super('store.duplicate_event_id', `Event id ${eventId} ${duplicateWhy[reason]}; the append is refused.`, {
       eventId,
       streamId,
+      reason,
     });
+  }
+}
+
+/** An argument of a store call that breaks the port's rules (ids, types, revisions, read options). */
+export class InvalidStoreInputError extends PortalError {
+  constructor(readonly field: string, reason: string) {
+    super('store.invalid_input', `Invalid ${field}: ${reason}`, { field, reason });
+  }
+}
+
+/** Event data or metadata that is not plain JSON (the only thing every store keeps exactly). */
+export class InvalidEventDataError extends PortalError {
+  constructor(readonly eventId: string, reason: string) {
+    super('store.invalid_event_data', `Event ${eventId} does not hold plain JSON: ${reason}`, { eventId, reason });
+  }
+}
+
+/** An event whose serialized data and metadata exceed the store's limit. */
+export class EventTooLargeError extends PortalError {
+  constructor(readonly streamId: string, readonly limitBytes: number, readonly eventId?: string) {
+    const which = eventId ? `Event ${eventId}` : 'An event';
+    super('store.event_too_large', `${which} is larger than the store's limit of ${limitBytes} bytes.`, {
+      streamId,
+      limitBytes,
+      eventId,
+    });
+  }
+}
+
+/** A call on a store after its close(): a programming error, never worth retrying. */
+export class StoreClosedError extends PortalError {
+  constructor() {
+    super('store.closed', 'The event store is closed.');
   }
 }
 

@@ -43,8 +43,10 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
 /**
  * The event store port. Every adapter (memory, SQLite, EventStoreDB) passes one contract suite.
  * Appends are atomic: the expected revision is checked inside the append, a batch lands whole or
- * not at all, and re-appending the same event ids after a success is a no-op returning the same result.
+ * not at all, and a retry (EventStoreDB's rule, see append-retry.ts) returns the first result.
  * An append carries at least one event (an empty one has no revision or position to report).
+ * Every adapter checks its arguments with store-input.ts first and refuses bad ones with a typed
+ * error; after close() every operation fails with StoreClosedError.
  */
 export interface EventStore {
   append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;

@@ -1,6 +1,7 @@
 import {
   AccessDeniedError,
   DeadlineExceededError,
+  MaxAppendSizeExceededError,
   StreamNotFoundError,
   WrongExpectedVersionError,
   convertToCommandError,
@@ -21,7 +22,6 @@ import {
   toClientFilter,
   toClientPosition,
   toClientReadStreamOptions,
-  toEsdbEventId,
   toEventData,
   toPortalError,
 } from '../../adapters/event-store/eventstoredb-mapping.js';
@@ -114,6 +114,11 @@ describe('errors', () => {
     expect(toPortalError(new DeadlineExceededError())).toMatchObject({ code: 'store.unavailable' });
   });
 
+  it("turns the server's append size limit into EventTooLargeError", () => {
+    const error = toPortalError(new MaxAppendSizeExceededError(undefined, 1_048_576), 'client-1');
+    expect(error).toMatchObject({ code: 'store.event_too_large', details: { streamId: 'client-1', limitBytes: 1_048_576 } });
+  });
+
   it('passes other failures on unchanged', () => {
     const denied = new AccessDeniedError();
     expect(toPortalError(denied)).toBe(denied);
@@ -161,14 +166,8 @@ describe('event data', () => {
     expect(data.metadata).toEqual({ ...metadata, $correlationId: 'corr-1', $causationId: 'cause-1' });
   });
 
-  it('gives an id that is not a UUID a stable UUID and keeps the original in the metadata', () => {
-    const data = toEventData(newEvent('evt-1')) as JSONEventData;
-    expect(data.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(toEsdbEventId('evt-1')).toBe(data.id);
-    expect(toEsdbEventId('evt-2')).not.toBe(data.id);
-    expect(data.metadata).toMatchObject({ portalEventId: 'evt-1' });
-    // Upper case would come back lower-cased, so it is not taken as is.
-    expect(toEsdbEventId(uuid.toUpperCase())).not.toBe(uuid.toUpperCase());
+  it('sends the event id as it is: the port only lets lower-case UUIDs through', () => {
+    expect(toEventData(newEvent()).id).toBe(uuid);
   });
 });
 
@@ -182,8 +181,8 @@ describe('resolved events', () => {
     });
   });
 
-  it('restore an original id that was not a UUID', () => {
-    const event = fromResolvedEvent(resolved({ id: toEsdbEventId('evt-1'), metadata: { ...metadata, portalEventId: 'evt-1' } }));
+  it('restore an original id that was not a UUID, as earlier versions of the adapter recorded it', () => {
+    const event = fromResolvedEvent(resolved({ id: '3f0e7b8c-4a1d-5e2f-8b3c-9d0e1f2a3b4c', metadata: { ...metadata, portalEventId: 'evt-1' } }));
     expect(event).toMatchObject({ id: 'evt-1', metadata });
   });
 

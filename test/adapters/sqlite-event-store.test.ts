@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { sqliteEventStore, type SqliteEventStore } from '../../adapters/event-store/sqlite.js';
 import type { RecordedEvent } from '../../src/core/envelope.js';
-import { ConcurrencyError, StoreUnavailableError } from '../../src/core/errors.js';
+import { ConcurrencyError, StoreClosedError, StoreUnavailableError } from '../../src/core/errors.js';
 import type { ReadAllOptions } from '../../src/core/event-store.js';
 import { newEvent } from '../contract/event-store.contract.js';
 
@@ -78,7 +78,7 @@ describe('SQLite event store: file and pragmas', () => {
   it('refuses appends after close', async () => {
     const store = openStore();
     await store.close();
-    await expect(store.append('a', [newEvent()], 'any')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.append('a', [newEvent()], 'any')).rejects.toBeInstanceOf(StoreClosedError);
   });
 });
 
@@ -125,14 +125,17 @@ describe('SQLite event store: group commit', () => {
 
   it('rolls back a member that fails part-way through its batch, and only that member', async () => {
     const store = openStore();
-    const unstorable = { ...newEvent(), id: null as unknown as string };
+    // An id taken by another stream passes every check before the insert, so the member fails
+    // after its first event is already inserted.
+    const taken = newEvent();
+    await store.append('elsewhere', [taken], 'no_stream');
     const [bad, good] = await Promise.allSettled([
-      store.append('bad', [newEvent(), unstorable], 'any'),
+      store.append('bad', [newEvent(), taken], 'any'),
       store.append('good', [newEvent()], 'any'),
     ]);
     expect(bad.status).toBe('rejected');
     expect(good.status).toBe('fulfilled');
-    expect((await readAll(store)).map((e) => e.streamId)).toEqual(['good']);
+    expect((await readAll(store)).map((e) => e.streamId)).toEqual(['elsewhere', 'good']);
   });
 
   it('reports every member as unavailable when the file cannot be written', async () => {

@@ -122,7 +122,7 @@ export function eventStoreContract(name: string, factory: EventStoreFactory, opt
 
       it('refuses appends once closed', async () => {
         await store.close();
-        await expect(store.append(stream('a'), [newEvent()], 'any')).rejects.toMatchObject({ code: 'store.unavailable' });
+        await expect(store.append(stream('a'), [newEvent()], 'any')).rejects.toMatchObject({ code: 'store.closed' });
         store = await factory();
       });
 

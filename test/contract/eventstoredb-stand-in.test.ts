@@ -1,5 +1,6 @@
 import {
   EventStoreDBClient,
+  InvalidTransactionError,
   NO_STREAM,
   StreamNotFoundError,
   WrongExpectedVersionError,
@@ -14,6 +15,7 @@ import { memoryKeyStore } from '../../adapters/keys/memory-key-store.js';
 import { startEsdbStandIn, type EsdbStandIn } from '../support/esdb-stand-in.js';
 import { eventLogContract } from './event-log.contract.js';
 import { eventStoreContract, newEvent } from './event-store.contract.js';
+import { eventStoreEdgeContract } from './event-store-edges.contract.js';
 
 // The real @eventstore/db-client and our adapter, end to end over gRPC, against an in-memory
 // loopback stand-in (test/support/esdb-stand-in.ts) rather than a server. An extra check in every
@@ -30,6 +32,9 @@ const name = 'EventStoreDB client against the loopback stand-in (not a real serv
 const store = async () => eventStoreDbEventStore({ connectionString: standIn!.connectionString });
 
 eventStoreContract(name, store, { eventIdsUniqueAcrossStreams: false });
+eventStoreEdgeContract(name, async (limits) => eventStoreDbEventStore({ connectionString: standIn!.connectionString, ...limits }), {
+  bestEffortIdempotency: true,
+});
 eventLogContract(name, async () => ({ store: await store(), keys: memoryKeyStore(aesGcmCipher) }));
 
 // The server behaviour the adapter relies on, checked on the stand-in through the raw client, so
@@ -48,6 +53,15 @@ describe('The loopback EventStoreDB stand-in itself (not a real server)', () => 
       const refused = await client.appendToStream(stream, [jsonEvent({ type: 'C', data: {} })], { expectedRevision: 5n }).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(WrongExpectedVersionError);
       expect(refused).toMatchObject({ expectedVersion: 5n, actualVersion: 1n });
+
+      // A batch that matches an earlier one only in part is "invalid transaction" (the adapter's conflict).
+      const partial = `standin-${randomUUID()}`;
+      const [x, y] = [jsonEvent({ type: 'X', data: {} }), jsonEvent({ type: 'Y', data: {} })];
+      await client.appendToStream(partial, [x, y], { expectedRevision: NO_STREAM });
+      const again = await client.appendToStream(partial, [x, y], { expectedRevision: NO_STREAM });
+      expect(again.nextExpectedRevision).toBe(1n);
+      const mixed = client.appendToStream(partial, [x, jsonEvent({ type: 'Z', data: {} })], { expectedRevision: NO_STREAM });
+      await expect(mixed).rejects.toBeInstanceOf(InvalidTransactionError);
 
       const missing = (async () => {
         for await (const _ of client.readStream(`standin-${randomUUID()}`)) return;

@@ -4,6 +4,7 @@ import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
 import { memoryKeyStore } from '../../adapters/keys/memory-key-store.js';
 import { eventLogContract } from './event-log.contract.js';
 import { eventStoreContract } from './event-store.contract.js';
+import { eventStoreEdgeContract } from './event-store-edges.contract.js';
 
 // A real server keeps its data between runs; the contract prefixes every stream per test and
 // filters global reads on that prefix, so runs do not see each other's events.
@@ -12,6 +13,9 @@ const url = process.env.EVENTSTORE_URL;
 if (url) {
   const store = async () => eventStoreDbEventStore({ connectionString: url });
   eventStoreContract(`EventStoreDB at ${url}`, store, { eventIdsUniqueAcrossStreams: false });
+  eventStoreEdgeContract(`EventStoreDB at ${url}`, async (limits) => eventStoreDbEventStore({ connectionString: url, ...limits }), {
+    bestEffortIdempotency: true,
+  });
   eventLogContract(`EventStoreDB at ${url}`, async () => ({ store: await store(), keys: memoryKeyStore(aesGcmCipher) }));
 } else {
   const reason = 'EVENTSTORE_URL not set (e.g. esdb://localhost:2113?tls=false): no EventStoreDB server to run the contract against';

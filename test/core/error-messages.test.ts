@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { memoryEventStore } from '../../adapters/event-store/memory.js';
-import { ConcurrencyError, StoredEventParseError } from '../../src/core/errors.js';
+import { ConcurrencyError, DuplicateEventIdError, EventTooLargeError, StoredEventParseError } from '../../src/core/errors.js';
 import { EventLog } from '../../src/core/event-log.js';
 import { EventRegistry } from '../../src/core/events.js';
 import { reservationEvents, reserve } from '../../src/core/reservation.js';
@@ -14,7 +14,13 @@ const contactId = 'contact-0190f2a4-7c1e';
 describe('store and reservation errors name no data subject', () => {
   it('keeps the stream id out of the message, and on the error for logs', () => {
     const streamId = streams.portalAccess(contactId);
-    for (const error of [new ConcurrencyError(streamId, 3, 4), new StoredEventParseError(streamId, 2, 'PortalAccessOpened', 'bad')]) {
+    const errors = [
+      new ConcurrencyError(streamId, 3, 4),
+      new StoredEventParseError(streamId, 2, 'PortalAccessOpened', 'bad'),
+      new DuplicateEventIdError(randomUUID(), streamId, 'changed'),
+      new EventTooLargeError(streamId, 1024),
+    ];
+    for (const error of errors) {
       expect(error.message).not.toContain(contactId);
       expect(error.details).toMatchObject({ streamId });
     }

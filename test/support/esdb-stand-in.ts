@@ -8,7 +8,9 @@
  *
  * Modelled: 0-based stream revisions; expected-revision checks (any / no_stream / stream_exists /
  * exact) answered with the server's WrongExpectedVersion reply; idempotent re-appends of the same
- * event ids; one log position per event (commit = prepare, increasing, with gaps like byte
+ * event ids as CheckCommit decides them (for an exact expected revision, the ids must sit right
+ * after it in order; for 'any' and 'stream_exists', only be in the stream; payloads are never
+ * compared) and its "invalid transaction" reply to a batch that matches only in part; one log position per event (commit = prepare, increasing, with gaps like byte
  * offsets); stream reads forwards/backwards with a start and a count, and the stream-not-found
  * reply; $all reads from a position (inclusive) forwards and backwards; subscriptions to $all from
  * a position (exclusive) that catch up and then go live, with the server-side stream-name or
