@@ -17,7 +17,6 @@
  */
 import { z } from 'zod';
 import { DomainError, PortalError } from '../core/errors.js';
-import type { StreamRevision } from '../core/revision.js';
 import * as c from '../client/commands.js';
 import type { ClientCommand } from '../client/commands.js';
 import { clientDecider } from '../client/decider.js';
@@ -31,12 +30,11 @@ import { loadAccess, loadInvitation } from './issue-invitation.js';
 import { streamHas } from './tenant-scan.js';
 import { id, parseRequest } from './input.js';
 import { followUp, loadActiveClient, loadClient, requireFirmSide, requireMember, type ProcessCaller } from './tenant-guards.js';
+import { latest, type Written } from './written.js';
 
-/** The outcome of a command on a client's stream. */
-export interface ClientChange {
+/** The outcome of a command on a client's stream (`revision`: the client stream's). */
+export interface ClientChange extends Written {
   clientId: string;
-  /** The client stream's revision afterwards (an ETag). */
-  revision: StreamRevision;
   /** False when the command decided nothing (already so). */
   changed: boolean;
 }
@@ -44,7 +42,7 @@ export interface ClientChange {
 async function runClient(ctx: AppContext, caller: ProcessCaller, clientId: string, command: ClientCommand) {
   await requireFirmSide(ctx, caller);
   const result = await ctx.execute(clientDecider, streams.client(clientId), command, caller);
-  const change: ClientChange = { clientId, revision: result.nextExpectedRevision, changed: result.events.length > 0 };
+  const change: ClientChange = { clientId, revision: result.nextExpectedRevision, position: result.position, changed: result.events.length > 0 };
   return { result, change };
 }
 
@@ -167,7 +165,10 @@ export async function addGuest(
   const { state: sent } = await loadInvitation(ctx, caller.tenantId, contactId);
   if (sent.status !== 'none') {
     // A retry after the invitation already went out: report it, send nothing twice.
-    return { ...change, contactId, invitation: { contactId, invitationId: sent.invitationId, sentAt: sent.sentAt, expiresAt: sent.expiresAt } };
+    const [last] = await ctx.log.readStream(streams.invitation(contactId), { direction: 'backwards', maxCount: 1 });
+    const written = { revision: last!.revision, position: last!.position };
+    const invitation = { contactId, invitationId: sent.invitationId, sentAt: sent.sentAt, expiresAt: sent.expiresAt, ...written };
+    return { ...change, position: latest(change.position, written.position), contactId, invitation };
   }
   const email = requested?.type === 'InvitationRequested' ? requested.data.email : undefined;
   const invitation = await issueInvitation(ctx, followUp(request), {
@@ -176,7 +177,7 @@ export async function addGuest(
     ...(email !== undefined ? { email } : {}),
     reason: 'guest_added',
   });
-  return { ...change, contactId, invitation };
+  return { ...change, position: latest(change.position, invitation.position), contactId, invitation };
 }
 
 const removeMemberInput = c.removeMember.extend({ clientId: id });
@@ -187,8 +188,7 @@ export async function removeMember(ctx: AppContext, caller: Caller, input: z.inp
   const request = ctx.correlate(caller);
   try {
     const { change } = await runClient(ctx, request, clientId, { type: 'RemoveMember', data: { contactId } });
-    await endMembership(ctx, followUp(request), contactId);
-    return change;
+    return { ...change, position: latest(change.position, await endMembership(ctx, followUp(request), contactId)) };
   } catch (error) {
     if (isRefusal(error, 'client.member_not_found') && (await streamHas(ctx, streams.client(clientId), 'MemberRemoved', (d) => d.contactId === contactId))) {
       await endMembership(ctx, followUp(request), contactId);
@@ -197,10 +197,12 @@ export async function removeMember(ctx: AppContext, caller: Caller, input: z.inp
   }
 }
 
-async function endMembership(ctx: AppContext, caller: ProcessCaller, contactId: string): Promise<void> {
-  await cancelInvitation(ctx, caller, { contactId, reason: 'member_removed' });
+/** Returns the position of the last event it appended, if any. */
+async function endMembership(ctx: AppContext, caller: ProcessCaller, contactId: string): Promise<number | null> {
+  const cancelled = await cancelInvitation(ctx, caller, { contactId, reason: 'member_removed' });
   const access = await loadAccess(ctx, caller.tenantId, contactId);
-  if (access.status === 'pending' || access.status === 'active') await closeAccess(ctx, caller, { contactId, via: 'access_window' });
+  if (access.status !== 'pending' && access.status !== 'active') return cancelled.changed ? cancelled.position : null;
+  return (await closeAccess(ctx, caller, { contactId, via: 'access_window' })).position;
 }
 
 const renameContactInput = c.renameContact.extend({ clientId: id });
@@ -259,8 +261,7 @@ export async function archiveClient(
     const { result, change } = await runClient(ctx, request, clientId, { type: 'ArchiveClient', data: {} });
     const archived = result.events[0];
     const contactIds = archived?.type === 'ClientArchived' ? archived.data.contactIds : [];
-    await shutOut(ctx, followUp(request), contactIds);
-    return { ...change, contactIds };
+    return { ...change, position: latest(change.position, await shutOut(ctx, followUp(request), contactIds)), contactIds };
   } catch (error) {
     const archived = isRefusal(error, 'client.archived') ? await streamHas(ctx, streams.client(clientId), 'ClientArchived') : undefined;
     if (archived) await shutOut(ctx, followUp(request), (archived.data as { contactIds: string[] }).contactIds);
@@ -268,11 +269,15 @@ export async function archiveClient(
   }
 }
 
-async function shutOut(ctx: AppContext, caller: ProcessCaller, contactIds: readonly string[]): Promise<void> {
+/** Returns the position of the last event it appended, if any. */
+async function shutOut(ctx: AppContext, caller: ProcessCaller, contactIds: readonly string[]): Promise<number | null> {
+  let position: number | null = null;
   for (const contactId of contactIds) {
-    await closeAccess(ctx, caller, { contactId, via: 'client_archived' });
-    await cancelInvitation(ctx, caller, { contactId, reason: 'client_archived' });
+    const closed = await closeAccess(ctx, caller, { contactId, via: 'client_archived' });
+    const cancelled = await cancelInvitation(ctx, caller, { contactId, reason: 'client_archived' });
+    position = latest(position, closed.changed ? closed.position : null, cancelled.changed ? cancelled.position : null);
   }
+  return position;
 }
 
 /**
@@ -290,16 +295,16 @@ export async function restoreClient(
   const firm = await loadFirm(ctx, request.tenantId);
   const staffIds = new Set(firm?.staff.map((s) => s.userId) ?? []);
   const unassigned = result.state.assignedStaff.filter((userId) => !staffIds.has(userId));
-  let revision = change.revision;
+  let { revision, position } = change;
   for (const userId of unassigned) {
-    ({ revision } = (await runClient(ctx, followUp(request), clientId, { type: 'UnassignStaff', data: { userId } })).change);
+    ({ revision, position } = (await runClient(ctx, followUp(request), clientId, { type: 'UnassignStaff', data: { userId } })).change);
   }
-  return { ...change, revision, unassigned };
+  return { ...change, revision, position, unassigned };
 }
 
 /** The client's state, inside the caller's firm (another firm's client reads as not found). */
-export async function getClient(ctx: AppContext, caller: Caller, clientId: string): Promise<ClientState> {
-  parseRequest(caller, id, clientId);
+export async function getClient(ctx: AppContext, caller: Caller, input: z.input<typeof onClientInput>): Promise<ClientState> {
+  const { clientId } = parseRequest(caller, onClientInput, input);
   await requireFirmSide(ctx, caller);
   return loadClient(ctx, caller.tenantId, clientId);
 }

@@ -81,9 +81,10 @@ async function documentFor(ctx: AppContext, caller: Caller, documentId: string) 
 }
 
 async function run(ctx: AppContext, caller: ProcessCaller, documentId: string, command: Parameters<typeof documentDecider.decide>[0]) {
-  const { events, state, nextExpectedRevision } = await ctx.execute(documentDecider, streams.document(documentId), command, ctx.correlate(caller));
+  const { events, state, nextExpectedRevision, position } = await ctx.execute(documentDecider, streams.document(documentId), command, ctx.correlate(caller));
   if (state.status === 'none') throw notFound();
-  return { document: state as DocumentView, revision: nextExpectedRevision, changed: events.length > 0 };
+  // `revision`: the document stream's.
+  return { document: state as DocumentView, revision: nextExpectedRevision, position, changed: events.length > 0 };
 }
 
 const uploadDocumentInput = uploadDocumentData.partial({ documentId: true });

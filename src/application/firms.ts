@@ -9,7 +9,6 @@
 import { z } from 'zod';
 import { DomainError, PortalError } from '../core/errors.js';
 import { release } from '../core/reservation.js';
-import type { StreamRevision } from '../core/revision.js';
 import { clientDecider } from '../client/decider.js';
 import { defaultBranding, type Branding } from '../firm/branding.js';
 import { effectiveBranding } from '../firm/effective-branding.js';
@@ -25,21 +24,25 @@ import { id, noInput, parseRequest } from './input.js';
 import { streamHas, tenantEvents } from './tenant-scan.js';
 import { requireFirmSide } from './tenant-guards.js';
 import { claimCompanyName } from './managed-companies.js';
+import { latest, type Written } from './written.js';
 
 export { changePremiumApps, createManagedCompany, listManagedCompanies } from './managed-companies.js';
 
-/** The outcome of a command on a firm's stream. */
-export interface FirmChange {
+/** The outcome of a command on a firm's stream (`revision`: the firm stream's). */
+export interface FirmChange extends Written {
   firmId: string;
-  /** The firm stream's revision afterwards (an ETag). */
-  revision: StreamRevision;
   /** False when the command decided nothing (already so). */
   changed: boolean;
 }
 
 async function runFirm(ctx: AppContext, caller: Caller & { causationId?: string }, command: FirmCommand) {
   const result = await ctx.execute(firmDecider, streams.firm(caller.tenantId), command, caller);
-  const change: FirmChange = { firmId: caller.tenantId, revision: result.nextExpectedRevision, changed: result.events.length > 0 };
+  const change: FirmChange = {
+    firmId: caller.tenantId,
+    revision: result.nextExpectedRevision,
+    position: result.position,
+    changed: result.events.length > 0,
+  };
   return { result, change };
 }
 
@@ -111,7 +114,8 @@ export async function removeStaffUser(
   const followUp = { ...as, causationId: request.correlationId };
   try {
     const { change } = await runFirm(ctx, as, { type: 'RemoveStaffUser', data: { userId: input.userId, partnerAdminIds } });
-    return { ...change, unassignedFrom: await unassignFromClients(ctx, followUp, input.userId) };
+    const unassigned = await unassignFromClients(ctx, followUp, input.userId);
+    return { ...change, position: latest(change.position, unassigned.position), unassignedFrom: unassigned.clientIds };
   } catch (error) {
     const removedBefore =
       error instanceof DomainError &&
@@ -127,7 +131,11 @@ export async function removeStaffUser(
  * they no longer are). There is no client list projection yet: the client streams are scanned
  * (see tenant-scan.ts). Archived clients refuse every change; restoreClient prunes them later.
  */
-export async function unassignFromClients(ctx: AppContext, caller: Caller & { causationId?: string }, userId: string): Promise<string[]> {
+export async function unassignFromClients(
+  ctx: AppContext,
+  caller: Caller & { causationId?: string },
+  userId: string,
+): Promise<{ clientIds: string[]; position: number | null }> {
   parseRequest(caller, id, userId);
   const clientIds = new Set<string>();
   for await (const event of tenantEvents(ctx, caller.tenantId, { streamPrefix: streams.client(''), eventTypes: ['StaffAssigned'] })) {
@@ -135,15 +143,17 @@ export async function unassignFromClients(ctx: AppContext, caller: Caller & { ca
     if (data.userId === userId) clientIds.add(data.clientId);
   }
   const unassigned: string[] = [];
+  let position: number | null = null;
   for (const clientId of clientIds) {
     try {
       const result = await ctx.execute(clientDecider, streams.client(clientId), { type: 'UnassignStaff', data: { userId } }, caller);
       if (result.events.length > 0) unassigned.push(clientId);
+      if (result.events.length > 0) position = result.position;
     } catch (error) {
       if (!(error instanceof PortalError && error.code === 'client.archived')) throw error;
     }
   }
-  return unassigned;
+  return { clientIds: unassigned, position };
 }
 
 const addCompanyAdminInput = z.object({ companyId: id, admin: c.addStaffUser.shape.user });
@@ -227,9 +237,12 @@ export async function clearBranding(ctx: AppContext, caller: Caller, input?: z.i
   return (await runFirm(ctx, caller, { type: 'ClearBranding', data: {} })).change;
 }
 
+/** Which firm a read is about: a company the caller's firm manages, or (omitted) the caller's own firm. */
+const onFirmOrOwn = z.object(inFirm).optional();
+
 /** The branding a firm's users see: a managed company shows its partner's. */
-export async function effectiveBrandingOf(ctx: AppContext, caller: Caller, firmId?: string): Promise<Branding> {
-  parseRequest(caller, id.optional(), firmId);
+export async function effectiveBrandingOf(ctx: AppContext, caller: Caller, input?: z.input<typeof onFirmOrOwn>): Promise<Branding> {
+  const firmId = parseRequest(caller, onFirmOrOwn, input)?.firmId;
   const { firm } = await firmInScope(ctx, caller, firmId);
   if (!firm) throw firmNotFound();
   if (firm.managedBy === null) return effectiveBranding(firm);
@@ -289,8 +302,8 @@ export async function disconnectOneDrive(ctx: AppContext, caller: Caller, input?
  * A firm's state: the caller's own firm, or (for a partner admin of the managing partner) one of its
  * managed companies. Anything else reads as not found; a client's contact cannot read it (staff data).
  */
-export async function getFirm(ctx: AppContext, caller: Caller, firmId?: string): Promise<FirmState> {
-  parseRequest(caller, id.optional(), firmId);
+export async function getFirm(ctx: AppContext, caller: Caller, input?: z.input<typeof onFirmOrOwn>): Promise<FirmState> {
+  const firmId = parseRequest(caller, onFirmOrOwn, input)?.firmId;
   await requireFirmSide(ctx, caller);
   const { firm } = await firmInScope(ctx, caller, firmId);
   if (!firm) throw firmNotFound();

@@ -30,6 +30,7 @@ import type { AppContext, Caller } from './context.js';
 import { id, parseRequest } from './input.js';
 import { acceptedPasswordHash, issueInvitation, loadAccess, loadInvitation, type IssuedInvitation } from './issue-invitation.js';
 import { followUp, loadActiveClient, loadClient, requireFirmSide, type ProcessCaller } from './tenant-guards.js';
+import { latest, type Written } from './written.js';
 
 export { issueInvitation, type IssuedInvitation } from './issue-invitation.js';
 export type { ItemError } from './batch.js';
@@ -44,6 +45,15 @@ export type ContactInvitationResult =
 export type ClientInvitationResult =
   | { clientId: string; ok: true; invitations: ContactInvitationResult[] }
   | { clientId: string; ok: false; error: ItemError };
+
+/** A bulk call's outcome: one result per item, and the position of the last event appended (null: none). */
+export interface BulkResult<R> {
+  results: R[];
+  position: number | null;
+}
+
+/** The last position among the invitations sent. */
+const lastSent = (results: readonly ContactInvitationResult[]) => latest(...results.map((r) => (r.ok ? r.invitation.position : null)));
 
 const inviteMemberInput = sendInvitationData.pick({ clientId: true, contactId: true, formId: true }).extend({ email: emailInput.optional() });
 
@@ -63,7 +73,7 @@ export async function inviteOwners(
   ctx: AppContext,
   caller: ProcessCaller,
   input: z.input<typeof inviteOwnersInput>,
-): Promise<ContactInvitationResult[]> {
+): Promise<BulkResult<ContactInvitationResult>> {
   const { clientId, formId } = parseRequest(caller, inviteOwnersInput, input);
   await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
@@ -75,7 +85,7 @@ export async function inviteOwners(
     );
     results.push(outcome.ok ? { contactId: owner.contactId, ok: true, invitation: outcome.value } : { contactId: owner.contactId, ok: false, error: outcome.error });
   }
-  return results;
+  return { results, position: lastSent(results) };
 }
 
 const inviteInBulkInput = sendInvitationData.pick({ formId: true }).extend({ clientIds: z.array(id) });
@@ -88,16 +98,18 @@ export async function inviteInBulk(
   ctx: AppContext,
   caller: ProcessCaller,
   input: z.input<typeof inviteInBulkInput>,
-): Promise<ClientInvitationResult[]> {
+): Promise<BulkResult<ClientInvitationResult>> {
   const { clientIds, formId } = parseRequest(caller, inviteInBulkInput, input);
   await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
   const results: ClientInvitationResult[] = [];
+  let position: number | null = null;
   for (const clientId of new Set(clientIds)) {
     const outcome = await attempt(() => inviteOwners(ctx, request, { clientId, ...(formId !== undefined ? { formId } : {}) }));
-    results.push(outcome.ok ? { clientId, ok: true, invitations: outcome.value } : { clientId, ok: false, error: outcome.error });
+    results.push(outcome.ok ? { clientId, ok: true, invitations: outcome.value.results } : { clientId, ok: false, error: outcome.error });
+    if (outcome.ok) position = latest(position, outcome.value.position);
   }
-  return results;
+  return { results, position };
 }
 
 const resendInvitationInput = inviteMemberInput.omit({ clientId: true });
@@ -127,17 +139,20 @@ export async function resendInvitation(
   });
 }
 
-/** Cancels the contact's open invitation (client archived, member removed); a no-op when nothing is open. */
+/** Cancels the contact's open invitation (`revision`: the invitation stream's); a no-op when nothing is open. */
 export async function cancelInvitation(
   ctx: AppContext,
   caller: ProcessCaller,
   input: z.input<typeof cancelInvitationData>,
-): Promise<void> {
+): Promise<Written & { contactId: string; changed: boolean }> {
   const data = parseRequest(caller, cancelInvitationData, input);
   await requireFirmSide(ctx, caller);
-  const { state } = await loadInvitation(ctx, caller.tenantId, data.contactId);
-  if (state.status !== 'open') return;
-  await ctx.execute(invitationDecider, streams.invitation(data.contactId), { type: 'CancelInvitation', data }, ctx.correlate(caller));
+  const { state, events } = await loadInvitation(ctx, caller.tenantId, data.contactId);
+  if (state.status !== 'open') {
+    return { contactId: data.contactId, changed: false, revision: events.at(-1)?.revision ?? 'no_stream', position: events.at(-1)?.position ?? null };
+  }
+  const result = await ctx.execute(invitationDecider, streams.invitation(data.contactId), { type: 'CancelInvitation', data }, ctx.correlate(caller));
+  return { contactId: data.contactId, changed: result.events.length > 0, revision: result.nextExpectedRevision, position: result.position };
 }
 
 /** A new password: long enough, not too long, not only spaces. */
@@ -149,7 +164,8 @@ const newPassword = z
 
 const acceptInvitationInput = z.object({ contactId: id, token: z.string().min(1), password: newPassword });
 
-export interface AcceptedInvitation {
+/** `revision`: the invitation stream's; `position`: after the access was activated. */
+export interface AcceptedInvitation extends Written {
   tenantId: string;
   clientId: string;
   contactId: string;
@@ -174,6 +190,7 @@ export async function acceptInvitation(ctx: AppContext, input: z.input<typeof ac
 
   const resumed = await resumeAcceptance(ctx, tenantId, state, history, tokenHash, input.password);
   let passwordHash: string;
+  let accepted = { revision: history.at(-1)!.revision as Written['revision'], position: history.at(-1)!.position as number | null };
   if (resumed !== undefined) {
     passwordHash = resumed;
   } else {
@@ -185,11 +202,13 @@ export async function acceptInvitation(ctx: AppContext, input: z.input<typeof ac
       { now, newId: () => ctx.deps.ids.newId(), actor: caller.actor, tenantId },
     );
     passwordHash = await ctx.deps.secrets.hashPassword(input.password);
-    await ctx.execute(invitationDecider, streamId, { type: 'AcceptInvitation', data: { contactId: input.contactId, tokenHash, passwordHash } }, request);
+    const result = await ctx.execute(invitationDecider, streamId, { type: 'AcceptInvitation', data: { contactId: input.contactId, tokenHash, passwordHash } }, request);
+    accepted = { revision: result.nextExpectedRevision, position: result.position };
   }
   if (state.status === 'none') throw new Error('unreachable: an accepted invitation has a state');
-  const access = await activateAccess(ctx, followUp(request), { clientId: state.clientId, contactId: input.contactId, email: state.email, passwordHash });
-  return { tenantId, clientId: state.clientId, contactId: input.contactId, access };
+  const activated = await activateAccess(ctx, followUp(request), { clientId: state.clientId, contactId: input.contactId, email: state.email, passwordHash });
+  const position = latest(accepted.position, activated.position);
+  return { tenantId, clientId: state.clientId, contactId: input.contactId, access: activated.access, revision: accepted.revision, position };
 }
 
 /**
@@ -218,7 +237,7 @@ async function activateAccess(
   ctx: AppContext,
   caller: ProcessCaller,
   input: { clientId: string; contactId: string; email: string; passwordHash: string },
-): Promise<'active' | 'closed'> {
+): Promise<{ access: 'active' | 'closed'; position: number | null }> {
   const access = await loadAccess(ctx, caller.tenantId, input.contactId);
   if (access.status === 'none') {
     // The acceptance is on record, so opening passes it as acceptedPasswordHash and activates at once.
@@ -228,12 +247,12 @@ async function activateAccess(
       loginEmail: input.email,
       sharedItems: [{ kind: 'folder', path: CLIENT_UPLOAD_FOLDER }],
     });
-    return opened.access.status === 'active' ? 'active' : 'closed';
+    return { access: opened.access.status === 'active' ? 'active' : 'closed', position: opened.position };
   }
-  if (access.status === 'closed') return 'closed';
+  if (access.status === 'closed') return { access: 'closed', position: null };
   const { contactId, passwordHash } = input;
-  await ctx.execute(portalAccessDecider, streams.portalAccess(contactId), { type: 'ActivatePortalAccess', data: { contactId, passwordHash } }, caller);
-  return 'active';
+  const { position } = await ctx.execute(portalAccessDecider, streams.portalAccess(contactId), { type: 'ActivatePortalAccess', data: { contactId, passwordHash } }, caller);
+  return { access: 'active', position };
 }
 
 export interface MemberStatus {

@@ -23,8 +23,12 @@ import type { AppContext, Caller } from './context.js';
 import { callerIsPartnerAdmin, firmInScope, loadFirm, partnerFeaturesDisabled } from './firm-scope.js';
 import { id, noInput, parseRequest } from './input.js';
 import { streamHas } from './tenant-scan.js';
+import type { Written } from './written.js';
 
 type Request = Caller & { correlationId: string };
+
+/** A managed company as created: `revision` is the company's own stream's, where it lives from now on. */
+export type CreatedCompany = Written & { companyId: string; name: string };
 
 /**
  * A partner admin creates a company the partner manages. Company names are unique across the
@@ -35,7 +39,7 @@ export async function createManagedCompany(
   ctx: AppContext,
   caller: Caller,
   input: z.input<typeof c.createManagedCompany>,
-): Promise<{ companyId: string; name: string }> {
+): Promise<CreatedCompany> {
   const data = parseRequest(caller, c.createManagedCompany, input);
   const request = ctx.correlate(caller);
   const partner = (await loadFirm(ctx, request.tenantId)) ?? initialFirmState;
@@ -74,20 +78,21 @@ export async function claimCompanyName(ctx: AppContext, reservation: Reservation
 }
 
 /** Opens the company's own stream from what the partner recorded; nothing to do when it is open already. */
-async function setUpCompany(ctx: AppContext, request: Request, companyId: string): Promise<{ companyId: string; name: string }> {
+async function setUpCompany(ctx: AppContext, request: Request, companyId: string): Promise<CreatedCompany> {
   const partnerId = request.tenantId;
   const recorded = await streamHas(ctx, streams.firm(partnerId), 'ManagedCompanyCreated', (d) => d.companyId === companyId);
   const { name, premiumApps, admins } = recorded!.data as z.infer<typeof managedCompanyCreated.schema>;
-  if (await loadFirm(ctx, companyId)) return { companyId, name };
+  const [last] = await ctx.log.readStream(streams.firm(companyId), { direction: 'backwards', maxCount: 1 });
+  if (last) return { companyId, name, revision: last.revision, position: last.position };
   const partner = await loadFirm(ctx, partnerId);
   const partnerAdminIds = partner ? partnerAdminsOf(partner).map((s) => s.userId) : [];
-  await ctx.execute(
+  const { nextExpectedRevision, position } = await ctx.execute(
     firmDecider,
     streams.firm(companyId),
     { type: 'SetUpManagedCompany', data: { name, managedBy: partnerId, premiumApps, admins, partnerAdminIds } },
     { ...request, tenantId: companyId, causationId: request.correlationId },
   );
-  return { companyId, name };
+  return { companyId, name, revision: nextExpectedRevision, position };
 }
 
 function decisionContext(ctx: AppContext, caller: Caller): DecisionContext {
@@ -101,12 +106,18 @@ export async function changePremiumApps(
   ctx: AppContext,
   caller: Caller,
   input: z.input<typeof changePremiumAppsInput>,
-): Promise<{ companyId: string; premiumApps: FirmState['premiumApps']; changed: boolean }> {
+): Promise<Written & { companyId: string; premiumApps: FirmState['premiumApps']; changed: boolean }> {
   const { companyId, premiumApps } = parseRequest(caller, changePremiumAppsInput, input);
   const { as, partnerAdminIds } = await firmInScope(ctx, caller, companyId);
   const data = { premiumApps, partnerAdminIds };
   const result = await ctx.execute(firmDecider, streams.firm(companyId), { type: 'ChangePremiumApps', data }, as);
-  return { companyId, premiumApps: result.state.premiumApps, changed: result.events.length > 0 };
+  return {
+    companyId,
+    premiumApps: result.state.premiumApps,
+    changed: result.events.length > 0,
+    revision: result.nextExpectedRevision,
+    position: result.position,
+  };
 }
 
 /** The companies the caller's firm manages (partner admins only, while the firm's partner features are on). */

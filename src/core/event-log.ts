@@ -78,11 +78,11 @@ export class EventLog {
     };
   }
 
-  /** Erases a data subject: deletes its key, then records that it was forgotten. */
-  async forget(subjectId: string, context: AppendContext): Promise<void> {
+  /** Erases a data subject: deletes its key, then records that it was forgotten (the result of that append). */
+  async forget(subjectId: string, context: AppendContext): Promise<AppendResult> {
     if (!this.keys) throw new PortalError('personal_data.no_key_store', 'This event log has no key store.');
     await this.keys.delete(subjectId);
-    await this.append(
+    return this.append(
       streams.dataSubject(subjectId),
       [{ type: personalDataForgotten.type, data: { subjectId, forgottenAt: context.occurredAt } }],
       'any',

@@ -44,7 +44,7 @@ describe('clients', () => {
       preliminaryData: { taxFileNumber: '123 456 789' },
       subscription: 'pro',
     });
-    const client = await getClient(ctx, admin, created.clientId);
+    const client = await getClient(ctx, admin, { clientId: created.clientId });
     expect(client).toMatchObject({ status: 'active', firmId: admin.tenantId, kind: 'individual', subscription: 'pro' });
     expect(client.members).toEqual([{ contactId: created.ownerIds[0], ...olivia, role: 'owner' }]);
     expect(client.preliminaryData).toEqual({ taxFileNumber: '123 456 789' });
@@ -73,7 +73,7 @@ describe('clients', () => {
     expect(unchanged.changed).toBe(false);
     const changed = await changeSubscription(ctx, admin, { clientId, plan: 'pro' });
     expect(changed).toMatchObject({ clientId, changed: true, revision: 4 });
-    expect(await getClient(ctx, admin, clientId)).toMatchObject({ name: 'Olivia (Tax)', preliminaryData: { spouse: 'Sam' }, subscription: 'pro' });
+    expect(await getClient(ctx, admin, { clientId: clientId })).toMatchObject({ name: 'Olivia (Tax)', preliminaryData: { spouse: 'Sam' }, subscription: 'pro' });
   });
 
   it("assigns only the firm's own staff users, and unassigns them", async () => {
@@ -83,11 +83,11 @@ describe('clients', () => {
     const { clientId } = await givenClient(ctx, a.admin);
     const { userId } = await addStaffUser(ctx, a.admin, { user: { name: 'Bob', email: 'bob@a.example' } });
     await assignStaff(ctx, a.admin, { clientId, userId });
-    expect((await getClient(ctx, a.admin, clientId)).assignedStaff).toEqual([userId]);
+    expect((await getClient(ctx, a.admin, { clientId: clientId })).assignedStaff).toEqual([userId]);
     const bUser = (b.admin.actor as { userId: string }).userId;
     expect((await refusal(assignStaff(ctx, a.admin, { clientId, userId: bUser }))).code).toBe('client.staff_not_in_firm');
     await unassignStaff(ctx, a.admin, { clientId, userId });
-    expect((await getClient(ctx, a.admin, clientId)).assignedStaff).toEqual([]);
+    expect((await getClient(ctx, a.admin, { clientId: clientId })).assignedStaff).toEqual([]);
   });
 
   it('adds a co-owner to a group, not to an individual', async () => {
@@ -95,7 +95,7 @@ describe('clients', () => {
     const { admin } = await givenFirm(ctx);
     const group = await givenClient(ctx, admin, { kind: 'group', owners: [olivia] });
     const { contactId } = await addOwner(ctx, admin, { clientId: group.clientId, contact: { name: 'Oscar', emails: ['oscar@client.example'] } });
-    expect((await getClient(ctx, admin, group.clientId)).members.map((m) => [m.contactId, m.role])).toEqual([
+    expect((await getClient(ctx, admin, { clientId: group.clientId })).members.map((m) => [m.contactId, m.role])).toEqual([
       [group.contactIds[0], 'owner'],
       [contactId, 'owner'],
     ]);
@@ -113,7 +113,7 @@ describe('clients', () => {
     await addContactEmail(ctx, admin, { clientId, contactId, email: ' Olivia@Work.example ' });
     expect((await addContactEmail(ctx, admin, { clientId, contactId, email: 'olivia@work.example' })).changed).toBe(false);
     await removeContactEmail(ctx, admin, { clientId, contactId, email: 'olivia@client.example' });
-    expect((await getClient(ctx, admin, clientId)).members[0]).toMatchObject({ name: 'Olivia Smith', emails: ['olivia@work.example'] });
+    expect((await getClient(ctx, admin, { clientId: clientId })).members[0]).toMatchObject({ name: 'Olivia Smith', emails: ['olivia@work.example'] });
     expect((await refusal(removeContactEmail(ctx, admin, { clientId, contactId, email: 'olivia@work.example' }))).code).toBe('client.last_email');
   });
 
@@ -146,7 +146,7 @@ describe('clients', () => {
       const first = await addGuest(ctx, admin, { clientId, contact: gus, idempotencyKey: 'gus' });
       const again = await addGuest(ctx, admin, { clientId, contact: gus, idempotencyKey: 'gus' });
       expect(again.invitation).toEqual(first.invitation);
-      expect((await getClient(ctx, admin, clientId)).members.filter((m) => m.role === 'guest')).toHaveLength(1);
+      expect((await getClient(ctx, admin, { clientId: clientId })).members.filter((m) => m.role === 'guest')).toHaveLength(1);
       expect(first.contactId).toBe(`${clientId}.guest.gus`);
       expect(outbox.sent.filter((m) => m.contactId === first.contactId)).toHaveLength(1);
     });
@@ -212,7 +212,7 @@ describe('clients', () => {
       expect(await invitationOf(ctx, contactId)).toMatchObject({ status: 'cancelled' });
       const [cancelled] = (await ctx.log.readStream(streams.invitation(contactId))).slice(-1);
       expect(cancelled).toMatchObject({ data: { reason: 'member_removed' }, metadata: { causationId: 'req-rm' } });
-      expect((await getClient(ctx, admin, clientId)).members.map((m) => m.contactId)).toEqual(contactIds);
+      expect((await getClient(ctx, admin, { clientId: clientId })).members.map((m) => m.contactId)).toEqual(contactIds);
     });
 
     it('needs nothing else when the member was never invited', async () => {
@@ -258,7 +258,7 @@ describe('clients', () => {
       expect(error.code).toBe('client.login_email_in_use');
       expect(error.message).toMatch(/change the login email first/i);
       expect(await eventCount(ctx)).toBe(before);
-      expect((await getClient(ctx, admin, clientId)).members[0]!.emails).toEqual(['a@x.example', 'b@x.example']);
+      expect((await getClient(ctx, admin, { clientId: clientId })).members[0]!.emails).toEqual(['a@x.example', 'b@x.example']);
     });
 
     it('removes it once the login email changed, or once access is closed', async () => {
@@ -319,7 +319,7 @@ describe('clients', () => {
       const restored = await restoreClient(ctx, admin, { clientId });
 
       expect(restored.unassigned).toEqual([userId]);
-      expect(await getClient(ctx, admin, clientId)).toMatchObject({ status: 'active', assignedStaff: [] });
+      expect(await getClient(ctx, admin, { clientId: clientId })).toMatchObject({ status: 'active', assignedStaff: [] });
       expect((await refusal(restoreClient(ctx, admin, { clientId }))).code).toBe('client.not_archived');
     });
   });
@@ -332,7 +332,7 @@ describe('clients', () => {
       const { clientId, contactIds } = await givenClient(ctx, a.admin);
       const before = await eventCount(ctx);
       const attempts = [
-        getClient(ctx, b.admin, clientId),
+        getClient(ctx, b.admin, { clientId: clientId }),
         renameClient(ctx, b.admin, { clientId, name: 'Mine' }),
         addGuest(ctx, b.admin, { clientId, contact: gus }),
         removeMember(ctx, b.admin, { clientId, contactId: contactIds[0]! }),
@@ -350,7 +350,7 @@ describe('clients', () => {
       const { clientId, contactIds } = await givenClient(ctx, admin);
       const contact = contactCaller(admin.tenantId, contactIds[0]!);
       expect((await refusal(renameClient(ctx, contact, { clientId, name: 'Mine' }))).code).toBe('access.firm_only');
-      expect((await refusal(getClient(ctx, contact, clientId))).code).toBe('access.firm_only');
+      expect((await refusal(getClient(ctx, contact, { clientId: clientId }))).code).toBe('access.firm_only');
     });
   });
 });

@@ -73,7 +73,7 @@ describe("a partner firm's journey through the application API, on SQLite", () =
     });
     // The company's first admin defaults to the partner admin who created it.
     const acme: Caller = { tenantId: company.companyId, actor: { kind: 'staff', userId: partner.partnerAdminId } };
-    expect((await portal.firms.getFirm(acme, company.companyId)).managedBy).toBe(partner.firmId);
+    expect((await portal.firms.getFirm(acme, { firmId: company.companyId })).managedBy).toBe(partner.firmId);
 
     // A group client with two co-owners and a guest; the guest is invited automatically.
     const smiths = await portal.clients.createClient(acme, {
@@ -106,7 +106,7 @@ describe("a partner firm's journey through the application API, on SQLite", () =
 
     // Bulk invitation: per-client results; an unknown client fails alone.
     resetLongestLoad();
-    const bulk = await portal.invitations.inviteInBulk(acme, { clientIds: [smiths.clientId, solo.clientId, 'no-such-client'] });
+    const { results: bulk } = await portal.invitations.inviteInBulk(acme, { clientIds: [smiths.clientId, solo.clientId, 'no-such-client'] });
     expect(bulk.map((r) => r.ok)).toEqual([true, true, false]);
     expect(bulk[2]).toMatchObject({ ok: false, error: { code: 'client.not_found' } });
     const loadedForInvite = longestLoad();
@@ -159,7 +159,7 @@ describe("a partner firm's journey through the application API, on SQLite", () =
 
     // Bob is forgotten: his personal data is unreadable everywhere, the history of what happened stays.
     await portal.personalData.forgetContact(acme, { clientId: smiths.clientId, contactId: bob });
-    const client = await portal.clients.getClient(acme, smiths.clientId);
+    const client = await portal.clients.getClient(acme, { clientId: smiths.clientId });
     const bobNow = client.members.find((m) => m.contactId === bob)!;
     expect(bobNow.name).toBe(ERASED);
     expect(client.members.find((m) => m.contactId === ann)!.name).toBe('Ann Smith');
