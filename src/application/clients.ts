@@ -17,6 +17,7 @@
  */
 import { z } from 'zod';
 import { DomainError, PortalError } from '../core/errors.js';
+import { idempotencyKey } from '../core/idempotency.js';
 import * as c from '../client/commands.js';
 import type { ClientCommand } from '../client/commands.js';
 import { clientDecider } from '../client/decider.js';
@@ -48,20 +49,39 @@ async function runClient(ctx: AppContext, caller: ProcessCaller, clientId: strin
 
 const isRefusal = (error: unknown, code: string) => error instanceof PortalError && error.code === code;
 
-const createClientInput = c.createClient.omit({ clientId: true });
+const createClientInput = c.createClient.omit({ clientId: true }).extend({ idempotencyKey: idempotencyKey.optional() });
 
-/** Creates a client of the caller's firm: an individual with one owner, or a group with its owners. */
+/**
+ * Creates a client of the caller's firm: an individual with one owner, or a group with its owners.
+ * With an `idempotencyKey`, a retry returns the first result (see src/core/idempotency.ts).
+ */
 export async function createClient(
   ctx: AppContext,
   caller: Caller,
   input: z.input<typeof createClientInput>,
 ): Promise<ClientChange & { ownerIds: string[] }> {
-  const data = parseRequest(caller, createClientInput, input);
+  const { idempotencyKey: key, ...data } = parseRequest(caller, createClientInput, input);
   await requireFirmSide(ctx, caller);
   if (!(await loadFirm(ctx, caller.tenantId))) throw firmNotFound();
-  const clientId = ctx.deps.ids.newId();
-  const { result, change } = await runClient(ctx, caller, clientId, { type: 'CreateClient', data: { ...data, clientId } });
-  return { ...change, ownerIds: result.state.members.map((m) => m.contactId) };
+  return ctx.once(caller, {
+    operation: 'createClient',
+    key,
+    input: data,
+    create: async (clientId) => {
+      try {
+        const { result, change } = await runClient(ctx, caller, clientId, { type: 'CreateClient', data: { ...data, clientId } });
+        return { ...change, ownerIds: result.state.members.map((m) => m.contactId) };
+      } catch (error) {
+        // An earlier attempt with the key (crashed, or running concurrently) created it: report that
+        // client as created (`changed`), since the result is the keyed request's.
+        if (!isRefusal(error, 'client.already_exists')) throw error;
+        const client = await loadClient(ctx, caller.tenantId, clientId);
+        const [last] = await ctx.log.readStream(streams.client(clientId), { direction: 'backwards', maxCount: 1 });
+        const ownerIds = client.members.filter((m) => m.role === 'owner').map((m) => m.contactId);
+        return { clientId, revision: last!.revision, position: last!.position, changed: true, ownerIds };
+      }
+    },
+  });
 }
 
 const renameClientInput = c.renameClient.extend({ clientId: id });
@@ -126,29 +146,31 @@ export async function unassignStaff(ctx: AppContext, caller: Caller, input: z.in
   return (await runClient(ctx, caller, clientId, { type: 'UnassignStaff', data: { userId } })).change;
 }
 
-const addOwnerInput = c.addOwner.extend({ clientId: id });
+const addOwnerInput = c.addOwner.omit({ contactId: true }).extend({ clientId: id, idempotencyKey: idempotencyKey.optional() });
 
-/** Adds a co-owner to a group client. */
+/** Adds a co-owner to a group client (retry-safe with an `idempotencyKey`). */
 export async function addOwner(
   ctx: AppContext,
   caller: Caller,
   input: z.input<typeof addOwnerInput>,
 ): Promise<ClientChange & { contactId: string }> {
-  const { clientId, contact } = parseRequest(caller, addOwnerInput, input);
-  const { result, change } = await runClient(ctx, caller, clientId, { type: 'AddOwner', data: { contact } });
-  // The decider either adds the owner (last among the owners) or refuses.
-  return { ...change, contactId: result.state.members.filter((m) => m.role === 'owner').at(-1)!.contactId };
+  const { clientId, contact, idempotencyKey: key } = parseRequest(caller, addOwnerInput, input);
+  await requireFirmSide(ctx, caller);
+  return ctx.once(caller, {
+    operation: 'addOwner',
+    key,
+    input: { clientId, contact },
+    // The key's contact id makes a repeat a no-op in the decider, which reports the owner as added.
+    create: async (contactId) => ({ ...(await runClient(ctx, caller, clientId, { type: 'AddOwner', data: { contact, contactId } })).change, changed: true, contactId }),
+  });
 }
 
-const idempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'An idempotency key is 1–64 letters, digits, _ or -.');
 const addGuestInput = c.addGuest.omit({ contactId: true }).extend({ clientId: id, idempotencyKey: idempotencyKey.optional() });
 
 /**
  * Adds a guest and invites them at once: the invitation email goes to the guest's first address,
  * so the firm need not send a separate invitation. With an `idempotencyKey` the call is safe to
  * retry: a guest already added is not added again, and is invited only if no invitation went out.
- * The key makes the contact id inside this client's namespace, so it can never name a contact of
- * another client or firm.
  */
 export async function addGuest(
   ctx: AppContext,
@@ -156,12 +178,20 @@ export async function addGuest(
   input: z.input<typeof addGuestInput>,
 ): Promise<ClientChange & { contactId: string; invitation: IssuedInvitation }> {
   const { clientId, contact, idempotencyKey: key } = parseRequest(caller, addGuestInput, input);
+  await requireFirmSide(ctx, caller);
+  return ctx.once(caller, { operation: 'addGuest', key, input: { clientId, contact }, create: (contactId) => addGuestWithId(ctx, caller, clientId, contact, contactId) });
+}
+
+async function addGuestWithId(
+  ctx: AppContext,
+  caller: Caller,
+  clientId: string,
+  contact: z.output<typeof c.addGuest>['contact'],
+  contactId: string,
+): Promise<ClientChange & { contactId: string; invitation: IssuedInvitation }> {
   const request = ctx.correlate(caller);
-  const chosenId = key === undefined ? undefined : `${clientId}.guest.${key}`;
-  const data = { contact, ...(chosenId !== undefined ? { contactId: chosenId } : {}) };
-  const { result, change } = await runClient(ctx, request, clientId, { type: 'AddGuest', data });
+  const { result, change } = await runClient(ctx, request, clientId, { type: 'AddGuest', data: { contact, contactId } });
   const requested = result.events.find((e) => e.type === 'InvitationRequested');
-  const contactId = requested?.type === 'InvitationRequested' ? requested.data.contactId : chosenId!;
   const { state: sent } = await loadInvitation(ctx, caller.tenantId, contactId);
   if (sent.status !== 'none') {
     // A retry after the invitation already went out: report it, send nothing twice.

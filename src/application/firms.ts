@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { DomainError, PortalError } from '../core/errors.js';
+import { idempotencyKey } from '../core/idempotency.js';
 import { release } from '../core/reservation.js';
 import { clientDecider } from '../client/decider.js';
 import { defaultBranding, type Branding } from '../firm/branding.js';
@@ -46,14 +47,19 @@ async function runFirm(ctx: AppContext, caller: Caller & { causationId?: string 
   return { result, change };
 }
 
-/** Opens a new firm with its first partner admin; the new firm's id is its tenant id. */
+const createFirmInput = c.createFirm.extend({ idempotencyKey: idempotencyKey.optional() });
+
+/** Opens a new firm with its first partner admin; the new firm's id is its tenant id. Retry-safe with an `idempotencyKey`. */
 export async function createFirm(
   ctx: AppContext,
   caller: Caller,
-  input: z.input<typeof c.createFirm>,
+  input: z.input<typeof createFirmInput>,
 ): Promise<FirmChange & { partnerAdminId: string }> {
-  const data = parseRequest(caller, c.createFirm, input);
-  const firmId = ctx.deps.ids.newId();
+  const { idempotencyKey: key, ...data } = parseRequest(caller, createFirmInput, input);
+  return ctx.once(caller, { operation: 'createFirm', key, input: data, create: (firmId) => openFirm(ctx, caller, data, firmId) });
+}
+
+async function openFirm(ctx: AppContext, caller: Caller, data: z.output<typeof c.createFirm>, firmId: string) {
   const request = ctx.correlate({ ...caller, tenantId: firmId });
   // Company names are unique across the platform: a firm's name is claimed like a managed company's.
   const reservation = { kind: 'company-name', key: companyNameKey(data.name), ownerId: firmId };
@@ -62,26 +68,60 @@ export async function createFirm(
     const { result, change } = await runFirm(ctx, request, { type: 'CreateFirm', data });
     return { ...change, partnerAdminId: result.state.staff[0]!.userId };
   } catch (error) {
+    // An earlier attempt with the key (crashed, or concurrent) opened it: that firm is the result.
+    const opened = error instanceof PortalError && error.code === 'firm.already_exists' ? await loadFirm(ctx, firmId) : null;
+    if (opened) return { ...(await firmAsItStands(ctx, firmId)), partnerAdminId: opened.staff[0]!.userId };
     await release(ctx.reservations, reservation, request);
     throw error;
   }
 }
 
+/** The firm stream as it stands, for a keyed create an earlier attempt already made. */
+async function firmAsItStands(ctx: AppContext, firmId: string): Promise<FirmChange> {
+  const [last] = await ctx.log.readStream(streams.firm(firmId), { direction: 'backwards', maxCount: 1 });
+  return { firmId, revision: last!.revision, position: last!.position, changed: true };
+}
+
 /** `firmId`: a company the caller's firm manages (a partner admin's); omitted, the caller's own firm. */
 const inFirm = { firmId: id.optional() };
-const addStaffUserInput = c.addStaffUser.omit({ partnerAdminIds: true }).extend(inFirm);
+const addStaffUserInput = c.addStaffUser.omit({ partnerAdminIds: true }).extend({ ...inFirm, idempotencyKey: idempotencyKey.optional() });
 
-/** Adds a staff user to the caller's firm (or, for a partner admin, to a managed company: `firmId`). */
+/** Adds a staff user to the caller's firm (or, for a partner admin, to a managed company: `firmId`). Retry-safe with an `idempotencyKey`. */
 export async function addStaffUser(
   ctx: AppContext,
   caller: Caller,
   input: z.input<typeof addStaffUserInput>,
 ): Promise<FirmChange & { userId: string }> {
-  const { firmId, user, role } = parseRequest(caller, addStaffUserInput, input);
+  const { idempotencyKey: key, ...data } = parseRequest(caller, addStaffUserInput, input);
+  return addStaff(ctx, caller, 'addStaffUser', key, data);
+}
+
+/** Adds a staff user once per key; the key names the new user's id unless the host chose one. */
+async function addStaff(
+  ctx: AppContext,
+  caller: Caller,
+  operation: string,
+  key: string | undefined,
+  data: Omit<z.output<typeof addStaffUserInput>, 'idempotencyKey'>,
+): Promise<FirmChange & { userId: string }> {
+  const { firmId, user, role } = data;
   const { as, partnerAdminIds } = await firmInScope(ctx, caller, firmId);
-  const { result, change } = await runFirm(ctx, as, { type: 'AddStaffUser', data: { user, role, partnerAdminIds } });
-  // The decider either adds the user (last in the staff list) or refuses.
-  return { ...change, userId: result.state.staff.at(-1)!.userId };
+  return ctx.once(caller, {
+    operation,
+    key,
+    input: data,
+    create: async (keyedId) => {
+      const userId = user.userId ?? keyedId;
+      try {
+        const { change } = await runFirm(ctx, as, { type: 'AddStaffUser', data: { user: { ...user, userId }, role, partnerAdminIds } });
+        return { ...change, userId };
+      } catch (error) {
+        // An earlier attempt with the key (crashed, or concurrent) added them: that is the result.
+        if (!(key !== undefined && error instanceof PortalError && error.code === 'firm.staff_already_added')) throw error;
+        return { ...(await firmAsItStands(ctx, as.tenantId)), userId };
+      }
+    },
+  });
 }
 
 const changeStaffRoleInput = c.changeStaffRole.omit({ partnerAdminIds: true }).extend(inFirm);
@@ -156,16 +196,16 @@ export async function unassignFromClients(
   return { clientIds: unassigned, position };
 }
 
-const addCompanyAdminInput = z.object({ companyId: id, admin: c.addStaffUser.shape.user });
+const addCompanyAdminInput = z.object({ companyId: id, admin: c.addStaffUser.shape.user, idempotencyKey: idempotencyKey.optional() });
 
-/** Adds an admin to a managed company: a staff user with the partner admin role on the company's stream. */
+/** Adds an admin to a managed company: a staff user with the partner admin role on the company's stream. Retry-safe with an `idempotencyKey`. */
 export async function addCompanyAdmin(
   ctx: AppContext,
   caller: Caller,
   input: z.input<typeof addCompanyAdminInput>,
 ): Promise<FirmChange & { userId: string }> {
-  const { companyId, admin } = parseRequest(caller, addCompanyAdminInput, input);
-  return addStaffUser(ctx, caller, { firmId: companyId, user: admin, role: 'partner_admin' });
+  const { companyId, admin, idempotencyKey: key } = parseRequest(caller, addCompanyAdminInput, input);
+  return addStaff(ctx, caller, 'addCompanyAdmin', key, { firmId: companyId, user: admin, role: 'partner_admin' });
 }
 
 const removeCompanyAdminInput = z.object({ companyId: id, userId: id });

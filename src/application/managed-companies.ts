@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import type { DecisionContext } from '../core/decider.js';
 import { DomainError, PortalError } from '../core/errors.js';
+import { idempotencyKey } from '../core/idempotency.js';
 import { release, reserve, type Reservation } from '../core/reservation.js';
 import * as c from '../firm/commands.js';
 import { firmDecider } from '../firm/decider.js';
@@ -30,22 +31,29 @@ type Request = Caller & { correlationId: string };
 /** A managed company as created: `revision` is the company's own stream's, where it lives from now on. */
 export type CreatedCompany = Written & { companyId: string; name: string };
 
+const createManagedCompanyInput = c.createManagedCompany.extend({ idempotencyKey: idempotencyKey.optional() });
+
 /**
  * A partner admin creates a company the partner manages. Company names are unique across the
- * platform, case- and whitespace-insensitively. `companyId` may be given as an idempotency key:
- * repeating the request with it finishes a creation that stopped half-way.
+ * platform, case- and whitespace-insensitively. With an `idempotencyKey` a retry returns the first
+ * result; a `companyId` chosen by the host works as a key too: repeating the request with it
+ * finishes a creation that stopped half-way.
  */
 export async function createManagedCompany(
   ctx: AppContext,
   caller: Caller,
-  input: z.input<typeof c.createManagedCompany>,
+  input: z.input<typeof createManagedCompanyInput>,
 ): Promise<CreatedCompany> {
-  const data = parseRequest(caller, c.createManagedCompany, input);
+  const { idempotencyKey: key, ...data } = parseRequest(caller, createManagedCompanyInput, input);
+  return ctx.once(caller, { operation: 'createManagedCompany', key, input: data, create: (keyedId) => createCompany(ctx, caller, data, keyedId) });
+}
+
+async function createCompany(ctx: AppContext, caller: Caller, data: z.output<typeof c.createManagedCompany>, keyedId: string): Promise<CreatedCompany> {
   const request = ctx.correlate(caller);
   const partner = (await loadFirm(ctx, request.tenantId)) ?? initialFirmState;
   // Also a rerun finishing a creation: nothing more is done for the partner once its features are off.
   if (partner.status !== 'new' && !partner.partner.enabled) throw partnerFeaturesDisabled();
-  const companyId = data.companyId ?? ctx.deps.ids.newId();
+  const companyId = data.companyId ?? keyedId;
   if (!partner.managedCompanies.some((entry) => entry.companyId === companyId)) {
     if (data.companyId !== undefined && (await loadFirm(ctx, companyId))) {
       throw new DomainError('firm.already_exists', 'A firm with this id already exists.');

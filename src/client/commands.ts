@@ -27,8 +27,8 @@ export const changeSubscription = z.object({ plan: z.enum(subscriptionPlans) });
 /** `firmStaffIds`: fact from the firm, its staff users' ids (filled in by the application). */
 export const assignStaff = z.object({ userId: id, firmStaffIds: z.array(id) });
 export const unassignStaff = z.object({ userId: id });
-export const addOwner = z.object({ contact: contactInput });
-/** `contactId`, when the host chooses it, makes a retried AddGuest a no-op instead of a second guest. */
+/** `contactId`, when the application chooses it (an idempotency key), makes a retried AddOwner / AddGuest a no-op. */
+export const addOwner = z.object({ contact: contactInput, contactId: id.optional() });
 export const addGuest = z.object({ contact: contactInput, contactId: id.optional() });
 export const removeMember = z.object({ contactId: id });
 export const renameContact = z.object({ contactId: id, name });
