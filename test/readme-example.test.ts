@@ -17,8 +17,8 @@ it('README: create a firm, add a client, invite a member, accept', async () => {
     invitations: outbox,
   });
 
-  const signup = { tenantId: 'signup', actor: { kind: 'system', name: 'signup' } } as const;
-  const { firmId, partnerAdminId } = await portal.firms.createFirm(signup, {
+  const platform = { tenantId: 'platform', actor: { kind: 'platform', operatorId: 'operator-1' } } as const;
+  const { firmId, partnerAdminId } = await portal.firms.createFirm(platform, {
     name: 'Harbour Accountants',
     partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' },
   });
@@ -37,7 +37,7 @@ it('README: create a firm, add a client, invite a member, accept', async () => {
   await portal.invitations.acceptInvitation({ contactId: annId, token, password: 'a long passphrase' });
   await portal.access.logIn({ tenantId: firmId, contactId: annId, password: 'a long passphrase' });
 
-  const { text } = await portal.invitations.memberStatus(pat, { contactId: annId });
+  const { text } = await portal.invitations.memberStatus(pat, { clientId, contactId: annId });
   // text: "Last logged in 2026-…"
   // --- README example end
   expect(text).toMatch(/^Last logged in \d{4}-\d{2}-\d{2}/);

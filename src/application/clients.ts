@@ -26,7 +26,7 @@ import { streams } from '../streams.js';
 import { closeAccess } from './access.js';
 import type { AppContext, Caller } from './context.js';
 import { firmNotFound, loadFirm } from './firm-scope.js';
-import { cancelInvitation, issueInvitation, type IssuedInvitation } from './invitations.js';
+import { cancelOpenInvitation, issueInvitation, type IssuedInvitation } from './invitations.js';
 import { loadAccess, loadInvitation } from './issue-invitation.js';
 import { streamHas } from './tenant-scan.js';
 import { id, parseRequest } from './input.js';
@@ -229,7 +229,7 @@ export async function removeMember(ctx: AppContext, caller: Caller, input: z.inp
 
 /** Returns the position of the last event it appended, if any. */
 async function endMembership(ctx: AppContext, caller: ProcessCaller, contactId: string): Promise<number | null> {
-  const cancelled = await cancelInvitation(ctx, caller, { contactId, reason: 'member_removed' });
+  const cancelled = await cancelOpenInvitation(ctx, caller, { contactId, reason: 'member_removed' });
   const access = await loadAccess(ctx, caller.tenantId, contactId);
   if (access.status !== 'pending' && access.status !== 'active') return cancelled.changed ? cancelled.position : null;
   return (await closeAccess(ctx, caller, { contactId, via: 'access_window' })).position;
@@ -304,7 +304,7 @@ async function shutOut(ctx: AppContext, caller: ProcessCaller, contactIds: reado
   let position: number | null = null;
   for (const contactId of contactIds) {
     const closed = await closeAccess(ctx, caller, { contactId, via: 'client_archived' });
-    const cancelled = await cancelInvitation(ctx, caller, { contactId, reason: 'client_archived' });
+    const cancelled = await cancelOpenInvitation(ctx, caller, { contactId, reason: 'client_archived' });
     position = latest(position, closed.changed ? closed.position : null, cancelled.changed ? cancelled.position : null);
   }
   return position;

@@ -56,6 +56,8 @@ export async function createFirm(
   input: z.input<typeof createFirmInput>,
 ): Promise<FirmChange & { partnerAdminId: string }> {
   const { idempotencyKey: key, ...data } = parseRequest(caller, createFirmInput, input);
+  // Refused before the name is claimed, so a refusal leaves nothing behind (the decider checks it too).
+  if (caller.actor.kind !== 'platform') throw new DomainError('firm.platform_only', 'Firms are opened by the platform operator, not by a firm.');
   return ctx.once(caller, { operation: 'createFirm', key, input: data, create: (firmId) => openFirm(ctx, caller, data, firmId) });
 }
 
@@ -220,10 +222,10 @@ export async function removeCompanyAdmin(
   return removeStaffUser(ctx, caller, { firmId: companyId, userId });
 }
 
-/** Only the platform (actor `{ kind: 'system', name: 'platform' }`) acts on any firm by id. */
+/** Only the platform operator (actor `{ kind: 'platform' }`) acts on any firm by id. */
 function asPlatformOn(caller: Caller, firmId: string): Caller {
-  if (caller.actor.kind !== 'system' || caller.actor.name !== 'platform') {
-    throw new DomainError('firm.platform_only', 'Partner features are switched on and off by the platform, not by the firm.');
+  if (caller.actor.kind !== 'platform') {
+    throw new DomainError('firm.platform_only', 'Partner features are switched on and off by the platform operator, not by a firm.');
   }
   return { ...caller, tenantId: firmId };
 }

@@ -13,6 +13,7 @@ const actorSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('staff'), userId: id }),
   z.object({ kind: z.literal('contact'), contactId: id }),
   z.object({ kind: z.literal('system'), name: id }),
+  z.object({ kind: z.literal('platform'), operatorId: id }),
 ]);
 
 /** The caller as the host's authentication hands it over (ids of the request optional). */

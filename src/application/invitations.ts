@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { fold } from '../core/decider.js';
-import { NotFoundError } from '../core/errors.js';
+import { DomainError, NotFoundError } from '../core/errors.js';
 import { emailInput } from '../core/email.js';
 import { parseCommand } from '../core/validate.js';
 import { cancelInvitationData, sendInvitationData } from '../invitation/commands.js';
@@ -139,8 +139,32 @@ export async function resendInvitation(
   });
 }
 
-/** Cancels the contact's open invitation (`revision`: the invitation stream's); a no-op when nothing is open. */
+/**
+ * The API's cancel: every cancel reason is an automatic one (the client archived, the member
+ * removed, the contact's data erased), which only the portal's own processes record — a system
+ * actor; a staff user is refused, so the audit trail never shows a false cause (closePortalAccess
+ * refuses the automatic close reasons likewise).
+ */
 export async function cancelInvitation(
+  ctx: AppContext,
+  caller: ProcessCaller,
+  input: z.input<typeof cancelInvitationData>,
+): Promise<Written & { contactId: string; changed: boolean }> {
+  const data = parseRequest(caller, cancelInvitationData, input);
+  if (caller.actor.kind !== 'system') {
+    throw new DomainError(
+      'invitation.reason_for_processes_only',
+      "Only the portal's own processes cancel an invitation for this reason: archiving the client, removing the member or erasing the contact's data does it.",
+    );
+  }
+  return cancelOpenInvitation(ctx, caller, data);
+}
+
+/**
+ * Cancels the contact's open invitation (`revision`: the invitation stream's); a no-op when nothing
+ * is open. For the process rules, whose caller is the staff user whose request caused them.
+ */
+export async function cancelOpenInvitation(
   ctx: AppContext,
   caller: ProcessCaller,
   input: z.input<typeof cancelInvitationData>,
@@ -269,12 +293,21 @@ async function statusOf(ctx: AppContext, tenantId: string, contactId: string): P
   return { contactId, status, text: describeStatus(status) };
 }
 
-const memberStatusInput = z.object({ contactId: id });
+const memberStatusInput = z.object({ clientId: id, contactId: id });
 
-/** One member's activation status as the client list shows it. */
+/** Anyone but a current member of this firm's client: one answer, whether the contact is made up or another firm's. */
+const memberNotFound = () => new NotFoundError('client.member_not_found', 'This contact is not a member of the client.');
+
+/**
+ * One member's activation status as the client list shows it. The contact must be a member of the
+ * firm's client: a made-up contact and another firm's read alike (not found), so nothing about
+ * another firm's invitations shows.
+ */
 export async function memberStatus(ctx: AppContext, caller: Caller, input: z.input<typeof memberStatusInput>): Promise<MemberStatus> {
-  const { contactId } = parseRequest(caller, memberStatusInput, input);
+  const { clientId, contactId } = parseRequest(caller, memberStatusInput, input);
   await requireFirmSide(ctx, caller);
+  const client = await loadClient(ctx, caller.tenantId, clientId);
+  if (!client.members.some((m) => m.contactId === contactId)) throw memberNotFound();
   return statusOf(ctx, caller.tenantId, contactId);
 }
 

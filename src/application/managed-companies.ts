@@ -128,17 +128,28 @@ export async function changePremiumApps(
   };
 }
 
+/** A managed company as the partner portal lists it: its premium apps and its admins. */
+export interface ManagedCompany {
+  companyId: string;
+  name: string;
+  premiumApps: FirmState['premiumApps'];
+  admins: Array<{ userId: string; name: string; email: string }>;
+}
+
 /** The companies the caller's firm manages (partner admins only, while the firm's partner features are on). */
-export async function listManagedCompanies(
-  ctx: AppContext,
-  caller: Caller,
-  input?: z.input<typeof noInput>,
-): Promise<Array<{ companyId: string; name: string }>> {
+export async function listManagedCompanies(ctx: AppContext, caller: Caller, input?: z.input<typeof noInput>): Promise<ManagedCompany[]> {
   parseRequest(caller, noInput, input);
   if (!(await callerIsPartnerAdmin(ctx, caller))) {
     throw new DomainError('firm.not_partner_admin', 'Only partner admins have access to the partner portal.');
   }
   const partner = await loadFirm(ctx, caller.tenantId);
   if (!partner?.partner.enabled) throw partnerFeaturesDisabled();
-  return partner.managedCompanies.map(({ companyId, name }) => ({ companyId, name }));
+  const companies: ManagedCompany[] = [];
+  for (const { companyId, name } of partner.managedCompanies) {
+    // A company whose own stream a crash left unopened lists what the partner recorded: no apps or admins yet.
+    const company = await loadFirm(ctx, companyId);
+    const admins = company ? partnerAdminsOf(company).map(({ userId, name, email }) => ({ userId, name, email })) : [];
+    companies.push({ companyId, name, premiumApps: company?.premiumApps ?? [], admins });
+  }
+  return companies;
 }

@@ -20,7 +20,7 @@ import type { AppContext, Caller } from './context.js';
 import { loadFirm } from './firm-scope.js';
 import { id, parseRequest } from './input.js';
 import { closeAccess } from './access.js';
-import { cancelInvitation } from './invitations.js';
+import { cancelOpenInvitation } from './invitations.js';
 import { followUp } from './tenant-guards.js';
 import { streamHas } from './tenant-scan.js';
 import { latest, type Written } from './written.js';
@@ -61,7 +61,7 @@ export async function forgetContact(
   const request = ctx.correlate(caller);
   const followUps = followUp(request);
   const closed = await closeAccess(ctx, followUps, { contactId: input.contactId, via: 'contact_forgotten' });
-  const cancelled = await cancelInvitation(ctx, followUps, { contactId: input.contactId, reason: 'contact_forgotten' });
+  const cancelled = await cancelOpenInvitation(ctx, followUps, { contactId: input.contactId, reason: 'contact_forgotten' });
   let position = latest(closed.changed ? closed.position : null, cancelled.changed ? cancelled.position : null);
   const subjects = client.kind === 'individual' ? [input.contactId, client.id] : [input.contactId];
   let forgottenNow = 0;

@@ -9,11 +9,14 @@ import { streams } from '../streams.js';
 
 /**
  * Retry-safe creation. A create call may carry an idempotency key; the key names, within the
- * caller's tenant and the operation, both the entity to create (a name-based UUID, so concurrent
- * retries aim at the same stream and the store's own expected-revision check makes them converge)
- * and a small key stream. The key stream is claimed with 'no_stream' and holds a digest of the
- * canonical input, so the same key with other input is refused; then it records the first result,
- * which every retry returns without appending anything.
+ * caller's tenant and the operation, both the entity to create (a name-based UUID, so a retry and
+ * a concurrent twin aim at the same stream, where the store's expected-revision check lets only
+ * one creation through and the other converges on it) and a small key stream. Once the creation
+ * is done, the key stream is written with 'no_stream', holding a digest of the canonical input and
+ * the result: every later call with the key returns that first result and appends nothing, and
+ * the same key with other input is refused. A refused creation records nothing, so the key can be
+ * used again. Known limit: a crash between the creation and its record leaves no digest, so a
+ * retry with *other* input under that key converges on the entity the first input created.
  */
 
 /** 1–100 printable ASCII characters (no spaces): what a client library generates (a UUID, a ULID…). */
@@ -21,25 +24,22 @@ export const idempotencyKey = z
   .string()
   .regex(/^[\x21-\x7e]{1,100}$/, 'An idempotency key is 1 to 100 printable ASCII characters, without spaces.');
 
-const claimedData = z.object({
-  /** The entity the key creates: its data subject, so forgetting that subject also erases the digest. */
+const recordedData = z.object({
+  /** The entity the key created: its data subject, so forgetting that subject also erases the digest. */
   entityId: z.string(),
   operation: z.string(),
   /** SHA-256 of the canonical input: a digest of personal data, so it is encrypted like personal data. */
   inputDigest: personal(z.string()),
+  /** What the call returned the first time (plain JSON without personal data). */
+  result: z.record(z.string(), z.unknown()),
 });
-export const idempotencyKeyClaimed = defineEvent({
-  type: 'IdempotencyKeyClaimed',
+export const idempotentRequestRecorded = defineEvent({
+  type: 'IdempotentRequestRecorded',
   version: 1,
-  schema: claimedData,
+  schema: recordedData,
   personal: [{ subject: 'entityId', fields: ['inputDigest'] }],
 });
-export const idempotentResultRecorded = defineEvent({
-  type: 'IdempotentResultRecorded',
-  version: 1,
-  schema: z.object({ result: z.record(z.string(), z.unknown()) }),
-});
-export const idempotencyEvents = [idempotencyKeyClaimed, idempotentResultRecorded] as const;
+export const idempotencyEvents = [idempotentRequestRecorded] as const;
 
 export const keyReused = () =>
   new DomainError('idempotency.key_reused', 'This idempotency key was already used for a different request. Use a new key for a new request.');
@@ -82,15 +82,10 @@ export function canonicalJson(value: unknown): string {
 /** The entity id a key names: the same tenant, operation and key always name the same entity. */
 export const idempotentEntityId = (tenantId: string, operation: string, key: string) => nameBasedUuid('idempotency', tenantId, operation, key);
 
-async function read(log: EventLog, streamId: string) {
-  const events = await log.readStream(streamId);
-  const claim = events.find((e) => e.type === idempotencyKeyClaimed.type);
-  const recorded = events.find((e) => e.type === idempotentResultRecorded.type);
-  return {
-    digest: claim ? (claim.data as z.infer<typeof claimedData>).inputDigest : undefined,
-    revision: claim?.revision,
-    result: recorded ? (recorded.data as { result: Record<string, unknown> }).result : undefined,
-  };
+/** The first request recorded under the key, if any. */
+async function recorded(log: EventLog, streamId: string) {
+  const [first] = await log.readStream(streamId, { maxCount: 1 });
+  return first ? (first.data as z.infer<typeof recordedData>) : undefined;
 }
 
 /** Runs a create call once per key (see above); without a key, `create` runs with a fresh id. */
@@ -98,7 +93,17 @@ export async function once<R>(deps: IdempotencyDeps, metadata: CommandMetadata &
   if (request.key === undefined) return request.create(deps.ids.newId());
   const entityId = idempotentEntityId(metadata.tenantId, request.operation, request.key);
   const streamId = streams.idempotencyKey(entityId);
-  const digest = sha256Hex(canonicalJson({ operation: request.operation, input: request.input }));
+  const inputDigest = sha256Hex(canonicalJson({ operation: request.operation, input: request.input }));
+  const replay = async (first: z.infer<typeof recordedData>) => {
+    // An erased digest (its subject was forgotten) matches no input: the key is spent.
+    if (first.inputDigest !== inputDigest) throw keyReused();
+    return request.replay ? request.replay(first.result) : (first.result as R);
+  };
+
+  const before = await recorded(deps.log, streamId);
+  if (before) return replay(before);
+  const result = await request.create(entityId);
+  const data = { entityId, operation: request.operation, inputDigest, result: request.record ? request.record(result) : (result as Record<string, unknown>) };
   const context = {
     tenantId: metadata.tenantId,
     actor: metadata.actor,
@@ -106,31 +111,12 @@ export async function once<R>(deps: IdempotencyDeps, metadata: CommandMetadata &
     causationId: metadata.causationId ?? metadata.correlationId,
     occurredAt: deps.clock.now().toISOString(),
   };
-  const replay = (kept: Record<string, unknown>) => (request.replay ? request.replay(kept) : Promise.resolve(kept as R));
-
-  let seen = await read(deps.log, streamId);
-  if (seen.digest === undefined) {
-    try {
-      const claim = { entityId, operation: request.operation, inputDigest: digest };
-      await deps.log.append(streamId, [{ type: idempotencyKeyClaimed.type, data: claim }], 'no_stream', context);
-      seen = { digest, revision: 0, result: undefined };
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError)) throw error;
-      seen = await read(deps.log, streamId);
-    }
-  }
-  if (seen.digest !== digest) throw keyReused();
-  if (seen.result !== undefined) return replay(seen.result);
-
-  const result = await request.create(entityId);
-  const kept = request.record ? request.record(result) : (result as Record<string, unknown>);
   try {
-    await deps.log.append(streamId, [{ type: idempotentResultRecorded.type, data: { result: kept } }], seen.revision!, context);
+    await deps.log.append(streamId, [{ type: idempotentRequestRecorded.type, data }], 'no_stream', context);
     return result;
   } catch (error) {
-    // A concurrent retry recorded its result first: every call with the key returns that one.
+    // A concurrent call with the key recorded first: its result is the first one.
     if (!(error instanceof ConcurrencyError)) throw error;
-    const first = (await read(deps.log, streamId)).result;
-    return first === undefined ? result : replay(first);
+    return replay((await recorded(deps.log, streamId))!);
   }
 }

@@ -63,8 +63,8 @@ let ids: { firmId: string; clientId: string; contactId: string; documentId: stri
 beforeAll(async () => {
   test = testPortal();
   portal = createPortal(test.deps);
-  const signup: Caller = { tenantId: 'signup', actor: { kind: 'system', name: 'signup' } };
-  const { firmId, partnerAdminId } = await portal.firms.createFirm(signup, {
+  const platform: Caller = { tenantId: 'platform', actor: { kind: 'platform', operatorId: 'operator-1' } };
+  const { firmId, partnerAdminId } = await portal.firms.createFirm(platform, {
     name: 'Harbour Accountants',
     partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' },
   });

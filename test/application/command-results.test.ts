@@ -26,7 +26,8 @@ describe('every command reports where its change is', () => {
     expect(await portal.access.closePortalAccess(admin, { contactId, via: 'toggle' })).toMatchObject(await whereTheLogIs(test, streams.portalAccess(contactId)));
 
     await portal.invitations.inviteMember(admin, { clientId, contactId });
-    expect(await portal.invitations.cancelInvitation(admin, { contactId, reason: 'member_removed' })).toMatchObject(
+    const process: Caller = { tenantId: admin.tenantId, actor: { kind: 'system', name: 'retention' } };
+    expect(await portal.invitations.cancelInvitation(process, { contactId, reason: 'member_removed' })).toMatchObject(
       await whereTheLogIs(test, streams.invitation(contactId)),
     );
 

@@ -8,7 +8,7 @@ import { allEvents, eventCount, givenClient, givenFirm, testPortal } from '../su
 import { refusal } from '../support/refusal.js';
 
 const olivia = { name: 'Olivia Owner', emails: ['olivia@client.example'] };
-const platform: Caller = { tenantId: 'platform', actor: { kind: 'system', name: 'platform' } };
+const platform: Caller = { tenantId: 'platform', actor: { kind: 'platform', operatorId: 'operator-1' } };
 
 /** A partner firm with a group client and a managed company, and every create call of the API. */
 async function setUp() {
@@ -70,6 +70,17 @@ describe('idempotency keys', () => {
       expect(await eventCount(test.ctx), `${operation} appended on a reused key`).toBe(before);
     }
     expect(test.outbox.sent.filter((s) => s.reason === 'guest_added')).toHaveLength(1);
+  });
+
+  it('a refused create records nothing under its key: the key can be used again with other input', async () => {
+    const { ctx } = testPortal();
+    const { admin } = await givenFirm(ctx);
+    const before = await eventCount(ctx);
+    const error = await refusal(createClient(ctx, admin, { kind: 'individual', owners: [olivia, olivia], idempotencyKey: 'k' }));
+    expect(error.code).toBe('client.individual_has_one_owner');
+    expect(await eventCount(ctx)).toBe(before);
+    const created = await createClient(ctx, admin, { kind: 'individual', owners: [olivia], idempotencyKey: 'k' });
+    expect(created.ownerIds).toHaveLength(1);
   });
 
   it('concurrent retries with one key create one client and all return it', async () => {

@@ -57,11 +57,10 @@ describe("a partner firm's journey through the application API, on SQLite", () =
       secrets: nodeSecrets,
       invitations: outbox,
     });
-    const signup: Caller = { tenantId: 'signup', actor: { kind: 'system', name: 'signup' } };
-    const platform: Caller = { tenantId: 'platform', actor: { kind: 'system', name: 'platform' } };
+    const platform: Caller = { tenantId: 'platform', actor: { kind: 'platform', operatorId: 'operator-1' } };
 
     // A partner firm, switched on by the platform, creates a managed company.
-    const partner = await portal.firms.createFirm(signup, {
+    const partner = await portal.firms.createFirm(platform, {
       name: 'Harbour Partners',
       partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' },
     });
@@ -112,11 +111,11 @@ describe("a partner firm's journey through the application API, on SQLite", () =
     const loadedForInvite = longestLoad();
     console.info(`journey: the longest stream a command loaded while inviting in bulk had ${loadedForInvite} events (client has 1,500 documents)`);
     expect(loadedForInvite).toBeLessThan(20);
-    expect((await portal.invitations.memberStatus(acme, { contactId: ann })).text).toBe('Invitation sent just now');
+    expect((await portal.invitations.memberStatus(acme, { clientId: smiths.clientId, contactId: ann })).text).toBe('Invitation sent just now');
 
     // Ann accepts and logs in.
     clock.advance(2 * 60 * 1000);
-    expect((await portal.invitations.memberStatus(acme, { contactId: ann })).text).toBe('Waiting for member to accept invitation (2026-03-02)');
+    expect((await portal.invitations.memberStatus(acme, { clientId: smiths.clientId, contactId: ann })).text).toBe('Waiting for member to accept invitation (2026-03-02)');
     const annToken = outbox.lastTo(ann)!.token;
     await expect(portal.invitations.acceptInvitation({ contactId: ann, token: annToken, password: 'ann-secret-pw' })).resolves.toMatchObject({
       access: 'active',
@@ -125,14 +124,14 @@ describe("a partner firm's journey through the application API, on SQLite", () =
       code: 'invitation.already_accepted',
     });
     const login = await portal.access.logIn({ tenantId: acme.tenantId, contactId: ann, password: 'ann-secret-pw', ipAddress: '203.0.113.7' });
-    expect((await portal.invitations.memberStatus(acme, { contactId: ann })).status).toEqual({ state: 'active', lastLoginAt: login.lastLoginAt });
+    expect((await portal.invitations.memberStatus(acme, { clientId: smiths.clientId, contactId: ann })).status).toEqual({ state: 'active', lastLoginAt: login.lastLoginAt });
     expect((await portal.access.getPortalAccess(acme, { contactId: ann })).toggle).toBe('green');
 
     await portal.invitations.acceptInvitation({ contactId: carol, token: outbox.lastTo(carol)!.token, password: 'carol-secret-pw' });
 
     // Bob's invitation expires after 30 days and is resent; only the new link works.
     clock.advance(31 * DAY_MS);
-    expect((await portal.invitations.memberStatus(acme, { contactId: bob })).status.state).toBe('expired');
+    expect((await portal.invitations.memberStatus(acme, { clientId: smiths.clientId, contactId: bob })).status.state).toBe('expired');
     const oldToken = outbox.lastTo(bob)!.token;
     await expect(portal.invitations.acceptInvitation({ contactId: bob, token: oldToken, password: 'bob-secret-pw' })).rejects.toMatchObject({
       code: 'invitation.expired',
