@@ -17,18 +17,20 @@ it('README: create a firm, add a client, invite a member, accept', async () => {
     invitations: outbox,
   });
 
-  const platform = { tenantId: 'platform', actor: { kind: 'platform', operatorId: 'operator-1' } } as const;
-  const { firmId, partnerAdminId } = await portal.firms.createFirm(platform, {
+  // Firms are opened by the platform operator (the HTTP adapter's bootstrap token maps to this actor).
+  const operator = { tenantId: 'platform', actor: { kind: 'platform', operatorId: 'ops-1' } } as const;
+  const { firmId, partnerAdminId } = await portal.firms.createFirm(operator, {
     name: 'Harbour Accountants',
     partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' },
   });
   const pat = { tenantId: firmId, actor: { kind: 'staff', userId: partnerAdminId } } as const;
 
-  const { clientId, ownerIds } = await portal.clients.createClient(pat, {
-    kind: 'individual',
-    owners: [{ name: 'Ann Smith', emails: ['ann@smith.example'] }],
-    subscription: 'pro',
-  });
+  // Every call is (caller, input object). A create with an idempotency key is safe to retry.
+  const request = { kind: 'individual', owners: [{ name: 'Ann Smith', emails: ['ann@smith.example'] }], subscription: 'pro' } as const;
+  const created = await portal.clients.createClient(pat, { ...request, idempotencyKey: 'signup-form-7f3a' });
+  const retried = await portal.clients.createClient(pat, { ...request, idempotencyKey: 'signup-form-7f3a' });
+  // retried equals created: the same clientId, revision (0) and position; nothing was appended.
+  const { clientId, ownerIds } = created;
   const annId = ownerIds[0]!;
   await portal.invitations.inviteMember(pat, { clientId, contactId: annId });
 
@@ -41,4 +43,6 @@ it('README: create a firm, add a client, invite a member, accept', async () => {
   // text: "Last logged in 2026-…"
   // --- README example end
   expect(text).toMatch(/^Last logged in \d{4}-\d{2}-\d{2}/);
+  expect(retried).toEqual(created);
+  expect(created.revision).toBe(0);
 });
