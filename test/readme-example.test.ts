@@ -26,10 +26,15 @@ it('README: create a firm, add a client, invite a member, accept', async () => {
   const pat = { tenantId: firmId, actor: { kind: 'staff', userId: partnerAdminId } } as const;
 
   // Every call is (caller, input object). A create with an idempotency key is safe to retry.
-  const request = { kind: 'individual', owners: [{ name: 'Ann Smith', emails: ['ann@smith.example'] }], subscription: 'pro' } as const;
-  const created = await portal.clients.createClient(pat, { ...request, idempotencyKey: 'signup-form-7f3a' });
-  const retried = await portal.clients.createClient(pat, { ...request, idempotencyKey: 'signup-form-7f3a' });
-  // retried equals created: the same clientId, revision (0) and position; nothing was appended.
+  const addAnn = () =>
+    portal.clients.createClient(pat, {
+      kind: 'individual',
+      owners: [{ name: 'Ann Smith', emails: ['ann@smith.example'] }],
+      subscription: 'pro',
+      idempotencyKey: 'signup-form-7f3a',
+    });
+  const created = await addAnn();
+  const retried = await addAnn(); // the same clientId, revision (0) and position; nothing appended
   const { clientId, ownerIds } = created;
   const annId = ownerIds[0]!;
   await portal.invitations.inviteMember(pat, { clientId, contactId: annId });

@@ -1,10 +1,10 @@
 /**
- * Firms: creation, staff users, partner features, branding and the firm-wide OneDrive connection.
- * Managed companies (the partner portal) live in managed-companies.ts and are re-exported here.
+ * Firms: creation, staff users, partner features and branding. Managed companies (the partner
+ * portal) live in managed-companies.ts, the OneDrive connection in onedrive-connection.ts; both are
+ * re-exported here.
  *
  * Process rules wired here:
  * - StaffUserRemoved → UnassignStaff on every client of the firm the user was assigned to.
- * - ConnectOneDrive carries `linkedClientIds` (only looked up when the account really changes).
  */
 import { z } from 'zod';
 import { DomainError, PortalError } from '../core/errors.js';
@@ -14,38 +14,21 @@ import { clientDecider } from '../client/decider.js';
 import { defaultBranding, type Branding } from '../firm/branding.js';
 import { effectiveBranding } from '../firm/effective-branding.js';
 import * as c from '../firm/commands.js';
-import type { FirmCommand } from '../firm/commands.js';
-import { firmDecider } from '../firm/decider.js';
 import { companyNameKey } from '../firm/names.js';
-import type { FirmState, OneDriveConnection } from '../firm/state.js';
+import type { FirmState } from '../firm/state.js';
 import { streams } from '../streams.js';
 import type { AppContext, Caller } from './context.js';
 import { callerIsPartnerAdmin, firmInScope, firmNotFound, loadFirm } from './firm-scope.js';
 import { id, noInput, parseRequest } from './input.js';
 import { streamHas, tenantEvents } from './tenant-scan.js';
+import { firmAsItStands, runFirm, type FirmChange } from './firm-change.js';
 import { requireFirmSide } from './tenant-guards.js';
 import { claimCompanyName } from './managed-companies.js';
-import { latest, type Written } from './written.js';
+import { latest } from './written.js';
 
 export { changePremiumApps, createManagedCompany, listManagedCompanies } from './managed-companies.js';
-
-/** The outcome of a command on a firm's stream (`revision`: the firm stream's). */
-export interface FirmChange extends Written {
-  firmId: string;
-  /** False when the command decided nothing (already so). */
-  changed: boolean;
-}
-
-async function runFirm(ctx: AppContext, caller: Caller & { causationId?: string }, command: FirmCommand) {
-  const result = await ctx.execute(firmDecider, streams.firm(caller.tenantId), command, caller);
-  const change: FirmChange = {
-    firmId: caller.tenantId,
-    revision: result.nextExpectedRevision,
-    position: result.position,
-    changed: result.events.length > 0,
-  };
-  return { result, change };
-}
+export { connectOneDrive, disconnectOneDrive, markOneDriveNeedsReconnect } from './onedrive-connection.js';
+export type { FirmChange } from './firm-change.js';
 
 const createFirmInput = c.createFirm.extend({ idempotencyKey: idempotencyKey.optional() });
 
@@ -76,12 +59,6 @@ async function openFirm(ctx: AppContext, caller: Caller, data: z.output<typeof c
     await release(ctx.reservations, reservation, request);
     throw error;
   }
-}
-
-/** The firm stream as it stands, for a keyed create an earlier attempt already made. */
-async function firmAsItStands(ctx: AppContext, firmId: string): Promise<FirmChange> {
-  const [last] = await ctx.log.readStream(streams.firm(firmId), { direction: 'backwards', maxCount: 1 });
-  return { firmId, revision: last!.revision, position: last!.position, changed: true };
 }
 
 /** `firmId`: a company the caller's firm manages (a partner admin's); omitted, the caller's own firm. */
@@ -290,54 +267,6 @@ export async function effectiveBrandingOf(ctx: AppContext, caller: Caller, input
   if (firm.managedBy === null) return effectiveBranding(firm);
   const partner = await loadFirm(ctx, firm.managedBy);
   return partner ? effectiveBranding(firm, partner) : defaultBranding;
-}
-
-const connectOneDriveInput = c.connectOneDrive.omit({ linkedClientIds: true });
-
-/**
- * Connects the firm's OneDrive Personal account. When it replaces another account, the clients
- * with a linked folder are looked up (a scan of the folder links) so the sync can re-check them.
- */
-export async function connectOneDrive(
-  ctx: AppContext,
-  caller: Caller,
-  asked: z.input<typeof connectOneDriveInput>,
-): Promise<FirmChange & { oneDrive: OneDriveConnection; linkedClientIds: string[] }> {
-  const input = parseRequest(caller, connectOneDriveInput, asked);
-  const firm = await loadFirm(ctx, caller.tenantId);
-  const previous = firm?.oneDrive.accountId ?? null;
-  const accountChanges = previous !== null && previous !== input.accountId;
-  const linkedClientIds = accountChanges ? await linkedClientsOf(ctx, caller.tenantId) : [];
-  const { result, change } = await runFirm(ctx, caller, { type: 'ConnectOneDrive', data: { ...input, linkedClientIds } });
-  return { ...change, oneDrive: result.state.oneDrive, linkedClientIds };
-}
-
-/** Clients of the firm whose folder link is currently linked. */
-async function linkedClientsOf(ctx: AppContext, firmId: string): Promise<string[]> {
-  const linked = new Set<string>();
-  const eventTypes = ['FolderLinked', 'FolderRelinked', 'FolderUnlinked'];
-  for await (const event of tenantEvents(ctx, firmId, { streamPrefix: streams.folderLink(''), eventTypes })) {
-    const { clientId } = event.data as { clientId: string };
-    if (event.type === 'FolderUnlinked') linked.delete(clientId);
-    else linked.add(clientId);
-  }
-  return [...linked];
-}
-
-/** Staff or a system process (the sync) report that the connection stopped working. */
-export async function markOneDriveNeedsReconnect(
-  ctx: AppContext,
-  caller: Caller,
-  input: z.input<typeof c.markOneDriveNeedsReconnect>,
-): Promise<FirmChange> {
-  const data = parseRequest(caller, c.markOneDriveNeedsReconnect, input);
-  return (await runFirm(ctx, caller, { type: 'MarkOneDriveNeedsReconnect', data })).change;
-}
-
-/** Disconnects the firm's OneDrive account. */
-export async function disconnectOneDrive(ctx: AppContext, caller: Caller, input?: z.input<typeof noInput>): Promise<FirmChange> {
-  parseRequest(caller, noInput, input);
-  return (await runFirm(ctx, caller, { type: 'DisconnectOneDrive', data: {} })).change;
 }
 
 /**
