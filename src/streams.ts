@@ -10,6 +10,8 @@ export const streams = {
   document: (documentId: string) => `document-${documentId}`,
   /** Cross-stream uniqueness: the store's own "no stream" check rejects a second claim. */
   reservation: (kind: string, key: string) => `reservation-${kind}-${encodeURIComponent(key)}`,
+  /** One stream per idempotency key (named by the key's entity id): its input digest and first result. */
+  idempotencyKey: (entityId: string) => `idempotency-${entityId}`,
   /** Where the forgetting of a data subject is recorded. */
   dataSubject: (subjectId: string) => `data-subject-${subjectId}`,
 } as const;

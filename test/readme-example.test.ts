@@ -18,18 +18,25 @@ it('README: create a firm, add a client, invite a member, accept', async () => {
     accessNotifications: memoryAccessNotificationOutbox(), // "your portal access is open"
   });
 
-  const signup = { tenantId: 'signup', actor: { kind: 'system', name: 'signup' } } as const;
-  const { firmId, partnerAdminId } = await portal.firms.createFirm(signup, {
+  // Firms are opened by the platform operator (the HTTP adapter's bootstrap token maps to this actor).
+  const operator = { tenantId: 'platform', actor: { kind: 'platform', operatorId: 'ops-1' } } as const;
+  const { firmId, partnerAdminId } = await portal.firms.createFirm(operator, {
     name: 'Harbour Accountants',
     partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' },
   });
   const pat = { tenantId: firmId, actor: { kind: 'staff', userId: partnerAdminId } } as const;
 
-  const { clientId, ownerIds } = await portal.clients.createClient(pat, {
-    kind: 'individual',
-    owners: [{ name: 'Ann Smith', emails: ['ann@smith.example'] }],
-    subscription: 'pro',
-  });
+  // Every call is (caller, input object). A create with an idempotency key is safe to retry.
+  const addAnn = () =>
+    portal.clients.createClient(pat, {
+      kind: 'individual',
+      owners: [{ name: 'Ann Smith', emails: ['ann@smith.example'] }],
+      subscription: 'pro',
+      idempotencyKey: 'signup-form-7f3a',
+    });
+  const created = await addAnn();
+  const retried = await addAnn(); // the same clientId, revision (0) and position; nothing appended
+  const { clientId, ownerIds } = created;
   const annId = ownerIds[0]!;
   await portal.invitations.inviteMember(pat, { clientId, contactId: annId });
 
@@ -38,8 +45,10 @@ it('README: create a firm, add a client, invite a member, accept', async () => {
   await portal.invitations.acceptInvitation({ contactId: annId, token, password: 'a long passphrase' });
   await portal.access.logIn({ tenantId: firmId, contactId: annId, password: 'a long passphrase' });
 
-  const { text } = await portal.invitations.memberStatus(pat, { contactId: annId });
+  const { text } = await portal.invitations.memberStatus(pat, { clientId, contactId: annId });
   // text: "Last logged in 2026-…"
   // --- README example end
   expect(text).toMatch(/^Last logged in \d{4}-\d{2}-\d{2}/);
+  expect(retried).toEqual(created);
+  expect(created.revision).toBe(0);
 });

@@ -27,6 +27,7 @@ import type { AppContext, Caller } from './context.js';
 import { id, parseRequest } from './input.js';
 import { acceptedPasswordHash, issueInvitation, loadAccess, loadInvitation, type IssuedInvitation } from './issue-invitation.js';
 import { followUp, loadActiveClient, requireFirmSide, requireMember, type ProcessCaller } from './tenant-guards.js';
+import { latest, type Written } from './written.js';
 
 /** The toggle in the contact list: off, orange (opened, waiting for the contact), green (active). */
 export type AccessToggle = 'off' | 'orange' | 'green';
@@ -54,19 +55,26 @@ function view(state: PortalAccessState): PortalAccessView {
   return { contactId, clientId, status, toggle: accessToggle(status), loginEmail, sharedItems, activatedAt, lastLoginAt, closedReason };
 }
 
+/** A change of portal access (`revision`: the contact's portal access stream's) and the invitation it sent, if any. */
+export type AccessChange = Written & { access: PortalAccessView; invitation: IssuedInvitation | null };
+
 const accessNotFound = () => new NotFoundError('portal_access.not_found', 'Portal access was never opened for this contact.');
 const invalidCredentials = () => new DomainError('portal_access.invalid_credentials', 'The login details are not correct.');
 
 async function addContactEmail(ctx: AppContext, caller: ProcessCaller, clientId: string, contactId: string, email: string) {
-  await ctx.execute(clientDecider, streams.client(clientId), { type: 'AddContactEmail', data: { contactId, email } }, caller);
+  return ctx.execute(clientDecider, streams.client(clientId), { type: 'AddContactEmail', data: { contactId, email } }, caller);
 }
 
-/** Runs the follow-ups the decided events ask for; returns the invitation sent, if any. */
-async function reactTo(ctx: AppContext, caller: ProcessCaller, events: readonly PortalAccessEvent[]): Promise<IssuedInvitation | null> {
+/** What follow-ups did: the invitation sent, if any, and the position of the last event they appended. */
+type FollowUps = { invitation: IssuedInvitation | null; position: number | null };
+
+/** Runs the follow-ups the decided events ask for. */
+async function reactTo(ctx: AppContext, caller: ProcessCaller, events: readonly PortalAccessEvent[]): Promise<FollowUps> {
   let invitation: IssuedInvitation | null = null;
+  let position: number | null = null;
   for (const event of events) {
     if ((event.type === 'PortalAccessOpened' || event.type === 'LoginEmailChanged') && event.data.addToContactEmails) {
-      await addContactEmail(ctx, caller, event.data.clientId, event.data.contactId, event.data.loginEmail);
+      position = (await addContactEmail(ctx, caller, event.data.clientId, event.data.contactId, event.data.loginEmail)).position;
     }
     if (event.type === 'AccessNotificationRequested' && !event.data.contactHasPassword) {
       const { clientId, contactId, email } = event.data;
@@ -81,23 +89,36 @@ async function reactTo(ctx: AppContext, caller: ProcessCaller, events: readonly 
       await ctx.deps.accessNotifications.deliver({ ...notification, reason: reopened ? 'reopened' : 'opened' });
     }
   }
-  return invitation;
+  return { invitation, position: latest(position, invitation?.position) };
 }
 
 /**
  * A repeat of a request that already went through (access open with this login email): make sure
  * its follow-ups happened instead of refusing, so a rerun after a crash half-way converges.
  */
-async function completeFollowUps(ctx: AppContext, caller: ProcessCaller, client: ClientState, access: PortalAccessState & { loginEmail: string }) {
+async function completeFollowUps(
+  ctx: AppContext,
+  caller: ProcessCaller,
+  client: ClientState,
+  access: PortalAccessState & { loginEmail: string },
+): Promise<FollowUps> {
   const contactId = access.contactId!;
+  let position: number | null = null;
   if (!requireMember(client, contactId).emails.includes(access.loginEmail)) {
-    await addContactEmail(ctx, caller, client.id, contactId, access.loginEmail);
+    position = (await addContactEmail(ctx, caller, client.id, contactId, access.loginEmail)).position;
   }
-  if (access.status !== 'pending') return null;
+  if (access.status !== 'pending') return { invitation: null, position };
   const { state: invitation } = await loadInvitation(ctx, caller.tenantId, contactId);
   const linkOut = invitation.status === 'open' && invitation.email === access.loginEmail && !isExpired(invitation, ctx.deps.clock.now());
-  if (linkOut) return null;
-  return issueInvitation(ctx, caller, { clientId: client.id, contactId, email: access.loginEmail, reason: 'access_opened' });
+  if (linkOut) return { invitation: null, position };
+  const sent = await issueInvitation(ctx, caller, { clientId: client.id, contactId, email: access.loginEmail, reason: 'access_opened' });
+  return { invitation: sent, position: sent.position };
+}
+
+/** The access's stream as it stands: for a call that appended nothing to it. */
+async function accessWritten(ctx: AppContext, contactId: string): Promise<Written> {
+  const [last] = await ctx.log.readStream(streams.portalAccess(contactId), { direction: 'backwards', maxCount: 1 });
+  return { revision: last?.revision ?? 'no_stream', position: last?.position ?? null };
 }
 
 /** A new login email must fit among the contact's addresses: refused before anything is recorded. */
@@ -129,7 +150,7 @@ export async function openAccess(
   ctx: AppContext,
   caller: ProcessCaller,
   input: z.output<typeof openPortalAccessInput>,
-): Promise<{ access: PortalAccessView; invitation: IssuedInvitation | null }> {
+): Promise<AccessChange> {
   const request = ctx.correlate(caller);
   const client = await loadActiveClient(ctx, caller.tenantId, input.clientId);
   const member = requireMember(client, input.contactId);
@@ -147,13 +168,15 @@ export async function openAccess(
 
   const isOpen = current.status === 'pending' || current.status === 'active';
   if (isOpen && current.loginEmail === loginEmail && sameSelection(current.sharedItems, data.sharedItems)) {
-    const sent = await completeFollowUps(ctx, followUp(request), client, { ...current, loginEmail });
-    return { access: view(await loadAccess(ctx, caller.tenantId, member.contactId)), invitation: sent };
+    const done = await completeFollowUps(ctx, followUp(request), client, { ...current, loginEmail });
+    const written = await accessWritten(ctx, member.contactId);
+    const access = view(await loadAccess(ctx, caller.tenantId, member.contactId));
+    return { access, invitation: done.invitation, revision: written.revision, position: latest(written.position, done.position) };
   }
   if (!isOpen) requireRoomForEmail(client, member.contactId, loginEmail);
-  const { events, state } = await ctx.execute(portalAccessDecider, streams.portalAccess(member.contactId), { type: 'OpenPortalAccess', data }, request);
-  const sent = await reactTo(ctx, followUp(request), events);
-  return { access: view(state), invitation: sent };
+  const opened = await ctx.execute(portalAccessDecider, streams.portalAccess(member.contactId), { type: 'OpenPortalAccess', data }, request);
+  const done = await reactTo(ctx, followUp(request), opened.events);
+  return { access: view(opened.state), invitation: done.invitation, revision: opened.nextExpectedRevision, position: latest(opened.position, done.position) };
 }
 
 /** The firm opens a contact's portal access with a login email and what is shared with them. */
@@ -161,7 +184,7 @@ export async function openPortalAccess(
   ctx: AppContext,
   caller: ProcessCaller,
   input: OpenPortalAccessInput,
-): Promise<{ access: PortalAccessView; invitation: IssuedInvitation | null }> {
+): Promise<AccessChange> {
   const data = parseRequest(caller, openPortalAccessInput, input);
   await requireFirmSide(ctx, caller);
   return openAccess(ctx, caller, data);
@@ -172,11 +195,11 @@ export async function changeSharedSelection(
   ctx: AppContext,
   caller: ProcessCaller,
   input: z.input<typeof editSharedSelectionData>,
-): Promise<PortalAccessView> {
+): Promise<Written & { access: PortalAccessView }> {
   const data = parseRequest(caller, editSharedSelectionData, input);
   await requireFirmSide(ctx, caller);
   if ((await loadAccess(ctx, caller.tenantId, data.contactId)).status === 'none') throw accessNotFound();
-  const { state, events } = await ctx.execute(
+  const { state, events, nextExpectedRevision, position } = await ctx.execute(
     portalAccessDecider,
     streams.portalAccess(data.contactId),
     { type: 'EditSharedSelection', data },
@@ -194,7 +217,7 @@ export async function changeSharedSelection(
       contactHasPassword: state.passwordHash !== null,
     });
   }
-  return view(state);
+  return { access: view(state), revision: nextExpectedRevision, position };
 }
 
 const changeLoginEmailInput = changeLoginEmailData.omit({ contactEmails: true });
@@ -204,7 +227,7 @@ export async function changeLoginEmail(
   ctx: AppContext,
   caller: ProcessCaller,
   input: z.input<typeof changeLoginEmailInput>,
-): Promise<{ access: PortalAccessView; invitation: IssuedInvitation | null }> {
+): Promise<AccessChange> {
   const { contactId, loginEmail } = parseRequest(caller, changeLoginEmailInput, input);
   await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
@@ -214,12 +237,13 @@ export async function changeLoginEmail(
   const member = requireMember(client, contactId);
   const data = parseCommand(changeLoginEmailData, { contactId, loginEmail, contactEmails: member.emails });
   requireRoomForEmail(client, member.contactId, data.loginEmail);
-  const { events, state } = await ctx.execute(portalAccessDecider, streams.portalAccess(member.contactId), { type: 'ChangeLoginEmail', data }, request);
-  const sent =
-    events.length > 0
-      ? await reactTo(ctx, followUp(request), events)
-      : await completeFollowUps(ctx, followUp(request), client, { ...state, loginEmail: data.loginEmail });
-  return { access: view(await loadAccess(ctx, caller.tenantId, member.contactId)), invitation: sent ?? null };
+  const changed = await ctx.execute(portalAccessDecider, streams.portalAccess(member.contactId), { type: 'ChangeLoginEmail', data }, request);
+  const done =
+    changed.events.length > 0
+      ? await reactTo(ctx, followUp(request), changed.events)
+      : await completeFollowUps(ctx, followUp(request), client, { ...changed.state, loginEmail: data.loginEmail });
+  const access = view(await loadAccess(ctx, caller.tenantId, member.contactId));
+  return { access, invitation: done.invitation, revision: changed.nextExpectedRevision, position: latest(changed.position, done.position) };
 }
 
 /** The ways the firm closes access itself; the other close reasons are recorded only by the processes. */
@@ -229,22 +253,26 @@ const closePortalAccessInput = closePortalAccessData.extend({ via: closePortalAc
  * The firm closes access, one of two ways: 'access_window' ("Close access to the portal" in the
  * access window) or 'toggle' (unchecking "Access to the portal" in the contact list).
  */
-export async function closePortalAccess(ctx: AppContext, caller: ProcessCaller, input: z.input<typeof closePortalAccessInput>): Promise<void> {
+export async function closePortalAccess(ctx: AppContext, caller: ProcessCaller, input: z.input<typeof closePortalAccessInput>): Promise<AccessClosing> {
   return closeAccess(ctx, caller, parseRequest(caller, closePortalAccessInput, input));
 }
+
+/** `revision`: the contact's portal access stream's; `changed` is false when access was not open (an automatic reason). */
+export type AccessClosing = Written & { contactId: string; changed: boolean };
 
 /**
  * Closes access for any reason, the automatic ones included: 'client_archived' (archiving the
  * client) and 'contact_forgotten' (erasing the contact), which are no-ops when access is not open.
  * For the application's own processes; the firm's call is closePortalAccess.
  */
-export async function closeAccess(ctx: AppContext, caller: ProcessCaller, input: z.input<typeof closePortalAccessData>): Promise<void> {
+export async function closeAccess(ctx: AppContext, caller: ProcessCaller, input: z.input<typeof closePortalAccessData>): Promise<AccessClosing> {
   const data = parseRequest(caller, closePortalAccessData, input);
   await requireFirmSide(ctx, caller);
   const current = await loadAccess(ctx, caller.tenantId, data.contactId);
   const automatic = data.via === 'client_archived' || data.via === 'contact_forgotten';
   if (current.status === 'none' && !automatic) throw accessNotFound();
-  await ctx.execute(portalAccessDecider, streams.portalAccess(data.contactId), { type: 'ClosePortalAccess', data }, ctx.correlate(caller));
+  const result = await ctx.execute(portalAccessDecider, streams.portalAccess(data.contactId), { type: 'ClosePortalAccess', data }, ctx.correlate(caller));
+  return { contactId: data.contactId, changed: result.events.length > 0, revision: result.nextExpectedRevision, position: result.position };
 }
 
 const logInInput = recordLoginData.pick({ contactId: true, ipAddress: true, userAgent: true }).extend({
@@ -258,7 +286,10 @@ const logInInput = recordLoginData.pick({ contactId: true, ipAddress: true, user
  * the same whether the access exists, is pending or is closed; a right password on closed access is
  * refused with 'portal_access.closed'. Failed attempts are not recorded (no event for them yet).
  */
-export async function logIn(ctx: AppContext, input: z.input<typeof logInInput>): Promise<{ contactId: string; clientId: string; lastLoginAt: string }> {
+export async function logIn(
+  ctx: AppContext,
+  input: z.input<typeof logInInput>,
+): Promise<Written & { contactId: string; clientId: string; lastLoginAt: string }> {
   const { tenantId, contactId, password, ipAddress, userAgent } = parseCommand(logInInput, input);
   let access: PortalAccessState;
   try {
@@ -272,7 +303,7 @@ export async function logIn(ctx: AppContext, input: z.input<typeof logInInput>):
   }
   if (access.status === 'closed') throw new DomainError('portal_access.closed', 'Portal access for this contact is closed.');
   const caller: Caller = { tenantId, actor: { kind: 'contact', contactId } };
-  const { state } = await ctx.execute(
+  const { state, nextExpectedRevision, position } = await ctx.execute(
     portalAccessDecider,
     streams.portalAccess(contactId),
     {
@@ -281,7 +312,7 @@ export async function logIn(ctx: AppContext, input: z.input<typeof logInInput>):
     },
     ctx.correlate(caller),
   );
-  return { contactId, clientId: state.clientId!, lastLoginAt: state.lastLoginAt! };
+  return { contactId, clientId: state.clientId!, lastLoginAt: state.lastLoginAt!, revision: nextExpectedRevision, position };
 }
 
 const getPortalAccessInput = z.strictObject({ contactId: id });

@@ -3,10 +3,7 @@
  * subscription and assigned staff. Every operation is the firm's (contacts are refused).
  *
  * Process rules wired here, in the same request (follow-ups caused by the request's correlation id):
- * - GuestAdded + InvitationRequested → issueInvitation { reason: 'guest_added' } to the guest's email.
- * - MemberRemoved → cancelInvitation { reason: 'member_removed' } and, when the member's portal access
- *   is open, closeAccess { via: 'access_window' }. There is no 'member_removed' close reason; the
- *   access window's "Close access to the portal" is the closest: the firm closing one contact's access.
+ * - Members joining and leaving: see client-members.ts (re-exported here).
  * - ClientArchived → for every contact in `contactIds`: closeAccess { via: 'client_archived' }
  *   and cancelInvitation { reason: 'client_archived' } (both no-ops when nothing is open).
  * - ClientRestored → UnassignStaff for assigned users no longer on the firm's staff (they were removed
@@ -16,54 +13,58 @@
  * still completes its follow-ups before reporting the refusal, so rerunning after a crash converges.
  */
 import { z } from 'zod';
-import { DomainError, PortalError } from '../core/errors.js';
-import type { StreamRevision } from '../core/revision.js';
+import { DomainError } from '../core/errors.js';
+import { idempotencyKey } from '../core/idempotency.js';
 import * as c from '../client/commands.js';
-import type { ClientCommand } from '../client/commands.js';
-import { clientDecider } from '../client/decider.js';
 import type { ClientState } from '../client/state.js';
 import { streams } from '../streams.js';
 import { closeAccess } from './access.js';
 import type { AppContext, Caller } from './context.js';
 import { firmNotFound, loadFirm } from './firm-scope.js';
-import { cancelInvitation, issueInvitation, type IssuedInvitation } from './invitations.js';
-import { loadAccess, loadInvitation } from './issue-invitation.js';
+import { cancelOpenInvitation } from './invitations.js';
+import { loadAccess } from './issue-invitation.js';
 import { streamHas } from './tenant-scan.js';
 import { id, parseRequest } from './input.js';
 import { followUp, loadActiveClient, loadClient, requireFirmSide, requireMember, type ProcessCaller } from './tenant-guards.js';
+import { latest } from './written.js';
+import { isRefusal, runClient, type ClientChange } from './client-change.js';
 
-/** The outcome of a command on a client's stream. */
-export interface ClientChange {
-  clientId: string;
-  /** The client stream's revision afterwards (an ETag). */
-  revision: StreamRevision;
-  /** False when the command decided nothing (already so). */
-  changed: boolean;
-}
+export { addGuest, addOwner, removeMember } from './client-members.js';
+export type { ClientChange } from './client-change.js';
 
-async function runClient(ctx: AppContext, caller: ProcessCaller, clientId: string, command: ClientCommand) {
-  await requireFirmSide(ctx, caller);
-  const result = await ctx.execute(clientDecider, streams.client(clientId), command, caller);
-  const change: ClientChange = { clientId, revision: result.nextExpectedRevision, changed: result.events.length > 0 };
-  return { result, change };
-}
+const createClientInput = c.createClient.omit({ clientId: true }).extend({ idempotencyKey: idempotencyKey.optional() });
 
-const isRefusal = (error: unknown, code: string) => error instanceof PortalError && error.code === code;
-
-const createClientInput = c.createClient.omit({ clientId: true });
-
-/** Creates a client of the caller's firm: an individual with one owner, or a group with its owners. */
+/**
+ * Creates a client of the caller's firm: an individual with one owner, or a group with its owners.
+ * With an `idempotencyKey`, a retry returns the first result (see src/core/idempotency.ts).
+ */
 export async function createClient(
   ctx: AppContext,
   caller: Caller,
   input: z.input<typeof createClientInput>,
 ): Promise<ClientChange & { ownerIds: string[] }> {
-  const data = parseRequest(caller, createClientInput, input);
+  const { idempotencyKey: key, ...data } = parseRequest(caller, createClientInput, input);
   await requireFirmSide(ctx, caller);
   if (!(await loadFirm(ctx, caller.tenantId))) throw firmNotFound();
-  const clientId = ctx.deps.ids.newId();
-  const { result, change } = await runClient(ctx, caller, clientId, { type: 'CreateClient', data: { ...data, clientId } });
-  return { ...change, ownerIds: result.state.members.map((m) => m.contactId) };
+  return ctx.once(caller, {
+    operation: 'createClient',
+    key,
+    input: data,
+    create: async (clientId) => {
+      try {
+        const { result, change } = await runClient(ctx, caller, clientId, { type: 'CreateClient', data: { ...data, clientId } });
+        return { ...change, ownerIds: result.state.members.map((m) => m.contactId) };
+      } catch (error) {
+        // An earlier attempt with the key (crashed, or running concurrently) created it: report that
+        // client as created (`changed`), since the result is the keyed request's.
+        if (!isRefusal(error, 'client.already_exists')) throw error;
+        const client = await loadClient(ctx, caller.tenantId, clientId);
+        const [last] = await ctx.log.readStream(streams.client(clientId), { direction: 'backwards', maxCount: 1 });
+        const ownerIds = client.members.filter((m) => m.role === 'owner').map((m) => m.contactId);
+        return { clientId, revision: last!.revision, position: last!.position, changed: true, ownerIds };
+      }
+    },
+  });
 }
 
 const renameClientInput = c.renameClient.extend({ clientId: id });
@@ -128,81 +129,6 @@ export async function unassignStaff(ctx: AppContext, caller: Caller, input: z.in
   return (await runClient(ctx, caller, clientId, { type: 'UnassignStaff', data: { userId } })).change;
 }
 
-const addOwnerInput = c.addOwner.extend({ clientId: id });
-
-/** Adds a co-owner to a group client. */
-export async function addOwner(
-  ctx: AppContext,
-  caller: Caller,
-  input: z.input<typeof addOwnerInput>,
-): Promise<ClientChange & { contactId: string }> {
-  const { clientId, contact } = parseRequest(caller, addOwnerInput, input);
-  const { result, change } = await runClient(ctx, caller, clientId, { type: 'AddOwner', data: { contact } });
-  // The decider either adds the owner (last among the owners) or refuses.
-  return { ...change, contactId: result.state.members.filter((m) => m.role === 'owner').at(-1)!.contactId };
-}
-
-const idempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'An idempotency key is 1–64 letters, digits, _ or -.');
-const addGuestInput = c.addGuest.omit({ contactId: true }).extend({ clientId: id, idempotencyKey: idempotencyKey.optional() });
-
-/**
- * Adds a guest and invites them at once: the invitation email goes to the guest's first address,
- * so the firm need not send a separate invitation. With an `idempotencyKey` the call is safe to
- * retry: a guest already added is not added again, and is invited only if no invitation went out.
- * The key makes the contact id inside this client's namespace, so it can never name a contact of
- * another client or firm.
- */
-export async function addGuest(
-  ctx: AppContext,
-  caller: Caller,
-  input: z.input<typeof addGuestInput>,
-): Promise<ClientChange & { contactId: string; invitation: IssuedInvitation }> {
-  const { clientId, contact, idempotencyKey: key } = parseRequest(caller, addGuestInput, input);
-  const request = ctx.correlate(caller);
-  const chosenId = key === undefined ? undefined : `${clientId}.guest.${key}`;
-  const data = { contact, ...(chosenId !== undefined ? { contactId: chosenId } : {}) };
-  const { result, change } = await runClient(ctx, request, clientId, { type: 'AddGuest', data });
-  const requested = result.events.find((e) => e.type === 'InvitationRequested');
-  const contactId = requested?.type === 'InvitationRequested' ? requested.data.contactId : chosenId!;
-  const { state: sent } = await loadInvitation(ctx, caller.tenantId, contactId);
-  if (sent.status !== 'none') {
-    // A retry after the invitation already went out: report it, send nothing twice.
-    return { ...change, contactId, invitation: { contactId, invitationId: sent.invitationId, sentAt: sent.sentAt, expiresAt: sent.expiresAt } };
-  }
-  const email = requested?.type === 'InvitationRequested' ? requested.data.email : undefined;
-  const invitation = await issueInvitation(ctx, followUp(request), {
-    clientId,
-    contactId,
-    ...(email !== undefined ? { email } : {}),
-    reason: 'guest_added',
-  });
-  return { ...change, contactId, invitation };
-}
-
-const removeMemberInput = c.removeMember.extend({ clientId: id });
-
-/** Removes an owner or a guest; their open invitation is cancelled and their open portal access closed. */
-export async function removeMember(ctx: AppContext, caller: Caller, input: z.input<typeof removeMemberInput>): Promise<ClientChange> {
-  const { clientId, contactId } = parseRequest(caller, removeMemberInput, input);
-  const request = ctx.correlate(caller);
-  try {
-    const { change } = await runClient(ctx, request, clientId, { type: 'RemoveMember', data: { contactId } });
-    await endMembership(ctx, followUp(request), contactId);
-    return change;
-  } catch (error) {
-    if (isRefusal(error, 'client.member_not_found') && (await streamHas(ctx, streams.client(clientId), 'MemberRemoved', (d) => d.contactId === contactId))) {
-      await endMembership(ctx, followUp(request), contactId);
-    }
-    throw error;
-  }
-}
-
-async function endMembership(ctx: AppContext, caller: ProcessCaller, contactId: string): Promise<void> {
-  await cancelInvitation(ctx, caller, { contactId, reason: 'member_removed' });
-  const access = await loadAccess(ctx, caller.tenantId, contactId);
-  if (access.status === 'pending' || access.status === 'active') await closeAccess(ctx, caller, { contactId, via: 'access_window' });
-}
-
 const renameContactInput = c.renameContact.extend({ clientId: id });
 
 /** Renames a member. */
@@ -259,8 +185,7 @@ export async function archiveClient(
     const { result, change } = await runClient(ctx, request, clientId, { type: 'ArchiveClient', data: {} });
     const archived = result.events[0];
     const contactIds = archived?.type === 'ClientArchived' ? archived.data.contactIds : [];
-    await shutOut(ctx, followUp(request), contactIds);
-    return { ...change, contactIds };
+    return { ...change, position: latest(change.position, await shutOut(ctx, followUp(request), contactIds)), contactIds };
   } catch (error) {
     const archived = isRefusal(error, 'client.archived') ? await streamHas(ctx, streams.client(clientId), 'ClientArchived') : undefined;
     if (archived) await shutOut(ctx, followUp(request), (archived.data as { contactIds: string[] }).contactIds);
@@ -268,11 +193,15 @@ export async function archiveClient(
   }
 }
 
-async function shutOut(ctx: AppContext, caller: ProcessCaller, contactIds: readonly string[]): Promise<void> {
+/** Returns the position of the last event it appended, if any. */
+async function shutOut(ctx: AppContext, caller: ProcessCaller, contactIds: readonly string[]): Promise<number | null> {
+  let position: number | null = null;
   for (const contactId of contactIds) {
-    await closeAccess(ctx, caller, { contactId, via: 'client_archived' });
-    await cancelInvitation(ctx, caller, { contactId, reason: 'client_archived' });
+    const closed = await closeAccess(ctx, caller, { contactId, via: 'client_archived' });
+    const cancelled = await cancelOpenInvitation(ctx, caller, { contactId, reason: 'client_archived' });
+    position = latest(position, closed.changed ? closed.position : null, cancelled.changed ? cancelled.position : null);
   }
+  return position;
 }
 
 /**
@@ -290,16 +219,16 @@ export async function restoreClient(
   const firm = await loadFirm(ctx, request.tenantId);
   const staffIds = new Set(firm?.staff.map((s) => s.userId) ?? []);
   const unassigned = result.state.assignedStaff.filter((userId) => !staffIds.has(userId));
-  let revision = change.revision;
+  let { revision, position } = change;
   for (const userId of unassigned) {
-    ({ revision } = (await runClient(ctx, followUp(request), clientId, { type: 'UnassignStaff', data: { userId } })).change);
+    ({ revision, position } = (await runClient(ctx, followUp(request), clientId, { type: 'UnassignStaff', data: { userId } })).change);
   }
-  return { ...change, revision, unassigned };
+  return { ...change, revision, position, unassigned };
 }
 
 /** The client's state, inside the caller's firm (another firm's client reads as not found). */
-export async function getClient(ctx: AppContext, caller: Caller, clientId: string): Promise<ClientState> {
-  parseRequest(caller, id, clientId);
+export async function getClient(ctx: AppContext, caller: Caller, input: z.input<typeof onClientInput>): Promise<ClientState> {
+  const { clientId } = parseRequest(caller, onClientInput, input);
   await requireFirmSide(ctx, caller);
   return loadClient(ctx, caller.tenantId, clientId);
 }

@@ -5,6 +5,7 @@ import { EventLog } from '../core/event-log.js';
 import type { EventStore } from '../core/event-store.js';
 import { EventRegistry } from '../core/events.js';
 import type { AccessNotificationDelivery, Clock, FieldCipher, IdGenerator, InvitationDelivery, KeyStore, Secrets } from '../core/ports.js';
+import { idempotencyEvents, once, type IdempotentRequest } from '../core/idempotency.js';
 import { reservationEvents } from '../core/reservation.js';
 import type { StreamRevision } from '../core/revision.js';
 import { clientEvents } from '../client/events.js';
@@ -45,6 +46,7 @@ export function portalRegistry(): EventRegistry {
     ...folderLinkEvents,
     ...documentEvents,
     ...reservationEvents,
+    ...idempotencyEvents,
   ]);
 }
 
@@ -84,6 +86,11 @@ export class AppContext {
   /** What the reservation helper needs (src/core/reservation.ts). */
   get reservations() {
     return { log: this.log, clock: this.deps.clock, ids: this.deps.ids };
+  }
+
+  /** Runs a create call once per idempotency key (src/core/idempotency.ts). */
+  once<R>(caller: Caller, request: IdempotentRequest<R>): Promise<R> {
+    return once(this.reservations, this.correlate(caller), request);
   }
 
   /** A correlation id for a request that runs several commands. */

@@ -13,7 +13,8 @@
  * reports back through recordOneDriveUpload.
  */
 import { z } from 'zod';
-import { DomainError, NotFoundError } from '../core/errors.js';
+import { DomainError, NotFoundError, PortalError } from '../core/errors.js';
+import { idempotencyKey } from '../core/idempotency.js';
 import { holderOf, release, reserve } from '../core/reservation.js';
 import {
   applySyncedChangeData,
@@ -82,24 +83,25 @@ async function documentFor(ctx: AppContext, caller: Caller, documentId: string) 
 }
 
 async function run(ctx: AppContext, caller: ProcessCaller, documentId: string, command: Parameters<typeof documentDecider.decide>[0]) {
-  const { events, state, nextExpectedRevision } = await ctx.execute(documentDecider, streams.document(documentId), command, ctx.correlate(caller));
+  const { events, state, nextExpectedRevision, position } = await ctx.execute(documentDecider, streams.document(documentId), command, ctx.correlate(caller));
   if (state.status === 'none') throw notFound();
-  return { document: state as DocumentView, revision: nextExpectedRevision, changed: events.length > 0 };
+  // `revision`: the document stream's.
+  return { document: state as DocumentView, revision: nextExpectedRevision, position, changed: events.length > 0 };
 }
 
-const uploadDocumentInput = uploadDocumentData.partial({ documentId: true });
+const uploadDocumentInput = uploadDocumentData.partial({ documentId: true }).extend({ idempotencyKey: idempotencyKey.optional() });
 
 /**
  * Uploads a new document: by the firm (origin firm_upload, anywhere in the client's space) or by a
- * contact with active access (origin client_upload, inside 'Uploads'). The documentId may come from
- * the host (to retry safely) or is made here.
+ * contact with active access (origin client_upload, inside 'Uploads'). Retry-safe with an
+ * `idempotencyKey` (or a documentId chosen by the host); else the documentId is made here.
  */
 export async function uploadDocument(
   ctx: AppContext,
   caller: ProcessCaller,
   asked: z.input<typeof uploadDocumentInput>,
 ) {
-  const input = parseRequest(caller, uploadDocumentInput, asked);
+  const { idempotencyKey: key, ...input } = parseRequest(caller, uploadDocumentInput, asked);
   const client = await loadActiveClient(ctx, caller.tenantId, input.clientId);
   if (caller.actor.kind === 'contact') {
     requireMember(client, caller.actor.contactId);
@@ -107,14 +109,36 @@ export async function uploadDocument(
   } else {
     await requireFirmSide(ctx, caller);
   }
-  const documentId = input.documentId ?? ctx.deps.ids.newId();
-  // An id the host chose must not reach into another firm's document.
-  await loadInTenant(ctx, documentDecider, streams.document(documentId), caller.tenantId, notFound);
   const { folderPath, name, size, contentHash, blobRef } = input;
-  return run(ctx, caller, documentId, {
-    type: 'UploadDocument',
-    data: { documentId, clientId: client.id, folderPath, name, size, contentHash, blobRef },
+  const upload = async (documentId: string) => {
+    // An id the host chose must not reach into another firm's document.
+    await loadInTenant(ctx, documentDecider, streams.document(documentId), caller.tenantId, notFound);
+    const data = { documentId, clientId: client.id, folderPath, name, size, contentHash, blobRef };
+    try {
+      return await run(ctx, caller, documentId, { type: 'UploadDocument', data });
+    } catch (error) {
+      // An earlier attempt with the key (crashed, or concurrent) uploaded it: that is the result.
+      if (!(key !== undefined && error instanceof PortalError && error.code === 'document.already_exists')) throw error;
+      return { ...(await documentAsItStands(ctx, caller.tenantId, documentId)), changed: true };
+    }
+  };
+  return ctx.once(caller, {
+    operation: 'uploadDocument',
+    key,
+    input,
+    create: (keyedId) => upload(input.documentId ?? keyedId),
+    // File names are personal data: the key stream keeps where the document is, and a retry reads it again.
+    record: ({ document, revision, position, changed }) => ({ documentId: document.documentId, revision, position, changed }),
+    replay: async ({ documentId, ...written }) => ({
+      ...(written as { revision: number; position: number; changed: boolean }),
+      document: await loadDocument(ctx, caller.tenantId, documentId as string),
+    }),
   });
+}
+
+async function documentAsItStands(ctx: AppContext, tenantId: string, documentId: string) {
+  const [last] = await ctx.log.readStream(streams.document(documentId), { direction: 'backwards', maxCount: 1 });
+  return { document: await loadDocument(ctx, tenantId, documentId), revision: last!.revision, position: last!.position };
 }
 
 /** New content for a document (a contact only for their own uploads). Same content hash: nothing changes. */

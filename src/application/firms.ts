@@ -1,56 +1,50 @@
 /**
- * Firms: creation, staff users, partner features, branding and the firm-wide OneDrive connection.
- * Managed companies (the partner portal) live in managed-companies.ts and are re-exported here.
+ * Firms: creation, staff users, partner features and branding. Managed companies (the partner
+ * portal) live in managed-companies.ts, the OneDrive connection in onedrive-connection.ts; both are
+ * re-exported here.
  *
  * Process rules wired here:
  * - StaffUserRemoved → UnassignStaff on every client of the firm the user was assigned to.
- * - ConnectOneDrive carries `linkedClientIds` (only looked up when the account really changes).
  */
 import { z } from 'zod';
 import { DomainError, PortalError } from '../core/errors.js';
+import { idempotencyKey } from '../core/idempotency.js';
 import { release } from '../core/reservation.js';
-import type { StreamRevision } from '../core/revision.js';
 import { clientDecider } from '../client/decider.js';
 import { defaultBranding, type Branding } from '../firm/branding.js';
 import { effectiveBranding } from '../firm/effective-branding.js';
 import * as c from '../firm/commands.js';
-import type { FirmCommand } from '../firm/commands.js';
-import { firmDecider } from '../firm/decider.js';
 import { companyNameKey } from '../firm/names.js';
-import type { FirmState, OneDriveConnection } from '../firm/state.js';
+import type { FirmState } from '../firm/state.js';
 import { streams } from '../streams.js';
 import type { AppContext, Caller } from './context.js';
 import { callerIsPartnerAdmin, firmInScope, firmNotFound, loadFirm } from './firm-scope.js';
 import { id, noInput, parseRequest } from './input.js';
 import { streamHas, tenantEvents } from './tenant-scan.js';
+import { firmAsItStands, runFirm, type FirmChange } from './firm-change.js';
 import { requireFirmSide } from './tenant-guards.js';
 import { claimCompanyName } from './managed-companies.js';
+import { latest } from './written.js';
 
 export { changePremiumApps, createManagedCompany, listManagedCompanies } from './managed-companies.js';
+export { connectOneDrive, disconnectOneDrive, markOneDriveNeedsReconnect } from './onedrive-connection.js';
+export type { FirmChange } from './firm-change.js';
 
-/** The outcome of a command on a firm's stream. */
-export interface FirmChange {
-  firmId: string;
-  /** The firm stream's revision afterwards (an ETag). */
-  revision: StreamRevision;
-  /** False when the command decided nothing (already so). */
-  changed: boolean;
-}
+const createFirmInput = c.createFirm.extend({ idempotencyKey: idempotencyKey.optional() });
 
-async function runFirm(ctx: AppContext, caller: Caller & { causationId?: string }, command: FirmCommand) {
-  const result = await ctx.execute(firmDecider, streams.firm(caller.tenantId), command, caller);
-  const change: FirmChange = { firmId: caller.tenantId, revision: result.nextExpectedRevision, changed: result.events.length > 0 };
-  return { result, change };
-}
-
-/** Opens a new firm with its first partner admin; the new firm's id is its tenant id. */
+/** Opens a new firm with its first partner admin; the new firm's id is its tenant id. Retry-safe with an `idempotencyKey`. */
 export async function createFirm(
   ctx: AppContext,
   caller: Caller,
-  input: z.input<typeof c.createFirm>,
+  input: z.input<typeof createFirmInput>,
 ): Promise<FirmChange & { partnerAdminId: string }> {
-  const data = parseRequest(caller, c.createFirm, input);
-  const firmId = ctx.deps.ids.newId();
+  const { idempotencyKey: key, ...data } = parseRequest(caller, createFirmInput, input);
+  // Refused before the name is claimed, so a refusal leaves nothing behind (the decider checks it too).
+  if (caller.actor.kind !== 'platform') throw new DomainError('firm.platform_only', 'Firms are opened by the platform operator, not by a firm.');
+  return ctx.once(caller, { operation: 'createFirm', key, input: data, create: (firmId) => openFirm(ctx, caller, data, firmId) });
+}
+
+async function openFirm(ctx: AppContext, caller: Caller, data: z.output<typeof c.createFirm>, firmId: string) {
   const request = ctx.correlate({ ...caller, tenantId: firmId });
   // Company names are unique across the platform: a firm's name is claimed like a managed company's.
   const reservation = { kind: 'company-name', key: companyNameKey(data.name), ownerId: firmId };
@@ -59,6 +53,9 @@ export async function createFirm(
     const { result, change } = await runFirm(ctx, request, { type: 'CreateFirm', data });
     return { ...change, partnerAdminId: result.state.staff[0]!.userId };
   } catch (error) {
+    // An earlier attempt with the key (crashed, or concurrent) opened it: that firm is the result.
+    const opened = error instanceof PortalError && error.code === 'firm.already_exists' ? await loadFirm(ctx, firmId) : null;
+    if (opened) return { ...(await firmAsItStands(ctx, firmId)), partnerAdminId: opened.staff[0]!.userId };
     await release(ctx.reservations, reservation, request);
     throw error;
   }
@@ -66,19 +63,44 @@ export async function createFirm(
 
 /** `firmId`: a company the caller's firm manages (a partner admin's); omitted, the caller's own firm. */
 const inFirm = { firmId: id.optional() };
-const addStaffUserInput = c.addStaffUser.omit({ partnerAdminIds: true }).extend(inFirm);
+const addStaffUserInput = c.addStaffUser.omit({ partnerAdminIds: true }).extend({ ...inFirm, idempotencyKey: idempotencyKey.optional() });
 
-/** Adds a staff user to the caller's firm (or, for a partner admin, to a managed company: `firmId`). */
+/** Adds a staff user to the caller's firm (or, for a partner admin, to a managed company: `firmId`). Retry-safe with an `idempotencyKey`. */
 export async function addStaffUser(
   ctx: AppContext,
   caller: Caller,
   input: z.input<typeof addStaffUserInput>,
 ): Promise<FirmChange & { userId: string }> {
-  const { firmId, user, role } = parseRequest(caller, addStaffUserInput, input);
+  const { idempotencyKey: key, ...data } = parseRequest(caller, addStaffUserInput, input);
+  return addStaff(ctx, caller, 'addStaffUser', key, data);
+}
+
+/** Adds a staff user once per key; the key names the new user's id unless the host chose one. */
+async function addStaff(
+  ctx: AppContext,
+  caller: Caller,
+  operation: string,
+  key: string | undefined,
+  data: Omit<z.output<typeof addStaffUserInput>, 'idempotencyKey'>,
+): Promise<FirmChange & { userId: string }> {
+  const { firmId, user, role } = data;
   const { as, partnerAdminIds } = await firmInScope(ctx, caller, firmId);
-  const { result, change } = await runFirm(ctx, as, { type: 'AddStaffUser', data: { user, role, partnerAdminIds } });
-  // The decider either adds the user (last in the staff list) or refuses.
-  return { ...change, userId: result.state.staff.at(-1)!.userId };
+  return ctx.once(caller, {
+    operation,
+    key,
+    input: data,
+    create: async (keyedId) => {
+      const userId = user.userId ?? keyedId;
+      try {
+        const { change } = await runFirm(ctx, as, { type: 'AddStaffUser', data: { user: { ...user, userId }, role, partnerAdminIds } });
+        return { ...change, userId };
+      } catch (error) {
+        // An earlier attempt with the key (crashed, or concurrent) added them: that is the result.
+        if (!(key !== undefined && error instanceof PortalError && error.code === 'firm.staff_already_added')) throw error;
+        return { ...(await firmAsItStands(ctx, as.tenantId)), userId };
+      }
+    },
+  });
 }
 
 const changeStaffRoleInput = c.changeStaffRole.omit({ partnerAdminIds: true }).extend(inFirm);
@@ -111,7 +133,8 @@ export async function removeStaffUser(
   const followUp = { ...as, causationId: request.correlationId };
   try {
     const { change } = await runFirm(ctx, as, { type: 'RemoveStaffUser', data: { userId: input.userId, partnerAdminIds } });
-    return { ...change, unassignedFrom: await unassignFromClients(ctx, followUp, input.userId) };
+    const unassigned = await unassignFromClients(ctx, followUp, input.userId);
+    return { ...change, position: latest(change.position, unassigned.position), unassignedFrom: unassigned.clientIds };
   } catch (error) {
     const removedBefore =
       error instanceof DomainError &&
@@ -127,7 +150,11 @@ export async function removeStaffUser(
  * they no longer are). There is no client list projection yet: the client streams are scanned
  * (see tenant-scan.ts). Archived clients refuse every change; restoreClient prunes them later.
  */
-export async function unassignFromClients(ctx: AppContext, caller: Caller & { causationId?: string }, userId: string): Promise<string[]> {
+export async function unassignFromClients(
+  ctx: AppContext,
+  caller: Caller & { causationId?: string },
+  userId: string,
+): Promise<{ clientIds: string[]; position: number | null }> {
   parseRequest(caller, id, userId);
   const clientIds = new Set<string>();
   for await (const event of tenantEvents(ctx, caller.tenantId, { streamPrefix: streams.client(''), eventTypes: ['StaffAssigned'] })) {
@@ -135,27 +162,29 @@ export async function unassignFromClients(ctx: AppContext, caller: Caller & { ca
     if (data.userId === userId) clientIds.add(data.clientId);
   }
   const unassigned: string[] = [];
+  let position: number | null = null;
   for (const clientId of clientIds) {
     try {
       const result = await ctx.execute(clientDecider, streams.client(clientId), { type: 'UnassignStaff', data: { userId } }, caller);
       if (result.events.length > 0) unassigned.push(clientId);
+      if (result.events.length > 0) position = result.position;
     } catch (error) {
       if (!(error instanceof PortalError && error.code === 'client.archived')) throw error;
     }
   }
-  return unassigned;
+  return { clientIds: unassigned, position };
 }
 
-const addCompanyAdminInput = z.strictObject({ companyId: id, admin: c.addStaffUser.shape.user });
+const addCompanyAdminInput = z.strictObject({ companyId: id, admin: c.addStaffUser.shape.user, idempotencyKey: idempotencyKey.optional() });
 
-/** Adds an admin to a managed company: a staff user with the partner admin role on the company's stream. */
+/** Adds an admin to a managed company: a staff user with the partner admin role on the company's stream. Retry-safe with an `idempotencyKey`. */
 export async function addCompanyAdmin(
   ctx: AppContext,
   caller: Caller,
   input: z.input<typeof addCompanyAdminInput>,
 ): Promise<FirmChange & { userId: string }> {
-  const { companyId, admin } = parseRequest(caller, addCompanyAdminInput, input);
-  return addStaffUser(ctx, caller, { firmId: companyId, user: admin, role: 'partner_admin' });
+  const { companyId, admin, idempotencyKey: key } = parseRequest(caller, addCompanyAdminInput, input);
+  return addStaff(ctx, caller, 'addCompanyAdmin', key, { firmId: companyId, user: admin, role: 'partner_admin' });
 }
 
 const removeCompanyAdminInput = z.strictObject({ companyId: id, userId: id });
@@ -170,10 +199,10 @@ export async function removeCompanyAdmin(
   return removeStaffUser(ctx, caller, { firmId: companyId, userId });
 }
 
-/** Only the platform (actor `{ kind: 'system', name: 'platform' }`) acts on any firm by id. */
+/** Only the platform operator (actor `{ kind: 'platform' }`) acts on any firm by id. */
 function asPlatformOn(caller: Caller, firmId: string): Caller {
-  if (caller.actor.kind !== 'system' || caller.actor.name !== 'platform') {
-    throw new DomainError('firm.platform_only', 'Partner features are switched on and off by the platform, not by the firm.');
+  if (caller.actor.kind !== 'platform') {
+    throw new DomainError('firm.platform_only', 'Partner features are switched on and off by the platform operator, not by a firm.');
   }
   return { ...caller, tenantId: firmId };
 }
@@ -227,9 +256,12 @@ export async function clearBranding(ctx: AppContext, caller: Caller, input?: z.i
   return (await runFirm(ctx, caller, { type: 'ClearBranding', data: {} })).change;
 }
 
+/** Which firm a read is about: a company the caller's firm manages, or (omitted) the caller's own firm. */
+const onFirmOrOwn = z.strictObject(inFirm).optional();
+
 /** The branding a firm's users see: a managed company shows its partner's. */
-export async function effectiveBrandingOf(ctx: AppContext, caller: Caller, firmId?: string): Promise<Branding> {
-  parseRequest(caller, id.optional(), firmId);
+export async function effectiveBrandingOf(ctx: AppContext, caller: Caller, input?: z.input<typeof onFirmOrOwn>): Promise<Branding> {
+  const firmId = parseRequest(caller, onFirmOrOwn, input)?.firmId;
   const { firm } = await firmInScope(ctx, caller, firmId);
   if (!firm) throw firmNotFound();
   if (firm.managedBy === null) return effectiveBranding(firm);
@@ -237,60 +269,12 @@ export async function effectiveBrandingOf(ctx: AppContext, caller: Caller, firmI
   return partner ? effectiveBranding(firm, partner) : defaultBranding;
 }
 
-const connectOneDriveInput = c.connectOneDrive.omit({ linkedClientIds: true });
-
-/**
- * Connects the firm's OneDrive Personal account. When it replaces another account, the clients
- * with a linked folder are looked up (a scan of the folder links) so the sync can re-check them.
- */
-export async function connectOneDrive(
-  ctx: AppContext,
-  caller: Caller,
-  asked: z.input<typeof connectOneDriveInput>,
-): Promise<FirmChange & { oneDrive: OneDriveConnection; linkedClientIds: string[] }> {
-  const input = parseRequest(caller, connectOneDriveInput, asked);
-  const firm = await loadFirm(ctx, caller.tenantId);
-  const previous = firm?.oneDrive.accountId ?? null;
-  const accountChanges = previous !== null && previous !== input.accountId;
-  const linkedClientIds = accountChanges ? await linkedClientsOf(ctx, caller.tenantId) : [];
-  const { result, change } = await runFirm(ctx, caller, { type: 'ConnectOneDrive', data: { ...input, linkedClientIds } });
-  return { ...change, oneDrive: result.state.oneDrive, linkedClientIds };
-}
-
-/** Clients of the firm whose folder link is currently linked. */
-async function linkedClientsOf(ctx: AppContext, firmId: string): Promise<string[]> {
-  const linked = new Set<string>();
-  const eventTypes = ['FolderLinked', 'FolderRelinked', 'FolderUnlinked'];
-  for await (const event of tenantEvents(ctx, firmId, { streamPrefix: streams.folderLink(''), eventTypes })) {
-    const { clientId } = event.data as { clientId: string };
-    if (event.type === 'FolderUnlinked') linked.delete(clientId);
-    else linked.add(clientId);
-  }
-  return [...linked];
-}
-
-/** Staff or a system process (the sync) report that the connection stopped working. */
-export async function markOneDriveNeedsReconnect(
-  ctx: AppContext,
-  caller: Caller,
-  input: z.input<typeof c.markOneDriveNeedsReconnect>,
-): Promise<FirmChange> {
-  const data = parseRequest(caller, c.markOneDriveNeedsReconnect, input);
-  return (await runFirm(ctx, caller, { type: 'MarkOneDriveNeedsReconnect', data })).change;
-}
-
-/** Disconnects the firm's OneDrive account. */
-export async function disconnectOneDrive(ctx: AppContext, caller: Caller, input?: z.input<typeof noInput>): Promise<FirmChange> {
-  parseRequest(caller, noInput, input);
-  return (await runFirm(ctx, caller, { type: 'DisconnectOneDrive', data: {} })).change;
-}
-
 /**
  * A firm's state: the caller's own firm, or (for a partner admin of the managing partner) one of its
  * managed companies. Anything else reads as not found; a client's contact cannot read it (staff data).
  */
-export async function getFirm(ctx: AppContext, caller: Caller, firmId?: string): Promise<FirmState> {
-  parseRequest(caller, id.optional(), firmId);
+export async function getFirm(ctx: AppContext, caller: Caller, input?: z.input<typeof onFirmOrOwn>): Promise<FirmState> {
+  const firmId = parseRequest(caller, onFirmOrOwn, input)?.firmId;
   await requireFirmSide(ctx, caller);
   const { firm } = await firmInScope(ctx, caller, firmId);
   if (!firm) throw firmNotFound();

@@ -25,6 +25,7 @@ import { attempt, type ItemError } from './batch.js';
 import type { AppContext, Caller } from './context.js';
 import { parseRequest } from './input.js';
 import { followUp, loadActiveClient, loadClient, requireFirmSide, type ProcessCaller } from './tenant-guards.js';
+import { latest, type Written } from './written.js';
 
 /** The folder as the Graph layer resolved the pasted address. */
 export type DriveItemFacts = z.input<typeof resolvedDriveItem>;
@@ -34,7 +35,8 @@ const linkFolderInput = linkFolderData.omit({ connectedDriveId: true });
 /** One client's row: the pasted folder address and the drive item it resolved to. */
 export type FolderLinkInput = z.input<typeof linkFolderInput>;
 
-export interface FolderLinkResult {
+/** `revision`: the client's folder link stream's. */
+export interface FolderLinkResult extends Written {
   clientId: string;
   driveId: string;
   itemId: string;
@@ -43,6 +45,8 @@ export interface FolderLinkResult {
 }
 
 export type FolderRowResult = { clientId: string; ok: true; link: FolderLinkResult } | { clientId: string; ok: false; error: ItemError };
+
+const saveAllInput = z.strictObject({ links: listOf(linkFolderInput, MAX_BULK_ITEMS, 'folder rows') });
 
 const FOLDER_KIND = 'onedrive-folder';
 
@@ -63,17 +67,19 @@ async function requireOneDriveConnected(ctx: AppContext, tenantId: string): Prom
 /**
  * Releases the folder the client's last link change gave up. Reading it from the stream (not from
  * this request's events) lets a rerun after a crash release what the first run did not.
+ * Returns the position of the release (null: nothing was released).
  */
-async function releaseGivenUpFolder(ctx: AppContext, caller: ProcessCaller, clientId: string): Promise<void> {
+async function releaseGivenUpFolder(ctx: AppContext, caller: ProcessCaller, clientId: string): Promise<number | null> {
   const [last] = (await ctx.log.readStream(streams.folderLink(clientId), { direction: 'backwards', maxCount: 1 })) as RecordedEvent[];
   if (last?.type === 'FolderRelinked') {
     const data = last.data as { previousDriveId: string; previousItemId: string };
-    await release(ctx.reservations, folderReservation(caller.tenantId, clientId, data.previousDriveId, data.previousItemId), caller);
+    return release(ctx.reservations, folderReservation(caller.tenantId, clientId, data.previousDriveId, data.previousItemId), caller);
   }
   if (last?.type === 'FolderUnlinked') {
     const data = last.data as { driveId: string; itemId: string };
-    await release(ctx.reservations, folderReservation(caller.tenantId, clientId, data.driveId, data.itemId), caller);
+    return release(ctx.reservations, folderReservation(caller.tenantId, clientId, data.driveId, data.itemId), caller);
   }
+  return null;
 }
 
 /** Links (or relinks) a client to a OneDrive Personal folder of the firm's connected account. */
@@ -98,46 +104,63 @@ export async function linkFolder(ctx: AppContext, caller: ProcessCaller, input: 
     }
     throw error;
   }
-  let events;
+  let linked;
   try {
-    ({ events } = await ctx.execute(folderLinkDecider, stream, { type: 'LinkFolder', data }, request));
+    linked = await ctx.execute(folderLinkDecider, stream, { type: 'LinkFolder', data }, request);
   } catch (error) {
     if (!heldBefore) await release(ctx.reservations, reservation, followUp(request));
     throw error;
   }
-  await releaseGivenUpFolder(ctx, followUp(request), client.id);
-  const change = events[0]?.type === 'FolderLinked' ? 'linked' : events[0]?.type === 'FolderRelinked' ? 'relinked' : 'unchanged';
-  return { clientId: client.id, driveId, itemId, folderName: data.driveItem.name, change };
+  const released = await releaseGivenUpFolder(ctx, followUp(request), client.id);
+  const [first] = linked.events;
+  const change = first?.type === 'FolderLinked' ? 'linked' : first?.type === 'FolderRelinked' ? 'relinked' : 'unchanged';
+  const written = { revision: linked.nextExpectedRevision, position: latest(linked.position, released) };
+  return { clientId: client.id, driveId, itemId, folderName: data.driveItem.name, change, ...written };
 }
 
 /**
- * "Save all changes" on the client list: one LinkFolder per row; a refused row leaves the others
- * saved. Malformed rows refuse the whole request before any row is saved.
+ * "Save all changes" on the client list: one LinkFolder per row of `links`; a refused row leaves the
+ * others saved. Malformed rows refuse the whole request before any row is saved.
  */
-export async function saveAllFolderLinks(ctx: AppContext, caller: ProcessCaller, input: FolderLinkInput[]): Promise<FolderRowResult[]> {
-  const rows = parseRequest(caller, listOf(linkFolderInput, MAX_BULK_ITEMS, 'folder rows'), input);
+export async function saveAllFolderLinks(
+  ctx: AppContext,
+  caller: ProcessCaller,
+  input: z.input<typeof saveAllInput>,
+): Promise<{ results: FolderRowResult[]; position: number | null }> {
+  const { links } = parseRequest(caller, saveAllInput, input);
   await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
   const results: FolderRowResult[] = [];
-  for (const row of rows) {
+  let position: number | null = null;
+  for (const row of links) {
     const outcome = await attempt(() => linkFolder(ctx, request, row));
     results.push(outcome.ok ? { clientId: row.clientId, ok: true, link: outcome.value } : { clientId: row.clientId, ok: false, error: outcome.error });
+    if (outcome.ok) position = latest(position, outcome.value.position);
   }
-  return results;
+  return { results, position };
 }
 
-/** Unlinks the client's folder and frees it for another client (also for an archived client). */
-export async function unlinkFolder(ctx: AppContext, caller: ProcessCaller, input: z.input<typeof unlinkFolderData>): Promise<void> {
+/** Unlinks the client's folder and frees it for another client (also for an archived client). `revision`: the folder link stream's. */
+export async function unlinkFolder(
+  ctx: AppContext,
+  caller: ProcessCaller,
+  input: z.input<typeof unlinkFolderData>,
+): Promise<Written & { clientId: string; changed: boolean }> {
   const { clientId } = parseRequest(caller, unlinkFolderData, input);
   await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
   const client = await loadClient(ctx, caller.tenantId, clientId);
+  let unlinked;
   try {
-    await ctx.execute(folderLinkDecider, streams.folderLink(client.id), { type: 'UnlinkFolder', data: { clientId: client.id } }, request);
-  } finally {
+    unlinked = await ctx.execute(folderLinkDecider, streams.folderLink(client.id), { type: 'UnlinkFolder', data: { clientId: client.id } }, request);
+  } catch (error) {
     // Also after 'folder_link.not_linked': a rerun finishes the release a crash interrupted.
     await releaseGivenUpFolder(ctx, followUp(request), client.id);
+    throw error;
   }
+  const released = await releaseGivenUpFolder(ctx, followUp(request), client.id);
+  const written = { revision: unlinked.nextExpectedRevision, position: latest(unlinked.position, released) };
+  return { clientId: client.id, changed: unlinked.events.length > 0, ...written };
 }
 
 /** The client's linked folder, or null. */

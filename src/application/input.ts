@@ -14,6 +14,7 @@ const actorSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('staff'), userId: id }),
   z.strictObject({ kind: z.literal('contact'), contactId: id }),
   z.strictObject({ kind: z.literal('system'), name: id }),
+  z.strictObject({ kind: z.literal('platform'), operatorId: id }),
 ]);
 
 /** The caller as the host's authentication hands it over (ids of the request optional). */

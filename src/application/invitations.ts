@@ -3,40 +3,29 @@
  *
  * Process rules wired here:
  * - InvitationSent → the delivery port gets the raw token (issueInvitation); events hold only its hash.
- * - InvitationAccepted → PortalAccess ActivatePortalAccess { passwordHash }. Access never opened: it is
- *   opened first, with the invitation's email as login email and only the client's upload folder
- *   shared (the least the contact needs; the firm widens it in the access window). Access closed
- *   meanwhile: the acceptance stands (the password is kept for a later re-opening) but activation is
- *   refused, and the result says so with access 'closed'.
+ * - InvitationAccepted → ActivatePortalAccess: see accept-invitation.ts (re-exported here).
  * - Client archived / member removed → cancelInvitation (a no-op when nothing is open).
  */
 import { z } from 'zod';
-import { fold } from '../core/decider.js';
-import { NotFoundError } from '../core/errors.js';
+import { DomainError, NotFoundError } from '../core/errors.js';
 import { emailInput } from '../core/email.js';
-import { idOf, listOf, MAX_BULK_ITEMS, MAX_TOKEN_LENGTH } from '../core/limits.js';
-import { parseCommand } from '../core/validate.js';
+import { listOf, MAX_BULK_ITEMS } from '../core/limits.js';
 import { cancelInvitationData, sendInvitationData } from '../invitation/commands.js';
-import { invitationDecider, type InvitationState } from '../invitation/decider.js';
+import { invitationDecider } from '../invitation/decider.js';
 import { describeStatus, memberActivationStatus, type MemberActivationStatus } from '../invitation/status.js';
 import type { MemberRole } from '../client/events.js';
 import { ownersOf } from '../client/state.js';
-import { CLIENT_UPLOAD_FOLDER } from '../document/folder-path.js';
-import { portalAccessDecider } from '../portal-access/decider.js';
-import type { InvitationEvent } from '../invitation/events.js';
 import { streams } from '../streams.js';
-import { openAccess } from './access.js';
 import { attempt, type ItemError } from './batch.js';
 import type { AppContext, Caller } from './context.js';
 import { id, parseRequest } from './input.js';
-import { acceptedPasswordHash, issueInvitation, loadAccess, loadInvitation, type IssuedInvitation } from './issue-invitation.js';
-import { followUp, loadActiveClient, loadClient, requireFirmSide, type ProcessCaller } from './tenant-guards.js';
+import { issueInvitation, loadAccess, loadInvitation, type IssuedInvitation } from './issue-invitation.js';
+import { loadActiveClient, loadClient, requireFirmSide, type ProcessCaller } from './tenant-guards.js';
+import { latest, type Written } from './written.js';
 
 export { issueInvitation, type IssuedInvitation } from './issue-invitation.js';
+export { acceptInvitation, MIN_PASSWORD_LENGTH, type AcceptedInvitation } from './accept-invitation.js';
 export type { ItemError } from './batch.js';
-
-/** A password must be at least this long (and at most 200 characters). */
-export const MIN_PASSWORD_LENGTH = 10;
 
 export type ContactInvitationResult =
   | { contactId: string; ok: true; invitation: IssuedInvitation }
@@ -45,6 +34,15 @@ export type ContactInvitationResult =
 export type ClientInvitationResult =
   | { clientId: string; ok: true; invitations: ContactInvitationResult[] }
   | { clientId: string; ok: false; error: ItemError };
+
+/** A bulk call's outcome: one result per item, and the position of the last event appended (null: none). */
+export interface BulkResult<R> {
+  results: R[];
+  position: number | null;
+}
+
+/** The last position among the invitations sent. */
+const lastSent = (results: readonly ContactInvitationResult[]) => latest(...results.map((r) => (r.ok ? r.invitation.position : null)));
 
 const inviteMemberInput = sendInvitationData.pick({ clientId: true, contactId: true, formId: true }).extend({ email: emailInput.optional() });
 
@@ -64,7 +62,7 @@ export async function inviteOwners(
   ctx: AppContext,
   caller: ProcessCaller,
   input: z.input<typeof inviteOwnersInput>,
-): Promise<ContactInvitationResult[]> {
+): Promise<BulkResult<ContactInvitationResult>> {
   const { clientId, formId } = parseRequest(caller, inviteOwnersInput, input);
   await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
@@ -76,7 +74,7 @@ export async function inviteOwners(
     );
     results.push(outcome.ok ? { contactId: owner.contactId, ok: true, invitation: outcome.value } : { contactId: owner.contactId, ok: false, error: outcome.error });
   }
-  return results;
+  return { results, position: lastSent(results) };
 }
 
 const inviteInBulkInput = sendInvitationData.pick({ formId: true }).extend({ clientIds: listOf(id, MAX_BULK_ITEMS, 'client ids') });
@@ -89,16 +87,18 @@ export async function inviteInBulk(
   ctx: AppContext,
   caller: ProcessCaller,
   input: z.input<typeof inviteInBulkInput>,
-): Promise<ClientInvitationResult[]> {
+): Promise<BulkResult<ClientInvitationResult>> {
   const { clientIds, formId } = parseRequest(caller, inviteInBulkInput, input);
   await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
   const results: ClientInvitationResult[] = [];
+  let position: number | null = null;
   for (const clientId of new Set(clientIds)) {
     const outcome = await attempt(() => inviteOwners(ctx, request, { clientId, ...(formId !== undefined ? { formId } : {}) }));
-    results.push(outcome.ok ? { clientId, ok: true, invitations: outcome.value } : { clientId, ok: false, error: outcome.error });
+    results.push(outcome.ok ? { clientId, ok: true, invitations: outcome.value.results } : { clientId, ok: false, error: outcome.error });
+    if (outcome.ok) position = latest(position, outcome.value.position);
   }
-  return results;
+  return { results, position };
 }
 
 const resendInvitationInput = inviteMemberInput.omit({ clientId: true });
@@ -128,113 +128,44 @@ export async function resendInvitation(
   });
 }
 
-/** Cancels the contact's open invitation (client archived, member removed); a no-op when nothing is open. */
+/**
+ * The API's cancel: every cancel reason is an automatic one (the client archived, the member
+ * removed, the contact's data erased), which only the portal's own processes record — a system
+ * actor; a staff user is refused, so the audit trail never shows a false cause (closePortalAccess
+ * refuses the automatic close reasons likewise).
+ */
 export async function cancelInvitation(
   ctx: AppContext,
   caller: ProcessCaller,
   input: z.input<typeof cancelInvitationData>,
-): Promise<void> {
+): Promise<Written & { contactId: string; changed: boolean }> {
   const data = parseRequest(caller, cancelInvitationData, input);
-  await requireFirmSide(ctx, caller);
-  const { state } = await loadInvitation(ctx, caller.tenantId, data.contactId);
-  if (state.status !== 'open') return;
-  await ctx.execute(invitationDecider, streams.invitation(data.contactId), { type: 'CancelInvitation', data }, ctx.correlate(caller));
-}
-
-/** A new password: long enough, not too long, not only spaces. */
-const newPassword = z
-  .string()
-  .min(MIN_PASSWORD_LENGTH, `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`)
-  .max(200, 'A password can have at most 200 characters.')
-  .refine((password) => password.trim().length > 0, 'A password cannot be only spaces.');
-
-const acceptInvitationInput = z.strictObject({ contactId: id, token: idOf(MAX_TOKEN_LENGTH), password: newPassword });
-
-export interface AcceptedInvitation {
-  tenantId: string;
-  clientId: string;
-  contactId: string;
-  /** 'active': the contact can log in now. 'closed': the password is set, but the firm closed access meanwhile. */
-  access: 'active' | 'closed';
-}
-
-/**
- * The member follows the emailed link (contact id + token) and sets a password. The link names no
- * firm: the tenant is the one the invitation stream was written in, and the contact acts in it.
- */
-export async function acceptInvitation(ctx: AppContext, input: z.input<typeof acceptInvitationInput>): Promise<AcceptedInvitation> {
-  input = parseCommand(acceptInvitationInput, input);
-  const streamId = streams.invitation(input.contactId);
-  const history = await ctx.log.readStream(streamId);
-  const tenantId = history[0]?.metadata.tenantId;
-  if (tenantId === undefined) throw new NotFoundError('invitation.not_found', 'No invitation was sent to this member.');
-  const caller: Caller = { tenantId, actor: { kind: 'contact', contactId: input.contactId } };
-  const request = ctx.correlate(caller);
-  const tokenHash = ctx.deps.secrets.hashToken(input.token);
-  const state = fold(invitationDecider, history as unknown as InvitationEvent[]);
-
-  const resumed = await resumeAcceptance(ctx, tenantId, state, history, tokenHash, input.password);
-  let passwordHash: string;
-  if (resumed !== undefined) {
-    passwordHash = resumed;
-  } else {
-    // Refuse a wrong, expired or used link before paying for a password hash.
-    const now = ctx.deps.clock.now();
-    invitationDecider.decide(
-      { type: 'AcceptInvitation', data: { contactId: input.contactId, tokenHash, passwordHash: 'not-yet-hashed' } },
-      state,
-      { now, newId: () => ctx.deps.ids.newId(), actor: caller.actor, tenantId },
+  if (caller.actor.kind !== 'system') {
+    throw new DomainError(
+      'invitation.reason_for_processes_only',
+      "Only the portal's own processes cancel an invitation for this reason: archiving the client, removing the member or erasing the contact's data does it.",
     );
-    passwordHash = await ctx.deps.secrets.hashPassword(input.password);
-    await ctx.execute(invitationDecider, streamId, { type: 'AcceptInvitation', data: { contactId: input.contactId, tokenHash, passwordHash } }, request);
   }
-  if (state.status === 'none') throw new Error('unreachable: an accepted invitation has a state');
-  const access = await activateAccess(ctx, followUp(request), { clientId: state.clientId, contactId: input.contactId, email: state.email, passwordHash });
-  return { tenantId, clientId: state.clientId, contactId: input.contactId, access };
+  return cancelOpenInvitation(ctx, caller, data);
 }
 
 /**
- * A rerun after a crash between the acceptance and the activation: the same link and password
- * finish the activation instead of being refused. Returns the stored password hash, or undefined
- * when this is not such a rerun (then the decider decides as usual).
+ * Cancels the contact's open invitation (`revision`: the invitation stream's); a no-op when nothing
+ * is open. For the process rules, whose caller is the staff user whose request caused them.
  */
-async function resumeAcceptance(
-  ctx: AppContext,
-  tenantId: string,
-  state: InvitationState,
-  history: Parameters<typeof acceptedPasswordHash>[0],
-  tokenHash: string,
-  password: string,
-): Promise<string | undefined> {
-  if (state.status !== 'accepted' || state.tokenHash !== tokenHash) return undefined;
-  const access = await loadAccess(ctx, tenantId, state.contactId);
-  if (access.status !== 'none' && access.status !== 'pending') return undefined;
-  const stored = acceptedPasswordHash(history);
-  if (stored === undefined || !(await ctx.deps.secrets.verifyPassword(password, stored))) return undefined;
-  return stored;
-}
-
-/** InvitationAccepted → ActivatePortalAccess, opening the access first when it was never opened. */
-async function activateAccess(
+export async function cancelOpenInvitation(
   ctx: AppContext,
   caller: ProcessCaller,
-  input: { clientId: string; contactId: string; email: string; passwordHash: string },
-): Promise<'active' | 'closed'> {
-  const access = await loadAccess(ctx, caller.tenantId, input.contactId);
-  if (access.status === 'none') {
-    // The acceptance is on record, so opening passes it as acceptedPasswordHash and activates at once.
-    const opened = await openAccess(ctx, caller, {
-      clientId: input.clientId,
-      contactId: input.contactId,
-      loginEmail: input.email,
-      sharedItems: [{ kind: 'folder', path: CLIENT_UPLOAD_FOLDER }],
-    });
-    return opened.access.status === 'active' ? 'active' : 'closed';
+  input: z.input<typeof cancelInvitationData>,
+): Promise<Written & { contactId: string; changed: boolean }> {
+  const data = parseRequest(caller, cancelInvitationData, input);
+  await requireFirmSide(ctx, caller);
+  const { state, events } = await loadInvitation(ctx, caller.tenantId, data.contactId);
+  if (state.status !== 'open') {
+    return { contactId: data.contactId, changed: false, revision: events.at(-1)?.revision ?? 'no_stream', position: events.at(-1)?.position ?? null };
   }
-  if (access.status === 'closed') return 'closed';
-  const { contactId, passwordHash } = input;
-  await ctx.execute(portalAccessDecider, streams.portalAccess(contactId), { type: 'ActivatePortalAccess', data: { contactId, passwordHash } }, caller);
-  return 'active';
+  const result = await ctx.execute(invitationDecider, streams.invitation(data.contactId), { type: 'CancelInvitation', data }, ctx.correlate(caller));
+  return { contactId: data.contactId, changed: result.events.length > 0, revision: result.nextExpectedRevision, position: result.position };
 }
 
 export interface MemberStatus {
@@ -251,12 +182,21 @@ async function statusOf(ctx: AppContext, tenantId: string, contactId: string): P
   return { contactId, status, text: describeStatus(status) };
 }
 
-const memberStatusInput = z.strictObject({ contactId: id });
+const memberStatusInput = z.strictObject({ clientId: id, contactId: id });
 
-/** One member's activation status as the client list shows it. */
+/** Anyone but a current member of this firm's client: one answer, whether the contact is made up or another firm's. */
+const memberNotFound = () => new NotFoundError('client.member_not_found', 'This contact is not a member of the client.');
+
+/**
+ * One member's activation status as the client list shows it. The contact must be a member of the
+ * firm's client: a made-up contact and another firm's read alike (not found), so nothing about
+ * another firm's invitations shows.
+ */
 export async function memberStatus(ctx: AppContext, caller: Caller, input: z.input<typeof memberStatusInput>): Promise<MemberStatus> {
-  const { contactId } = parseRequest(caller, memberStatusInput, input);
+  const { clientId, contactId } = parseRequest(caller, memberStatusInput, input);
   await requireFirmSide(ctx, caller);
+  const client = await loadClient(ctx, caller.tenantId, clientId);
+  if (!client.members.some((m) => m.contactId === contactId)) throw memberNotFound();
   return statusOf(ctx, caller.tenantId, contactId);
 }
 

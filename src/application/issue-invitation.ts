@@ -11,8 +11,10 @@ import { streams } from '../streams.js';
 import type { AppContext } from './context.js';
 import { parseRequest } from './input.js';
 import { loadActiveClient, loadInTenant, requireFirmSide, requireMember, type ProcessCaller } from './tenant-guards.js';
+import type { Written } from './written.js';
 
-export interface IssuedInvitation {
+/** An invitation sent (`revision`: the contact's invitation stream's). */
+export interface IssuedInvitation extends Written {
   contactId: string;
   invitationId: string;
   sentAt: string;
@@ -80,7 +82,7 @@ export async function issueInvitation(ctx: AppContext, caller: ProcessCaller, as
   }
 
   const token = ctx.deps.secrets.newToken();
-  const { state } = await ctx.execute(
+  const { state, nextExpectedRevision, position } = await ctx.execute(
     invitationDecider,
     streams.invitation(member.contactId),
     {
@@ -107,5 +109,12 @@ export async function issueInvitation(ctx: AppContext, caller: ProcessCaller, as
     expiresAt: state.expiresAt,
     reason: input.reason,
   });
-  return { contactId: member.contactId, invitationId: state.invitationId, sentAt: state.sentAt, expiresAt: state.expiresAt };
+  return {
+    contactId: member.contactId,
+    invitationId: state.invitationId,
+    sentAt: state.sentAt,
+    expiresAt: state.expiresAt,
+    revision: nextExpectedRevision,
+    position,
+  };
 }

@@ -20,8 +20,9 @@ import type { AppContext, Caller } from './context.js';
 import { loadFirm } from './firm-scope.js';
 import { id, parseRequest } from './input.js';
 import { closeAccess } from './access.js';
-import { cancelInvitation } from './invitations.js';
+import { cancelOpenInvitation } from './invitations.js';
 import { followUp } from './tenant-guards.js';
+import { latest, type Written } from './written.js';
 
 /** Contact ids that were ever members of the client (a former member can be forgotten too). */
 function everMembers(events: readonly ClientEvent[]): Set<string> {
@@ -43,7 +44,7 @@ export async function forgetContact(
   ctx: AppContext,
   caller: Caller,
   asked: z.input<typeof forgetContactInput>,
-): Promise<{ contactId: string; alreadyForgotten: boolean; clientForgotten: boolean }> {
+): Promise<Written & { contactId: string; alreadyForgotten: boolean; clientForgotten: boolean }> {
   const input = parseRequest(caller, forgetContactInput, asked);
   const firm = await loadFirm(ctx, caller.tenantId);
   const { actor } = caller;
@@ -58,20 +59,26 @@ export async function forgetContact(
   }
   const request = ctx.correlate(caller);
   const followUps = followUp(request);
-  await closeAccess(ctx, followUps, { contactId: input.contactId, via: 'contact_forgotten' });
-  await cancelInvitation(ctx, followUps, { contactId: input.contactId, reason: 'contact_forgotten' });
+  const closed = await closeAccess(ctx, followUps, { contactId: input.contactId, via: 'contact_forgotten' });
+  const cancelled = await cancelOpenInvitation(ctx, followUps, { contactId: input.contactId, reason: 'contact_forgotten' });
+  let position = latest(closed.changed ? closed.position : null, cancelled.changed ? cancelled.position : null);
   const subjects = client.kind === 'individual' ? [input.contactId, client.id] : [input.contactId];
   let forgottenNow = 0;
   for (const subjectId of subjects) {
     // forget is idempotent: on a rerun it records nothing new but finishes a key deletion left undone.
-    const recordedNow = await ctx.log.forget(subjectId, {
+    const forgotten = await ctx.log.forget(subjectId, {
       tenantId: request.tenantId,
       actor: request.actor,
       correlationId: request.correlationId,
       causationId: request.correlationId,
       occurredAt: ctx.deps.clock.now().toISOString(),
     });
-    if (recordedNow) forgottenNow++;
+    position = latest(position, forgotten.position);
+    if (forgotten.recordedNow) forgottenNow++;
   }
-  return { contactId: input.contactId, alreadyForgotten: forgottenNow === 0, clientForgotten: subjects.length > 1 };
+  // `revision`: the contact's data-subject stream's, where the forgetting is recorded.
+  const [recorded] = await ctx.log.readStream(streams.dataSubject(input.contactId), { direction: 'backwards', maxCount: 1 });
+  const revision = recorded?.revision ?? 'no_stream';
+  if (forgottenNow === 0) position = latest(position, recorded?.position);
+  return { contactId: input.contactId, alreadyForgotten: forgottenNow === 0, clientForgotten: subjects.length > 1, revision, position };
 }

@@ -62,7 +62,8 @@ export function requireMember(client: ClientState, contactId: string): Member {
  */
 export async function requireFirmSide(ctx: AppContext, caller: Caller): Promise<void> {
   const { actor } = caller;
-  if (actor.kind === 'contact') throw new DomainError('access.firm_only', 'Only the firm can do this.');
+  // The platform operator opens firms; inside a firm only the firm acts.
+  if (actor.kind === 'contact' || actor.kind === 'platform') throw new DomainError('access.firm_only', 'Only the firm can do this.');
   if (actor.kind === 'staff') {
     const firm = await loadFirm(ctx, caller.tenantId);
     if (!firm) throw new NotFoundError('firm.not_found', 'This firm does not exist.');

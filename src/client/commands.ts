@@ -31,8 +31,8 @@ export const changeSubscription = z.strictObject({ plan: z.enum(subscriptionPlan
 /** `firmStaffIds`: fact from the firm, its staff users' ids (filled in by the application). */
 export const assignStaff = z.strictObject({ userId: id, firmStaffIds: z.array(id) });
 export const unassignStaff = z.strictObject({ userId: id });
-export const addOwner = z.strictObject({ contact: contactInput });
-/** `contactId`, when the host chooses it, makes a retried AddGuest a no-op instead of a second guest. */
+/** `contactId`, when the application chooses it (an idempotency key), makes a retried AddOwner / AddGuest a no-op. */
+export const addOwner = z.strictObject({ contact: contactInput, contactId: id.optional() });
 export const addGuest = z.strictObject({ contact: contactInput, contactId: id.optional() });
 export const removeMember = z.strictObject({ contactId: id });
 export const renameContact = z.strictObject({ contactId: id, name });

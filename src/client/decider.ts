@@ -72,11 +72,12 @@ function decide(command: ClientCommand, state: ClientState, ctx: DecisionContext
       return state.assignedStaff.includes(userId) ? [{ type: 'StaffUnassigned', data: { clientId, userId } }] : [];
     }
     case 'AddOwner': {
-      const { contact } = parseCommand(c.addOwner, command.data);
+      const { contact, contactId } = parseCommand(c.addOwner, command.data);
       if (state.kind === 'individual') {
         throw new DomainError('client.individual_has_one_owner', 'An individual client has exactly one owner; co-owners belong to a group.');
       }
-      return [{ type: 'OwnerAdded', data: { clientId, contact: newContact(contact, ctx) } }];
+      if (contactId !== undefined && state.members.some((m) => m.contactId === contactId)) return [];
+      return [{ type: 'OwnerAdded', data: { clientId, contact: newContact(contact, ctx, contactId) } }];
     }
     case 'AddGuest': {
       const data = parseCommand(c.addGuest, command.data);

@@ -24,8 +24,12 @@ export interface CommandResult<Event extends DomainEvent, State> {
   events: Event[];
   /** The stream's revision after the command: the next expected revision (an ETag). */
   nextExpectedRevision: StreamRevision;
-  /** Global position of the last appended event, when anything was appended. */
-  position?: number;
+  /**
+   * Global position of the last appended event. When nothing was appended, the position of the
+   * stream's last event (null for a stream without events): a read model that has reached it
+   * reflects the state the decision saw, which is what read-your-writes needs.
+   */
+  position: number | null;
   /** The aggregate's state after the command. */
   state: State;
 }
@@ -65,7 +69,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       tenantId: metadata.tenantId,
     };
     const events = decider.decide(command, state, context);
-    if (events.length === 0) return { events, nextExpectedRevision: revision, state };
+    if (events.length === 0) return { events, nextExpectedRevision: revision, position: history.at(-1)?.position ?? null, state };
     try {
       const appended = await deps.log.append(streamId, events, revision, {
         tenantId: metadata.tenantId,

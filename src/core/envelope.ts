@@ -1,8 +1,13 @@
-/** Who caused an event: a firm's staff user, a client's contact, or a named system process. */
+/**
+ * Who caused an event: a firm's staff user, a client's contact, a named system process, or the
+ * platform operator (who opens firms and switches partner features; the HTTP adapter's bootstrap
+ * token maps to it).
+ */
 export type Actor =
   | { kind: 'staff'; userId: string }
   | { kind: 'contact'; contactId: string }
-  | { kind: 'system'; name: string };
+  | { kind: 'system'; name: string }
+  | { kind: 'platform'; operatorId: string };
 
 export interface EventMetadata {
   /** ISO-8601 instant the event happened, from the injected clock. */

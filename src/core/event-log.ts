@@ -17,6 +17,12 @@ export interface AppendContext {
   occurredAt: string;
 }
 
+/** What `forget` did: whether this call recorded the forgetting, and where the record is. */
+export interface Forgotten {
+  recordedNow: boolean;
+  position: number;
+}
+
 export interface EventLogOptions {
   store: EventStore;
   registry: EventRegistry;
@@ -88,13 +94,14 @@ export class EventLog {
   /**
    * Erases a data subject: records that it was forgotten, then deletes its key. From the record on,
    * this log reads the subject's data as erased; should the deletion fail, calling again (or the next
-   * start) finishes it. Returns false when the forgetting was already recorded.
+   * start) finishes it. `recordedNow` is false when the forgetting was already recorded; `position`
+   * is where the record is.
    */
-  async forget(subjectId: string, context: AppendContext): Promise<boolean> {
+  async forget(subjectId: string, context: AppendContext): Promise<Forgotten> {
     if (!this.forgetting) throw new PortalError('personal_data.no_key_store', 'This event log has no key store.');
-    const recordedNow = await this.recordForgetting(subjectId, context);
+    const recorded = await this.recordForgetting(subjectId, context);
     await this.forgetting.finish(subjectId);
-    return recordedNow;
+    return recorded;
   }
 
   /**
@@ -116,19 +123,21 @@ export class EventLog {
     return this.resumed;
   }
 
-  /** Appends PersonalDataForgotten unless the subject's stream already holds it; true when it did. */
-  private async recordForgetting(subjectId: string, context: AppendContext): Promise<boolean> {
+  /** Appends PersonalDataForgotten unless the subject's stream already holds it. */
+  private async recordForgetting(subjectId: string, context: AppendContext): Promise<Forgotten> {
     const streamId = streams.dataSubject(subjectId);
-    const isRecorded = (events: RecordedEvent[]) => events.some((e) => e.type === personalDataForgotten.type);
+    const recordIn = (events: RecordedEvent[]) => events.find((e) => e.type === personalDataForgotten.type);
     const existing = await this.store.readStream(streamId);
-    if (isRecorded(existing)) return false;
+    const prior = recordIn(existing);
+    if (prior) return { recordedNow: false, position: prior.position };
     const event = { type: personalDataForgotten.type, data: { subjectId, forgottenAt: context.occurredAt } };
     try {
-      await this.append(streamId, [event], existing.at(-1)?.revision ?? 'no_stream', context);
-      return true;
+      const { position } = await this.append(streamId, [event], existing.at(-1)?.revision ?? 'no_stream', context);
+      return { recordedNow: true, position };
     } catch (error) {
       // Someone forgot the same subject at the same moment: theirs is the record.
-      if (error instanceof ConcurrencyError && isRecorded(await this.store.readStream(streamId))) return false;
+      const theirs = error instanceof ConcurrencyError ? recordIn(await this.store.readStream(streamId)) : undefined;
+      if (theirs) return { recordedNow: false, position: theirs.position };
       throw error;
     }
   }

@@ -70,10 +70,14 @@ export async function reserve(deps: ReservationDeps, reservation: Reservation, m
   }
 }
 
-/** Gives a value back; only its holder can release it. Releasing what one does not hold is a no-op. */
-export async function release(deps: ReservationDeps, reservation: Reservation, metadata: CommandMetadata): Promise<void> {
+/**
+ * Gives a value back; only its holder can release it. Releasing what one does not hold is a no-op.
+ * Returns the global position of the release, or null when there was nothing to release.
+ */
+export async function release(deps: ReservationDeps, reservation: Reservation, metadata: CommandMetadata): Promise<number | null> {
   const streamId = streams.reservation(reservation.kind, reservation.key);
   const current = await holder(deps.log, streamId);
-  if (current.ownerId !== reservation.ownerId) return;
-  await deps.log.append(streamId, [{ type: reservationReleased.type, data: reservation }], current.revision, appendContext(deps, metadata));
+  if (current.ownerId !== reservation.ownerId) return null;
+  const { position } = await deps.log.append(streamId, [{ type: reservationReleased.type, data: reservation }], current.revision, appendContext(deps, metadata));
+  return position;
 }

@@ -13,11 +13,16 @@ export function actingStaffUser(state: FirmState, ctx: DecisionContext): StaffUs
   return actor.kind === 'staff' ? state.staff.find((s) => s.userId === actor.userId) : undefined;
 }
 
-/** Only the platform itself (system actor 'platform') switches partner features. */
-export function requirePlatform(ctx: DecisionContext): void {
-  if (ctx.actor.kind !== 'system' || ctx.actor.name !== 'platform') {
-    throw new DomainError('firm.platform_only', 'Partner features are switched on and off by the platform, not by the firm.');
-  }
+/** Only the platform operator opens firms and switches partner features. */
+export function requirePlatform(ctx: DecisionContext, what = 'Partner features are switched on and off'): void {
+  if (ctx.actor.kind !== 'platform') throw new DomainError('firm.platform_only', `${what} by the platform operator, not by a firm.`);
+}
+
+/** The actor must be a partner admin of this firm (partner features or not). */
+export function requireFirmPartnerAdmin(state: FirmState, ctx: DecisionContext, what: string): StaffUser {
+  const user = requireStaffUser(state, ctx);
+  if (user.role !== 'partner_admin') throw new DomainError('firm.not_partner_admin', `Only partner admins ${what}.`);
+  return user;
 }
 
 /** The actor must be one of this firm's staff users, of any role. */

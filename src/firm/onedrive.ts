@@ -1,15 +1,15 @@
 import type { z } from 'zod';
 import type { DecisionContext } from '../core/decider.js';
 import { DomainError } from '../core/errors.js';
-import { actingStaffUser, requireFirm, requireStaffUser } from './access.js';
+import { actingStaffUser, requireFirm, requireFirmPartnerAdmin } from './access.js';
 import type { connectOneDrive, markOneDriveNeedsReconnect } from './commands.js';
 import type { FirmEvent } from './events.js';
 import type { FirmState } from './state.js';
 
-/** One OneDrive Personal connection for the whole firm, made by any of its staff users. */
+/** One OneDrive Personal connection for the whole firm, made (or replaced) by one of its partner admins. */
 export function decideConnectOneDrive(data: z.output<typeof connectOneDrive>, state: FirmState, ctx: DecisionContext): FirmEvent[] {
   requireFirm(state, ctx);
-  const user = requireStaffUser(state, ctx);
+  const user = requireFirmPartnerAdmin(state, ctx, "can connect the firm's OneDrive account");
   if (data.driveType !== 'personal') {
     throw new DomainError(
       'onedrive.personal_only',
@@ -60,7 +60,7 @@ export function decideMarkOneDriveNeedsReconnect(
 
 export function decideDisconnectOneDrive(state: FirmState, ctx: DecisionContext): FirmEvent[] {
   requireFirm(state, ctx);
-  const user = requireStaffUser(state, ctx);
+  const user = requireFirmPartnerAdmin(state, ctx, "can disconnect the firm's OneDrive account");
   const { status, accountId } = state.oneDrive;
   if (status === 'not_connected' || status === 'disconnected' || accountId === null) return [];
   return [

@@ -1,13 +1,14 @@
 import type { z } from 'zod';
 import type { DecisionContext } from '../core/decider.js';
 import { DomainError } from '../core/errors.js';
-import { requireFirm, requireStaffManager } from './access.js';
+import { requireFirm, requirePlatform, requireStaffManager } from './access.js';
 import type { addStaffUser, changeStaffRole, createFirm, removeStaffUser, setUpManagedCompany } from './commands.js';
 import type { FirmEvent } from './events.js';
 import { premiumAppSelection } from './premium-apps.js';
 import { partnerAdminsOf, type FirmState, type StaffUser } from './state.js';
 
 export function decideCreateFirm(data: z.output<typeof createFirm>, state: FirmState, ctx: DecisionContext): FirmEvent[] {
+  requirePlatform(ctx, 'Firms are opened');
   requireNew(state);
   const { userId = ctx.newId(), name, email } = data.partnerAdmin;
   const firstPartnerAdmin: StaffUser = { userId, name, email, role: 'partner_admin' };

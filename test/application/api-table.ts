@@ -5,8 +5,7 @@ import { hashOf } from '../support/content-hash.js';
 /**
  * One well-formed call of an application function, for the closed-input test. `bounded` lists the
  * paths (into `valid`) of every field that has a bound; the test checks it names every string,
- * list and number in `valid`. Until every function takes `(caller, input)`, a positional call
- * says so (`positional`) and `strip` says which part of a path is not in the issue paths.
+ * list and number in `valid`.
  */
 export interface ApiCall {
   call: (portal: Portal, input: any, caller: Caller) => Promise<unknown>;
@@ -18,9 +17,6 @@ export interface ApiCall {
   anyCharacters?: string[];
   /** Objects whose keys are data (preliminary data fields), not a closed set of fields. */
   openObjects?: string[];
-  /** Positional arguments today: an unknown key cannot be passed yet. */
-  positional?: true;
-  strip?: string;
 }
 
 export interface Ids {
@@ -52,14 +48,14 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
   return {
     'firms.createFirm': {
       call: (p, i, c) => p.firms.createFirm(c, i),
-      valid: { name: 'Acme Accounting', partnerAdmin: { userId: 'user-new', ...person } },
-      bounded: ['name', 'partnerAdmin.userId', 'partnerAdmin.name', 'partnerAdmin.email'],
+      valid: { name: 'Acme Accounting', partnerAdmin: { userId: 'user-new', ...person }, idempotencyKey: 'firm-1' },
+      bounded: ['name', 'partnerAdmin.userId', 'partnerAdmin.name', 'partnerAdmin.email', 'idempotencyKey'],
     },
-    'firms.getFirm': { call: (p, i, c) => p.firms.getFirm(c, i.firmId), valid: { firmId }, bounded: ['firmId'], positional: true, strip: 'firmId' },
+    'firms.getFirm': { call: (p, i, c) => p.firms.getFirm(c, i), valid: { firmId }, bounded: ['firmId'] },
     'firms.addStaffUser': {
       call: (p, i, c) => p.firms.addStaffUser(c, i),
-      valid: { firmId, user: { userId: 'user-2', ...person }, role: 'staff' },
-      bounded: ['firmId', 'user.userId', 'user.name', 'user.email', 'role'],
+      valid: { firmId, user: { userId: 'user-2', ...person }, role: 'staff', idempotencyKey: 'staff-1' },
+      bounded: ['firmId', 'user.userId', 'user.name', 'user.email', 'role', 'idempotencyKey'],
     },
     'firms.changeStaffRole': { call: (p, i, c) => p.firms.changeStaffRole(c, i), valid: { firmId, userId, role: 'staff' }, bounded: ['firmId', 'userId', 'role'] },
     'firms.removeStaffUser': { call: (p, i, c) => p.firms.removeStaffUser(c, i), valid: { firmId, userId: 'user-2' }, bounded: ['firmId', 'userId'] },
@@ -68,8 +64,8 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
     'firms.changeLicensingPartner': { call: (p, i, c) => p.firms.changeLicensingPartner(c, i), valid: { firmId, licensingPartner: false }, bounded: ['firmId'] },
     'firms.createManagedCompany': {
       call: (p, i, c) => p.firms.createManagedCompany(c, i),
-      valid: { companyId: 'company-1', name: 'Acme Books', premiumApps: ['payroll'], admins: [{ userId: 'user-3', ...person }] },
-      bounded: ['companyId', 'name', 'premiumApps', 'premiumApps.0', 'admins', 'admins.0.userId', 'admins.0.name', 'admins.0.email'],
+      valid: { companyId: 'company-1', name: 'Acme Books', premiumApps: ['payroll'], admins: [{ userId: 'user-3', ...person }], idempotencyKey: 'company-1' },
+      bounded: ['companyId', 'name', 'premiumApps', 'premiumApps.0', 'admins', 'admins.0.userId', 'admins.0.name', 'admins.0.email', 'idempotencyKey'],
     },
     'firms.listManagedCompanies': { call: (p, i, c) => p.firms.listManagedCompanies(c, i), valid: {}, bounded: [] },
     'firms.changePremiumApps': {
@@ -79,8 +75,8 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
     },
     'firms.addCompanyAdmin': {
       call: (p, i, c) => p.firms.addCompanyAdmin(c, i),
-      valid: { companyId: 'company-1', admin: { userId: 'user-4', ...person } },
-      bounded: ['companyId', 'admin.userId', 'admin.name', 'admin.email'],
+      valid: { companyId: 'company-1', admin: { userId: 'user-4', ...person }, idempotencyKey: 'admin-1' },
+      bounded: ['companyId', 'admin.userId', 'admin.name', 'admin.email', 'idempotencyKey'],
     },
     'firms.removeCompanyAdmin': { call: (p, i, c) => p.firms.removeCompanyAdmin(c, i), valid: { companyId: 'company-1', userId: 'user-4' }, bounded: ['companyId', 'userId'] },
     'firms.setBranding': {
@@ -89,7 +85,7 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
       bounded: ['logo.blobRef', 'logo.contentType', 'logo.size', 'primaryColour', 'supportChannel'],
     },
     'firms.clearBranding': { call: (p, i, c) => p.firms.clearBranding(c, i), valid: {}, bounded: [] },
-    'firms.effectiveBrandingOf': { call: (p, i, c) => p.firms.effectiveBrandingOf(c, i.firmId), valid: { firmId }, bounded: ['firmId'], positional: true, strip: 'firmId' },
+    'firms.effectiveBrandingOf': { call: (p, i, c) => p.firms.effectiveBrandingOf(c, i), valid: { firmId }, bounded: ['firmId'] },
     'firms.connectOneDrive': {
       call: (p, i, c) => p.firms.connectOneDrive(c, i),
       valid: { accountId: 'od-1', displayName: 'Harbour OneDrive', driveType: 'personal' },
@@ -100,11 +96,11 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
 
     'clients.createClient': {
       call: (p, i, c) => p.clients.createClient(c, i),
-      valid: { kind: 'group', name: 'Smith Family', owners: [contact], preliminaryData: { taxFileNumber: 'TFN-1' }, subscription: 'pro' },
-      bounded: ['kind', 'name', 'owners', 'owners.0.name', 'owners.0.emails', 'owners.0.emails.0', 'preliminaryData.taxFileNumber', 'subscription'],
+      valid: { kind: 'group', name: 'Smith Family', owners: [contact], preliminaryData: { taxFileNumber: 'TFN-1' }, subscription: 'pro', idempotencyKey: 'client-1' },
+      bounded: ['kind', 'name', 'owners', 'owners.0.name', 'owners.0.emails', 'owners.0.emails.0', 'preliminaryData.taxFileNumber', 'subscription', 'idempotencyKey'],
       openObjects: ['preliminaryData'],
     },
-    'clients.getClient': { call: (p, i, c) => p.clients.getClient(c, i.clientId), valid: { clientId }, bounded: ['clientId'], positional: true, strip: 'clientId' },
+    'clients.getClient': { call: (p, i, c) => p.clients.getClient(c, i), valid: { clientId }, bounded: ['clientId'] },
     'clients.renameClient': { call: (p, i, c) => p.clients.renameClient(c, i), valid: { clientId, name: 'Ann Smith' }, bounded: ['clientId', 'name'] },
     'clients.recordPreliminaryData': {
       call: (p, i, c) => p.clients.recordPreliminaryData(c, i),
@@ -122,8 +118,8 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
     'clients.unassignStaff': { call: (p, i, c) => p.clients.unassignStaff(c, i), valid: { clientId, userId }, bounded: ['clientId', 'userId'] },
     'clients.addOwner': {
       call: (p, i, c) => p.clients.addOwner(c, i),
-      valid: { clientId, contact },
-      bounded: ['clientId', 'contact.name', 'contact.emails', 'contact.emails.0'],
+      valid: { clientId, contact, idempotencyKey: 'owner-1' },
+      bounded: ['clientId', 'contact.name', 'contact.emails', 'contact.emails.0', 'idempotencyKey'],
     },
     'clients.addGuest': {
       call: (p, i, c) => p.clients.addGuest(c, i),
@@ -173,7 +169,7 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
       noCaller: true,
       anyCharacters: ['password'],
     },
-    'invitations.memberStatus': { ...onContact, call: (p, i, c) => p.invitations.memberStatus(c, i) },
+    'invitations.memberStatus': { valid: { clientId, contactId }, bounded: ['clientId', 'contactId'], call: (p, i, c) => p.invitations.memberStatus(c, i) },
     'invitations.clientMemberStatuses': { ...onClient, call: (p, i, c) => p.invitations.clientMemberStatuses(c, i) },
 
     'access.openPortalAccess': {
@@ -203,19 +199,17 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
 
     'folders.linkFolder': { call: (p, i, c) => p.folders.linkFolder(c, i), valid: row, bounded: rowPaths('') },
     'folders.saveAllFolderLinks': {
-      call: (p, i, c) => p.folders.saveAllFolderLinks(c, i.rows),
-      valid: { rows: [row] },
-      bounded: ['rows', ...rowPaths('rows.0')],
-      positional: true,
-      strip: 'rows',
+      call: (p, i, c) => p.folders.saveAllFolderLinks(c, i),
+      valid: { links: [row] },
+      bounded: ['links', ...rowPaths('links.0')],
     },
     'folders.unlinkFolder': { ...onClient, call: (p, i, c) => p.folders.unlinkFolder(c, i) },
     'folders.getFolderLink': { ...onClient, call: (p, i, c) => p.folders.getFolderLink(c, i) },
 
     'documents.uploadDocument': {
       call: (p, i, c) => p.documents.uploadDocument(c, i),
-      valid: { documentId: 'document-new', clientId, folderPath: 'Tax', name: 'Return.pdf', ...content },
-      bounded: ['documentId', 'clientId', 'folderPath', 'name', ...contentPaths('')],
+      valid: { documentId: 'document-new', clientId, folderPath: 'Tax', name: 'Return.pdf', ...content, idempotencyKey: 'upload-1' },
+      bounded: ['documentId', 'clientId', 'folderPath', 'name', ...contentPaths(''), 'idempotencyKey'],
     },
     'documents.uploadNewVersion': {
       call: (p, i, c) => p.documents.uploadNewVersion(c, i),

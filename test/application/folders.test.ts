@@ -37,7 +37,7 @@ describe('linking a folder', () => {
   it('links the client to the folder and reserves the folder for it', async () => {
     const portal = await setUp();
     const result = await linkFolder(portal.ctx, portal.admin, row(portal.acme, 1));
-    expect(result).toEqual({ clientId: portal.acme, driveId: DRIVE, itemId: 'ABCDEF1234567890!1', folderName: 'Client 1', change: 'linked' });
+    expect(result).toMatchObject({ clientId: portal.acme, driveId: DRIVE, itemId: 'ABCDEF1234567890!1', folderName: 'Client 1', change: 'linked' });
     expect(await getFolderLink(portal.ctx, portal.admin, { clientId: portal.acme })).toMatchObject({ itemId: 'ABCDEF1234567890!1', url: folderUrl(1) });
     expect(await holderOf(portal, 1)).toBe(portal.acme);
   });
@@ -131,12 +131,14 @@ describe('saving all folder links', () => {
   it('saves each row on its own: a refused row leaves the others linked', async () => {
     const portal = await setUp();
     const carl = (await givenClient(portal.ctx, portal.admin)).clientId;
-    const results = await saveAllFolderLinks(portal.ctx, portal.admin, [
-      row(portal.acme, 1),
-      row(portal.bolt, 1),
-      { clientId: carl, folderUrl: 'https://contoso.sharepoint.com/sites/x', driveItem: folder(3) },
-      row(carl, 3),
-    ]);
+    const { results } = await saveAllFolderLinks(portal.ctx, portal.admin, {
+      links: [
+        row(portal.acme, 1),
+        row(portal.bolt, 1),
+        { clientId: carl, folderUrl: 'https://contoso.sharepoint.com/sites/x', driveItem: folder(3) },
+        row(carl, 3),
+      ],
+    });
     expect(results).toMatchObject([
       { clientId: portal.acme, ok: true, link: { change: 'linked' } },
       { clientId: portal.bolt, ok: false, error: { code: 'folder_link.folder_taken' } },

@@ -14,7 +14,7 @@ const ann = { name: 'Ann Smith', emails: ['ann@smith.example'] };
 async function afterForgetting() {
   const test = testPortal();
   const portal = createPortal(test.deps);
-  const signup: Caller = { tenantId: 'signup', actor: { kind: 'system', name: 'signup' } };
+  const signup: Caller = { tenantId: 'platform', actor: { kind: 'platform', operatorId: 'operator-1' } };
   const { firmId, partnerAdminId } = await portal.firms.createFirm(signup, { name: 'Harbour', partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' } });
   const pat: Caller = { tenantId: firmId, actor: { kind: 'staff', userId: partnerAdminId } };
   const { clientId, ownerIds } = await portal.clients.createClient(pat, { kind: 'individual', owners: [ann] });

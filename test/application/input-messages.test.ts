@@ -13,7 +13,7 @@ let contactId: string;
 beforeAll(async () => {
   test = testPortal();
   portal = createPortal(test.deps);
-  const signup: Caller = { tenantId: 'signup', actor: { kind: 'system', name: 'signup' } };
+  const signup: Caller = { tenantId: 'platform', actor: { kind: 'platform', operatorId: 'operator-1' } };
   const firm = await portal.firms.createFirm(signup, { name: 'Harbour', partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' } });
   pat = { tenantId: firm.firmId, actor: { kind: 'staff', userId: firm.partnerAdminId } };
   const created = await portal.clients.createClient(pat, { kind: 'individual', owners: [{ name: 'Ann Smith', emails: ['ann@smith.example'] }] });

@@ -47,7 +47,7 @@ describe('forgetting a contact', () => {
 
     const result = await forgetContact(ctx, { ...admin, correlationId: 'req-forget' }, { clientId, contactId: oliviaId });
 
-    expect(result).toEqual({ contactId: oliviaId, alreadyForgotten: false, clientForgotten: false });
+    expect(result).toMatchObject({ contactId: oliviaId, alreadyForgotten: false, clientForgotten: false });
     const events = await allEvents(ctx);
     // Shut out first (access closed, open invitation cancelled), then forgotten.
     expect(events.map((e) => `${e.streamId}:${e.type}`)).toEqual([
@@ -82,7 +82,7 @@ describe('forgetting a contact', () => {
     const { admin, clientId, oliviaId } = await givenClientWithHistory(portal);
     await forgetContact(ctx, admin, { clientId, contactId: oliviaId });
 
-    const client = await getClient(ctx, admin, clientId);
+    const client = await getClient(ctx, admin, { clientId: clientId });
     // Both addresses read as the same marker, so the fold keeps one: erased is erased.
     expect(client.members[0]).toEqual({ contactId: oliviaId, name: ERASED, emails: [ERASED], role: 'owner' });
     await renameClient(ctx, admin, { clientId, name: 'Renamed Family' });
@@ -90,7 +90,7 @@ describe('forgetting a contact', () => {
     expect(portal.outbox.lastTo(another.contactId)?.email).toBe('greta@guest.example');
     await removeMember(ctx, admin, { clientId, contactId: oliviaId });
     await archiveClient(ctx, admin, { clientId });
-    expect(await getClient(ctx, admin, clientId)).toMatchObject({ status: 'archived', name: 'Renamed Family' });
+    expect(await getClient(ctx, admin, { clientId: clientId })).toMatchObject({ status: 'archived', name: 'Renamed Family' });
     // No new personal data can be stored for a forgotten contact.
     const raw = JSON.stringify(await storedEvents(portal));
     expect(raw).not.toContain('olivia');
@@ -132,7 +132,7 @@ describe('forgetting a contact', () => {
     expect(result).toMatchObject({ clientForgotten: true });
     const text = JSON.stringify(await allEvents(ctx));
     for (const secret of ['Ann Smith', 'TFN-123-456', 'ann-smith-passport']) expect(text).not.toContain(secret);
-    expect(await getClient(ctx, admin, clientId)).toMatchObject({ name: ERASED });
+    expect(await getClient(ctx, admin, { clientId: clientId })).toMatchObject({ name: ERASED });
   });
 
   it('changes nothing when repeated', async () => {
@@ -141,7 +141,7 @@ describe('forgetting a contact', () => {
     const { clientId, contactIds } = await givenClient(ctx, admin);
     await forgetContact(ctx, admin, { clientId, contactId: contactIds[0]! });
     const before = await eventCount(ctx);
-    expect(await forgetContact(ctx, admin, { clientId, contactId: contactIds[0]! })).toEqual({
+    expect(await forgetContact(ctx, admin, { clientId, contactId: contactIds[0]! })).toMatchObject({
       contactId: contactIds[0],
       alreadyForgotten: true,
       clientForgotten: true,
@@ -158,12 +158,12 @@ describe('forgetting a contact', () => {
     const flakyKeys = { ...deps.keys, delete: async (id: string) => (failures-- > 0 ? Promise.reject(new Error('key store down')) : deps.keys.delete(id)) };
     const flaky = new AppContext({ ...deps, keys: flakyKeys });
     await expect(forgetContact(flaky, admin, { clientId, contactId: oliviaId })).rejects.toThrow('key store down');
-    expect((await getClient(flaky, admin, clientId)).members[0]?.name).toBe(ERASED);
+    expect((await getClient(flaky, admin, { clientId })).members[0]?.name).toBe(ERASED);
     await expect(deps.keys.isForgotten(oliviaId)).resolves.toBe(false);
 
     expect(await forgetContact(flaky, admin, { clientId, contactId: oliviaId })).toMatchObject({ alreadyForgotten: true });
     await expect(deps.keys.isForgotten(oliviaId)).resolves.toBe(true);
-    expect((await getClient(ctx, admin, clientId)).members[0]?.name).toBe(ERASED);
+    expect((await getClient(ctx, admin, { clientId })).members[0]?.name).toBe(ERASED);
   });
 
   it('forgets a former member too', async () => {
@@ -185,7 +185,7 @@ describe('forgetting a contact', () => {
     const error = await refusal(forgetContact(ctx, staffCaller(admin.tenantId, userId), { clientId, contactId: contactIds[0]! }));
     expect(error.code).toBe('personal_data.not_partner_admin');
     expect(await eventCount(ctx)).toBe(before);
-    expect((await getClient(ctx, admin, clientId)).members[0]?.name).toBe('Olivia Owner');
+    expect((await getClient(ctx, admin, { clientId: clientId })).members[0]?.name).toBe('Olivia Owner');
   });
 
   it("is refused for another firm's client (not found) and for a contact who never belonged to the client", async () => {
@@ -198,6 +198,6 @@ describe('forgetting a contact', () => {
     expect((await refusal(forgetContact(ctx, b.admin, { clientId, contactId: contactIds[0]! }))).code).toBe('client.not_found');
     expect((await refusal(forgetContact(ctx, a.admin, { clientId, contactId: ofB.contactIds[0]! }))).code).toBe('client.member_not_found');
     expect(await eventCount(ctx)).toBe(before);
-    expect((await getClient(ctx, a.admin, clientId)).members[0]?.name).toBe('Olivia Owner');
+    expect((await getClient(ctx, a.admin, { clientId: clientId })).members[0]?.name).toBe('Olivia Owner');
   });
 });

@@ -17,7 +17,7 @@ const fastSecrets = (): Secrets => {
     verifyPassword: async (p, h) => h === `pw(${p})`,
   };
 };
-const platform = { tenantId: 'platform', actor: { kind: 'system' as const, name: 'platform' } };
+const platform = { tenantId: 'platform', actor: { kind: 'platform' as const, operatorId: 'operator-1' } };
 
 describe('application invariants (fast-check)', () => {
   it('keeps company names unique across concurrent creates, whatever their case and spacing', async () => {

@@ -33,7 +33,7 @@ describe('command handler', () => {
   it('appends nothing when the decision is to do nothing', async () => {
     const idle: Decider<unknown, never, null> = { initialState: null, decide: () => [], evolve: (s) => s };
     const result = await handleCommand(deps(), idle, 's', {}, meta);
-    expect(result).toEqual({ events: [], nextExpectedRevision: 'no_stream', state: null });
+    expect(result).toEqual({ events: [], nextExpectedRevision: 'no_stream', position: null, state: null });
   });
 
   it('passes domain errors through untouched and appends nothing', async () => {

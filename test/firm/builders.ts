@@ -15,7 +15,7 @@ export const bob = { userId: 'user-2', name: 'Bob Staff', email: 'bob@smith.exam
 export const carol = { userId: 'user-3', name: 'Carol Admin', email: 'carol@smith.example' };
 
 // Contexts: who acts (the default test context is staff user-1, Alice, in tenant firm-1).
-export const asPlatform: Partial<DecisionContext> = { actor: { kind: 'system', name: 'platform' } };
+export const asPlatform: Partial<DecisionContext> = { actor: { kind: 'platform', operatorId: 'operator-1' } };
 export const asSync: Partial<DecisionContext> = { actor: { kind: 'system', name: 'onedrive-sync' } };
 export const asStaff = (userId: string): Partial<DecisionContext> => ({ actor: { kind: 'staff', userId } });
 export const asContact: Partial<DecisionContext> = { actor: { kind: 'contact', contactId: 'contact-1' } };

@@ -6,6 +6,7 @@ import {
   asStaff,
   asSync,
   bob,
+  carol,
   connectOneDrive,
   disconnectOneDrive,
   firmCreated,
@@ -17,8 +18,9 @@ import {
   staffAdded,
 } from './builders.js';
 
+// Bob is a partner admin: the firm-wide connection is theirs to make.
 const staff = spec(firmDecider, asStaff(bob.userId));
-const firm = [firmCreated(), staffAdded(bob)] as const;
+const firm = [firmCreated(), staffAdded(bob, 'partner_admin')] as const;
 
 describe('connecting OneDrive', () => {
   it('connects the firm-wide OneDrive, recording by whom and when', () => {
@@ -34,6 +36,12 @@ describe('connecting OneDrive', () => {
 
   it('refuses someone who is not a staff user of the firm', () => {
     spec(firmDecider, asStaff('user-elsewhere')).given(...firm).when(connectOneDrive()).thenThrows('firm.not_staff');
+  });
+
+  it('refuses a staff user who is not a partner admin, to connect or to replace the account', () => {
+    const plainStaff = spec(firmDecider, asStaff(carol.userId));
+    plainStaff.given(...firm, staffAdded(carol)).when(connectOneDrive()).thenThrows('firm.not_partner_admin');
+    plainStaff.given(...firm, staffAdded(carol), oneDriveConnected()).when(connectOneDrive({ accountId: 'od-2' })).thenThrows('firm.not_partner_admin');
   });
 
   it('refuses a contact', () => {
@@ -108,5 +116,9 @@ describe('disconnecting OneDrive', () => {
 
   it('refuses someone who is not a staff user of the firm', () => {
     spec(firmDecider, asSync).given(...firm, oneDriveConnected()).when(disconnectOneDrive()).thenThrows('firm.not_staff');
+  });
+
+  it('refuses a staff user who is not a partner admin', () => {
+    spec(firmDecider, asStaff(carol.userId)).given(...firm, staffAdded(carol), oneDriveConnected()).when(disconnectOneDrive()).thenThrows('firm.not_partner_admin');
   });
 });

@@ -2,6 +2,7 @@ import { describe, it } from 'vitest';
 import { firmDecider } from '../../src/firm/decider.js';
 import { spec } from '../support/decider-spec.js';
 import {
+  asPlatform,
   addStaffUser,
   alice,
   asContact,
@@ -21,21 +22,27 @@ import {
 } from './builders.js';
 
 const firm = spec(firmDecider);
+const platform = spec(firmDecider, asPlatform);
 
 describe('creating a firm', () => {
+  it('is refused to anyone but the platform operator', () => {
+    firm.given().when(createFirm()).thenThrows('firm.platform_only');
+    spec(firmDecider, { actor: { kind: 'system', name: 'signup' } }).given().when(createFirm()).thenThrows('firm.platform_only');
+  });
+
   it('creates the firm with its first staff user as partner admin', () => {
-    firm.given().when(createFirm('  Smith   &  Co ', { ...alice, email: ' Alice@Smith.EXAMPLE ' })).then(firmCreated());
+    platform.given().when(createFirm('  Smith   &  Co ', { ...alice, email: ' Alice@Smith.EXAMPLE ' })).then(firmCreated());
   });
 
   it('makes a new user for the first partner admin when no user id is given', () => {
-    firm
+    platform
       .given()
       .when(createFirm('Smith & Co', { name: alice.name, email: alice.email }))
       .then(firmCreated([{ ...alice, userId: 'id-1', role: 'partner_admin' }]));
   });
 
   it('refuses to create a firm twice', () => {
-    firm.given(firmCreated()).when(createFirm()).thenThrows('firm.already_exists');
+    platform.given(firmCreated()).when(createFirm()).thenThrows('firm.already_exists');
   });
 
   it('refuses a blank firm name', () => {

@@ -60,11 +60,10 @@ describe("a partner firm's journey through the application API, on SQLite", () =
       invitations: outbox,
       accessNotifications: memoryAccessNotificationOutbox(),
     });
-    const signup: Caller = { tenantId: 'signup', actor: { kind: 'system', name: 'signup' } };
-    const platform: Caller = { tenantId: 'platform', actor: { kind: 'system', name: 'platform' } };
+    const platform: Caller = { tenantId: 'platform', actor: { kind: 'platform', operatorId: 'operator-1' } };
 
     // A partner firm, switched on by the platform, creates a managed company.
-    const partner = await portal.firms.createFirm(signup, {
+    const partner = await portal.firms.createFirm(platform, {
       name: 'Harbour Partners',
       partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' },
     });
@@ -76,7 +75,7 @@ describe("a partner firm's journey through the application API, on SQLite", () =
     });
     // The company's first admin defaults to the partner admin who created it.
     const acme: Caller = { tenantId: company.companyId, actor: { kind: 'staff', userId: partner.partnerAdminId } };
-    expect((await portal.firms.getFirm(acme, company.companyId)).managedBy).toBe(partner.firmId);
+    expect((await portal.firms.getFirm(acme, { firmId: company.companyId })).managedBy).toBe(partner.firmId);
 
     // A group client with two co-owners and a guest; the guest is invited automatically.
     const smiths = await portal.clients.createClient(acme, {
@@ -109,17 +108,17 @@ describe("a partner firm's journey through the application API, on SQLite", () =
 
     // Bulk invitation: per-client results; an unknown client fails alone.
     resetLongestLoad();
-    const bulk = await portal.invitations.inviteInBulk(acme, { clientIds: [smiths.clientId, solo.clientId, 'no-such-client'] });
+    const { results: bulk } = await portal.invitations.inviteInBulk(acme, { clientIds: [smiths.clientId, solo.clientId, 'no-such-client'] });
     expect(bulk.map((r) => r.ok)).toEqual([true, true, false]);
     expect(bulk[2]).toMatchObject({ ok: false, error: { code: 'client.not_found' } });
     const loadedForInvite = longestLoad();
     console.info(`journey: the longest stream a command loaded while inviting in bulk had ${loadedForInvite} events (client has 1,500 documents)`);
     expect(loadedForInvite).toBeLessThan(20);
-    expect((await portal.invitations.memberStatus(acme, { contactId: ann })).text).toBe('Invitation sent just now');
+    expect((await portal.invitations.memberStatus(acme, { clientId: smiths.clientId, contactId: ann })).text).toBe('Invitation sent just now');
 
     // Ann accepts and logs in.
     clock.advance(2 * 60 * 1000);
-    expect((await portal.invitations.memberStatus(acme, { contactId: ann })).text).toBe('Waiting for member to accept invitation (2026-03-02)');
+    expect((await portal.invitations.memberStatus(acme, { clientId: smiths.clientId, contactId: ann })).text).toBe('Waiting for member to accept invitation (2026-03-02)');
     const annToken = outbox.lastTo(ann)!.token;
     await expect(portal.invitations.acceptInvitation({ contactId: ann, token: annToken, password: 'ann-secret-pw' })).resolves.toMatchObject({
       access: 'active',
@@ -128,14 +127,14 @@ describe("a partner firm's journey through the application API, on SQLite", () =
       code: 'invitation.already_accepted',
     });
     const login = await portal.access.logIn({ tenantId: acme.tenantId, contactId: ann, password: 'ann-secret-pw', ipAddress: '203.0.113.7' });
-    expect((await portal.invitations.memberStatus(acme, { contactId: ann })).status).toEqual({ state: 'active', lastLoginAt: login.lastLoginAt });
+    expect((await portal.invitations.memberStatus(acme, { clientId: smiths.clientId, contactId: ann })).status).toEqual({ state: 'active', lastLoginAt: login.lastLoginAt });
     expect((await portal.access.getPortalAccess(acme, { contactId: ann })).toggle).toBe('green');
 
     await portal.invitations.acceptInvitation({ contactId: carol, token: outbox.lastTo(carol)!.token, password: 'carol-secret-pw' });
 
     // Bob's invitation expires after 30 days and is resent; only the new link works.
     clock.advance(31 * DAY_MS);
-    expect((await portal.invitations.memberStatus(acme, { contactId: bob })).status.state).toBe('expired');
+    expect((await portal.invitations.memberStatus(acme, { clientId: smiths.clientId, contactId: bob })).status.state).toBe('expired');
     const oldToken = outbox.lastTo(bob)!.token;
     await expect(portal.invitations.acceptInvitation({ contactId: bob, token: oldToken, password: 'bob-secret-pw' })).rejects.toMatchObject({
       code: 'invitation.expired',
@@ -162,7 +161,7 @@ describe("a partner firm's journey through the application API, on SQLite", () =
 
     // Bob is forgotten: his personal data is unreadable everywhere, the history of what happened stays.
     await portal.personalData.forgetContact(acme, { clientId: smiths.clientId, contactId: bob });
-    const client = await portal.clients.getClient(acme, smiths.clientId);
+    const client = await portal.clients.getClient(acme, { clientId: smiths.clientId });
     const bobNow = client.members.find((m) => m.contactId === bob)!;
     expect(bobNow.name).toBe(ERASED);
     expect(client.members.find((m) => m.contactId === ann)!.name).toBe('Ann Smith');

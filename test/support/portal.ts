@@ -72,7 +72,10 @@ export const contactCaller = (tenantId: string, contactId: string): Caller => ({
 
 let firms = 0;
 
-/** Creates a firm straight through the firm decider; returns its tenant id and its partner admin as caller. */
+/** The platform operator: opens firms and switches partner features. */
+export const platformCaller: Caller = { tenantId: 'platform', actor: { kind: 'platform', operatorId: 'operator-1' } };
+
+/** Creates a firm straight through the firm decider (as the platform operator); returns its tenant id and its partner admin as caller. */
 export async function givenFirm(ctx: AppContext, options: { name?: string } = {}) {
   const tenantId = ctx.deps.ids.newId();
   const userId = ctx.deps.ids.newId();
@@ -82,7 +85,7 @@ export async function givenFirm(ctx: AppContext, options: { name?: string } = {}
     firmDecider,
     streams.firm(tenantId),
     { type: 'CreateFirm', data: { name, partnerAdmin: { userId, name: 'Alice Partner', email: `alice+${firms}@firm.example` } } },
-    admin,
+    { ...platformCaller, tenantId },
   );
   return { tenantId, admin };
 }

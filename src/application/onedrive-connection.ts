@@ -1,0 +1,64 @@
+/**
+ * The firm-wide OneDrive Personal connection (partner admins connect, replace and disconnect it;
+ * staff or the sync report that it needs reconnecting).
+ *
+ * Process rule wired here: ConnectOneDrive carries `linkedClientIds` (only looked up when the
+ * account really changes).
+ */
+import type { z } from 'zod';
+import * as c from '../firm/commands.js';
+import type { OneDriveConnection } from '../firm/state.js';
+import { streams } from '../streams.js';
+import type { AppContext, Caller } from './context.js';
+import { runFirm, type FirmChange } from './firm-change.js';
+import { loadFirm } from './firm-scope.js';
+import { noInput, parseRequest } from './input.js';
+import { tenantEvents } from './tenant-scan.js';
+
+const connectOneDriveInput = c.connectOneDrive.omit({ linkedClientIds: true });
+
+/**
+ * Connects the firm's OneDrive Personal account. When it replaces another account, the clients
+ * with a linked folder are looked up (a scan of the folder links) so the sync can re-check them.
+ */
+export async function connectOneDrive(
+  ctx: AppContext,
+  caller: Caller,
+  asked: z.input<typeof connectOneDriveInput>,
+): Promise<FirmChange & { oneDrive: OneDriveConnection; linkedClientIds: string[] }> {
+  const input = parseRequest(caller, connectOneDriveInput, asked);
+  const firm = await loadFirm(ctx, caller.tenantId);
+  const previous = firm?.oneDrive.accountId ?? null;
+  const accountChanges = previous !== null && previous !== input.accountId;
+  const linkedClientIds = accountChanges ? await linkedClientsOf(ctx, caller.tenantId) : [];
+  const { result, change } = await runFirm(ctx, caller, { type: 'ConnectOneDrive', data: { ...input, linkedClientIds } });
+  return { ...change, oneDrive: result.state.oneDrive, linkedClientIds };
+}
+
+/** Clients of the firm whose folder link is currently linked. */
+async function linkedClientsOf(ctx: AppContext, firmId: string): Promise<string[]> {
+  const linked = new Set<string>();
+  const eventTypes = ['FolderLinked', 'FolderRelinked', 'FolderUnlinked'];
+  for await (const event of tenantEvents(ctx, firmId, { streamPrefix: streams.folderLink(''), eventTypes })) {
+    const { clientId } = event.data as { clientId: string };
+    if (event.type === 'FolderUnlinked') linked.delete(clientId);
+    else linked.add(clientId);
+  }
+  return [...linked];
+}
+
+/** Staff or a system process (the sync) report that the connection stopped working. */
+export async function markOneDriveNeedsReconnect(
+  ctx: AppContext,
+  caller: Caller,
+  input: z.input<typeof c.markOneDriveNeedsReconnect>,
+): Promise<FirmChange> {
+  const data = parseRequest(caller, c.markOneDriveNeedsReconnect, input);
+  return (await runFirm(ctx, caller, { type: 'MarkOneDriveNeedsReconnect', data })).change;
+}
+
+/** Disconnects the firm's OneDrive account. */
+export async function disconnectOneDrive(ctx: AppContext, caller: Caller, input?: z.input<typeof noInput>): Promise<FirmChange> {
+  parseRequest(caller, noInput, input);
+  return (await runFirm(ctx, caller, { type: 'DisconnectOneDrive', data: {} })).change;
+}
