@@ -15,6 +15,8 @@ export const nodeSecrets: Secrets = {
 
   hashToken: (token) => createHash('sha256').update(token, 'utf8').digest('hex'),
 
+  digest: (text) => createHash('sha256').update(text, 'utf8').digest('hex'),
+
   async hashPassword(password) {
     const salt = randomBytes(16);
     const { N, r, p, keylen } = SCRYPT;

@@ -90,7 +90,7 @@ export class AppContext {
 
   /** Runs a create call once per idempotency key (src/core/idempotency.ts). */
   once<R>(caller: Caller, request: IdempotentRequest<R>): Promise<R> {
-    return once(this.reservations, this.correlate(caller), request);
+    return once({ ...this.reservations, digest: (text) => this.deps.secrets.digest(text) }, this.correlate(caller), request);
   }
 
   /** A correlation id for a request that runs several commands. */

@@ -3,8 +3,7 @@ import type { CommandMetadata } from './command-handler.js';
 import { ConcurrencyError, DomainError } from './errors.js';
 import { defineEvent, personal } from './events.js';
 import type { EventLog } from './event-log.js';
-import type { Clock, IdGenerator } from './ports.js';
-import { nameBasedUuid, sha256Hex } from './sha256.js';
+import type { Clock, IdGenerator, Secrets } from './ports.js';
 import { streams } from '../streams.js';
 
 /**
@@ -48,6 +47,8 @@ export interface IdempotencyDeps {
   log: EventLog;
   clock: Clock;
   ids: IdGenerator;
+  /** SHA-256 hex of a text (Secrets.digest). */
+  digest: Secrets['digest'];
 }
 
 export interface IdempotentRequest<R> {
@@ -79,8 +80,18 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The entity id a key names: the same tenant, operation and key always name the same entity. */
-export const idempotentEntityId = (tenantId: string, operation: string, key: string) => nameBasedUuid('idempotency', tenantId, operation, key);
+/**
+ * The entity id a key names: the same tenant, operation and key always name the same entity. A
+ * name-based UUID (version 8, RFC 9562's SHA-256 layout); the parts are joined as a JSON array, so
+ * ('a:b', 'c') and ('a', 'b:c') differ.
+ */
+export function idempotentEntityId(digest: Secrets['digest'], tenantId: string, operation: string, key: string): string {
+  const hex = digest(JSON.stringify(['idempotency', tenantId, operation, key])).slice(0, 32).split('');
+  hex[12] = '8'; // version 8
+  hex[16] = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16); // variant 10xx
+  const h = hex.join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
 
 /** The first request recorded under the key, if any. */
 async function recorded(log: EventLog, streamId: string) {
@@ -91,9 +102,9 @@ async function recorded(log: EventLog, streamId: string) {
 /** Runs a create call once per key (see above); without a key, `create` runs with a fresh id. */
 export async function once<R>(deps: IdempotencyDeps, metadata: CommandMetadata & { correlationId: string }, request: IdempotentRequest<R>): Promise<R> {
   if (request.key === undefined) return request.create(deps.ids.newId());
-  const entityId = idempotentEntityId(metadata.tenantId, request.operation, request.key);
+  const entityId = idempotentEntityId(deps.digest, metadata.tenantId, request.operation, request.key);
   const streamId = streams.idempotencyKey(entityId);
-  const inputDigest = sha256Hex(canonicalJson({ operation: request.operation, input: request.input }));
+  const inputDigest = deps.digest(canonicalJson({ operation: request.operation, input: request.input }));
   const replay = async (first: z.infer<typeof recordedData>) => {
     // An erased digest (its subject was forgotten) matches no input: the key is spent.
     if (first.inputDigest !== inputDigest) throw keyReused();

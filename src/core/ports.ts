@@ -39,6 +39,8 @@ export interface Secrets {
   newToken(): string;
   /** A deterministic digest of a token (stored in events instead of the token). */
   hashToken(token: string): string;
+  /** SHA-256 of a text as 64 lower-case hex digits: deterministic names and fingerprints (not secrets). */
+  digest(text: string): string;
   /** A slow salted password hash (scrypt). */
   hashPassword(password: string): Promise<string>;
   verifyPassword(password: string, hash: string): Promise<boolean>;

@@ -20,6 +20,7 @@ import {
 } from '../../src/application/clients.js';
 import { addStaffUser, removeStaffUser } from '../../src/application/firms.js';
 import { clientDecider } from '../../src/client/decider.js';
+import { nodeSecrets } from '../../adapters/system/secrets.js';
 import { idempotentEntityId } from '../../src/core/idempotency.js';
 import { invitationDecider } from '../../src/invitation/decider.js';
 import { portalAccessDecider } from '../../src/portal-access/decider.js';
@@ -148,7 +149,7 @@ describe('clients', () => {
       const again = await addGuest(ctx, admin, { clientId, contact: gus, idempotencyKey: 'gus' });
       expect(again.invitation).toEqual(first.invitation);
       expect((await getClient(ctx, admin, { clientId: clientId })).members.filter((m) => m.role === 'guest')).toHaveLength(1);
-      expect(first.contactId).toBe(idempotentEntityId(admin.tenantId, 'addGuest', 'gus'));
+      expect(first.contactId).toBe(idempotentEntityId(nodeSecrets.digest, admin.tenantId, 'addGuest', 'gus'));
       expect(outbox.sent.filter((m) => m.contactId === first.contactId)).toHaveLength(1);
     });
 
@@ -157,7 +158,7 @@ describe('clients', () => {
       const { admin } = await givenFirm(ctx);
       const { clientId } = await givenClient(ctx, admin);
       // The guest was added, then the process stopped before the invitation went out.
-      const contactId = idempotentEntityId(admin.tenantId, 'addGuest', 'gus');
+      const contactId = idempotentEntityId(nodeSecrets.digest, admin.tenantId, 'addGuest', 'gus');
       await ctx.execute(clientDecider, streams.client(clientId), { type: 'AddGuest', data: { contact: gus, contactId } }, admin);
       expect(outbox.sent).toHaveLength(0);
       await addGuest(ctx, admin, { clientId, contact: gus, idempotencyKey: 'gus' });

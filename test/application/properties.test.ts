@@ -5,6 +5,7 @@ import { createManagedCompany, enablePartnerFeatures, listManagedCompanies } fro
 import { acceptInvitation, inviteMember } from '../../src/application/invitations.js';
 import { closePortalAccess, logIn, openPortalAccess } from '../../src/application/access.js';
 import type { Secrets } from '../../src/core/ports.js';
+import { nodeSecrets } from '../../adapters/system/secrets.js';
 import { DAY_MS, givenClient, givenFirm, testPortal } from '../support/portal.js';
 
 /** Real tokens and token hashes, but a fast reversible stand-in for scrypt: properties run many logins. */
@@ -13,6 +14,7 @@ const fastSecrets = (): Secrets => {
   return {
     newToken: () => `token-${++n}-${Math.random().toString(36).slice(2)}`,
     hashToken: (t) => `h(${t})`,
+    digest: nodeSecrets.digest,
     hashPassword: async (p) => `pw(${p})`,
     verifyPassword: async (p, h) => h === `pw(${p})`,
   };
