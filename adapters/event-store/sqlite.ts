@@ -16,7 +16,9 @@ import {
   type ReadStreamOptions,
   type Subscription,
   type SubscribeOptions,
+  type SubscriptionMessage,
 } from '../../src/core/event-store.js';
+import { eventsOf, nextTurn } from '../../src/core/log-messages.js';
 import { revisionAfter, revisionMatches, type ExpectedRevision, type StreamRevision } from '../../src/core/revision.js';
 import { anyPrefix, COLUMNS, prefixParams, SCHEMA, type Row } from './sqlite-sql.js';
 
@@ -58,6 +60,10 @@ type Serialized = [id: string, type: string, data: string, metadata: string];
 
 /** Rows per readAll query: large enough to amortize the query, small enough to keep memory flat. */
 const PAGE_SIZE = 1000;
+/** Data per readAll query: a page of large events stops here (one event may take it beyond). */
+const PAGE_BYTES = 4 * 1024 * 1024;
+/** Positions one query examines at most, so a filter that matches little costs a bounded stretch per turn. */
+const SCAN_WINDOW = 10 * PAGE_SIZE;
 
 interface PendingAppend {
   streamId: string;
@@ -99,6 +105,7 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
   const streamBackwards = db.prepare<[string, number, number], Row>(
     `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
   ).raw();
+  const lastPosition = db.prepare<[], number | null>('SELECT max(position) FROM events').pluck();
   const pageQueries = new Map<string, Database.Statement<unknown[], Row>>();
 
   /** The original result when every event is already in this stream, contiguous and in order: a retry. */
@@ -210,7 +217,9 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
     const key = `${types.length}/${streams.length}`;
     let statement = pageQueries.get(key);
     if (!statement) {
-      const where = ['position > ?', anyPrefix('type', types.length), anyPrefix('stream_id', streams.length)];
+      // A range of positions, not "the next N matches": a rare filter would otherwise examine the
+      // whole rest of the log in one statement, blocking the event loop, and again on every poll.
+      const where = ['position > ? AND position <= ?', anyPrefix('type', types.length), anyPrefix('stream_id', streams.length)];
       const sql = `SELECT ${COLUMNS} FROM events WHERE ${where.filter(Boolean).join(' AND ')} ORDER BY position LIMIT ?`;
       statement = db.prepare<unknown[], Row>(sql).raw();
       pageQueries.set(key, statement);
@@ -218,19 +227,36 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
     return { statement, params: [...prefixParams(types), ...prefixParams(streams)] };
   }
 
-  // Pages are fetched whole with .all(): an open better-sqlite3 iterator held across a yield would
-  // keep the connection busy and block appends until the reader moved on.
-  async function* readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+  /**
+   * The log after `after` as messages, page by page, with a turn of the event loop between pages.
+   * A page covers at most SCAN_WINDOW positions and stops at PAGE_SIZE rows or PAGE_BYTES of data;
+   * when it ends short of its window's end, everything up to that end was examined and a
+   * checkpoint says so. The head is re-read when reached, so events appended meanwhile are read too.
+   */
+  async function* scan(options: { after?: number; filter?: EventFilter }): AsyncGenerator<SubscriptionMessage> {
     const { statement, params } = pageQuery(options.filter);
     let after = options.after ?? 0;
-    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
-    while (remaining > 0) {
-      const limit = Math.min(PAGE_SIZE, remaining);
-      const rows = statement.all(after, ...params, limit);
+    let head = 0;
+    for (let first = true; ; first = false) {
+      // Read before the page: rows committed later (by another connection) lie beyond it.
+      if (after >= head) head = lastPosition.get() ?? 0;
+      if (after >= head) return;
+      if (!first) await nextTurn();
+      const upTo = Math.min(head, after + SCAN_WINDOW);
+      const { rows, full } = page(statement, [after, upTo, ...params, PAGE_SIZE], PAGE_SIZE);
       for (const row of rows) yield recorded(row);
-      if (rows.length < limit) return;
-      after = rows[rows.length - 1]![0];
-      remaining -= rows.length;
+      const reached = full ? rows[rows.length - 1]![0] : upTo;
+      if (reached > (rows[rows.length - 1]?.[0] ?? after)) yield { checkpoint: reached };
+      after = reached;
+    }
+  }
+
+  async function* readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    if (remaining <= 0) return;
+    for await (const event of eventsOf(scan(options), options.onCheckpoint)) {
+      yield event;
+      if (--remaining <= 0) return;
     }
   }
 
@@ -248,7 +274,7 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
   }
 
   function subscribe(options: SubscribeOptions = {}): Subscription {
-    return subscriptions.track(catchUpSubscription({ readAll, nextAppend }, options));
+    return subscriptions.track(catchUpSubscription({ scan, nextAppend }, options));
   }
 
   return {
@@ -269,6 +295,22 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
       db.close();
     },
   };
+}
+
+/**
+ * Runs a page query, stopping at PAGE_BYTES. The rows are fetched synchronously, with no yield
+ * while the statement is open: an open statement held across a yield would keep the connection
+ * busy and block appends until the reader moved on.
+ */
+function page(statement: Database.Statement<unknown[], Row>, params: unknown[], limit: number): { rows: Row[]; full: boolean } {
+  const rows: Row[] = [];
+  let bytes = 0;
+  for (const row of statement.iterate(...params)) {
+    rows.push(row);
+    bytes += row[5].length + row[6].length;
+    if (bytes >= PAGE_BYTES) return { rows, full: true };
+  }
+  return { rows, full: rows.length === limit };
 }
 
 function recorded([position, streamId, revision, id, type, data, metadata]: Row): RecordedEvent {

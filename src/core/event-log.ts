@@ -1,6 +1,15 @@
 import type { Actor, DomainEvent, NewEvent, RecordedEvent } from './envelope.js';
 import { PortalError, StoredEventParseError } from './errors.js';
-import type { AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, Subscription, SubscribeOptions } from './event-store.js';
+import type {
+  AppendResult,
+  EventStore,
+  ReadAllOptions,
+  ReadStreamOptions,
+  Subscription,
+  SubscribeOptions,
+  SubscriptionMessage,
+} from './event-store.js';
+import { subscriptionOf } from './log-messages.js';
 import type { EventRegistry } from './events.js';
 import { PersonalDataCodec, personalDataForgotten } from './personal-data.js';
 import type { FieldCipher, IdGenerator, KeyStore, SubjectKey } from './ports.js';
@@ -70,12 +79,10 @@ export class EventLog {
   subscribe(options?: SubscribeOptions): Subscription {
     const inner = this.store.subscribe(options);
     const decode = (e: RecordedEvent) => this.decode(e, new Map());
-    return {
-      async *[Symbol.asyncIterator]() {
-        for await (const event of inner) yield await decode(event);
-      },
-      close: () => inner.close(),
-    };
+    async function* decoded(): AsyncGenerator<SubscriptionMessage> {
+      for await (const message of inner.withCheckpoints()) yield 'checkpoint' in message ? message : await decode(message);
+    }
+    return subscriptionOf(decoded(), () => inner.close());
   }
 
   /** Erases a data subject: deletes its key, then records that it was forgotten. */

@@ -8,6 +8,7 @@ export * from './errors.js';
 export * from './event-log.js';
 export * from './event-store.js';
 export * from './events.js';
+export * from './log-messages.js';
 export * from './personal-data.js';
 export * from './ports.js';
 export * from './reservation.js';

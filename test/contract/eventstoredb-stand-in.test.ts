@@ -14,6 +14,7 @@ import { memoryKeyStore } from '../../adapters/keys/memory-key-store.js';
 import { startEsdbStandIn, type EsdbStandIn } from '../support/esdb-stand-in.js';
 import { eventLogContract } from './event-log.contract.js';
 import { eventStoreContract, newEvent } from './event-store.contract.js';
+import { subscriptionContract } from './subscription.contract.js';
 
 // The real @eventstore/db-client and our adapter, end to end over gRPC, against an in-memory
 // loopback stand-in (test/support/esdb-stand-in.ts) rather than a server. An extra check in every
@@ -31,6 +32,7 @@ const store = async () => eventStoreDbEventStore({ connectionString: standIn!.co
 
 eventStoreContract(name, store, { eventIdsUniqueAcrossStreams: false });
 eventLogContract(name, async () => ({ store: await store(), keys: memoryKeyStore(aesGcmCipher) }));
+subscriptionContract(name, store);
 
 // The server behaviour the adapter relies on, checked on the stand-in through the raw client, so
 // the stand-in cannot drift from what the reference notes document for the real server.

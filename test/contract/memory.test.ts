@@ -3,6 +3,8 @@ import { memoryEventStore } from '../../adapters/event-store/memory.js';
 import { memoryKeyStore } from '../../adapters/keys/memory-key-store.js';
 import { eventLogContract } from './event-log.contract.js';
 import { eventStoreContract } from './event-store.contract.js';
+import { subscriptionContract } from './subscription.contract.js';
 
 eventStoreContract('in-memory', async () => memoryEventStore());
 eventLogContract('in-memory', async () => ({ store: memoryEventStore(), keys: memoryKeyStore(aesGcmCipher) }));
+subscriptionContract('in-memory', async () => memoryEventStore());
