@@ -10,17 +10,16 @@ import {
 import {
   assertNotEmpty,
   type AppendResult,
-  type EventFilter,
   type EventStore,
   type ReadAllOptions,
   type ReadStreamOptions,
   type Subscription,
   type SubscribeOptions,
-  type SubscriptionMessage,
 } from '../../src/core/event-store.js';
-import { eventsOf, nextTurn } from '../../src/core/log-messages.js';
+import { eventsOf } from '../../src/core/log-messages.js';
 import { revisionAfter, revisionMatches, type ExpectedRevision, type StreamRevision } from '../../src/core/revision.js';
-import { anyPrefix, COLUMNS, prefixParams, SCHEMA, type Row } from './sqlite-sql.js';
+import { sqliteLogReader, recorded } from './sqlite-log-reader.js';
+import { COLUMNS, SCHEMA, type Row } from './sqlite-sql.js';
 
 export interface SqliteEventStoreOptions {
   path: string;
@@ -57,13 +56,6 @@ export interface SqliteEventStore extends EventStore {
 
 /** An event serialized at append time, so later mutation by the caller cannot change what is stored. */
 type Serialized = [id: string, type: string, data: string, metadata: string];
-
-/** Rows per readAll query: large enough to amortize the query, small enough to keep memory flat. */
-const PAGE_SIZE = 1000;
-/** Data per readAll query: a page of large events stops here (one event may take it beyond). */
-const PAGE_BYTES = 4 * 1024 * 1024;
-/** Positions one query examines at most, so a filter that matches little costs a bounded stretch per turn. */
-const SCAN_WINDOW = 10 * PAGE_SIZE;
 
 interface PendingAppend {
   streamId: string;
@@ -105,8 +97,6 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
   const streamBackwards = db.prepare<[string, number, number], Row>(
     `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
   ).raw();
-  const lastPosition = db.prepare<[], number | null>('SELECT max(position) FROM events').pluck();
-  const pageQueries = new Map<string, Database.Statement<unknown[], Row>>();
 
   /** The original result when every event is already in this stream, contiguous and in order: a retry. */
   function priorResult(streamId: string, events: Serialized[]): AppendResult | undefined {
@@ -164,7 +154,7 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
   let scheduled: NodeJS.Immediate | undefined;
   let commits = 0;
   let closed = false;
-  const waiters = new Set<() => void>();
+  const reader = sqliteLogReader(db, pollIntervalMs);
   const subscriptions = openSubscriptions();
 
   /** Commits every queued append in one transaction, so one fsync serves them all. */
@@ -184,7 +174,8 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
       return;
     }
     outcomes.forEach((outcome, i) => (outcome.ok ? group[i]!.resolve(outcome.result) : group[i]!.reject(outcome.error)));
-    if (outcomes.some((o) => o.ok)) for (const wake of [...waiters]) wake();
+    const last = outcomes.reduce((max, o) => (o.ok ? Math.max(max, o.result.position) : max), 0);
+    if (last > 0) reader.committed(last);
   }
 
   function append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -211,70 +202,19 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
     return rows.map(recorded);
   }
 
-  function pageQuery(filter: EventFilter | undefined): { statement: Database.Statement<unknown[], Row>; params: unknown[] } {
-    const types = filter?.eventTypePrefixes ?? [];
-    const streams = filter?.streamPrefixes ?? [];
-    const key = `${types.length}/${streams.length}`;
-    let statement = pageQueries.get(key);
-    if (!statement) {
-      // A range of positions, not "the next N matches": a rare filter would otherwise examine the
-      // whole rest of the log in one statement, blocking the event loop, and again on every poll.
-      const where = ['position > ? AND position <= ?', anyPrefix('type', types.length), anyPrefix('stream_id', streams.length)];
-      const sql = `SELECT ${COLUMNS} FROM events WHERE ${where.filter(Boolean).join(' AND ')} ORDER BY position LIMIT ?`;
-      statement = db.prepare<unknown[], Row>(sql).raw();
-      pageQueries.set(key, statement);
-    }
-    return { statement, params: [...prefixParams(types), ...prefixParams(streams)] };
-  }
-
-  /**
-   * The log after `after` as messages, page by page, with a turn of the event loop between pages.
-   * A page covers at most SCAN_WINDOW positions and stops at PAGE_SIZE rows or PAGE_BYTES of data;
-   * when it ends short of its window's end, everything up to that end was examined and a
-   * checkpoint says so. The head is re-read when reached, so events appended meanwhile are read too.
-   */
-  async function* scan(options: { after?: number; filter?: EventFilter }): AsyncGenerator<SubscriptionMessage> {
-    const { statement, params } = pageQuery(options.filter);
-    let after = options.after ?? 0;
-    let head = 0;
-    for (let first = true; ; first = false) {
-      // Read before the page: rows committed later (by another connection) lie beyond it.
-      if (after >= head) head = lastPosition.get() ?? 0;
-      if (after >= head) return;
-      if (!first) await nextTurn();
-      const upTo = Math.min(head, after + SCAN_WINDOW);
-      const { rows, full } = page(statement, [after, upTo, ...params, PAGE_SIZE], PAGE_SIZE);
-      for (const row of rows) yield recorded(row);
-      const reached = full ? rows[rows.length - 1]![0] : upTo;
-      if (reached > (rows[rows.length - 1]?.[0] ?? after)) yield { checkpoint: reached };
-      after = reached;
-    }
-  }
-
   async function* readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
     if (remaining <= 0) return;
-    for await (const event of eventsOf(scan(options), options.onCheckpoint)) {
+    for await (const event of eventsOf(reader.scan(options, true), options.onCheckpoint)) {
       yield event;
       if (--remaining <= 0) return;
     }
   }
 
-  /** Resolves on this process's next commit, or after the poll interval for other processes' commits. */
-  function nextAppend(): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        waiters.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, pollIntervalMs);
-      waiters.add(wake);
-    });
-  }
-
   function subscribe(options: SubscribeOptions = {}): Subscription {
-    return subscriptions.track(catchUpSubscription({ scan, nextAppend }, options));
+    return subscriptions.track(
+      catchUpSubscription({ scan: (o) => reader.scan(o, false), nextAppend: () => reader.nextAppend() }, options),
+    );
   }
 
   return {
@@ -291,30 +231,10 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
       closed = true;
       await subscriptions.closeAll();
       flush();
-      for (const wake of [...waiters]) wake();
+      reader.close();
       db.close();
     },
   };
-}
-
-/**
- * Runs a page query, stopping at PAGE_BYTES. The rows are fetched synchronously, with no yield
- * while the statement is open: an open statement held across a yield would keep the connection
- * busy and block appends until the reader moved on.
- */
-function page(statement: Database.Statement<unknown[], Row>, params: unknown[], limit: number): { rows: Row[]; full: boolean } {
-  const rows: Row[] = [];
-  let bytes = 0;
-  for (const row of statement.iterate(...params)) {
-    rows.push(row);
-    bytes += row[5].length + row[6].length;
-    if (bytes >= PAGE_BYTES) return { rows, full: true };
-  }
-  return { rows, full: rows.length === limit };
-}
-
-function recorded([position, streamId, revision, id, type, data, metadata]: Row): RecordedEvent {
-  return { id, type, data: JSON.parse(data), metadata: JSON.parse(metadata), streamId, revision, position };
 }
 
 function json(value: unknown): string {
