@@ -55,7 +55,7 @@ export function memoryEventStore(): EventStore {
    */
   async function* scan(after: number | undefined, filter: EventFilter | undefined): AsyncGenerator<SubscriptionMessage> {
     // Position p sits at index p - 1; starting at index `after` skips it (exclusive).
-    let i = Math.max(0, after ?? 0);
+    let i = Math.max(0, Math.floor(after ?? 0));
     let lastYielded = i;
     while (i < log.length) {
       const end = Math.min(log.length, i + STRETCH);

@@ -73,6 +73,9 @@ describe('projection runner lifecycle', () => {
     const runner = new ProjectionRunner(log, target, { batchSize: 50 });
     const starting = runner.start();
     const rebuilding = runner.rebuild();
+    expect(runner.status.state).toBe('rebuilding');
+    await expect(runner.rebuild()).rejects.toBeInstanceOf(ProjectionStateError);
+    await expect(runner.start()).rejects.toThrow(/cannot start while rebuilding/);
     await Promise.all([starting, rebuilding]);
     expect(model()).toHaveLength(2000);
     expect(runner.status.state).toBe('live');
