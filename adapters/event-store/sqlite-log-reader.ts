@@ -2,7 +2,7 @@
 // of subscriptions. Kept apart from appends; both share one connection.
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../src/core/envelope.js';
-import type { EventFilter, SubscriptionMessage } from '../../src/core/event-store.js';
+import { matchesFilter, type EventFilter, type SubscriptionMessage } from '../../src/core/event-store.js';
 import { nextTurn } from '../../src/core/log-messages.js';
 import { anyPrefix, COLUMNS, prefixParams, type Row } from './sqlite-sql.js';
 
@@ -26,10 +26,21 @@ export interface LogReader {
   scan(options: { after?: number; filter?: EventFilter }, chase: boolean): AsyncGenerator<SubscriptionMessage>;
   /** Resolves on this connection's next commit, or within the poll interval (other processes' commits). */
   nextAppend(): Promise<void>;
-  /** Called after each commit with its last position: wakes subscriptions. */
-  committed(position: number): void;
+  /** Called after each commit with its last position and, asked only if a subscription waits, what it wrote. */
+  committed(last: number, written: () => Written | undefined): void;
   /** Wakes every waiting subscription and stops polling. */
   close(): void;
+}
+
+/**
+ * The rows a commit wrote, by position: `types[i]` and `streams[i]` are those of `from + i`. A
+ * subscription woken by that commit tests its filter on them in memory and, when none passes,
+ * moves its checkpoint on without a query. Positions of one commit are contiguous.
+ */
+export interface Written {
+  from: number;
+  types: string[];
+  streams: string[];
 }
 
 export function sqliteLogReader(db: Database.Database, pollIntervalMs: number): LogReader {
@@ -40,6 +51,7 @@ export function sqliteLogReader(db: Database.Database, pollIntervalMs: number): 
   // The last position this connection committed: every row up to it is visible, whoever wrote it,
   // so a scan up to it needs no query for the head.
   let knownHead = 0;
+  let recent: Written | undefined;
   let waiters: Array<() => void> = [];
   let poll: NodeJS.Timeout | undefined;
 
@@ -77,12 +89,27 @@ export function sqliteLogReader(db: Database.Database, pollIntervalMs: number): 
       if (after >= end) return;
       if (!first) await nextTurn();
       const upTo = Math.min(end, after + SCAN_WINDOW);
+      if (noneWrittenPass(after, upTo, options.filter)) {
+        yield { checkpoint: upTo };
+        after = upTo;
+        continue;
+      }
       const { rows, full } = page(statement, [after, upTo, ...params]);
       for (const row of rows) yield recorded(row);
       const reached = full ? rows[rows.length - 1]![0] : upTo;
       if (reached > (rows[rows.length - 1]?.[0] ?? after)) yield { checkpoint: reached };
       after = reached;
     }
+  }
+
+  /** True when the last commit wrote every position in (after, upTo] and none of them passes. */
+  function noneWrittenPass(after: number, upTo: number, filter: EventFilter | undefined): boolean {
+    if (!recent || !filter || after < recent.from - 1 || upTo >= recent.from + recent.types.length) return false;
+    for (let p = after + 1; p <= upTo; p++) {
+      const i = p - recent.from;
+      if (matchesFilter({ type: recent.types[i]!, streamId: recent.streams[i]! }, filter)) return false;
+    }
+    return true;
   }
 
   function wakeAll(): void {
@@ -104,8 +131,10 @@ export function sqliteLogReader(db: Database.Database, pollIntervalMs: number): 
         }, pollIntervalMs);
       });
     },
-    committed(position) {
-      knownHead = Math.max(knownHead, position);
+    committed(last, written) {
+      knownHead = Math.max(knownHead, last);
+      // What an older commit wrote stays true, so `recent` may lag; it is only ever a shortcut.
+      if (waiters.length > 0) recent = written() ?? recent;
       wakeAll();
     },
     close() {

@@ -18,7 +18,7 @@ import {
 } from '../../src/core/event-store.js';
 import { eventsOf } from '../../src/core/log-messages.js';
 import { revisionAfter, revisionMatches, type ExpectedRevision, type StreamRevision } from '../../src/core/revision.js';
-import { sqliteLogReader, recorded } from './sqlite-log-reader.js';
+import { recorded, sqliteLogReader, type Written } from './sqlite-log-reader.js';
 import { COLUMNS, SCHEMA, type Row } from './sqlite-sql.js';
 
 export interface SqliteEventStoreOptions {
@@ -175,7 +175,7 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
     }
     outcomes.forEach((outcome, i) => (outcome.ok ? group[i]!.resolve(outcome.result) : group[i]!.reject(outcome.error)));
     const last = outcomes.reduce((max, o) => (o.ok ? Math.max(max, o.result.position) : max), 0);
-    if (last > 0) reader.committed(last);
+    if (last > 0) reader.committed(last, () => writtenBy(group, outcomes));
   }
 
   function append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -235,6 +235,29 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
       db.close();
     },
   };
+}
+
+/**
+ * The rows a group commit wrote, for subscriptions to filter in memory: the contiguous run of
+ * positions ending at the group's last one. (A retried append's result names rows written before,
+ * with the same events, so what is said about them stays true.)
+ */
+function writtenBy(group: PendingAppend[], outcomes: Outcome[]): Written | undefined {
+  const members = group
+    .map((p, i) => ({ p, outcome: outcomes[i]! }))
+    .flatMap(({ p, outcome }) => (outcome.ok ? [{ streamId: p.streamId, events: p.events, last: outcome.result.position }] : []))
+    .sort((a, b) => a.last - b.last);
+  const top = members[members.length - 1];
+  if (!top) return undefined;
+  const written: Written = { from: top.last + 1, types: [], streams: [] };
+  for (let i = members.length - 1; i >= 0; i--) {
+    const { streamId, events, last } = members[i]!;
+    if (last !== written.from - 1) break;
+    written.from = last - events.length + 1;
+    written.types.unshift(...events.map(([, type]) => type));
+    written.streams.unshift(...events.map(() => streamId));
+  }
+  return written;
 }
 
 function json(value: unknown): string {

@@ -69,6 +69,31 @@ describe('SQLite reads', () => {
     expect(received).toEqual(['RareThing']);
   });
 
+  it('tells a woken subscription what a group commit wrote, without missing what matches', async () => {
+    const store = openStore();
+    const retried = [newEvent('Common'), newEvent('Common')];
+    await store.append('retried', retried, 'no_stream');
+    const subscription = store.subscribe({ filter: { eventTypePrefixes: ['Rare'] } });
+    const received: string[] = [];
+    const reading = (async () => {
+      for await (const event of subscription) received.push(event.streamId);
+    })();
+    await pause(30);
+    // One group commit: a retry (rows written before), skipped events, and matching ones among them.
+    await Promise.all([
+      store.append('retried', retried, 'no_stream'),
+      store.append('a', [newEvent('Common'), newEvent('RareOne')], 'any'),
+      store.append('b', [newEvent('Common')], 'any'),
+      store.append('c', [newEvent('RareTwo'), newEvent('Common')], 'any'),
+    ]);
+    for (let i = 0; i < 20; i++) await store.append(`skip-${i}`, [newEvent('Common')], 'any');
+    await store.append('d', [newEvent('RareThree')], 'any');
+    while (received.length < 3) await pause(5);
+    await subscription.close();
+    await reading;
+    expect(received).toEqual(['a', 'c', 'd']);
+  });
+
   it('stops a page at about 4 MiB of data', async () => {
     const store = openStore();
     const big = 'x'.repeat(1024 * 1024);
