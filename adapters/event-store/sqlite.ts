@@ -16,7 +16,6 @@ import {
   type Subscription,
   type SubscribeOptions,
 } from '../../src/core/event-store.js';
-import { eventsOf } from '../../src/core/log-messages.js';
 import { revisionAfter, revisionMatches, type ExpectedRevision, type StreamRevision } from '../../src/core/revision.js';
 import { recorded, sqliteLogReader, type Written } from './sqlite-log-reader.js';
 import { COLUMNS, SCHEMA, type Row } from './sqlite-sql.js';
@@ -205,9 +204,13 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
   async function* readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
     if (remaining <= 0) return;
-    for await (const event of eventsOf(reader.scan(options, true), options.onCheckpoint)) {
-      yield event;
-      if (--remaining <= 0) return;
+    // Checkpoints are taken here rather than through eventsOf: one generator fewer per event.
+    for await (const message of reader.scan(options, true)) {
+      if ('checkpoint' in message) options.onCheckpoint?.(message.checkpoint);
+      else {
+        yield message;
+        if (--remaining <= 0) return;
+      }
     }
   }
 
