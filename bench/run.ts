@@ -3,6 +3,7 @@
 import { cpus } from 'node:os';
 import { sqliteEventStore } from '../adapters/event-store/sqlite.js';
 import { commandRoundTrips, seedStreams } from './command-round-trips.js';
+import { filteredSubscription } from './filtered-subscription.js';
 import { rawRoundTrips } from './raw-baseline.js';
 import { rawReadAll, seedLog, storeReadAll } from './read-all.js';
 import { config, freshPath, interleaved, removeTmp } from './support.js';
@@ -40,9 +41,17 @@ seedLog(log.db);
 rawReadAll(log.db); // warm the page cache and the JIT for both readers alike
 const rawRead = rawReadAll(log.db);
 const read = await storeReadAll(log);
+// On the same pre-filled log (NORMAL, so the store's own cost per append shows, not the fsync).
+const filtered = await filteredSubscription(log);
 await log.close();
 removeTmp();
 lines.push({ figure: `readAll events/s (${config.BENCH_EVENTS} events)`, store: read.rate, raw: rawRead, target: '≥ 0.40' });
+lines.push({
+  figure: 'appends/s, rare-type sub (NORMAL)',
+  store: filtered.withSubscription,
+  raw: filtered.without,
+  target: '≥ 0.80',
+});
 
 const cpu = cpus()[0]?.model ?? 'unknown';
 console.log(`${new Date().toISOString()}  node ${process.version}  ${cpus().length} cpus  ${cpu}`);
@@ -54,6 +63,10 @@ const row = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.pa
 row(['figure', 'store', 'raw', 'ratio', 'target']);
 for (const l of lines) row([l.figure, fmt(l.store), fmt(l.raw), (l.store / l.raw).toFixed(2), l.target]);
 console.log(`\nreadAll RSS MB: before ${read.rssBefore}, peak ${read.rssPeak}, after ${read.rssAfter}`);
+console.log(
+  `appends/s with one subscription filtered on a type nobody appends, over the ${config.BENCH_EVENTS}-event log; ` +
+    `its baseline is the same store with none (1 caller, interleaved). First catch-up: ${filtered.catchUpSeconds.toFixed(2)} s`,
+);
 
 function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');

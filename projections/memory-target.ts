@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../src/core/envelope.js';
 import type { EventFilter } from '../src/core/event-store.js';
+import { applyEach } from './runner-errors.js';
 import type { ProjectionTarget } from './runner.js';
 
 /** A pure projection `(readModel, event) → readModel`, kept in memory with its checkpoint. */
@@ -22,12 +23,12 @@ export function memoryTarget<Model>(projection: PureProjection<Model>): Projecti
     async checkpoint() {
       return checkpoint;
     },
-    async applyBatch(events) {
+    async applyBatch(events, position) {
       // Fold into a new value first: a throwing event leaves model and checkpoint untouched.
       let next = model;
-      for (const event of events) next = projection.apply(next, event);
+      applyEach(events, (event) => (next = projection.apply(next, event)));
       model = next;
-      checkpoint = events[events.length - 1]?.position ?? checkpoint;
+      checkpoint = position;
     },
     async reset() {
       model = projection.initial();

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { RecordedEvent } from '../src/core/envelope.js';
 import type { EventFilter } from '../src/core/event-store.js';
+import { applyEach } from './runner-errors.js';
 import type { ProjectionTarget } from './runner.js';
 
 /** A read model kept in SQLite tables; `apply` writes through `db` synchronously. */
@@ -25,10 +26,9 @@ export function sqliteTarget(db: Database, projection: SqliteProjection): Projec
   const write = db.prepare(
     'INSERT INTO projection_checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
   );
-  const applyBatch = db.transaction((events: readonly RecordedEvent[]) => {
-    for (const event of events) projection.apply(db, event);
-    const last = events[events.length - 1];
-    if (last) write.run(projection.name, last.position);
+  const applyBatch = db.transaction((events: readonly RecordedEvent[], checkpoint: number) => {
+    applyEach(events, (event) => projection.apply(db, event));
+    write.run(projection.name, checkpoint);
   });
   const reset = db.transaction(() => {
     projection.drop(db);
@@ -41,8 +41,8 @@ export function sqliteTarget(db: Database, projection: SqliteProjection): Projec
     async checkpoint() {
       return read.get(projection.name)?.position;
     },
-    async applyBatch(events) {
-      applyBatch(events);
+    async applyBatch(events, checkpoint) {
+      applyBatch(events, checkpoint);
     },
     async reset() {
       reset();

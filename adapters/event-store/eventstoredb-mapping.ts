@@ -108,11 +108,16 @@ export function toClientReadStreamOptions(options: ReadStreamOptions = {}): Clie
  * or event type), so this narrows the traffic and `isDeliverable` applies the whole filter.
  * Without a filter, system events are excluded at the server.
  */
-export function toClientFilter(filter: EventFilter | undefined): Filter {
-  if (filter?.streamPrefixes?.length) return streamNameFilter({ prefixes: [...filter.streamPrefixes] });
-  if (filter?.eventTypePrefixes?.length) return eventTypeFilter({ prefixes: [...filter.eventTypePrefixes] });
-  return excludeSystemEvents();
+export function toClientFilter(filter: EventFilter | undefined, checkpointReached?: CheckpointReached): Filter {
+  // The server reports a checkpoint every `checkpointInterval` × 32 events it examined (its
+  // default search window), so a filtered subscription's position moves on over what it skipped.
+  const checkpoints = checkpointReached ? { checkpointInterval: 1, checkpointReached } : {};
+  if (filter?.streamPrefixes?.length) return streamNameFilter({ prefixes: [...filter.streamPrefixes], ...checkpoints });
+  if (filter?.eventTypePrefixes?.length) return eventTypeFilter({ prefixes: [...filter.eventTypePrefixes], ...checkpoints });
+  return excludeSystemEvents(checkpoints);
 }
+
+type CheckpointReached = NonNullable<Filter['checkpointReached']>;
 
 /** ESDB reserves `$`-prefixed event types and stream names for its own bookkeeping. */
 export function isSystemEvent(event: { type: string; streamId: string }): boolean {

@@ -1,9 +1,10 @@
-import { BACKWARDS, END, EventStoreDBClient, InvalidTransactionError, StreamNotFoundError, type Position } from '@eventstore/db-client';
+import { BACKWARDS, END, EventStoreDBClient, InvalidTransactionError, StreamNotFoundError, type AllStreamResolvedEvent, type Position } from '@eventstore/db-client';
 import { openSubscriptions } from '../../src/core/catch-up-subscription.js';
 import type { NewEvent, RecordedEvent } from '../../src/core/envelope.js';
 import { ConcurrencyError, DuplicateEventIdError, StoreClosedError } from '../../src/core/errors.js';
 import { maxEventBytesOption } from '../../src/core/event-json.js';
-import type { EventStore, ReadAllOptions, Subscription, SubscribeOptions } from '../../src/core/event-store.js';
+import type { EventStore, ReadAllOptions, Subscription, SubscribeOptions, SubscriptionMessage } from '../../src/core/event-store.js';
+import { EVENTS_PER_TURN, nextTurn, subscriptionOf } from '../../src/core/log-messages.js';
 import type { ExpectedRevision, StreamRevision } from '../../src/core/revision.js';
 import { checkReadAll, checkReadStream, prepareAppend } from '../../src/core/store-input.js';
 import {
@@ -16,6 +17,11 @@ import {
   toEventData,
   toPortalError,
 } from './eventstoredb-mapping.js';
+
+/** A filter checkpoint the server sent, as it travels through the client's subscription stream. */
+class ServerCheckpoint {
+  constructor(readonly position: Position) {}
+}
 
 export type EventStoreDbOptions = ({ connectionString: string } | { client: EventStoreDBClient }) & {
   /**
@@ -80,20 +86,36 @@ export function eventStoreDbEventStore(options: EventStoreDbOptions): EventStore
   async function* readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
     open();
     checkReadAll(options);
-    const { after, filter, maxCount } = options;
+    const { after, filter, maxCount, onCheckpoint } = options;
     if (maxCount !== undefined && maxCount <= 0) return;
     // $all cannot be filtered server-side by this client version, so counting and filtering
     // happen here; the read itself is a stream with backpressure, never buffered whole.
     const read = client.readAll({ fromPosition: toClientPosition(after) });
     let delivered = 0;
+    let examined = 0;
+    let lastEvent: number | undefined;
+    let reached: number | undefined;
     try {
       for await (const resolved of read) {
         const event = fromResolvedEvent(resolved);
-        if (!event || !isDeliverable(event, after, filter)) continue;
-        yield event;
-        if (++delivered === maxCount) return;
+        if (!event) continue;
+        reached = event.position;
+        if (isDeliverable(event, after, filter)) {
+          lastEvent = event.position;
+          yield event;
+          if (++delivered === maxCount) return;
+          open(); // a read the store's closing interrupts ends as any call on a closed store
+        }
+        // A stretch of skipped events ends with a checkpoint and a turn for the event loop.
+        if (++examined % EVENTS_PER_TURN === 0) {
+          if (reached !== lastEvent && (after === undefined || reached > after)) onCheckpoint?.(reached);
+          await nextTurn();
+        }
       }
+      open(); // closing ends the client's stream early, which must not read as the log's end
+      if (reached !== undefined && reached !== lastEvent && (after === undefined || reached > after)) onCheckpoint?.(reached);
     } catch (error) {
+      if (error instanceof StoreClosedError || closed) throw new StoreClosedError();
       throw toPortalError(error);
     } finally {
       // Ends the gRPC call when the reader stops early; a call that already ended or failed has nothing to add.
@@ -107,20 +129,35 @@ export function eventStoreDbEventStore(options: EventStoreDbOptions): EventStore
       stop = () => resolve({ done: true, value: undefined });
     });
 
-    async function* events(): AsyncGenerator<RecordedEvent> {
+    async function* messages(): AsyncGenerator<SubscriptionMessage> {
       open();
       // Opened on the first read, so a failure to connect surfaces there rather than as an
       // unhandled 'error' event of a stream nobody listens to yet.
       // ESDB subscriptions start after `fromPosition` (exclusive), like ours; isDeliverable guards it anyway.
-      const live = client.subscribeToAll({ fromPosition: toClientPosition(after), filter: toClientFilter(filter) });
-      const source = live[Symbol.asyncIterator]();
+      // The server's filter checkpoints are pushed into the subscription's own stream, so they
+      // reach us in order with the events before them (a separate queue could overtake events
+      // still buffered, and a checkpoint stored too early would skip them on resume).
+      const live = client.subscribeToAll({
+        fromPosition: toClientPosition(after),
+        filter: toClientFilter(filter, (subscription, position) => void subscription.push(new ServerCheckpoint(position))),
+      });
+      const source = live[Symbol.asyncIterator]() as AsyncIterator<AllStreamResolvedEvent | ServerCheckpoint>;
+      let reached = after;
       try {
         while (true) {
           // Racing against close() releases a consumer that is waiting for the next live event.
           const next = await Promise.race([source.next(), stopped]);
           if (next.done) return;
+          if (next.value instanceof ServerCheckpoint) {
+            const checkpoint = Number(next.value.position.commit);
+            if (reached === undefined || checkpoint > reached) yield { checkpoint: (reached = checkpoint) };
+            continue;
+          }
           const event = fromResolvedEvent(next.value);
-          if (event && isDeliverable(event, after, filter)) yield event;
+          if (event && isDeliverable(event, after, filter) && (reached === undefined || event.position > reached)) {
+            reached = event.position;
+            yield event;
+          }
         }
       } catch (error) {
         throw toPortalError(error);
@@ -130,14 +167,13 @@ export function eventStoreDbEventStore(options: EventStoreDbOptions): EventStore
       }
     }
 
-    const iterator = events();
-    return subscriptions.track({
-      [Symbol.asyncIterator]: () => iterator,
-      async close() {
+    const iterator = messages();
+    return subscriptions.track(
+      subscriptionOf(iterator, async () => {
         stop();
         await iterator.return(undefined);
-      },
-    });
+      }),
+    );
   }
 
   return {

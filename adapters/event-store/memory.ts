@@ -6,11 +6,13 @@ import { maxEventBytesOption } from '../../src/core/event-json.js';
 import {
   matchesFilter,
   type AppendResult,
+  type EventFilter,
   type EventStore,
   type ReadAllOptions,
   type ReadStreamOptions,
   type SubscribeOptions,
   type Subscription,
+  type SubscriptionMessage,
 } from '../../src/core/event-store.js';
 import { revisionMatches, type StreamRevision } from '../../src/core/revision.js';
 import { checkReadAll, checkReadStream, prepareAppend } from '../../src/core/store-input.js';
@@ -19,6 +21,10 @@ export interface MemoryEventStoreOptions {
   /** Largest event accepted, in bytes of serialized data and metadata (default 4 MiB). */
   maxEventBytes?: number;
 }
+import { eventsOf, nextTurn } from '../../src/core/log-messages.js';
+
+/** Events examined between turns of the event loop: copying each event out is what costs here. */
+const STRETCH = 100;
 
 /** An event store in process memory, for tests and examples. Positions are 1, 2, 3, … */
 export function memoryEventStore(options: MemoryEventStoreOptions = {}): EventStore {
@@ -37,6 +43,28 @@ export function memoryEventStore(options: MemoryEventStoreOptions = {}): EventSt
     const events = byStream.get(streamId);
     return events ? events.length - 1 : 'no_stream';
   };
+
+  /**
+   * The log after `after` as messages: a checkpoint closes every stretch of STRETCH events examined
+   * and the read's end, and the event loop gets a turn between stretches.
+   */
+  async function* scan(after: number | undefined, filter: EventFilter | undefined): AsyncGenerator<SubscriptionMessage> {
+    // Position p sits at index p - 1; starting at index `after` skips it (exclusive).
+    let i = Math.max(0, Math.floor(after ?? 0));
+    let lastYielded = i;
+    while (i < log.length) {
+      const end = Math.min(log.length, i + STRETCH);
+      for (; i < end; i++) {
+        const event = log[i]!;
+        if (!matchesFilter(event, filter)) continue;
+        lastYielded = event.position;
+        yield structuredClone(event);
+      }
+      if (i > lastYielded) yield { checkpoint: i };
+      if (i < log.length) await nextTurn();
+      open(); // a read the store's closing interrupts ends as any call on a closed store
+    }
+  }
 
   return {
     async append(streamId, events, expected): Promise<AppendResult> {
@@ -85,19 +113,20 @@ export function memoryEventStore(options: MemoryEventStoreOptions = {}): EventSt
       open();
       checkReadAll(options);
       let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
-      // Position p sits at index p - 1; starting at index `after` skips it (exclusive).
-      for (let i = Math.max(0, options.after ?? 0); i < log.length && remaining > 0; i++) {
-        const event = log[i]!;
-        if (!matchesFilter(event, options.filter)) continue;
-        remaining--;
-        yield structuredClone(event);
+      if (remaining <= 0) return;
+      for await (const event of eventsOf(scan(options.after, options.filter), options.onCheckpoint)) {
+        yield event;
+        if (--remaining <= 0) return;
       }
     },
 
     subscribe(options?: SubscribeOptions): Subscription {
       const subscription = catchUpSubscription(
         {
-          readAll: (o) => this.readAll(o),
+          scan: (o) => {
+            open();
+            return scan(o.after, o.filter);
+          },
           nextAppend: () => new Promise<void>((resolve) => waiters.push(resolve)),
         },
         options,

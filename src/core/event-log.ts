@@ -1,6 +1,15 @@
 import type { Actor, DomainEvent, NewEvent, RecordedEvent } from './envelope.js';
 import { ConcurrencyError, PortalError, StoredEventParseError } from './errors.js';
-import type { AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, Subscription, SubscribeOptions } from './event-store.js';
+import type {
+  AppendResult,
+  EventStore,
+  ReadAllOptions,
+  ReadStreamOptions,
+  Subscription,
+  SubscribeOptions,
+  SubscriptionMessage,
+} from './event-store.js';
+import { subscriptionOf } from './log-messages.js';
 import type { EventRegistry } from './events.js';
 import { Forgetting } from './forgetting.js';
 import { PersonalDataCodec, personalDataForgotten } from './personal-data.js';
@@ -82,13 +91,11 @@ export class EventLog {
     const inner = this.store.subscribe(options);
     const ready = () => this.ready();
     const decode = async (e: RecordedEvent) => this.noted(await this.decode(e, new Map()));
-    return {
-      async *[Symbol.asyncIterator]() {
-        await ready();
-        for await (const event of inner) yield await decode(event);
-      },
-      close: () => inner.close(),
-    };
+    async function* decoded(): AsyncGenerator<SubscriptionMessage> {
+      await ready();
+      for await (const message of inner.withCheckpoints()) yield 'checkpoint' in message ? message : await decode(message);
+    }
+    return subscriptionOf(decoded(), () => inner.close());
   }
 
   /**

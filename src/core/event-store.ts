@@ -27,6 +27,12 @@ export interface ReadAllOptions {
   after?: number;
   filter?: EventFilter;
   maxCount?: number;
+  /**
+   * Told, as the read goes, the position up to which it has examined the log: every event at or
+   * before it that passes the filter has been yielded. A filtered reader that keeps the last one
+   * resumes there instead of examining again what its filter skipped.
+   */
+  onCheckpoint?: (position: number) => void;
 }
 
 export interface SubscribeOptions {
@@ -35,8 +41,26 @@ export interface SubscribeOptions {
   filter?: EventFilter;
 }
 
+/** Progress without an event: every event at or before `checkpoint` that passes the filter was delivered. */
+export interface Checkpoint {
+  readonly checkpoint: number;
+}
+
+/** What a subscription's `withCheckpoints()` view yields: events, and checkpoints between them. */
+export type SubscriptionMessage = RecordedEvent | Checkpoint;
+
+export function isCheckpoint(message: SubscriptionMessage): message is Checkpoint {
+  return 'checkpoint' in message;
+}
+
 /** Catches up from `after`, then delivers new events live, in global order, until closed. */
 export interface Subscription extends AsyncIterable<RecordedEvent> {
+  /**
+   * The same subscription with a checkpoint wherever it moved past events its filter skipped (as
+   * EventStoreDB's filtered subscriptions report them), so a stored position follows the log even
+   * when nothing matches. Both views read one underlying subscription: iterate only one.
+   */
+  withCheckpoints(): AsyncIterable<SubscriptionMessage>;
   close(): Promise<void>;
 }
 

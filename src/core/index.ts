@@ -11,6 +11,7 @@ export * from './event-log.js';
 export * from './event-store.js';
 export * from './events.js';
 export * from './limits.js';
+export * from './log-messages.js';
 export * from './personal-data.js';
 export * from './ports.js';
 export * from './reservation.js';

@@ -46,6 +46,21 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 }
 
 function closedStoreContract(name: string, factory: LimitedStoreFactory): void {
+  describe(`EventStore edges: ${name}: closing during a read`, () => {
+    it('ends a global read in progress with store.closed', async () => {
+      const store = await factory();
+      const streamId = `s-${randomUUID()}`;
+      for (let i = 0; i < 5; i++) await store.append(streamId, Array.from({ length: 1000 }, () => newEvent()), 'any');
+      const reading = store.readAll({ filter: { streamPrefixes: [streamId] } })[Symbol.asyncIterator]();
+      await reading.next();
+      await store.close();
+      const rest = (async () => {
+        for (let next = await reading.next(); !next.done; next = await reading.next());
+      })();
+      await expect(rest).rejects.toMatchObject({ code: 'store.closed' });
+    });
+  });
+
   describe(`EventStore edges: ${name}: a closed store`, () => {
     let store: EventStore;
     beforeEach(async () => {

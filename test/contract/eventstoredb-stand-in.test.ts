@@ -16,6 +16,7 @@ import { startEsdbStandIn, type EsdbStandIn } from '../support/esdb-stand-in.js'
 import { eventLogContract } from './event-log.contract.js';
 import { eventStoreContract, newEvent } from './event-store.contract.js';
 import { eventStoreEdgeContract } from './event-store-edges.contract.js';
+import { subscriptionContract } from './subscription.contract.js';
 
 // The real @eventstore/db-client and our adapter, end to end over gRPC, against an in-memory
 // loopback stand-in (test/support/esdb-stand-in.ts) rather than a server. An extra check in every
@@ -36,6 +37,7 @@ eventStoreEdgeContract(name, async (limits) => eventStoreDbEventStore({ connecti
   bestEffortIdempotency: true,
 });
 eventLogContract(name, async () => ({ store: await store(), keys: memoryKeyStore(aesGcmCipher) }));
+subscriptionContract(name, store);
 
 // The server behaviour the adapter relies on, checked on the stand-in through the raw client, so
 // the stand-in cannot drift from what the reference notes document for the real server.

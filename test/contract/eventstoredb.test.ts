@@ -5,6 +5,7 @@ import { memoryKeyStore } from '../../adapters/keys/memory-key-store.js';
 import { eventLogContract } from './event-log.contract.js';
 import { eventStoreContract } from './event-store.contract.js';
 import { eventStoreEdgeContract } from './event-store-edges.contract.js';
+import { subscriptionContract } from './subscription.contract.js';
 
 // A real server keeps its data between runs; the contract prefixes every stream per test and
 // filters global reads on that prefix, so runs do not see each other's events.
@@ -17,6 +18,7 @@ if (url) {
     bestEffortIdempotency: true,
   });
   eventLogContract(`EventStoreDB at ${url}`, async () => ({ store: await store(), keys: memoryKeyStore(aesGcmCipher) }));
+  subscriptionContract(`EventStoreDB at ${url}`, store);
 } else {
   const reason = 'EVENTSTORE_URL not set (e.g. esdb://localhost:2113?tls=false): no EventStoreDB server to run the contract against';
   // The default reporter prints only a count of skipped tests, so the reason is also logged.

@@ -8,6 +8,7 @@ import { sqliteEventStore } from '../../adapters/event-store/sqlite.js';
 import { eventLogContract } from './event-log.contract.js';
 import { eventStoreContract } from './event-store.contract.js';
 import { eventStoreEdgeContract } from './event-store-edges.contract.js';
+import { subscriptionContract } from './subscription.contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sqlite-contract-'));
 let files = 0;
@@ -24,3 +25,5 @@ eventLogContract('SQLite', async () => {
   const store = sqliteEventStore({ path: join(dir, `log-${++files}.db`), pollIntervalMs: 20 });
   return { store, keys: sqliteKeyStore(store.db, aesGcmCipher) };
 });
+
+subscriptionContract('SQLite', async () => sqliteEventStore({ path: join(dir, `sub-${++files}.db`), pollIntervalMs: 20 }));

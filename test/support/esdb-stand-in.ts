@@ -15,13 +15,16 @@
  * reply; $all reads from a position (inclusive) forwards and backwards; subscriptions to $all from
  * a position (exclusive) that catch up and then go live, with the server-side stream-name or
  * event-type filter (prefixes or regex, as `excludeSystemEvents()` sends), the confirmation and
- * caught-up messages; a few system events of its own at the start of $all.
+ * caught-up messages, and the filter checkpoints (per search window and checkpoint interval, in
+ * catch-up and live, as Enumerators.AllSubscriptionFiltered and SubscriptionsService send them);
+ * a few system events of its own at the start of $all.
  *
  * Not modelled: persistence, clusters and leader election, TLS and authentication, ACLs and
  * stream metadata (max-age, truncation), deletes and tombstones, link events, stream
  * subscriptions, BatchAppend and ServerFeatures (both answer UNIMPLEMENTED, so the client falls
- * back to plain Append, whereas against a 21.10+ server it uses BatchAppend), filtered-read
- * checkpoints, back-pressure and "fell behind", and the server's periodic system events ($stats).
+ * back to plain Append, whereas against a 21.10+ server it uses BatchAppend), filtered pages
+ * that hit their read deadline, back-pressure and "fell behind", and the server's periodic
+ * system events ($stats).
  */
 import grpc from '@grpc/grpc-js';
 import sharedPb from '@eventstore/db-client/generated/shared_pb.js';
@@ -244,7 +247,7 @@ class InMemoryEsdb {
         call.end();
       } else if (options.hasAll()) {
         const matches = compileFilter(options);
-        if (options.hasSubscription()) this.subscribeToAll(call, options.getAll()!, matches);
+        if (options.hasSubscription()) this.subscribeToAll(call, options, matches);
         else {
           this.readAll(call, options.getAll()!, forwards, count ?? 0n, matches);
           call.end();
@@ -298,24 +301,57 @@ class InMemoryEsdb {
     }
   }
 
-  private subscribeToAll(call: grpc.ServerWritableStream<pb.ReadReq, pb.ReadResp>, options: pb.ReadReq.Options.AllOptions, matches: (e: StoredEvent) => boolean) {
+  private subscribeToAll(call: grpc.ServerWritableStream<pb.ReadReq, pb.ReadResp>, options: pb.ReadReq.Options, matches: (e: StoredEvent) => boolean) {
+    const all = options.getAll()!;
     const Case = ReadReq.Options.AllOptions.AllOptionCase;
     // Exclusive: a subscription from a position delivers the events after it (the catch-up skips `position <= start`).
     const after =
-      options.getAllOptionCase() === Case.POSITION
-        ? BigInt(options.getPosition()!.getCommitPosition())
-        : options.getAllOptionCase() === Case.END
+      all.getAllOptionCase() === Case.POSITION
+        ? BigInt(all.getPosition()!.getCommitPosition())
+        : all.getAllOptionCase() === Case.END
           ? (this.log[this.log.length - 1]?.position ?? -1n)
           : -1n;
+    const checkpoints = filterCheckpoints(options);
     call.write(new ReadResp().setConfirmation(new ReadResp.SubscriptionConfirmation().setSubscriptionId(randomUUID())));
     // Catch-up and the switch to live happen in one turn of the event loop, so no append falls in
     // between: nothing is skipped or repeated at the hand-over (the server reads missed events to get this).
-    for (const event of this.log) if (event.position > after && matches(event)) call.write(toReadResp(event, true));
+    // Like the server's catch-up (Enumerators.AllSubscriptionFiltered): pages of at most one search
+    // window of events examined and 32 sent; after a page that does not reach the end, once the
+    // examined count reaches the checkpoint interval, a checkpoint at the page's last event sent, or
+    // at the page's start if it sent none.
+    const pending = this.log.filter((e) => e.position > after);
+    const window = checkpoints?.window ?? Number.POSITIVE_INFINITY;
+    for (let i = 0; i < pending.length; ) {
+      let position = pending[i]!.position;
+      let examined = 0;
+      let sent = 0;
+      while (i < pending.length && examined < window && sent < READ_BATCH_SIZE) {
+        const event = pending[i++]!;
+        examined++;
+        if (!matches(event)) continue;
+        call.write(toReadResp(event, true));
+        position = event.position;
+        sent++;
+      }
+      if (!checkpoints || i >= pending.length) continue; // the end of $all: the server goes live
+      checkpoints.counter += examined;
+      if (checkpoints.counter >= checkpoints.interval) {
+        checkpoints.counter %= checkpoints.interval;
+        call.write(checkpointResp(position));
+      }
+    }
     call.write(new ReadResp().setCaughtUp(new ReadResp.CaughtUp())); // servers since 23.10 send it
     const subscriber = {
       call,
       deliver: (event: StoredEvent) => {
-        if (!call.cancelled && matches(event)) call.write(toReadResp(event, true));
+        if (call.cancelled) return;
+        if (matches(event)) call.write(toReadResp(event, true));
+        // Live, like SubscriptionsService: every committed event counts (the catch-up's count carried
+        // over), and reaching the interval sends a checkpoint at that event, after it.
+        if (checkpoints && ++checkpoints.counter >= checkpoints.interval) {
+          checkpoints.counter = 0;
+          call.write(checkpointResp(event.position));
+        }
       },
     };
     this.live.add(subscriber);
@@ -342,6 +378,25 @@ function compileFilter(options: pb.ReadReq.Options): (event: StoredEvent) => boo
   // The server uses .NET regexes; the patterns clients send (e.g. `^[^$].*`) mean the same in JS.
   const regex = new RegExp(expression.getRegex());
   return (event) => regex.test(field(event));
+}
+
+/** The server reads filtered pages of 32 events (ReadBatchSize) unless the filter sets a search window. */
+const READ_BATCH_SIZE = 32;
+
+/**
+ * How a filtered subscription reports progress: the search window (`max`, else 32) and a
+ * checkpoint every `checkpointIntervalMultiplier` × window events examined. Unfiltered
+ * subscriptions get no checkpoints.
+ */
+function filterCheckpoints(options: pb.ReadReq.Options): { window: number; interval: number; counter: number } | undefined {
+  const filter = options.getFilter();
+  if (!filter) return undefined;
+  const window = filter.hasMax() ? filter.getMax() : READ_BATCH_SIZE;
+  return { window, interval: filter.getCheckpointintervalmultiplier() * window, counter: 0 };
+}
+
+function checkpointResp(position: bigint): pb.ReadResp {
+  return new ReadResp().setCheckpoint(new ReadResp.Checkpoint().setCommitPosition(String(position)).setPreparePosition(String(position)));
 }
 
 function toReadResp(event: StoredEvent, withCommitPosition: boolean): pb.ReadResp {
