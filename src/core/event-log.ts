@@ -50,10 +50,23 @@ export class EventLog {
     expected: ExpectedRevision,
     context: AppendContext,
   ): Promise<AppendResult & { events: NewEvent[] }> {
+    return this.appendPrepared(streamId, await this.prepare(events, context), expected);
+  }
+
+  /** Validates and encodes events for an append, each with its own new id. */
+  async prepare(events: readonly DomainEvent[], context: AppendContext): Promise<NewEvent[]> {
     const encoded: NewEvent[] = [];
     for (const event of events) encoded.push(await this.encode(event, context));
-    const result = await this.store.append(streamId, encoded, expected);
-    return { ...result, events: encoded };
+    return encoded;
+  }
+
+  /**
+   * Appends events made by `prepare`. Sending the same ones again after a failure is safe: if the
+   * first append was written after all, the store recognises their ids and returns its result.
+   */
+  async appendPrepared(streamId: string, prepared: NewEvent[], expected: ExpectedRevision): Promise<AppendResult & { events: NewEvent[] }> {
+    const result = await this.store.append(streamId, prepared, expected);
+    return { ...result, events: prepared };
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {

@@ -4,6 +4,7 @@ import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
 import { handleCommand } from '../../src/core/command-handler.js';
 import { ERASED } from '../../src/core/events.js';
 import { EventLog, type AppendContext } from '../../src/core/event-log.js';
+import { StoreUnavailableError } from '../../src/core/errors.js';
 import type { EventStore } from '../../src/core/event-store.js';
 import type { KeyStore } from '../../src/core/ports.js';
 import { contactRegistered, counterDecider, sampleRegistry } from '../support/sample-events.js';
@@ -110,16 +111,50 @@ export function eventLogContract(name: string, factory: EventLogFactory): void {
       });
     });
 
-    it('runs 50 concurrent commands on one stream without losing an update', async () => {
+    it('runs 100 concurrent commands on one stream without losing an update, on default settings', async () => {
       const streamId = `${prefix}counter`;
       const deps = { log, clock, ids };
       const meta = { tenantId: 'firm-1', actor: { kind: 'system' as const, name: 'test' } };
-      await Promise.all(
-        Array.from({ length: 50 }, () => handleCommand(deps, counterDecider, streamId, { type: 'Increment' }, meta, { maxAttempts: 50 })),
-      );
+      await Promise.all(Array.from({ length: 100 }, () => handleCommand(deps, counterDecider, streamId, { type: 'Increment' }, meta)));
       const events = await log.readStream(streamId);
-      expect(events).toHaveLength(50);
+      expect(events).toHaveLength(100);
       expect(events.map((e) => e.revision)).toEqual(events.map((_, i) => i));
     });
+
+    it('runs 100 concurrent commands on one stream from four event logs, as from four processes, on default settings', async () => {
+      const streamId = `${prefix}shared-counter`;
+      const processes = Array.from({ length: 4 }, () => ({ log: new EventLog({ store, registry: sampleRegistry(), ids }), clock, ids }));
+      const meta = { tenantId: 'firm-1', actor: { kind: 'system' as const, name: 'test' } };
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) => handleCommand(processes[i % 4]!, counterDecider, streamId, { type: 'Increment' }, meta)),
+      );
+      const events = await log.readStream(streamId);
+      expect(events.map((e) => e.revision)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    });
+
+    it('re-sends the same events after a transient failure, so a write whose ack was lost is not duplicated', async () => {
+      const streamId = `${prefix}lost-ack`;
+      const flaky = ackLostOnce(store);
+      const deps = { log: new EventLog({ store: flaky, keys, cipher: aesGcmCipher, registry: sampleRegistry(), ids }), clock, ids };
+      const meta = { tenantId: 'firm-1', actor: { kind: 'system' as const, name: 'test' } };
+      const result = await handleCommand(deps, counterDecider, streamId, { type: 'Increment' }, meta);
+      const events = await store.readStream(streamId);
+      expect(events).toHaveLength(1);
+      expect(result).toMatchObject({ nextExpectedRevision: 0, position: events[0]!.position, state: 1 });
+    });
   });
+}
+
+/** A store whose first append is written but then reported as failed, as when the ack is lost on the way back. */
+function ackLostOnce(store: EventStore): EventStore {
+  let failed = false;
+  return {
+    ...store,
+    async append(streamId, events, expected) {
+      const result = await store.append(streamId, events, expected);
+      if (failed) return result;
+      failed = true;
+      throw new StoreUnavailableError('The connection dropped before the store answered.');
+    },
+  };
 }
