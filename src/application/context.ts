@@ -1,4 +1,4 @@
-import { handleCommand, type CommandResult } from '../core/command-handler.js';
+import { handleCommand, type CommandHandlerDeps, type CommandResult } from '../core/command-handler.js';
 import { fold, type Decider } from '../core/decider.js';
 import type { Actor, DomainEvent } from '../core/envelope.js';
 import { EventLog } from '../core/event-log.js';
@@ -7,6 +7,7 @@ import { EventRegistry } from '../core/events.js';
 import type { Clock, FieldCipher, IdGenerator, InvitationDelivery, KeyStore, Secrets } from '../core/ports.js';
 import { reservationEvents } from '../core/reservation.js';
 import type { StreamRevision } from '../core/revision.js';
+import { clearingOnForget, StateCache } from '../core/state-cache.js';
 import { clientEvents } from '../client/events.js';
 import { firmEvents } from '../firm/events.js';
 import { documentEvents } from '../document/events.js';
@@ -23,6 +24,8 @@ export interface PortalDeps {
   ids: IdGenerator;
   secrets: Secrets;
   invitations: InvitationDelivery;
+  /** Folded states of recently used streams for commands (one of default size when omitted). */
+  stateCache?: StateCache;
 }
 
 /** Who is asking: the firm (tenant) they act in and who they are. */
@@ -52,9 +55,14 @@ export function portalRegistry(): EventRegistry {
  */
 export class AppContext {
   readonly log: EventLog;
+  private readonly handlerDeps: CommandHandlerDeps;
 
   constructor(readonly deps: PortalDeps) {
-    this.log = new EventLog({ store: deps.store, registry: portalRegistry(), ids: deps.ids, keys: deps.keys, cipher: deps.cipher });
+    const stateCache = deps.stateCache ?? new StateCache();
+    // Forgetting a subject empties the cache: cached states hold its decrypted data.
+    const keys = clearingOnForget(deps.keys, stateCache);
+    this.log = new EventLog({ store: deps.store, registry: portalRegistry(), ids: deps.ids, keys, cipher: deps.cipher });
+    this.handlerDeps = { log: this.log, clock: deps.clock, ids: deps.ids, stateCache };
   }
 
   /** Runs one command on one stream. `causationId` links a process rule's command to what caused it. */
@@ -64,7 +72,7 @@ export class AppContext {
     command: C,
     caller: Caller & { causationId?: string },
   ): Promise<CommandResult<E, S>> {
-    return handleCommand({ log: this.log, clock: this.deps.clock, ids: this.deps.ids }, decider, streamId, command, caller);
+    return handleCommand(this.handlerDeps, decider, streamId, command, caller);
   }
 
   /** Folds a stream into its state, for facts another aggregate's command needs. */

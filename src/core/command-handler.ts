@@ -4,12 +4,15 @@ import { ConcurrencyError, StoreUnavailableError } from './errors.js';
 import type { EventLog } from './event-log.js';
 import type { Clock, IdGenerator } from './ports.js';
 import type { StreamRevision } from './revision.js';
+import type { StateCache } from './state-cache.js';
 import { takeTurn } from './stream-turns.js';
 
 export interface CommandHandlerDeps {
   log: EventLog;
   clock: Clock;
   ids: IdGenerator;
+  /** Folded states of recently used streams; without it every command folds its whole stream. */
+  stateCache?: StateCache;
 }
 
 /** Who issues a command and on whose behalf; ids tie it to the request and what caused it. */
@@ -62,6 +65,7 @@ const retryable = (error: unknown) => error instanceof ConcurrencyError || error
  * the same events (same ids) again, so an append that was written but not acknowledged is not
  * duplicated. Both a bounded number of times, with a random pause between attempts. Commands on
  * one stream through one event log take turns, so only other processes' writes cause conflicts.
+ * With a state cache, loading reads only the events after the cached revision.
  */
 export function handleCommand<Command, Event extends DomainEvent, State>(
   deps: CommandHandlerDeps,
@@ -84,9 +88,10 @@ async function decideAndAppend<Command, Event extends DomainEvent, State>(
 ): Promise<CommandResult<Event, State>> {
   const maxAttempts = options.maxAttempts ?? 30;
   const correlationId = metadata.correlationId ?? deps.ids.newId();
+  const cache = deps.stateCache;
   let attempt = 1;
   for (;;) {
-    const { state, revision } = await load(deps, decider, streamId);
+    const { state, revision, generation } = await load(deps, decider, streamId);
     const now = deps.clock.now();
     const context: DecisionContext = {
       now,
@@ -107,8 +112,10 @@ async function decideAndAppend<Command, Event extends DomainEvent, State>(
       try {
         const appended = await deps.log.appendPrepared(streamId, prepared, revision);
         const after = events.reduce(decider.evolve, state);
+        cache?.set(decider, streamId, { state: after, revision: appended.nextExpectedRevision }, generation);
         return { events, nextExpectedRevision: appended.nextExpectedRevision, position: appended.position, state: after };
       } catch (error) {
+        if (error instanceof ConcurrencyError && !behind(revision, error)) cache?.delete(decider, streamId);
         if (!retryable(error) || attempt >= maxAttempts) throw error;
         await pause(attempt++, options.backoff);
         if (error instanceof ConcurrencyError) break;
@@ -117,14 +124,29 @@ async function decideAndAppend<Command, Event extends DomainEvent, State>(
   }
 }
 
-/** The stream's state and revision, folded from all its events. */
+/** The stream's state and revision, from the cache and the events after it when there is one. */
 async function load<Event extends DomainEvent, State>(
   deps: CommandHandlerDeps,
   decider: Decider<unknown, Event, State>,
   streamId: string,
-): Promise<{ state: State; revision: StreamRevision }> {
-  const history = await deps.log.readStream(streamId);
-  const state = (history as unknown as Event[]).reduce(decider.evolve, decider.initialState);
-  const revision = history.length > 0 ? history[history.length - 1]!.revision : 'no_stream';
-  return { state, revision };
+): Promise<{ state: State; revision: StreamRevision; generation: number }> {
+  const cache = deps.stateCache;
+  const generation = cache?.generation ?? 0;
+  const cached = cache?.get<State>(decider, streamId);
+  const newer = await deps.log.readStream(streamId, cached && { fromRevision: cached.revision + 1 });
+  const state = (newer as unknown as Event[]).reduce(decider.evolve, cached ? cached.state : decider.initialState);
+  const revision = newer.length > 0 ? newer[newer.length - 1]!.revision : (cached?.revision ?? 'no_stream');
+  // Cached before deciding, so even the decision sees the frozen state it must not change.
+  if (typeof revision === 'number' && newer.length > 0) cache?.set(decider, streamId, { state, revision }, generation);
+  return { state, revision, generation };
+}
+
+/**
+ * A conflict where the stream is further on than the state we decided on: the usual case, and the
+ * cached state stays good. Anything else (the stream behind it, or unknown) means the cache does not
+ * describe this store's stream, and its entry goes.
+ */
+function behind(revision: StreamRevision, error: ConcurrencyError): boolean {
+  if (typeof error.actual !== 'number') return false;
+  return revision === 'no_stream' || error.actual > revision;
 }

@@ -12,4 +12,5 @@ export * from './personal-data.js';
 export * from './ports.js';
 export * from './reservation.js';
 export * from './revision.js';
+export * from './state-cache.js';
 export * from './validate.js';
