@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
 import { handleCommand } from '../../src/core/command-handler.js';
-import { ERASED } from '../../src/core/events.js';
-import { EventLog, type AppendContext } from '../../src/core/event-log.js';
+import { ERASED, EventRegistry } from '../../src/core/events.js';
+import { EventLog, LIBRARY_VERSION, type AppendContext } from '../../src/core/event-log.js';
 import { StoreUnavailableError } from '../../src/core/errors.js';
 import type { EventStore } from '../../src/core/event-store.js';
 import type { KeyStore } from '../../src/core/ports.js';
-import { contactRegistered, counterDecider, sampleRegistry } from '../support/sample-events.js';
+import { contactRegistered, counterDecider, counterIncremented, sampleRegistry } from '../support/sample-events.js';
 import { newEvent } from './event-store.contract.js';
 
 export type EventLogFactory = () => Promise<{ store: EventStore; keys: KeyStore }>;
@@ -56,6 +57,23 @@ export function eventLogContract(name: string, factory: EventLogFactory): void {
         code: 'store.unreadable_event',
         details: { streamId: `${prefix}bad`, revision: 0, type: 'CounterIncremented' },
       });
+    });
+
+    it('trusts on readStream what this version wrote in the current shape, and still validates it on readAll', async () => {
+      await log.append(`${prefix}n`, [{ type: 'CounterIncremented', data: { by: 1 } }], 'no_stream', context);
+      // The same type and version with a stricter schema: only a re-validation would notice.
+      const stricter = { ...counterIncremented, schema: z.object({ by: z.number().int().min(100) }) };
+      const registry = () => new EventRegistry([contactRegistered, stricter]);
+      const trusting = new EventLog({ store, keys, cipher: aesGcmCipher, registry: registry(), ids });
+      const validating = new EventLog({ store, keys, cipher: aesGcmCipher, registry: registry(), ids, trustStoredEvents: false });
+
+      const [read] = await trusting.readStream(`${prefix}n`);
+      expect(read).toMatchObject({ data: { by: 1 }, metadata: { schemaVersion: 1, writtenBy: LIBRARY_VERSION } });
+      await expect(validating.readStream(`${prefix}n`)).rejects.toMatchObject({ code: 'store.unreadable_event' });
+      const replay = async () => {
+        for await (const _ of trusting.readAll({ filter: { streamPrefixes: [`${prefix}n`] } }));
+      };
+      await expect(replay()).rejects.toMatchObject({ code: 'store.unreadable_event' });
     });
 
     it('refuses to append an event that does not match its schema', async () => {
