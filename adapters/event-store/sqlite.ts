@@ -93,6 +93,11 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
   const insert = db.prepare<[string, number, string, string, string, string]>(
     'INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
   );
+  // A bound LIMIT makes SQLite plan the query anew on every run (the plan may depend on its value),
+  // which cost a command as much as the rest of its read: a whole stream, the usual read, has none.
+  const streamWhole = db.prepare<[string, number], Row>(
+    `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision`,
+  ).raw();
   const streamForwards = db.prepare<[string, number, number], Row>(
     `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
   ).raw();
@@ -200,7 +205,9 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
     const rows =
       options.direction === 'backwards'
         ? streamBackwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
-        : streamForwards.all(streamId, options.fromRevision ?? 0, limit);
+        : options.maxCount === undefined
+          ? streamWhole.all(streamId, options.fromRevision ?? 0)
+          : streamForwards.all(streamId, options.fromRevision ?? 0, limit);
     return rows.map(recorded);
   }
 
