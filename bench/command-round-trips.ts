@@ -5,6 +5,7 @@ import { handleCommand, type CommandHandlerDeps } from '../src/core/command-hand
 import type { Decider } from '../src/core/decider.js';
 import { EventLog } from '../src/core/event-log.js';
 import { defineEvent, EventRegistry, type EventOf } from '../src/core/events.js';
+import { StateCache } from '../src/core/state-cache.js';
 import { config, eventData, measure, metadata, streamName, type Sample } from './support.js';
 
 const counted = defineEvent({
@@ -14,10 +15,10 @@ const counted = defineEvent({
 });
 type Counted = EventOf<typeof counted>;
 
-/** The smallest real decider: every command counts one more. */
-const counter: Decider<'count', Counted, number> = {
+/** The smallest real decider: every command counts one more ('look' decides nothing). */
+const counter: Decider<'count' | 'look', Counted, number> = {
   initialState: 0,
-  decide: (_command, n) => [{ type: 'Counted', data: eventData(n + 1) }],
+  decide: (command, n) => (command === 'look' ? [] : [{ type: 'Counted', data: eventData(n + 1) }]),
   evolve: (n) => n + 1,
 };
 
@@ -31,17 +32,30 @@ export async function seedStreams(store: SqliteEventStore): Promise<void> {
   }
 }
 
-/** Full command round-trips (load, fold, decide, append at the loaded revision) on random streams. */
-export function commandRoundTrips(store: SqliteEventStore, callers: number): (seconds: number) => Promise<Sample> {
+/**
+ * Full command round-trips (load, fold, decide, append at the loaded revision) on random streams,
+ * with a state cache as the application has one, or without one (every command then loads and
+ * folds its whole stream). The cache is first warmed by looking at every stream once (no appends):
+ * the figure is a working set that fits the cache, commands on streams it knows.
+ */
+export async function commandRoundTrips(
+  store: SqliteEventStore,
+  callers: number,
+  cache = true,
+): Promise<(seconds: number) => Promise<Sample>> {
   const deps: CommandHandlerDeps = {
     log: new EventLog({ store, registry: new EventRegistry([counted]), ids: uuidIds }),
     clock: { now: () => new Date() },
     ids: uuidIds,
+    ...(cache && { stateCache: new StateCache({ maxEntries: config.BENCH_STREAMS }) }),
   };
   const who = { tenantId: metadata.tenantId, actor: metadata.actor };
+  if (cache) {
+    for (let i = 0; i < config.BENCH_STREAMS; i++) await handleCommand(deps, counter, streamName(i), 'look', who);
+  }
   return (seconds) =>
     measure(seconds, callers, async () => {
       const streamId = streamName(Math.floor(Math.random() * config.BENCH_STREAMS));
-      await handleCommand(deps, counter, streamId, 'count', who, { maxAttempts: 10 });
+      await handleCommand(deps, counter, streamId, 'count', who);
     });
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -86,3 +86,27 @@ export async function interleaved(meters: ReadonlyArray<(seconds: number) => Pro
 }
 
 export const rssMb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
+
+/**
+ * What this disk's fsync allows: rewrites of one 4 KiB page, each followed by an fsync, for
+ * `seconds`. The ceiling of one caller under FULL durability, printed beside the figures.
+ */
+export function fsyncsPerSecond(seconds = 1): number {
+  mkdirSync(tmp, { recursive: true });
+  const path = join(tmp, 'fsync-probe');
+  const fd = openSync(path, 'w');
+  const page = Buffer.alloc(4096, 1);
+  const start = performance.now();
+  let count = 0;
+  try {
+    while (performance.now() - start < seconds * 1000) {
+      writeSync(fd, page, 0, page.length, 0);
+      fsyncSync(fd);
+      count++;
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(path, { force: true });
+  }
+  return count / ((performance.now() - start) / 1000);
+}

@@ -89,6 +89,15 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
   const insert = db.prepare<[string, number, string, string, string, string]>(
     'INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
   );
+  // A bound LIMIT makes SQLite plan the query anew on every run (the plan may depend on its value):
+  // 20 us for an empty read, 200 us for the last event right after an append, several times the
+  // read itself. The usual reads, a whole stream and its last event, get statements of their own.
+  const streamWhole = db.prepare<[string, number], Row>(
+    `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision`,
+  ).raw();
+  const streamLast = db.prepare<[string, number], Row>(
+    `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT 1`,
+  ).raw();
   const streamForwards = db.prepare<[string, number, number], Row>(
     `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
   ).raw();
@@ -189,10 +198,15 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
     if (closed) throw new StoreClosedError();
     checkReadStream(streamId, options);
     const limit = options.maxCount ?? -1; // -1: no limit, in SQLite
-    const rows =
-      options.direction === 'backwards'
-        ? streamBackwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
-        : streamForwards.all(streamId, options.fromRevision ?? 0, limit);
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    const rows = backwards
+      ? options.maxCount === 1
+        ? streamLast.all(streamId, from)
+        : streamBackwards.all(streamId, from, limit)
+      : options.maxCount === undefined
+        ? streamWhole.all(streamId, from)
+        : streamForwards.all(streamId, from, limit);
     return rows.map(recorded);
   }
 

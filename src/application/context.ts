@@ -1,4 +1,4 @@
-import { handleCommand, type CommandResult } from '../core/command-handler.js';
+import { handleCommand, type CommandHandlerDeps, type CommandResult } from '../core/command-handler.js';
 import { fold, type Decider } from '../core/decider.js';
 import type { Actor, DomainEvent } from '../core/envelope.js';
 import { EventLog } from '../core/event-log.js';
@@ -8,6 +8,7 @@ import type { AccessNotificationDelivery, Clock, FieldCipher, IdGenerator, Invit
 import { idempotencyEvents, once, type IdempotentRequest } from '../core/idempotency.js';
 import { reservationEvents } from '../core/reservation.js';
 import type { StreamRevision } from '../core/revision.js';
+import { clearingOnForget, StateCache } from '../core/state-cache.js';
 import { clientEvents } from '../client/events.js';
 import { firmEvents } from '../firm/events.js';
 import { documentEvents } from '../document/events.js';
@@ -26,6 +27,8 @@ export interface PortalDeps {
   invitations: InvitationDelivery;
   /** "Your portal access is open" and "what is shared changed" emails. */
   accessNotifications: AccessNotificationDelivery;
+  /** Folded states of recently used streams for commands (one of default size when omitted). */
+  stateCache?: StateCache;
 }
 
 /** Who is asking: the firm (tenant) they act in and who they are. */
@@ -56,9 +59,14 @@ export function portalRegistry(): EventRegistry {
  */
 export class AppContext {
   readonly log: EventLog;
+  private readonly handlerDeps: CommandHandlerDeps;
 
   constructor(readonly deps: PortalDeps) {
-    this.log = new EventLog({ store: deps.store, registry: portalRegistry(), ids: deps.ids, keys: deps.keys, cipher: deps.cipher });
+    const stateCache = deps.stateCache ?? new StateCache();
+    // Forgetting a subject empties the cache: cached states hold its decrypted data.
+    const keys = clearingOnForget(deps.keys, stateCache);
+    this.log = new EventLog({ store: deps.store, registry: portalRegistry(), ids: deps.ids, keys, cipher: deps.cipher });
+    this.handlerDeps = { log: this.log, clock: deps.clock, ids: deps.ids, stateCache };
   }
 
   /** Runs one command on one stream. `causationId` links a process rule's command to what caused it. */
@@ -68,7 +76,7 @@ export class AppContext {
     command: C,
     caller: Caller & { causationId?: string },
   ): Promise<CommandResult<E, S>> {
-    return handleCommand({ log: this.log, clock: this.deps.clock, ids: this.deps.ids }, decider, streamId, command, caller);
+    return handleCommand(this.handlerDeps, decider, streamId, command, caller);
   }
 
   /** Folds a stream into its state, for facts another aggregate's command needs. */

@@ -19,6 +19,8 @@ export interface EventMetadata {
   causationId: string;
   /** Version of the event's data shape when it was written; upcasters lift older ones on read. */
   schemaVersion: number;
+  /** The library version whose EventLog validated and wrote the event; absent when anything else wrote it. */
+  writtenBy?: string;
 }
 
 /** An event as handed to a store for appending. `data` is plain JSON. */

@@ -17,4 +17,5 @@ export * from './ports.js';
 export * from './reservation.js';
 export * from './revision.js';
 export * from './store-input.js';
+export * from './state-cache.js';
 export * from './validate.js';
