@@ -129,10 +129,10 @@ export async function resendInvitation(
 }
 
 /**
- * The API's cancel: every cancel reason is an automatic one (the client archived, the member
- * removed, the contact's data erased), which only the portal's own processes record — a system
- * actor; a staff user is refused, so the audit trail never shows a false cause (closePortalAccess
- * refuses the automatic close reasons likewise).
+ * The API's cancel. A firm withdraws an invitation with 'withdrawn_by_firm' (the emailed link stops
+ * working); the automatic reasons (the client archived, the member removed, the contact's data
+ * erased) only the portal's own processes record — a system actor — so the audit trail never shows
+ * a false cause (closePortalAccess refuses the automatic close reasons likewise).
  */
 export async function cancelInvitation(
   ctx: AppContext,
@@ -140,7 +140,7 @@ export async function cancelInvitation(
   input: z.input<typeof cancelInvitationData>,
 ): Promise<Written & { contactId: string; changed: boolean }> {
   const data = parseRequest(caller, cancelInvitationData, input);
-  if (caller.actor.kind !== 'system') {
+  if (data.reason !== 'withdrawn_by_firm' && caller.actor.kind !== 'system') {
     throw new DomainError(
       'invitation.reason_for_processes_only',
       "Only the portal's own processes cancel an invitation for this reason: archiving the client, removing the member or erasing the contact's data does it.",

@@ -6,7 +6,8 @@ export const invitationReasons = ['invite', 'guest_added', 'resend', 'access_ope
 export type InvitationReason = (typeof invitationReasons)[number];
 
 /** Why open invitations were cancelled. */
-export const invitationCancelReasons = ['client_archived', 'member_removed', 'contact_forgotten'] as const;
+/** Why an invitation was cancelled: the firm withdrew it, or a process rule did (the other three). */
+export const invitationCancelReasons = ['withdrawn_by_firm', 'client_archived', 'member_removed', 'contact_forgotten'] as const;
 export type InvitationCancelReason = (typeof invitationCancelReasons)[number];
 
 const ids = { invitationId: z.string().min(1), contactId: z.string().min(1), clientId: z.string().min(1) };

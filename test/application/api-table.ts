@@ -159,7 +159,7 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
     },
     'invitations.cancelInvitation': {
       call: (p, i, c) => p.invitations.cancelInvitation(c, i),
-      valid: { contactId, reason: 'member_removed' },
+      valid: { contactId, reason: 'withdrawn_by_firm' },
       bounded: ['contactId', 'reason'],
     },
     'invitations.acceptInvitation': {

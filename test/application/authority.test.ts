@@ -78,6 +78,17 @@ describe('cancelling an invitation', () => {
       expect((await portal.invitations.memberStatus(admin, { clientId, contactId: contactIds[0]! })).status.state).toBe('invited_just_now');
     },
   );
+
+  it('lets the firm withdraw an invitation: the link stops working and the member reads as not invited', async () => {
+    const { test, portal, admin } = await setUp();
+    const { clientId, contactIds } = await givenClient(test.ctx, admin);
+    const contactId = contactIds[0]!;
+    await portal.invitations.inviteMember(admin, { clientId, contactId });
+    const token = test.outbox.lastTo(contactId)!.token;
+    expect(await portal.invitations.cancelInvitation(admin, { contactId, reason: 'withdrawn_by_firm' })).toMatchObject({ changed: true });
+    expect((await portal.invitations.memberStatus(admin, { clientId, contactId })).status.state).toBe('not_invited');
+    expect((await refusal(portal.invitations.acceptInvitation({ contactId, token, password: 'a long passphrase' }))).code).toMatch(/^invitation\./);
+  });
 });
 
 describe("a member's status", () => {
