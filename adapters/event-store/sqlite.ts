@@ -139,6 +139,25 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
     }
   }
 
+  // A lone append (the common case for one caller) needs no savepoint: the transaction is its own.
+  const appendAlone = db.transaction(appendOne);
+
+  /** One append in its own transaction; a conflict, or an id found taken after the rollback, is its outcome. */
+  function flushAlone({ streamId, events, expected }: PendingAppend): Outcome {
+    try {
+      return { ok: true, result: appendAlone.immediate(streamId, events, expected) };
+    } catch (error) {
+      // As in a group: disk full, I/O errors and the like are the store's failure, the rest the append's.
+      if (error instanceof Database.SqliteError && !error.code.startsWith('SQLITE_CONSTRAINT')) throw error;
+      if (!(error instanceof Database.SqliteError) || error.code !== 'SQLITE_CONSTRAINT_UNIQUE') return { ok: false, error };
+      try {
+        return { ok: true, result: settleRetry(streamId, events, expected, currentRevision(streamId), held) };
+      } catch (settled) {
+        return { ok: false, error: settled };
+      }
+    }
+  }
+
   const appendGroup = db.transaction((group: PendingAppend[]): Outcome[] =>
     group.map((p) => {
       try {
@@ -168,7 +187,7 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
     if (group.length === 0) return;
     let outcomes: Outcome[];
     try {
-      outcomes = appendGroup.immediate(group);
+      outcomes = group.length === 1 ? [flushAlone(group[0]!)] : appendGroup.immediate(group);
       commits++;
     } catch (error) {
       const failure = new StoreUnavailableError(`SQLite append failed: ${(error as Error).message}`, error);

@@ -69,7 +69,8 @@ const retryable = (error: unknown) => error instanceof ConcurrencyError || error
  * the same events (same ids) again, so an append that was written but not acknowledged is not
  * duplicated. Both a bounded number of times, with a random pause between attempts. Commands on
  * one stream through one event log take turns, so only other processes' writes cause conflicts.
- * With a state cache, loading reads only the events after the cached revision.
+ * With a state cache, a command on a cached stream reads nothing before it appends: the expected
+ * revision catches a writer the cache missed, and a refusal or a no-op is checked against the stream.
  */
 export function handleCommand<Command, Event extends DomainEvent, State>(
   deps: CommandHandlerDeps,
@@ -94,16 +95,27 @@ async function decideAndAppend<Command, Event extends DomainEvent, State>(
   const correlationId = metadata.correlationId ?? deps.ids.newId();
   const cache = deps.stateCache;
   let attempt = 1;
+  // The first attempt on a cached stream reads nothing: the append's expected revision checks it.
+  let readAhead = false;
   for (;;) {
-    const { state, revision, position: lastPosition, generation } = await load(deps, decider, streamId);
     const now = deps.clock.now();
-    const context: DecisionContext = {
-      now,
-      newId: () => deps.ids.newId(),
-      actor: metadata.actor,
-      tenantId: metadata.tenantId,
-    };
-    const events = decider.decide(command, state, context);
+    const context: DecisionContext = { now, newId: () => deps.ids.newId(), actor: metadata.actor, tenantId: metadata.tenantId };
+    let loaded = await load(deps, decider, streamId, readAhead);
+    let events: Event[];
+    try {
+      events = decider.decide(command, loaded.state, context);
+    } catch (error) {
+      // A refusal is an answer to the caller: it must come from the stream as it is, not as cached.
+      if (!loaded.unverified) throw error;
+      loaded = await load(deps, decider, streamId, true);
+      events = decider.decide(command, loaded.state, context);
+    }
+    if (events.length === 0 && loaded.unverified) {
+      // Likewise "nothing to do": nothing is appended, so no expected revision would catch a stale state.
+      loaded = await load(deps, decider, streamId, true);
+      events = decider.decide(command, loaded.state, context);
+    }
+    const { state, revision, position: lastPosition, generation } = loaded;
     if (events.length === 0) return { events, nextExpectedRevision: revision, position: lastPosition, state };
     const prepared = await deps.log.prepare(events, {
       tenantId: metadata.tenantId,
@@ -122,21 +134,36 @@ async function decideAndAppend<Command, Event extends DomainEvent, State>(
         if (error instanceof ConcurrencyError && !behind(revision, error)) cache?.delete(decider, streamId);
         if (!retryable(error) || attempt >= maxAttempts) throw error;
         await pause(attempt++, options.backoff);
+        readAhead = true;
         if (error instanceof ConcurrencyError) break;
       }
     }
   }
 }
 
-/** The stream's state and revision, from the cache and the events after it when there is one. */
+interface Loaded<State> {
+  state: State;
+  revision: StreamRevision;
+  position: number | null;
+  generation: number;
+  /** Taken from the cache without reading the stream: another writer may have gone on since. */
+  unverified: boolean;
+}
+
+/**
+ * The stream's state and revision: from the cache alone when `readAhead` is off and the stream is
+ * cached, else from the cache (or the start) and the events after it.
+ */
 async function load<Event extends DomainEvent, State>(
   deps: CommandHandlerDeps,
   decider: Decider<unknown, Event, State>,
   streamId: string,
-): Promise<{ state: State; revision: StreamRevision; position: number | null; generation: number }> {
+  readAhead: boolean,
+): Promise<Loaded<State>> {
   const cache = deps.stateCache;
   const generation = cache?.generation ?? 0;
   const cached = cache?.get<State>(decider, streamId);
+  if (cached && !readAhead) return { ...cached, generation, unverified: true };
   const newer = await deps.log.readStream(streamId, cached && { fromRevision: cached.revision + 1 });
   const state = (newer as unknown as Event[]).reduce(decider.evolve, cached ? cached.state : decider.initialState);
   const last = newer.at(-1);
@@ -144,7 +171,7 @@ async function load<Event extends DomainEvent, State>(
   const position = last ? last.position : (cached?.position ?? null);
   // Cached before deciding, so even the decision sees the frozen state it must not change.
   if (last) cache?.set(decider, streamId, { state, revision: last.revision, position: last.position }, generation);
-  return { state, revision, position, generation };
+  return { state, revision, position, generation, unverified: false };
 }
 
 /**

@@ -45,7 +45,7 @@ function handlerDeps(store: EventStore, stateCache = new StateCache(), keys?: Ke
 }
 
 describe('state cache in the command handler', () => {
-  it('reads only the events after the cached revision, so a known stream parses nothing again', async () => {
+  it('reads nothing before appending to a known stream: the expected revision checks the cached state', async () => {
     const inner = memoryEventStore();
     const setup = new EventLog({ store: inner, registry: sampleRegistry(), ids });
     for (let i = 0; i < 3; i++) await setup.append('s', [{ type: 'CounterIncremented', data: { by: 1 } }], 'any', context);
@@ -56,11 +56,7 @@ describe('state cache in the command handler', () => {
     await handleCommand(deps, counterDecider, 's', { type: 'Increment' }, meta);
     const last = await handleCommand(deps, counterDecider, 's', { type: 'Increment' }, meta);
 
-    expect(reads).toEqual([
-      { from: undefined, rows: 3 },
-      { from: 4, rows: 0 },
-      { from: 5, rows: 0 },
-    ]);
+    expect(reads).toEqual([{ from: undefined, rows: 3 }]);
     expect(last).toMatchObject({ state: 6, nextExpectedRevision: 5 });
   });
 
@@ -91,10 +87,9 @@ describe('state cache in the command handler', () => {
     expect(last).toMatchObject({ state: 16, nextExpectedRevision: 4, events: [{ data: { by: 8 } }] });
     const all = await inner.readStream('s');
     expect(all.map((e) => (e.data as { by: number }).by)).toEqual([1, 1, 2, 4, 8]);
-    // After the conflict it read on from its cached revision rather than from the start.
+    // A known stream is not read before the append; after a conflict it reads on from the cached revision.
     expect(reads).toEqual([
       { from: undefined, rows: 0 },
-      { from: 1, rows: 0 },
       { from: 1, rows: 1 },
       { from: 3, rows: 1 },
     ]);
@@ -117,8 +112,8 @@ describe('state cache in the command handler', () => {
     const deps = handlerDeps(store, stateCache);
     for (const stream of ['a', 'b', 'a', 'c', 'a', 'b']) await handleCommand(deps, counterDecider, stream, { type: 'Increment' }, meta);
     expect(stateCache.size).toBe(2);
-    // 'b' was least recently used when 'c' came in, so its last command folds it from the start.
-    expect(reads.map((r) => r.from)).toEqual([undefined, undefined, 1, undefined, 2, undefined]);
+    // 'a' is served from the cache; 'b' was least recently used when 'c' came in, so its last command folds it from the start.
+    expect(reads.map((r) => r.from)).toEqual([undefined, undefined, undefined, undefined]);
   });
 
   it('freezes cached states, so a decision that mutates its state fails instead of corrupting the cache', async () => {
@@ -175,5 +170,34 @@ describe('StateCache', () => {
     cache.set(decider, 's', { state: 'later', revision: 5, position: 6 }, cache.generation);
     cache.set(decider, 's', { state: 'earlier', revision: 4, position: 5 }, cache.generation);
     expect(cache.get(decider, 's')).toEqual({ state: 'later', revision: 5, position: 6 });
+  });
+});
+
+describe('a decision on a cached state that appends nothing', () => {
+  /** Opens once: a second open is a no-op, a close after a close is refused. */
+  type Door = EventOf<typeof counterIncremented>;
+  const door: Decider<'open' | 'close', Door, boolean> = {
+    initialState: false,
+    decide: (command, open) => {
+      if (command === 'close' && !open) throw new Error('already closed');
+      if (command === 'open' && open) return [];
+      return [{ type: 'CounterIncremented', data: { by: command === 'open' ? 1 : -1 } }];
+    },
+    evolve: (_open, event) => event.data.by > 0,
+  };
+
+  it('is checked against the stream: a no-op or a refusal never comes from a state another writer changed', async () => {
+    const store = memoryEventStore();
+    const here = handlerDeps(store);
+    const elsewhere = handlerDeps(store); // another process: its own cache, the same store
+    await handleCommand(here, door, 'd', 'open', meta); // cached here as open
+    await handleCommand(elsewhere, door, 'd', 'close', meta); // unseen by this cache
+    const reopened = await handleCommand(here, door, 'd', 'open', meta);
+    expect(reopened).toMatchObject({ events: [{ data: { by: 1 } }], nextExpectedRevision: 2, state: true });
+    await handleCommand(elsewhere, door, 'd', 'close', meta);
+    await expect(handleCommand(here, door, 'd', 'close', meta)).rejects.toThrow('already closed'); // cached closed now
+    await handleCommand(elsewhere, door, 'd', 'open', meta); // unseen by this cache
+    expect(await handleCommand(here, door, 'd', 'close', meta)).toMatchObject({ events: [{ data: { by: -1 } }], nextExpectedRevision: 5 });
+    expect((await store.readStream('d')).map((e) => (e.data as { by: number }).by)).toEqual([1, -1, 1, -1, 1, -1]);
   });
 });
