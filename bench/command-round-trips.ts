@@ -23,10 +23,10 @@ const counter: Decider<'count' | 'look', Counted, number> = {
 };
 
 /** Gives every one of the bench's streams a first event, so commands load a real history. */
-export async function seedStreams(store: SqliteEventStore): Promise<void> {
+export async function seedStreams(store: SqliteEventStore, meter: string): Promise<void> {
   for (let from = 0; from < config.BENCH_STREAMS; from += 1000) {
     const batch = Array.from({ length: Math.min(1000, config.BENCH_STREAMS - from) }, (_, i) =>
-      store.append(streamName(from + i), [{ id: uuidIds.newId(), type: 'Counted', data: eventData(0), metadata }], 'any'),
+      store.append(streamName(meter, from + i), [{ id: uuidIds.newId(), type: 'Counted', data: eventData(0), metadata }], 'any'),
     );
     await Promise.all(batch);
   }
@@ -40,6 +40,7 @@ export async function seedStreams(store: SqliteEventStore): Promise<void> {
  */
 export async function commandRoundTrips(
   store: SqliteEventStore,
+  meter: string,
   callers: number,
   cache = true,
 ): Promise<(seconds: number) => Promise<Sample>> {
@@ -51,11 +52,11 @@ export async function commandRoundTrips(
   };
   const who = { tenantId: metadata.tenantId, actor: metadata.actor };
   if (cache) {
-    for (let i = 0; i < config.BENCH_STREAMS; i++) await handleCommand(deps, counter, streamName(i), 'look', who);
+    for (let i = 0; i < config.BENCH_STREAMS; i++) await handleCommand(deps, counter, streamName(meter, i), 'look', who);
   }
   return (seconds) =>
     measure(seconds, callers, async () => {
-      const streamId = streamName(Math.floor(Math.random() * config.BENCH_STREAMS));
+      const streamId = streamName(meter, Math.floor(Math.random() * config.BENCH_STREAMS));
       await handleCommand(deps, counter, streamId, 'count', who);
     });
 }

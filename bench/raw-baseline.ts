@@ -7,7 +7,7 @@ import { config, eventData, measure, metadataJson, streamName, type Sample } fro
  * inserting one event, with no store, envelope or command handler in the way. Event ids come from
  * the same generator as in the store runs (time-ordered UUIDs), so both touch their index alike.
  */
-export function rawRoundTrips(db: Database): (seconds: number) => Promise<Sample> {
+export function rawRoundTrips(db: Database, meter: string): (seconds: number) => Promise<Sample> {
   const last = db.prepare('SELECT revision FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1').pluck();
   const insert = db.prepare(
     'INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
@@ -18,6 +18,6 @@ export function rawRoundTrips(db: Database): (seconds: number) => Promise<Sample
   });
   return (seconds) =>
     measure(seconds, 1, () => {
-      command.immediate(streamName(Math.floor(Math.random() * config.BENCH_STREAMS)));
+      command.immediate(streamName(meter, Math.floor(Math.random() * config.BENCH_STREAMS)));
     });
 }

@@ -19,12 +19,12 @@ const fsyncsBefore = fsyncsPerSecond();
 
 for (const durability of ['full', 'normal'] as const) {
   const store = sqliteEventStore({ path: freshPath(`commands-${durability}`), durability });
-  await seedStreams(store);
+  for (const meter of ['raw', 'one', 'many', 'uncached']) await seedStreams(store, meter);
   const [raw, one, many, uncached] = (await interleaved([
-    rawRoundTrips(store.db),
-    await commandRoundTrips(store, 1),
-    await commandRoundTrips(store, config.BENCH_CALLERS),
-    await commandRoundTrips(store, 1, false),
+    rawRoundTrips(store.db, 'raw'),
+    await commandRoundTrips(store, 'one', 1),
+    await commandRoundTrips(store, 'many', config.BENCH_CALLERS),
+    await commandRoundTrips(store, 'uncached', 1, false),
   ])) as [number, number, number, number];
   await store.close();
   const sync = durability.toUpperCase();

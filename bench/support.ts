@@ -45,7 +45,11 @@ export const metadataJson = JSON.stringify(metadata);
 /** A typical small event body (~100 bytes of JSON). */
 export const eventData = (n: number) => ({ n, note: 'Quarterly statements uploaded to the shared folder', by: 'staff' });
 
-export const streamName = (i: number) => `counter-${i.toString().padStart(6, '0')}`;
+/**
+ * The i-th stream of one meter. Each meter (the raw loop, each store figure) has its own streams, as
+ * one process owns the streams it writes: a state cache then sees every write to its streams.
+ */
+export const streamName = (meter: string, i: number) => `${meter}-${i.toString().padStart(6, '0')}`;
 
 /** Calls `step` from `callers` concurrent loops until `seconds` have passed. */
 export async function measure(seconds: number, callers: number, step: () => Promise<void> | void): Promise<Sample> {

@@ -132,6 +132,11 @@ async function decideAndAppend<Command, Event extends DomainEvent, State>(
         return { events, nextExpectedRevision: appended.nextExpectedRevision, position: appended.position, state: after };
       } catch (error) {
         if (error instanceof ConcurrencyError && !behind(revision, error)) cache?.delete(decider, streamId);
+        if (error instanceof ConcurrencyError && loaded.unverified) {
+          // Not contention: the cached state was behind. Read on and decide again at once.
+          readAhead = true;
+          break;
+        }
         if (!retryable(error) || attempt >= maxAttempts) throw error;
         await pause(attempt++, options.backoff);
         readAhead = true;
