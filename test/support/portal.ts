@@ -1,8 +1,7 @@
 import { memoryEventStore } from '../../adapters/event-store/memory.js';
 import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
 import { memoryKeyStore } from '../../adapters/keys/memory-key-store.js';
-import { memoryAccessNotificationOutbox } from '../../adapters/mail/memory-access-notification-outbox.js';
-import { memoryInvitationOutbox } from '../../adapters/mail/memory-invitation-outbox.js';
+import { memoryAccessNotificationOutbox, memoryInvitationOutbox } from '../../adapters/mail/memory-outbox.js';
 import { nodeSecrets } from '../../adapters/system/secrets.js';
 import { uuidIds } from '../../adapters/system/clock-and-ids.js';
 import { AppContext, type Caller, type PortalDeps } from '../../src/application/context.js';
