@@ -60,6 +60,8 @@ const NOT_READY: unique symbol = Symbol('not ready');
 export class ProjectionRunner {
   private state: ProjectionState = 'idle';
   private run: Run | undefined;
+  /** The latest run launched, stopped or not: the next one waits for its batch in progress. */
+  private latest: Run | undefined;
   private position: number | undefined;
   private persisted: number | undefined;
   private persistedAt = 0;
@@ -119,11 +121,13 @@ export class ProjectionRunner {
   }
 
   private launch(state: 'catching_up' | 'rebuilding'): Promise<void> {
-    const previous = this.run;
+    // A run stop() let go of may still be applying a batch: waiting for it keeps that batch single.
+    const previous = this.latest;
     this.state = state;
     this.failure = undefined;
     const run: Run = { stopped: false, done: Promise.resolve() };
     this.run = run;
+    this.latest = run;
     let caughtUp!: () => void;
     let failed!: (error: unknown) => void;
     const ready = new Promise<void>((resolve, reject) => ((caughtUp = resolve), (failed = reject)));
@@ -222,7 +226,8 @@ export class ProjectionRunner {
 
   private async persistSkipped(always: boolean): Promise<void> {
     const position = this.position;
-    if (position === undefined || position === this.persisted) return;
+    // Never backwards: a stopped run's last batch may have committed past the position it knew.
+    if (position === undefined || (this.persisted !== undefined && position <= this.persisted)) return;
     if (!always && Date.now() - this.persistedAt < (this.options.checkpointIntervalMs ?? 1000)) return;
     this.persisted = position;
     this.persistedAt = Date.now();

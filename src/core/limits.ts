@@ -48,10 +48,14 @@ export const MAX_TEXT_LENGTH = 2000;
 /** A short technical label (a content type, a Graph drive type, a colour). */
 export const MAX_LABEL_LENGTH = 100;
 
-/** C0 controls, DEL and C1 controls, and UTF-16 halves without their other half. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/**
+ * C0 controls, DEL and C1 controls, the line and paragraph separators, the bidirectional embedding,
+ * override and isolate controls (they make a name or path display as something else), and UTF-16
+ * halves without their other half.
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** The same, but tabs and line breaks are fine (multi-line free text). */
-const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** True when the text holds a control character (C0, DEL, C1) or a lone surrogate. */
 export function hasControlCharacters(text: string): boolean {

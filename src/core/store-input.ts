@@ -64,6 +64,7 @@ export function prepareAppend(streamId: string, events: readonly NewEvent[], exp
   assertNotEmpty(streamId, events);
   const seen = new Set<string>();
   for (const event of events) {
+    if (event === null || typeof event !== 'object') throw new InvalidStoreInputError('events', 'must hold event objects.');
     checkEventId(event.id);
     checkEventType(event.type);
     if (seen.has(event.id)) throw new DuplicateEventIdError(event.id, streamId, 'in_batch');

@@ -64,14 +64,17 @@ describe('validation messages name the real problem', () => {
   });
 
   it('refuses control characters and lone surrogates in names and paths', async () => {
-    for (const name of ['Ann\u0000Smith', 'Ann\u001bSmith', 'Ann\u007f', 'Ann\u0085', 'Ann\ud800', 'Ann\nSmith']) {
+    const spoofing = ['Ann\u202eTXT.exe', 'Ann\u2066Smith', 'Ann\u2028Smith'];
+    for (const name of ['Ann\u0000Smith', 'Ann\u001bSmith', 'Ann\u007f', 'Ann\u0085', 'Ann\ud800', 'Ann\nSmith', ...spoofing]) {
       const error = await validationError(() => portal.clients.renameContact(pat, { clientId, contactId, name }));
       expect(error.issues, JSON.stringify(name)).toEqual([{ path: 'name', message: 'cannot contain control characters' }]);
     }
     const path = await validationError(() => portal.access.openPortalAccess(pat, { clientId, contactId, sharedItems: [{ kind: 'folder', path: 'Tax\u0000' }] }));
     expect(path.issues.map((i) => i.path)).toEqual(['sharedItems.0.path']);
-    // Letters outside the Basic Multilingual Plane are whole surrogate pairs: fine.
+    // Letters outside the Basic Multilingual Plane are whole surrogate pairs: fine; so are right-to-left
+    // names and their marks, and joiners inside emoji.
     await portal.clients.renameContact(pat, { clientId, contactId, name: 'Ann 😀 Smith' });
+    await portal.clients.renameContact(pat, { clientId, contactId, name: 'דנה\u200f כהן 👩\u200d💻' });
   });
 
   it('refuses what the review stored: 2,000 long paths, a 1 MB user agent, an IP that is not one', async () => {

@@ -28,6 +28,13 @@ export function inputContract(name: string, factory: LimitedStoreFactory): void 
       await store.close();
     });
 
+    it('refuses a batch holding something that is not an event object', async () => {
+      for (const bad of [null, 'event', 42]) {
+        await expect(store.append(stream(), [newEvent(), bad as unknown as NewEvent], 'any')).rejects.toMatchObject(invalid('events'));
+      }
+      expect(await store.readStream(stream())).toEqual([]);
+    });
+
     it('refuses empty, system, control-character, ill-formed and overlong stream ids, on append and on read', async () => {
       const ids = ['', '$all', '$ce-client', '$$client-1', `${stream()}\u0000`, `${stream()}\n`, `${stream()}\u007f`, `${stream()}\ud800`, `${stream()}\udc00x`, stream('x'.repeat(5000))];
       for (const id of ids) {
