@@ -57,11 +57,6 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u20
 /** The same, but tabs and line breaks are fine (multi-line free text). */
 const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** True when the text holds a control character (C0, DEL, C1) or a lone surrogate. */
-export function hasControlCharacters(text: string): boolean {
-  return CONTROL.test(text);
-}
-
 /** A single-line string of at most `max` characters, without control characters: names, paths, ids. */
 export function plainText(max: number) {
   return z

@@ -3,7 +3,7 @@ import type { Caller } from '../../src/application/context.js';
 import { createPortal, type Portal } from '../../src/application/portal.js';
 import { ValidationError } from '../../src/core/errors.js';
 import { hashOf } from '../support/content-hash.js';
-import { testPortal, type TestPortal } from '../support/portal.js';
+import { platformCaller, testPortal, type TestPortal } from '../support/portal.js';
 import { apiTable, type ApiCall, type Ids } from './api-table.js';
 
 // The "done when": every application function, called with an unknown key, an oversized
@@ -18,8 +18,7 @@ let ids: Ids;
 beforeAll(async () => {
   test = testPortal();
   portal = createPortal(test.deps);
-  const signup: Caller = { tenantId: 'platform', actor: { kind: 'platform', operatorId: 'operator-1' } };
-  const firm = await portal.firms.createFirm(signup, { name: 'Harbour', partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' } });
+  const firm = await portal.firms.createFirm(platformCaller, { name: 'Harbour', partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' } });
   pat = { tenantId: firm.firmId, actor: { kind: 'staff', userId: firm.partnerAdminId } };
   const { clientId, ownerIds } = await portal.clients.createClient(pat, { kind: 'individual', owners: [{ name: 'Ann Smith', emails: ['ann@smith.example'] }] });
   const uploaded = { clientId, folderPath: 'Tax', name: 'Return.pdf', size: 1, contentHash: hashOf(1), blobRef: 'blob-1' };

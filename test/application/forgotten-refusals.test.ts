@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Caller } from '../../src/application/context.js';
 import { createPortal } from '../../src/application/portal.js';
 import { DomainError, NotFoundError, PortalError, ValidationError } from '../../src/core/errors.js';
-import { eventCount, testPortal } from '../support/portal.js';
+import { eventCount, platformCaller, testPortal } from '../support/portal.js';
 import { hashOf } from '../support/content-hash.js';
 
 const ann = { name: 'Ann Smith', emails: ['ann@smith.example'] };
@@ -14,8 +14,7 @@ const ann = { name: 'Ann Smith', emails: ['ann@smith.example'] };
 async function afterForgetting() {
   const test = testPortal();
   const portal = createPortal(test.deps);
-  const signup: Caller = { tenantId: 'platform', actor: { kind: 'platform', operatorId: 'operator-1' } };
-  const { firmId, partnerAdminId } = await portal.firms.createFirm(signup, { name: 'Harbour', partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' } });
+  const { firmId, partnerAdminId } = await portal.firms.createFirm(platformCaller, { name: 'Harbour', partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' } });
   const pat: Caller = { tenantId: firmId, actor: { kind: 'staff', userId: partnerAdminId } };
   const { clientId, ownerIds } = await portal.clients.createClient(pat, { kind: 'individual', owners: [ann] });
   const contactId = ownerIds[0]!;

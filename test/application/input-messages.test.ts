@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../../src/application/context.js';
 import { createPortal, type Portal } from '../../src/application/portal.js';
 import { ValidationError } from '../../src/core/errors.js';
-import { eventCount, testPortal, type TestPortal } from '../support/portal.js';
+import { eventCount, platformCaller, testPortal, type TestPortal } from '../support/portal.js';
 
 let test: TestPortal;
 let portal: Portal;
@@ -13,8 +13,7 @@ let contactId: string;
 beforeAll(async () => {
   test = testPortal();
   portal = createPortal(test.deps);
-  const signup: Caller = { tenantId: 'platform', actor: { kind: 'platform', operatorId: 'operator-1' } };
-  const firm = await portal.firms.createFirm(signup, { name: 'Harbour', partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' } });
+  const firm = await portal.firms.createFirm(platformCaller, { name: 'Harbour', partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' } });
   pat = { tenantId: firm.firmId, actor: { kind: 'staff', userId: firm.partnerAdminId } };
   const created = await portal.clients.createClient(pat, { kind: 'individual', owners: [{ name: 'Ann Smith', emails: ['ann@smith.example'] }] });
   clientId = created.clientId;

@@ -7,21 +7,15 @@ import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
 import { memoryEventStore } from '../../adapters/event-store/memory.js';
 import { memoryKeyStore } from '../../adapters/keys/memory-key-store.js';
 import { sqliteEventStore } from '../../adapters/event-store/sqlite.js';
-import { EventLog, type AppendContext } from '../../src/core/event-log.js';
+import { EventLog } from '../../src/core/event-log.js';
 import type { EventStore } from '../../src/core/event-store.js';
 import { memoryTarget } from '../../projections/memory-target.js';
 import { ProjectionFailedError, ProjectionStateError } from '../../projections/runner-errors.js';
 import { ProjectionRunner, type ProjectionTarget } from '../../projections/runner.js';
 import { sqliteTarget } from '../../projections/sqlite-target.js';
-import { sampleRegistry } from '../support/sample-events.js';
+import { sampleContext, sampleRegistry } from '../support/sample-events.js';
 
-const context: AppendContext = {
-  tenantId: 'firm-1',
-  actor: { kind: 'system', name: 'test' },
-  correlationId: 'c',
-  causationId: 'c',
-  occurredAt: '2026-01-15T09:00:00.000Z',
-};
+const context = sampleContext;
 const dir = mkdtempSync(join(tmpdir(), 'runner-'));
 let files = 0;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

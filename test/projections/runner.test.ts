@@ -10,19 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
 import { memoryEventStore } from '../../adapters/event-store/memory.js';
 import { memoryKeyStore } from '../../adapters/keys/memory-key-store.js';
-import { EventLog, type AppendContext } from '../../src/core/event-log.js';
+import { EventLog } from '../../src/core/event-log.js';
 import { memoryTarget } from '../../projections/memory-target.js';
 import { ProjectionRunner } from '../../projections/runner.js';
 import { sqliteTarget, type SqliteProjection } from '../../projections/sqlite-target.js';
-import { sampleRegistry } from '../support/sample-events.js';
+import { sampleContext, sampleRegistry } from '../support/sample-events.js';
 
-const context: AppendContext = {
-  tenantId: 'firm-1',
-  actor: { kind: 'system', name: 'test' },
-  correlationId: 'c',
-  causationId: 'c',
-  occurredAt: '2026-01-15T09:00:00.000Z',
-};
+const context = sampleContext;
 
 function newLog() {
   return new EventLog({

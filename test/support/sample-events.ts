@@ -1,3 +1,4 @@
+import type { AppendContext } from '../../src/core/event-log.js';
 import { z } from 'zod';
 import type { Decider } from '../../src/core/decider.js';
 import { defineEvent, EventRegistry, personal, type EventOf } from '../../src/core/events.js';
@@ -37,4 +38,13 @@ export const counterDecider: Decider<{ type: 'Increment' }, CounterEvent, number
   initialState: 0,
   decide: () => [{ type: 'CounterIncremented', data: { by: 1 } }],
   evolve: (count, event) => count + event.data.by,
+};
+
+/** Metadata for appends in tests of the core: one system writer in one firm. */
+export const sampleContext: AppendContext = {
+  tenantId: 'firm-1',
+  actor: { kind: 'system', name: 'test' },
+  correlationId: 'c',
+  causationId: 'c',
+  occurredAt: '2026-01-15T09:00:00.000Z',
 };
