@@ -2,3 +2,4 @@
 export * from './memory-target.js';
 export * from './runner.js';
 export * from './sqlite-target.js';
+export * from './read-models/index.js';

@@ -2,6 +2,7 @@
 import { expect, it } from 'vitest';
 import { memoryEventStore } from '../adapters/event-store/memory.js';
 import { aesGcmCipher, memoryAccessNotificationOutbox, memoryInvitationOutbox, memoryKeyStore, nodeSecrets, systemClock, uuidIds } from '../adapters/node.js';
+import { sqliteReadModels } from '../projections/index.js';
 import { createPortal } from '../src/index.js';
 
 it('README: create a firm, add a client, invite a member, accept', async () => {
@@ -16,6 +17,7 @@ it('README: create a firm, add a client, invite a member, accept', async () => {
     secrets: nodeSecrets,
     invitations: outbox,
     accessNotifications: memoryAccessNotificationOutbox(), // "your portal access is open"
+    readModels: sqliteReadModels({ db: ':memory:' }), // or { db: store.db }: the embedded store's own file
   });
 
   // Firms are opened by the platform operator (the HTTP adapter's bootstrap token maps to this actor).

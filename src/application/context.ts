@@ -15,6 +15,7 @@ import { documentEvents } from '../document/events.js';
 import { folderLinkEvents } from '../folder-link/events.js';
 import { invitationEvents } from '../invitation/events.js';
 import { portalAccessEvents } from '../portal-access/events.js';
+import type { ReadModels, ReadModelsFactory } from './read-models.js';
 
 /** Everything the application needs from the outside world, as ports. */
 export interface PortalDeps {
@@ -27,6 +28,11 @@ export interface PortalDeps {
   invitations: InvitationDelivery;
   /** "Your portal access is open" and "what is shared changed" emails. */
   accessNotifications: AccessNotificationDelivery;
+  /**
+   * The read models (client list, documents, history, time travel), built over the portal's log:
+   * `sqliteReadModels(...)` from client-portal/projections.
+   */
+  readModels: ReadModelsFactory;
   /** Folded states of recently used streams for commands (one of default size when omitted). */
   stateCache?: StateCache;
 }
@@ -59,6 +65,7 @@ export function portalRegistry(): EventRegistry {
  */
 export class AppContext {
   readonly log: EventLog;
+  private readonly readModels: ReadModels;
   private readonly handlerDeps: CommandHandlerDeps;
 
   constructor(readonly deps: PortalDeps) {
@@ -67,6 +74,22 @@ export class AppContext {
     const keys = clearingOnForget(deps.keys, stateCache);
     this.log = new EventLog({ store: deps.store, registry: portalRegistry(), ids: deps.ids, keys, cipher: deps.cipher });
     this.handlerDeps = { log: this.log, clock: deps.clock, ids: deps.ids, stateCache };
+    this.readModels = deps.readModels(this.log);
+  }
+
+  /**
+   * The read models, once they reflect every write this portal has made (read-your-writes): a
+   * query after a command returned sees that command. Waits a bounded time (ReadModelBehindError).
+   */
+  async views(): Promise<ReadModels> {
+    const written = this.log.lastAppended;
+    if (written !== undefined) await this.readModels.waitFor(written);
+    return this.readModels;
+  }
+
+  /** The read models' lifecycle (start, stop), without waiting. */
+  get readModelLifecycle(): Pick<ReadModels, 'start' | 'stop'> {
+    return this.readModels;
   }
 
   /** Runs one command on one stream. `causationId` links a process rule's command to what caused it. */

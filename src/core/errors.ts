@@ -122,3 +122,10 @@ export class StoreUnavailableError extends PortalError {
     super('store.unavailable', message);
   }
 }
+
+/** A read model did not reach the position a query must reflect within the wait's bound. */
+export class ReadModelBehindError extends PortalError {
+  constructor(readonly position: number, readonly reached: number | undefined) {
+    super('read_model.behind', 'The lists are still catching up with the latest changes; try again in a moment.', { position, reached });
+  }
+}

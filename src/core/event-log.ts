@@ -68,6 +68,7 @@ export class EventLog {
   private readonly forgetting: Forgetting | undefined;
   private resumed: Promise<unknown> | undefined;
   private readonly trustStoredEvents: boolean;
+  private appended: number | undefined;
 
   constructor(options: EventLogOptions) {
     this.store = options.store;
@@ -76,6 +77,11 @@ export class EventLog {
     this.forgetting = options.keys ? new Forgetting(options.keys, options.store) : undefined;
     this.codec = this.forgetting && options.cipher ? new PersonalDataCodec(this.forgetting.view, options.cipher) : undefined;
     this.trustStoredEvents = options.trustStoredEvents ?? true;
+  }
+
+  /** The highest global position this log has appended to: what read models must reach to show our writes. */
+  get lastAppended(): number | undefined {
+    return this.appended;
   }
 
   async append(
@@ -101,6 +107,7 @@ export class EventLog {
    */
   async appendPrepared(streamId: string, prepared: NewEvent[], expected: ExpectedRevision): Promise<AppendResult & { events: NewEvent[] }> {
     const result = await this.store.append(streamId, prepared, expected);
+    if (this.appended === undefined || result.position > this.appended) this.appended = result.position;
     return { ...result, events: prepared };
   }
 

@@ -9,6 +9,7 @@ import { memoryAccessNotificationOutbox, memoryInvitationOutbox } from '../../ad
 import { uuidIds } from '../../adapters/system/clock-and-ids.js';
 import { nodeSecrets } from '../../adapters/system/secrets.js';
 import type { Caller } from '../../src/application/context.js';
+import { sqliteReadModels } from '../../projections/read-models/index.js';
 import { createPortal } from '../../src/application/portal.js';
 import { ERASED } from '../../src/core/events.js';
 import type { EventStore } from '../../src/core/event-store.js';
@@ -58,6 +59,7 @@ describe("a partner firm's journey through the application API, on SQLite", () =
       secrets: nodeSecrets,
       invitations: outbox,
       accessNotifications: memoryAccessNotificationOutbox(),
+      readModels: sqliteReadModels({ db: store.db }),
     });
     const platform: Caller = { tenantId: 'platform', actor: { kind: 'platform', operatorId: 'operator-1' } };
 

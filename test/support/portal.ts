@@ -4,6 +4,8 @@ import { memoryKeyStore } from '../../adapters/keys/memory-key-store.js';
 import { memoryAccessNotificationOutbox, memoryInvitationOutbox } from '../../adapters/mail/memory-outbox.js';
 import { nodeSecrets } from '../../adapters/system/secrets.js';
 import { uuidIds } from '../../adapters/system/clock-and-ids.js';
+import Database from 'better-sqlite3';
+import { sqliteReadModels, type SqliteReadModels } from '../../projections/read-models/index.js';
 import { AppContext, type Caller, type PortalDeps } from '../../src/application/context.js';
 import type { RecordedEvent } from '../../src/core/envelope.js';
 import type { Clock, Secrets } from '../../src/core/ports.js';
@@ -56,9 +58,13 @@ export function testPortal(options: { start?: Date; secrets?: Secrets } = {}) {
     secrets: options.secrets ?? nodeSecrets,
     invitations: outbox,
     accessNotifications: notifications,
+    readModels: (log) => (readModels = views(log)),
   };
+  const views = sqliteReadModels({ db: new Database(':memory:') });
+  let readModels!: SqliteReadModels;
   const ctx = new AppContext(deps);
-  return { ctx, deps, clock, outbox, notifications, store };
+  // The read models the portal queries (client list, documents, history), for tests that rebuild or inspect them.
+  return { ctx, deps, clock, outbox, notifications, store, readModels };
 }
 
 export type TestPortal = ReturnType<typeof testPortal>;

@@ -1,0 +1,250 @@
+/**
+ * The read side as the application sees it: queries over projections of the log, behind a port.
+ * `projections/read-models/` implements it in SQLite. Every query is scoped to one firm by the
+ * caller's tenant (the application passes it; an implementation never answers across firms), and
+ * every time-dependent wording is computed from stored instants at `now`, never by a timer.
+ * Instants are ISO 8601 UTC strings (`Date#toISOString()`); "as of t" means: as the log stood once
+ * every event whose `occurredAt` is at or before t had happened.
+ */
+import type { EventLog } from '../core/event-log.js';
+import type { ClientKind, MemberRole, SubscriptionPlan } from '../client/events.js';
+import type { DocumentOrigin } from '../document/events.js';
+import type { MemberActivationStatus } from '../invitation/status.js';
+import type { CloseReason } from '../portal-access/events.js';
+import type { SharedItem } from '../portal-access/shared-items.js';
+
+/** One page of a query; pass `nextCursor` back for the next page (null: this was the last). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface PageRequest {
+  /** Opaque, from the previous page; a page after it stays right while rows change. */
+  cursor?: string;
+  limit: number;
+}
+
+/** Someone who did something, named as the firm knows them now ([erased] once forgotten). */
+export interface ActorRef {
+  kind: 'staff' | 'contact' | 'system' | 'platform';
+  id: string;
+  name: string;
+}
+
+// ---------------------------------------------------------------- client list
+
+export type AccessStateFilter = 'none' | 'pending' | 'active' | 'closed';
+export type InvitationStateFilter = MemberActivationStatus['state'];
+
+export interface ClientListQuery extends PageRequest {
+  /** Case- and accent-insensitive, inside words, over client and member names and emails. */
+  text?: string;
+  /** Clients with at least one member in this access state. */
+  accessState?: AccessStateFilter;
+  /** Clients with at least one member whose activation status (at `now`) is this. */
+  invitationState?: InvitationStateFilter;
+  assignedStaffId?: string;
+  subscription?: SubscriptionPlan;
+  linked?: boolean;
+  /** false (default): current clients only; true: archived ones only. */
+  archived: boolean;
+  sort: 'name' | 'last_login' | 'invitation_date';
+  order: 'asc' | 'desc';
+}
+
+export interface MemberAccess {
+  state: AccessStateFilter;
+  /** The toggle's colour: off, orange (pending), green (active). */
+  toggle: 'off' | 'orange' | 'green';
+  loginEmail: string | null;
+  closedReason: CloseReason | null;
+}
+
+export interface ClientListMember {
+  contactId: string;
+  name: string;
+  role: MemberRole;
+  emails: string[];
+  access: MemberAccess;
+  invitation: { sentAt: string; expiresAt: string } | null;
+  lastLoginAt: string | null;
+  status: MemberActivationStatus;
+  /** The client list's wording for `status`, e.g. "Waiting for member to accept invitation (sent 2026-12-01)". */
+  statusText: string;
+}
+
+export interface FolderLinkSummary {
+  folderUrl: string;
+  folderName: string;
+  /** 'linked': waiting for its first sync; the sync process moves it on. */
+  syncState: 'linked' | 'syncing' | 'synced' | 'failed';
+  lastSyncAt: string | null;
+  lastError: string | null;
+}
+
+export interface ClientListRow {
+  clientId: string;
+  name: string;
+  kind: ClientKind;
+  subscription: SubscriptionPlan;
+  archived: boolean;
+  assignedStaff: Array<{ userId: string; name: string }>;
+  members: ClientListMember[];
+  folder: FolderLinkSummary | null;
+  documentCount: number;
+}
+
+/** A row of the OneDrive "Connect client folders" list. */
+export interface FolderListRow {
+  clientId: string;
+  name: string;
+  folder: FolderLinkSummary | null;
+}
+
+export interface FolderListQuery extends PageRequest {
+  text?: string;
+  linked?: boolean;
+}
+
+// ---------------------------------------------------------------- documents
+
+export interface DocumentRow {
+  documentId: string;
+  folderPath: string;
+  name: string;
+  size: number;
+  version: number;
+  origin: DocumentOrigin;
+  addedBy: ActorRef;
+  addedAt: string;
+  updatedAt: string;
+  /** Contacts whose shared selection shows them this document now. */
+  visibleTo: Array<{ contactId: string; name: string }>;
+}
+
+export interface DocumentAccessEntry {
+  kind: 'downloaded' | 'viewed';
+  contactId: string;
+  contactName: string;
+  at: string;
+  ipAddress: string | null;
+  userAgent: string | null;
+}
+
+// ---------------------------------------------------------------- history and time travel
+
+/** One readable line of history: when, who, and what changed, in the firm's words. */
+export interface HistoryEntry {
+  position: number;
+  at: string;
+  clientId: string | null;
+  actor: ActorRef;
+  /** A kind of activity, for filtering: 'client', 'member', 'invitation', 'access', 'folder', 'document', 'staff', 'firm', 'personal_data'. */
+  kind: string;
+  type: string;
+  text: string;
+}
+
+export interface HistoryQuery extends PageRequest {
+  clientId: string;
+  /** Only entries at or before this instant. */
+  asOf?: string;
+}
+
+export interface ActivityQuery extends PageRequest {
+  kinds?: string[];
+}
+
+/** A contact's portal access over an interval of time (valid-from inclusive, valid-to exclusive). */
+export interface AccessGrant {
+  clientId: string;
+  clientName: string;
+  contactId: string;
+  contactName: string;
+  loginEmail: string;
+  sharedItems: SharedItem[];
+  state: 'pending' | 'active';
+  validFrom: string;
+  validTo: string | null;
+  grantedBy: ActorRef;
+  revokedBy: ActorRef | null;
+}
+
+export interface AccessAsOfQuery extends PageRequest {
+  at: string;
+  clientId?: string;
+}
+
+/** A document as a contact saw it at an instant: its name and folder then. */
+export interface VisibleDocument {
+  documentId: string;
+  folderPath: string;
+  name: string;
+  size: number;
+  version: number;
+}
+
+// ---------------------------------------------------------------- the port
+
+/** A row of the activation CSV, before encoding. */
+export interface ActivationRow {
+  client: string;
+  clientKind: ClientKind;
+  memberName: string;
+  role: MemberRole;
+  email: string;
+  loginEmail: string;
+  activationStatus: string;
+  invitationSentAt: string;
+  invitationExpiresAt: string;
+  lastLoginAt: string;
+  subscription: 'Pro' | 'Starter';
+  assignedStaff: string;
+  portalAccess: string;
+  folderLinked: 'yes' | 'no';
+}
+
+export interface ReadModels {
+  /** Catches up with the log and follows it live; resolves once caught up. Queries start it when needed. */
+  start(): Promise<void>;
+  /** Stops following the log (what was applied stays). */
+  stop(): Promise<void>;
+  /**
+   * Resolves once every read model has applied the log up to `position`; waits at most the
+   * implementation's bound, then throws a ReadModelBehindError (code 'read_model.behind').
+   */
+  waitFor(position: number): Promise<void>;
+
+  clientList: {
+    search(firmId: string, query: ClientListQuery, now: Date): Promise<Page<ClientListRow>>;
+    folders(firmId: string, query: FolderListQuery): Promise<Page<FolderListRow>>;
+    /** Current clients a staff user is assigned to. */
+    clientsAssignedTo(firmId: string, userId: string): Promise<string[]>;
+    /** Clients with a linked OneDrive folder now. */
+    linkedClients(firmId: string): Promise<string[]>;
+    /** Contacts whose portal access (open or closed) uses this login email, compared case-insensitively. */
+    contactsByLoginEmail(firmId: string, email: string): Promise<Array<{ contactId: string; clientId: string }>>;
+  };
+
+  exports: {
+    /** The activation CSV, streamed in chunks of text; as the list stood at `asOf` when given. */
+    activationCsv(firmId: string, options: { asOf?: string; bom: boolean; now: Date }): AsyncIterable<string>;
+  };
+
+  documents: {
+    list(firmId: string, clientId: string, page: PageRequest): Promise<Page<DocumentRow>>;
+    trail(firmId: string, documentId: string, page: PageRequest): Promise<Page<DocumentAccessEntry>>;
+  };
+
+  audit: {
+    history(firmId: string, query: HistoryQuery): Promise<Page<HistoryEntry>>;
+    activity(firmId: string, query: ActivityQuery): Promise<Page<HistoryEntry>>;
+    accessAsOf(firmId: string, query: AccessAsOfQuery): Promise<Page<AccessGrant>>;
+    /** The documents a contact could see at `at`, with the names they had then. */
+    viewAsClient(firmId: string, contactId: string, at: string): Promise<VisibleDocument[]>;
+  };
+}
+
+/** Builds the read models over the portal's typed log (createPortal calls it once). */
+export type ReadModelsFactory = (log: EventLog) => ReadModels;
