@@ -10,6 +10,7 @@ import { activationCsv } from './activation-csv.js';
 import { activityProjection, activityQueries } from './activity.js';
 import { clientListProjection, clientListQueries } from './client-list.js';
 import { documentsProjection, documentQueries } from './documents.js';
+import { peopleProjection } from './people.js';
 
 export interface SqliteReadModelsOptions {
   /**
@@ -33,7 +34,7 @@ export interface SqliteReadModels extends ReadModels {
   rebuild(names?: readonly string[]): Promise<void>;
 }
 
-export const readModelNames = ['client-list', 'documents', 'access-intervals', 'activity'] as const;
+export const readModelNames = ['people', 'client-list', 'documents', 'access-intervals', 'activity'] as const;
 
 export function openReadModelDb(db: Db | string): Db {
   if (typeof db !== 'string') return db;
@@ -51,6 +52,7 @@ export function sqliteReadModels(options: SqliteReadModelsOptions): (log: EventL
   return (log: EventLog): SqliteReadModels => {
     const db = openReadModelDb(options.db);
     const target = compositeTarget(db, 'read-models', [
+      peopleProjection,
       clientListProjection,
       documentsProjection,
       accessIntervalsProjection,
