@@ -16,6 +16,6 @@ export const aesGcmCipher: FieldCipher = {
     const raw = Buffer.from(ciphertext, 'base64');
     const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
     decipher.setAuthTag(raw.subarray(12, 28));
-    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    return decipher.update(raw.subarray(28), undefined, 'utf8') + decipher.final('utf8');
   },
 };

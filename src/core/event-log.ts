@@ -121,13 +121,15 @@ export class EventLog {
 
   async *readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {
     await this.ready();
-    for await (const event of this.store.readAll(options)) yield this.noted(await this.decode(event, new Map()));
+    const keyCache = readerKeyCache();
+    for await (const event of this.store.readAll(options)) yield this.noted(await this.decode(event, keyCache), keyCache);
   }
 
   subscribe(options?: SubscribeOptions): Subscription {
     const inner = this.store.subscribe(options);
     const ready = () => this.ready();
-    const decode = async (e: RecordedEvent) => this.noted(await this.decode(e, new Map()));
+    const keyCache = readerKeyCache();
+    const decode = async (e: RecordedEvent) => this.noted(await this.decode(e, keyCache), keyCache);
     async function* decoded(): AsyncGenerator<SubscriptionMessage> {
       await ready();
       for await (const message of inner.withCheckpoints()) yield 'checkpoint' in message ? message : await decode(message);
@@ -187,8 +189,13 @@ export class EventLog {
   }
 
   /** A reader in log order that meets a forgetting reads that subject as erased from there on. */
-  private noted(event: RecordedEvent): RecordedEvent {
-    if (event.type === personalDataForgotten.type) this.forgetting?.note((event.data as { subjectId: string }).subjectId);
+  private noted(event: RecordedEvent, keyCache: Map<string, SubjectKey | undefined>): RecordedEvent {
+    if (event.type === personalDataForgotten.type) {
+      const { subjectId } = event.data as { subjectId: string };
+      this.forgetting?.note(subjectId);
+      keyCache.delete(subjectId);
+    }
+    if (keyCache.size > READER_KEY_CACHE_SIZE) keyCache.clear();
     return event;
   }
 
@@ -235,4 +242,11 @@ export class EventLog {
     if (!parsed.success) throw fail(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
     return { ...event, data: parsed.data, metadata: { ...event.metadata, schemaVersion: definition.version } };
   }
+}
+
+/** Subject keys a reader in log order keeps while it reads; a subject's forgetting drops its key. */
+const READER_KEY_CACHE_SIZE = 10_000;
+
+function readerKeyCache(): Map<string, SubjectKey | undefined> {
+  return new Map();
 }
