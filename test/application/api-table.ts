@@ -197,6 +197,20 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
       anyCharacters: ['password'],
     },
 
+    'clientList.search': {
+      call: (p, i, c) => p.clientList.search(c, i),
+      valid: {
+        text: 'smi', accessState: 'active', invitationState: 'waiting', assignedStaffId: userId, subscription: 'pro',
+        linked: true, archived: false, sort: 'last_login', order: 'desc', cursor: 'abc', limit: 20,
+      },
+      bounded: ['text', 'accessState', 'invitationState', 'assignedStaffId', 'subscription', 'sort', 'order', 'cursor', 'limit'],
+    },
+    'clientList.folders': {
+      call: (p, i, c) => p.clientList.folders(c, i),
+      valid: { text: 'smi', linked: false, cursor: 'abc', limit: 20 },
+      bounded: ['text', 'cursor', 'limit'],
+    },
+
     'folders.linkFolder': { call: (p, i, c) => p.folders.linkFolder(c, i), valid: row, bounded: rowPaths('') },
     'folders.saveAllFolderLinks': {
       call: (p, i, c) => p.folders.saveAllFolderLinks(c, i),
