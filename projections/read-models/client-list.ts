@@ -126,8 +126,8 @@ function statements(db: Database): Statements {
     setDates: db.prepare(
       `UPDATE rm_cl_clients SET
          login_asc = coalesce(l, '~'), login_desc = coalesce(l, ''), invited_asc = coalesce(i, '~'), invited_desc = coalesce(i, '')
-       FROM (SELECT max(last_login_at) AS l, max(inv_sent_at) AS i FROM rm_cl_members WHERE client_id = ?1)
-       WHERE client_id = ?1`,
+       FROM (SELECT max(last_login_at) AS l, max(inv_sent_at) AS i FROM rm_cl_members WHERE client_id = @id)
+       WHERE client_id = @id`,
     ),
     setSubscription: db.prepare('UPDATE rm_cl_clients SET subscription = ? WHERE client_id = ?'),
     setArchived: db.prepare('UPDATE rm_cl_clients SET archived = ? WHERE client_id = ?'),
@@ -135,11 +135,11 @@ function statements(db: Database): Statements {
     setFolderError: db.prepare('UPDATE rm_cl_clients SET folder_error = ? WHERE client_id = ? AND folder_url IS NOT NULL'),
     addDocuments: db.prepare('UPDATE rm_cl_clients SET document_count = document_count + ? WHERE client_id = ?'),
     forgetClient: db.prepare(
-      `UPDATE rm_cl_clients SET own_name = CASE WHEN own_name IS NULL THEN NULL ELSE ?1 END,
-         folder_url = CASE WHEN folder_url IS NULL THEN NULL ELSE ?1 END,
-         folder_name = CASE WHEN folder_name IS NULL THEN NULL ELSE ?1 END,
-         folder_error = CASE WHEN folder_error IS NULL THEN NULL ELSE ?1 END
-       WHERE client_id = ?2`,
+      `UPDATE rm_cl_clients SET own_name = CASE WHEN own_name IS NULL THEN NULL ELSE @erased END,
+         folder_url = CASE WHEN folder_url IS NULL THEN NULL ELSE @erased END,
+         folder_name = CASE WHEN folder_name IS NULL THEN NULL ELSE @erased END,
+         folder_error = CASE WHEN folder_error IS NULL THEN NULL ELSE @erased END
+       WHERE client_id = @id`,
     ),
     insertMember: db.prepare(
       'INSERT OR REPLACE INTO rm_cl_members (client_id, contact_id, firm_id, ord, role, name, emails) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -167,10 +167,10 @@ function statements(db: Database): Statements {
     loggedIn: db.prepare('UPDATE rm_cl_members SET last_login_at = ? WHERE client_id = ? AND contact_id = ?'),
     clientOfContact: db.prepare('SELECT client_id, emails FROM rm_cl_members WHERE contact_id = ?'),
     forgetContact: db.prepare(
-      `UPDATE rm_cl_members SET name = ?1, emails = ?2,
-         login_email = CASE WHEN login_email IS NULL THEN NULL ELSE ?1 END,
-         login_email_key = CASE WHEN login_email IS NULL THEN NULL ELSE ?3 END
-       WHERE client_id = ?4 AND contact_id = ?5`,
+      `UPDATE rm_cl_members SET name = @erased, emails = @emails,
+         login_email = CASE WHEN login_email IS NULL THEN NULL ELSE @erased END,
+         login_email_key = CASE WHEN login_email IS NULL THEN NULL ELSE @key END
+       WHERE client_id = @client AND contact_id = @contact`,
     ),
     assign: db.prepare('INSERT OR IGNORE INTO rm_cl_staff (client_id, user_id, firm_id) VALUES (?, ?, ?)'),
     unassign: db.prepare('DELETE FROM rm_cl_staff WHERE client_id = ? AND user_id = ?'),
@@ -272,7 +272,7 @@ export const clientListProjection: SqliteProjection = {
       case 'MemberRemoved':
         s.removeMember.run(d.clientId, d.contactId);
         refreshText(s, d.clientId);
-        return void s.setDates.run(d.clientId);
+        return void s.setDates.run({ id: d.clientId });
       case 'ContactRenamed':
         s.setName.run(d.name, d.clientId, d.contactId);
         return refreshText(s, d.clientId);
@@ -289,7 +289,7 @@ export const clientListProjection: SqliteProjection = {
         return void s.setArchived.run(event.type === 'ClientArchived' ? 1 : 0, d.clientId);
       case 'InvitationSent':
         s.invitationSent.run(d.sentAt, d.expiresAt, d.clientId, d.contactId);
-        return void s.setDates.run(d.clientId);
+        return void s.setDates.run({ id: d.clientId });
       case 'InvitationAccepted':
       case 'InvitationCancelled':
         return void s.invitationStatus.run(event.type === 'InvitationAccepted' ? 'accepted' : 'cancelled', d.clientId, d.contactId);
@@ -303,7 +303,7 @@ export const clientListProjection: SqliteProjection = {
         return void s.loginEmail.run(d.loginEmail, emailKey(d.loginEmail), d.clientId, d.contactId);
       case 'ContactLoggedIn':
         s.loggedIn.run(d.at, d.clientId, d.contactId);
-        return void s.setDates.run(d.clientId);
+        return void s.setDates.run({ id: d.clientId });
       case 'FolderLinked':
       case 'FolderRelinked':
         return void s.setFolder.run(d.folderUrl, d.folderName, d.clientId);
@@ -325,11 +325,11 @@ export const clientListProjection: SqliteProjection = {
  * contact subject's name, emails and login email (the subject is one or the other).
  */
 function forget(s: Statements, subjectId: string): void {
-  s.forgetClient.run(ERASED, subjectId);
+  s.forgetClient.run({ erased: ERASED, id: subjectId });
   refreshText(s, subjectId);
   for (const member of s.clientOfContact.all(subjectId)) {
     const emails = (JSON.parse(member.emails) as string[]).map(() => ERASED);
-    s.forgetContact.run(ERASED, JSON.stringify(emails), emailKey(ERASED), member.client_id, subjectId);
+    s.forgetContact.run({ erased: ERASED, emails: JSON.stringify(emails), key: emailKey(ERASED), client: member.client_id, contact: subjectId });
     refreshText(s, member.client_id);
   }
 }
