@@ -18,7 +18,7 @@ export const MAX_PAGE_SIZE = 200;
 
 const text = plainText(MAX_SEARCH_TEXT_LENGTH);
 const page = {
-  cursor: z.string().min(1).max(MAX_CURSOR_LENGTH).optional(),
+  cursor: z.string().max(MAX_CURSOR_LENGTH).regex(/^[A-Za-z0-9_-]+$/, 'expected a cursor from an earlier page').optional(),
   limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
 };
 
