@@ -20,7 +20,7 @@ import { streams } from '../streams.js';
 import type { AppContext, Caller } from './context.js';
 import { callerIsPartnerAdmin, firmInScope, firmNotFound, loadFirm } from './firm-scope.js';
 import { id, noInput, parseRequest } from './input.js';
-import { streamHas, tenantEvents } from './tenant-scan.js';
+import { streamHas } from './tenant-scan.js';
 import { firmAsItStands, runFirm, type FirmChange } from './firm-change.js';
 import { requireFirmSide } from './tenant-guards.js';
 import { claimCompanyName } from './managed-companies.js';
@@ -146,9 +146,9 @@ export async function removeStaffUser(
 }
 
 /**
- * UnassignStaff on every client of the firm the user was ever assigned to (the decider no-ops where
- * they no longer are). There is no client list projection yet: the client streams are scanned
- * (see tenant-scan.ts). Archived clients refuse every change; restoreClient prunes them later.
+ * UnassignStaff on every current client the user is assigned to, as the client list read model
+ * knows them once it has caught up with this request's writes (the decider no-ops where they no
+ * longer are). Archived clients refuse every change and are not listed; restoreClient prunes them later.
  */
 export async function unassignFromClients(
   ctx: AppContext,
@@ -156,11 +156,7 @@ export async function unassignFromClients(
   userId: string,
 ): Promise<{ clientIds: string[]; position: number | null }> {
   parseRequest(caller, id, userId);
-  const clientIds = new Set<string>();
-  for await (const event of tenantEvents(ctx, caller.tenantId, { streamPrefix: streams.client(''), eventTypes: ['StaffAssigned'] })) {
-    const data = event.data as { clientId: string; userId: string };
-    if (data.userId === userId) clientIds.add(data.clientId);
-  }
+  const clientIds = await (await ctx.views()).clientList.clientsAssignedTo(caller.tenantId, userId);
   const unassigned: string[] = [];
   let position: number | null = null;
   for (const clientId of clientIds) {

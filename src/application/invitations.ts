@@ -171,7 +171,7 @@ export async function cancelOpenInvitation(
 export interface MemberStatus {
   contactId: string;
   status: MemberActivationStatus;
-  /** The client list's wording, e.g. "Waiting for member to accept invitation (2026-01-15)". */
+  /** The client list's wording, e.g. "Waiting for member to accept invitation (sent 2026-01-15)". */
   text: string;
 }
 

@@ -8,12 +8,10 @@
 import type { z } from 'zod';
 import * as c from '../firm/commands.js';
 import type { OneDriveConnection } from '../firm/state.js';
-import { streams } from '../streams.js';
 import type { AppContext, Caller } from './context.js';
 import { runFirm, type FirmChange } from './firm-change.js';
 import { loadFirm } from './firm-scope.js';
 import { noInput, parseRequest } from './input.js';
-import { tenantEvents } from './tenant-scan.js';
 
 const connectOneDriveInput = c.connectOneDrive.omit({ linkedClientIds: true });
 
@@ -35,16 +33,9 @@ export async function connectOneDrive(
   return { ...change, oneDrive: result.state.oneDrive, linkedClientIds };
 }
 
-/** Clients of the firm whose folder link is currently linked. */
+/** Clients of the firm whose folder link is currently linked, from the client list read model. */
 async function linkedClientsOf(ctx: AppContext, firmId: string): Promise<string[]> {
-  const linked = new Set<string>();
-  const eventTypes = ['FolderLinked', 'FolderRelinked', 'FolderUnlinked'];
-  for await (const event of tenantEvents(ctx, firmId, { streamPrefix: streams.folderLink(''), eventTypes })) {
-    const { clientId } = event.data as { clientId: string };
-    if (event.type === 'FolderUnlinked') linked.delete(clientId);
-    else linked.add(clientId);
-  }
-  return [...linked];
+  return (await ctx.views()).clientList.linkedClients(firmId);
 }
 
 /** Staff or a system process (the sync) report that the connection stopped working. */

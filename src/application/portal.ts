@@ -1,4 +1,5 @@
 import * as access from './access.js';
+import * as clientList from './client-list.js';
 import * as clients from './clients.js';
 import { AppContext, type PortalDeps } from './context.js';
 import * as documents from './documents.js';
@@ -103,6 +104,7 @@ export function createPortal(deps: PortalDeps) {
       getDocument: documents.getDocument,
     }),
     personalData: bind(ctx, { forgetContact: personalData.forgetContact }),
+    clientList: bind(ctx, { search: clientList.search, folders: clientList.folders }),
   };
 }
 

@@ -33,7 +33,7 @@ export function memberActivationStatus(invitation: InvitationState, access: Acce
 /** The calendar date of an ISO instant (UTC), as shown in brackets in the client list. */
 const day = (iso: string) => iso.slice(0, 10);
 
-/** The client list's wording for a status (from the seed: "Waiting for member to accept invitation (date)"). */
+/** The client list's wording for a status (the issue's: "Waiting for member to accept invitation (sent DATE)", DATE the day it was sent). */
 export function describeStatus(status: MemberActivationStatus): string {
   switch (status.state) {
     case 'not_invited':
@@ -41,9 +41,9 @@ export function describeStatus(status: MemberActivationStatus): string {
     case 'invited_just_now':
       return 'Invitation sent just now';
     case 'waiting':
-      return `Waiting for member to accept invitation (${day(status.since)})`;
+      return `Waiting for member to accept invitation (sent ${day(status.since)})`;
     case 'expired':
-      return `Invitation expired (${day(status.expiredAt)}). Send invite again.`;
+      return `Invitation expired (sent ${day(status.sentAt)})`;
     case 'active':
       return status.lastLoginAt === null ? 'Account activated, not logged in yet' : `Last logged in ${day(status.lastLoginAt)}`;
   }

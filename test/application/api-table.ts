@@ -33,6 +33,8 @@ const content = { size: 1, contentHash: hashOf(1), blobRef: 'blob-1' };
 const driveItem = { driveId: 'abcdef1234567890', itemId: 'ABCDEF1234567890!1', driveType: 'personal', isFolder: true, name: 'Client' };
 const folderUrl = 'https://onedrive.live.com/?id=ABCDEF1234567890%211&cid=ABCDEF1234567890';
 const upserted = { kind: 'upserted', folderPath: 'Tax', name: 'Return.pdf', cTag: 'c1', eTag: 'e1', content };
+/** A cursor as the client list hands them out (opaque to callers: the last row's sort key and id). */
+const cursorOf = (sort: string) => Buffer.from(JSON.stringify({ s: sort, k: '', id: 'client-0' })).toString('base64url');
 const contentPaths = (at: string) => ['size', 'contentHash', 'blobRef'].map((field) => (at ? `${at}.${field}` : field));
 
 /** Every function of createPortal, by `area.name`; a list where one function has several input shapes. */
@@ -195,6 +197,20 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
       bounded: ['tenantId', 'contactId', 'password', 'ipAddress', 'userAgent'],
       noCaller: true,
       anyCharacters: ['password'],
+    },
+
+    'clientList.search': {
+      call: (p, i, c) => p.clientList.search(c, i),
+      valid: {
+        text: 'smi', accessState: 'active', invitationState: 'waiting', assignedStaffId: userId, subscription: 'pro',
+        linked: true, archived: false, sort: 'last_login', order: 'desc', cursor: cursorOf('last_login:desc'), limit: 20,
+      },
+      bounded: ['text', 'accessState', 'invitationState', 'assignedStaffId', 'subscription', 'sort', 'order', 'cursor', 'limit'],
+    },
+    'clientList.folders': {
+      call: (p, i, c) => p.clientList.folders(c, i),
+      valid: { text: 'smi', linked: false, cursor: cursorOf('folders'), limit: 20 },
+      bounded: ['text', 'cursor', 'limit'],
     },
 
     'folders.linkFolder': { call: (p, i, c) => p.folders.linkFolder(c, i), valid: row, bounded: rowPaths('') },

@@ -325,9 +325,9 @@ describe('member activation status', () => {
     await inviteMember(ctx, admin, { clientId, contactId });
     expect((await memberStatus(ctx, admin, { clientId, contactId })).status.state).toBe('invited_just_now');
     clock.advance(2 * DAY_MS);
-    expect((await memberStatus(ctx, admin, { clientId, contactId })).text).toBe('Waiting for member to accept invitation (2026-01-15)');
+    expect((await memberStatus(ctx, admin, { clientId, contactId })).text).toBe('Waiting for member to accept invitation (sent 2026-01-15)');
     clock.advance(29 * DAY_MS);
-    expect((await memberStatus(ctx, admin, { clientId, contactId })).text).toBe('Invitation expired (2026-02-14). Send invite again.');
+    expect((await memberStatus(ctx, admin, { clientId, contactId })).text).toBe('Invitation expired (sent 2026-01-15)');
   });
 
   it('lists every member of a client, owners first', async () => {

@@ -32,7 +32,7 @@ describe('member activation status', () => {
     const sentAt = daysBefore(3);
     const status = memberActivationStatus(invitation(invitationSent({ sentAt })), noAccess, now);
     expect(status).toEqual({ state: 'waiting', since: sentAt });
-    expect(describeStatus(status)).toBe('Waiting for member to accept invitation (2026-01-12)');
+    expect(describeStatus(status)).toBe('Waiting for member to accept invitation (sent 2026-01-12)');
   });
 
   it('dates the wait from the latest send', () => {
@@ -49,7 +49,7 @@ describe('member activation status', () => {
     const state = invitation(invitationSent({ sentAt }));
     const status = memberActivationStatus(state, noAccess, now);
     expect(status).toEqual({ state: 'expired', sentAt, expiredAt: daysBefore(1) });
-    expect(describeStatus(status)).toBe('Invitation expired (2026-01-14). Send invite again.');
+    expect(describeStatus(status)).toBe('Invitation expired (sent 2025-12-15)');
   });
 
   it('reads as not invited once the invitation was cancelled', () => {

@@ -119,7 +119,7 @@ describe("a partner firm's journey through the application API, on SQLite", () =
 
     // Ann accepts and logs in.
     clock.advance(2 * 60 * 1000);
-    expect((await portal.invitations.memberStatus(acme, { clientId: smiths.clientId, contactId: ann })).text).toBe('Waiting for member to accept invitation (2026-03-02)');
+    expect((await portal.invitations.memberStatus(acme, { clientId: smiths.clientId, contactId: ann })).text).toBe('Waiting for member to accept invitation (sent 2026-03-02)');
     const annToken = outbox.lastTo(ann)!.token;
     await expect(portal.invitations.acceptInvitation({ contactId: ann, token: annToken, password: 'ann-secret-pw' })).resolves.toMatchObject({
       access: 'active',

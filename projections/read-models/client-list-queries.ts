@@ -1,0 +1,333 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type {
+  ActivationRow,
+  ClientListMember,
+  ClientListQuery,
+  ClientListRow,
+  FolderLinkSummary,
+  FolderListQuery,
+  FolderListRow,
+  Page,
+  ReadModels,
+} from '../../src/application/read-models.js';
+import type { ClientKind, MemberRole, SubscriptionPlan } from '../../src/client/events.js';
+import { ValidationError } from '../../src/core/errors.js';
+import type { InvitationState } from '../../src/invitation/decider.js';
+import { describeStatus, JUST_NOW_MS, memberActivationStatus } from '../../src/invitation/status.js';
+import type { CloseReason } from '../../src/portal-access/events.js';
+import { nameOf } from './people.js';
+import { emailKey, normalizeText } from './search-text.js';
+
+interface ClientRecord {
+  client_id: string;
+  name: string;
+  kind: ClientKind;
+  subscription: SubscriptionPlan;
+  archived: number;
+  folder_url: string | null;
+  folder_name: string | null;
+  folder_error: string | null;
+  document_count: number;
+  key: string;
+}
+
+interface MemberRecord {
+  client_id: string;
+  contact_id: string;
+  role: MemberRole;
+  name: string;
+  emails: string;
+  inv_status: 'none' | 'open' | 'accepted' | 'cancelled';
+  inv_sent_at: string | null;
+  inv_expires_at: string | null;
+  access_status: 'none' | 'pending' | 'active' | 'closed';
+  login_email: string | null;
+  activated_at: string | null;
+  last_login_at: string | null;
+  closed_reason: CloseReason | null;
+}
+
+/** Each sort walks its own index; the key column is what the cursor carries. */
+const SORTS = {
+  'name:asc': { key: 'name_key', index: 'rm_cl_by_name', dir: 'ASC' },
+  'name:desc': { key: 'name_key', index: 'rm_cl_by_name', dir: 'DESC' },
+  'last_login:asc': { key: 'login_asc', index: 'rm_cl_by_login_asc', dir: 'ASC' },
+  'last_login:desc': { key: 'login_desc', index: 'rm_cl_by_login_desc', dir: 'DESC' },
+  'invitation_date:asc': { key: 'invited_asc', index: 'rm_cl_by_invited_asc', dir: 'ASC' },
+  'invitation_date:desc': { key: 'invited_desc', index: 'rm_cl_by_invited_desc', dir: 'DESC' },
+} as const;
+type SortTag = keyof typeof SORTS;
+
+// A member's activation state at @now, as memberActivationStatus decides it (same order of rules).
+const ACTIVE = `(m.inv_status = 'accepted' OR m.access_status = 'active' OR m.activated_at IS NOT NULL)`;
+const OPEN = `NOT ${ACTIVE} AND m.inv_status = 'open'`;
+const INVITATION_STATE = {
+  active: ACTIVE,
+  not_invited: `NOT ${ACTIVE} AND m.inv_status <> 'open'`,
+  expired: `${OPEN} AND m.inv_expires_at <= @now`,
+  invited_just_now: `${OPEN} AND m.inv_expires_at > @now AND m.inv_sent_at > @justNow`,
+  waiting: `${OPEN} AND m.inv_expires_at > @now AND m.inv_sent_at <= @justNow`,
+} as const;
+
+interface Cursor {
+  s: string;
+  k: string;
+  id: string;
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(text: string | undefined, sort: string): Cursor | undefined {
+  if (text === undefined) return undefined;
+  let cursor: unknown;
+  try {
+    cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    cursor = undefined;
+  }
+  const c = cursor as Cursor | undefined;
+  if (!c || typeof c !== 'object' || c.s !== sort || typeof c.k !== 'string' || typeof c.id !== 'string') {
+    throw new ValidationError('The cursor is not one this query handed out (or the sort changed since).', [{ path: 'cursor', message: 'invalid cursor' }]);
+  }
+  return c;
+}
+
+interface Prepared {
+  cache: Map<string, Statement>;
+  members: Statement<[string], MemberRecord>;
+  staff: Statement<[string], { client_id: string; user_id: string }>;
+  assigned: Statement<[string, string], { client_id: string }>;
+  linked: Statement<[string], { client_id: string }>;
+  byLogin: Statement<[string, string], { contact_id: string; client_id: string }>;
+}
+
+const preparedByDb = new WeakMap<Database, Prepared>();
+
+function prepared(db: Database): Prepared {
+  let p = preparedByDb.get(db);
+  if (p) return p;
+  p = {
+    cache: new Map(),
+    members: db.prepare('SELECT * FROM rm_cl_members WHERE client_id IN (SELECT value FROM json_each(?)) ORDER BY client_id, ord'),
+    staff: db.prepare('SELECT client_id, user_id FROM rm_cl_staff WHERE client_id IN (SELECT value FROM json_each(?)) ORDER BY user_id'),
+    assigned: db.prepare(
+      `SELECT s.client_id FROM rm_cl_staff s JOIN rm_cl_clients c ON c.client_id = s.client_id
+       WHERE s.firm_id = ? AND s.user_id = ? AND c.archived = 0 ORDER BY s.client_id`,
+    ),
+    linked: db.prepare('SELECT client_id FROM rm_cl_clients WHERE firm_id = ? AND folder_url IS NOT NULL ORDER BY client_id'),
+    byLogin: db.prepare(
+      `SELECT contact_id, client_id FROM rm_cl_members WHERE firm_id = ? AND login_email_key = ? AND access_status <> 'none'
+       ORDER BY contact_id`,
+    ),
+  };
+  preparedByDb.set(db, p);
+  return p;
+}
+
+function statement(db: Database, sql: string): Statement {
+  const { cache } = prepared(db);
+  let s = cache.get(sql);
+  if (!s) {
+    s = db.prepare(sql);
+    cache.set(sql, s);
+  }
+  return s;
+}
+
+/** `instr` on the normalized column: a substring match like LIKE '%…%', with nothing to escape. */
+const TEXT = 'instr(c.search, @text) > 0';
+
+function searchSql(q: ClientListQuery, sort: (typeof SORTS)[SortTag], after: boolean): string {
+  const where = ['c.firm_id = @firm', 'c.archived = @archived'];
+  if (q.text !== undefined && q.text !== '') where.push(TEXT);
+  if (q.subscription !== undefined) where.push('c.subscription = @subscription');
+  if (q.linked !== undefined) where.push(q.linked ? 'c.folder_url IS NOT NULL' : 'c.folder_url IS NULL');
+  if (q.assignedStaffId !== undefined) {
+    where.push('EXISTS (SELECT 1 FROM rm_cl_staff s WHERE s.client_id = c.client_id AND s.user_id = @staff)');
+  }
+  if (q.accessState !== undefined) {
+    where.push('EXISTS (SELECT 1 FROM rm_cl_members m WHERE m.client_id = c.client_id AND m.access_status = @access)');
+  }
+  if (q.invitationState !== undefined) {
+    where.push(`EXISTS (SELECT 1 FROM rm_cl_members m WHERE m.client_id = c.client_id AND ${INVITATION_STATE[q.invitationState]})`);
+  }
+  const cmp = sort.dir === 'ASC' ? '>' : '<';
+  if (after) where.push(`(c.${sort.key}, c.client_id) ${cmp} (@afterKey, @afterId)`);
+  return `SELECT c.*, c.${sort.key} AS key FROM rm_cl_clients c INDEXED BY ${sort.index}
+    WHERE ${where.join(' AND ')} ORDER BY c.${sort.key} ${sort.dir}, c.client_id ${sort.dir} LIMIT @limit`;
+}
+
+function folderOf(c: ClientRecord): FolderLinkSummary | null {
+  if (c.folder_url === null) return null;
+  return { folderUrl: c.folder_url, folderName: c.folder_name ?? '', syncState: 'linked', lastSyncAt: null, lastError: c.folder_error };
+}
+
+/** The facts memberActivationStatus reads (it looks at status, sentAt and expiresAt only). */
+function invitationState(m: MemberRecord): InvitationState {
+  if (m.inv_status === 'none') return { status: 'none' };
+  return { status: m.inv_status, sentAt: m.inv_sent_at!, expiresAt: m.inv_expires_at! } as unknown as InvitationState;
+}
+
+function member(m: MemberRecord, now: Date): ClientListMember {
+  const status = memberActivationStatus(
+    invitationState(m),
+    { status: m.access_status, activatedAt: m.activated_at, lastLoginAt: m.last_login_at },
+    now,
+  );
+  const toggle = m.access_status === 'pending' ? 'orange' : m.access_status === 'active' ? 'green' : 'off';
+  return {
+    contactId: m.contact_id,
+    name: m.name,
+    role: m.role,
+    emails: JSON.parse(m.emails) as string[],
+    access: { state: m.access_status, toggle, loginEmail: m.login_email, closedReason: m.closed_reason },
+    invitation: m.inv_sent_at === null ? null : { sentAt: m.inv_sent_at, expiresAt: m.inv_expires_at! },
+    lastLoginAt: m.last_login_at,
+    status,
+    statusText: describeStatus(status),
+  };
+}
+
+function rows(db: Database, firmId: string, clients: ClientRecord[], now: Date): ClientListRow[] {
+  const p = prepared(db);
+  const ids = JSON.stringify(clients.map((c) => c.client_id));
+  const members = new Map<string, ClientListMember[]>();
+  for (const m of p.members.all(ids)) {
+    const list = members.get(m.client_id) ?? [];
+    list.push(member(m, now));
+    members.set(m.client_id, list);
+  }
+  const staff = new Map<string, Array<{ userId: string; name: string }>>();
+  for (const s of p.staff.all(ids)) {
+    const list = staff.get(s.client_id) ?? [];
+    list.push({ userId: s.user_id, name: nameOf(db, firmId, 'staff', s.user_id) });
+    staff.set(s.client_id, list);
+  }
+  return clients.map((c) => ({
+    clientId: c.client_id,
+    name: c.name,
+    kind: c.kind,
+    subscription: c.subscription,
+    archived: c.archived === 1,
+    assignedStaff: staff.get(c.client_id) ?? [],
+    members: members.get(c.client_id) ?? [],
+    folder: folderOf(c),
+    documentCount: c.document_count,
+  }));
+}
+
+function page<T>(records: ClientRecord[], limit: number, sort: string, map: (r: ClientRecord[]) => T[]): Page<T> {
+  const more = records.length > limit;
+  const shown = more ? records.slice(0, limit) : records;
+  const last = shown[shown.length - 1];
+  return { items: map(shown), nextCursor: more && last ? encodeCursor({ s: sort, k: last.key, id: last.client_id }) : null };
+}
+
+export function searchClients(db: Database, firmId: string, q: ClientListQuery, now: Date): Page<ClientListRow> {
+  const tag = `${q.sort}:${q.order}` as SortTag;
+  const sort = SORTS[tag];
+  const after = decodeCursor(q.cursor, tag);
+  const params: Record<string, unknown> = {
+    firm: firmId,
+    archived: q.archived ? 1 : 0,
+    limit: q.limit + 1,
+    text: q.text === undefined ? undefined : normalizeText(q.text),
+    subscription: q.subscription,
+    staff: q.assignedStaffId,
+    access: q.accessState,
+    now: now.toISOString(),
+    justNow: new Date(now.getTime() - JUST_NOW_MS).toISOString(),
+    afterKey: after?.k,
+    afterId: after?.id,
+  };
+  const sql = searchSql(q, sort, after !== undefined);
+  const used = Object.fromEntries(Object.entries(params).filter(([k, v]) => v !== undefined && sql.includes(`@${k}`)));
+  const records = statement(db, sql).all(used) as ClientRecord[];
+  return page(records, q.limit, tag, (shown) => rows(db, firmId, shown, now));
+}
+
+export function folderList(db: Database, firmId: string, q: FolderListQuery): Page<FolderListRow> {
+  const after = decodeCursor(q.cursor, 'folders');
+  const where = ['c.firm_id = @firm', 'c.archived = 0'];
+  if (q.text !== undefined && q.text !== '') where.push(TEXT);
+  if (q.linked !== undefined) where.push(q.linked ? 'c.folder_url IS NOT NULL' : 'c.folder_url IS NULL');
+  if (after) where.push('(c.name_key, c.client_id) > (@afterKey, @afterId)');
+  const sql = `SELECT c.*, c.name_key AS key FROM rm_cl_clients c INDEXED BY rm_cl_by_name
+    WHERE ${where.join(' AND ')} ORDER BY c.name_key, c.client_id LIMIT @limit`;
+  const params: Record<string, unknown> = { firm: firmId, limit: q.limit + 1 };
+  if (sql.includes('@text')) params.text = normalizeText(q.text!);
+  if (after) Object.assign(params, { afterKey: after.k, afterId: after.id });
+  const records = statement(db, sql).all(params) as ClientRecord[];
+  return page(records, q.limit, 'folders', (shown) =>
+    shown.map((c) => ({ clientId: c.client_id, name: c.name, folder: folderOf(c) })),
+  );
+}
+
+export function clientListQueries(db: Database): ReadModels['clientList'] {
+  const p = () => prepared(db);
+  return {
+    search: async (firmId, query, now) => searchClients(db, firmId, query, now),
+    folders: async (firmId, query) => folderList(db, firmId, query),
+    clientsAssignedTo: async (firmId, userId) => p().assigned.all(firmId, userId).map((r) => r.client_id),
+    linkedClients: async (firmId) => p().linked.all(firmId).map((r) => r.client_id),
+    contactsByLoginEmail: async (firmId, email) =>
+      p().byLogin.all(firmId, emailKey(email)).map((r) => ({ contactId: r.contact_id, clientId: r.client_id })),
+  };
+}
+
+type ActivationRecord = MemberRecord & {
+  client: string;
+  kind: ClientKind;
+  subscription: SubscriptionPlan;
+  folder_url: string | null;
+  staff_ids: string | null;
+};
+
+const ACTIVATION_SQL = `
+  SELECT c.name AS client, c.kind, c.subscription, c.folder_url, m.*,
+    (SELECT group_concat(s.user_id, char(31)) FROM (SELECT user_id FROM rm_cl_staff WHERE client_id = c.client_id ORDER BY user_id) s) AS staff_ids
+  FROM rm_cl_clients c INDEXED BY rm_cl_by_name
+  JOIN rm_cl_members m ON m.client_id = c.client_id
+  WHERE c.firm_id = ?
+  ORDER BY c.name_key, c.client_id, m.ord`;
+
+function portalAccess(m: MemberRecord): string {
+  if (m.access_status === 'closed') return `closed (${m.closed_reason ?? 'unknown'})`;
+  return m.access_status;
+}
+
+/**
+ * One row per member of every client of the firm (archived ones too), in client-name order,
+ * streamed from SQLite row by row; the CSV encoder builds on it. Staff names are read as of now.
+ */
+export function* activationRows(db: Database, firmId: string, now: Date): IterableIterator<ActivationRow> {
+  const staffNames = new Map<string, string>();
+  const staffName = (userId: string) => {
+    let name = staffNames.get(userId);
+    if (name === undefined) staffNames.set(userId, (name = nameOf(db, firmId, 'staff', userId)));
+    return name;
+  };
+  // A statement of its own: iterate() keeps it busy until the last row, so it is never shared.
+  const rowsOf = db.prepare<[string], ActivationRecord>(ACTIVATION_SQL);
+  for (const r of rowsOf.iterate(firmId)) {
+    const m = member(r, now);
+    yield {
+      client: r.client,
+      clientKind: r.kind,
+      memberName: r.name,
+      role: r.role,
+      email: m.emails.join('; '),
+      loginEmail: r.login_email ?? '',
+      activationStatus: m.statusText,
+      invitationSentAt: r.inv_sent_at ?? '',
+      invitationExpiresAt: r.inv_expires_at ?? '',
+      lastLoginAt: r.last_login_at ?? '',
+      subscription: r.subscription === 'pro' ? 'Pro' : 'Starter',
+      assignedStaff: r.staff_ids === null ? '' : r.staff_ids.split('\u001f').map(staffName).join('; '),
+      portalAccess: portalAccess(r),
+      folderLinked: r.folder_url === null ? 'no' : 'yes',
+    };
+  }
+}
