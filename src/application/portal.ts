@@ -1,6 +1,8 @@
 import * as access from './access.js';
+import * as auditAccess from './audit-access.js';
 import * as clients from './clients.js';
 import { AppContext, type PortalDeps } from './context.js';
+import * as documentViews from './document-views.js';
 import * as documents from './documents.js';
 import * as firms from './firms.js';
 import * as folders from './folders.js';
@@ -101,6 +103,12 @@ export function createPortal(deps: PortalDeps) {
       recordOneDriveUpload: documents.recordOneDriveUpload,
       applySyncedChange: documents.applySyncedChange,
       getDocument: documents.getDocument,
+      list: documentViews.list,
+      trail: documentViews.trail,
+    }),
+    audit: bind(ctx, {
+      accessAsOf: auditAccess.accessAsOf,
+      viewAsClient: auditAccess.viewAsClient,
     }),
     personalData: bind(ctx, { forgetContact: personalData.forgetContact }),
   };
