@@ -1,7 +1,9 @@
 import * as access from './access.js';
+import * as auditAccess from './audit-access.js';
 import * as clientList from './client-list.js';
 import * as clients from './clients.js';
 import { AppContext, type PortalDeps } from './context.js';
+import * as documentViews from './document-views.js';
 import * as documents from './documents.js';
 import * as firms from './firms.js';
 import * as folders from './folders.js';
@@ -102,6 +104,12 @@ export function createPortal(deps: PortalDeps) {
       recordOneDriveUpload: documents.recordOneDriveUpload,
       applySyncedChange: documents.applySyncedChange,
       getDocument: documents.getDocument,
+      list: documentViews.list,
+      trail: documentViews.trail,
+    }),
+    audit: bind(ctx, {
+      accessAsOf: auditAccess.accessAsOf,
+      viewAsClient: auditAccess.viewAsClient,
     }),
     personalData: bind(ctx, { forgetContact: personalData.forgetContact }),
     clientList: bind(ctx, { search: clientList.search, folders: clientList.folders }),

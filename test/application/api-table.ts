@@ -1,5 +1,6 @@
 import type { Caller } from '../../src/application/context.js';
 import type { Portal } from '../../src/application/portal.js';
+import { encodeCursor } from '../../projections/read-models/keyset-cursor.js';
 import { hashOf } from '../support/content-hash.js';
 
 /**
@@ -263,6 +264,27 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
       },
     ],
     'documents.getDocument': { ...onDocument, call: (p, i, c) => p.documents.getDocument(c, i) },
+    'documents.list': {
+      call: (p, i, c) => p.documents.list(c, i),
+      valid: { clientId, cursor: encodeCursor(['Tax', 'Return.pdf', documentId]), limit: 10 },
+      bounded: ['clientId', 'cursor', 'limit'],
+    },
+    'documents.trail': {
+      call: (p, i, c) => p.documents.trail(c, i),
+      valid: { documentId, cursor: encodeCursor([1_000_000]), limit: 10 },
+      bounded: ['documentId', 'cursor', 'limit'],
+    },
+
+    'audit.accessAsOf': {
+      call: (p, i, c) => p.audit.accessAsOf(c, i),
+      valid: { at: '2026-01-15T10:00:00+02:00', clientId, cursor: encodeCursor([clientId, contactId]), limit: 10 },
+      bounded: ['at', 'clientId', 'cursor', 'limit'],
+    },
+    'audit.viewAsClient': {
+      call: (p, i, c) => p.audit.viewAsClient(c, i),
+      valid: { contactId, at: '2026-01-15T10:00:00Z' },
+      bounded: ['contactId', 'at'],
+    },
 
     'personalData.forgetContact': {
       call: (p, i, c) => p.personalData.forgetContact(c, i),
