@@ -1,4 +1,5 @@
 import * as access from './access.js';
+import * as audit from './audit-history.js';
 import * as clients from './clients.js';
 import { AppContext, type PortalDeps } from './context.js';
 import * as documents from './documents.js';
@@ -103,6 +104,10 @@ export function createPortal(deps: PortalDeps) {
       getDocument: documents.getDocument,
     }),
     personalData: bind(ctx, { forgetContact: personalData.forgetContact }),
+    audit: bind(ctx, {
+      history: audit.history,
+      activity: audit.activity,
+    }),
   };
 }
 
