@@ -25,6 +25,7 @@ interface Statements {
   upsert: Statement<[string, string, string, string]>;
   forget: Statement<[string, string]>;
   get: Statement<[string, string, string], { name: string }>;
+  kind: Statement<[string, string], { kind: PersonKind }>;
 }
 
 const prepared = new WeakMap<Database, Statements>();
@@ -38,6 +39,7 @@ function statements(db: Database): Statements {
       ),
       forget: db.prepare('UPDATE rm_people SET name = ? WHERE id = ?'),
       get: db.prepare('SELECT name FROM rm_people WHERE firm_id = ? AND kind = ? AND id = ?'),
+      kind: db.prepare('SELECT kind FROM rm_people WHERE id = ? AND firm_id = ? LIMIT 1'),
     };
     prepared.set(db, s);
   }
@@ -95,6 +97,11 @@ export const peopleProjection: SqliteProjection = {
 /** The name the firm knows someone by now; ERASED once forgotten, the id when never seen. */
 export function nameOf(db: Database, firmId: string, kind: PersonKind, id: string): string {
   return statements(db).get.get(firmId, kind, id)?.name ?? id;
+}
+
+/** Whether an id is a staff user, a contact or a client of the firm (undefined when never seen). */
+export function personKindOf(db: Database, firmId: string, id: string): PersonKind | undefined {
+  return statements(db).kind.get(id, firmId)?.kind;
 }
 
 /** An event's actor with their current name (system processes and the platform by their own name). */

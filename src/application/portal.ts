@@ -1,5 +1,6 @@
 import * as access from './access.js';
 import * as auditAccess from './audit-access.js';
+import * as auditHistory from './audit-history.js';
 import * as clientList from './client-list.js';
 import * as clients from './clients.js';
 import { AppContext, type PortalDeps } from './context.js';
@@ -108,6 +109,8 @@ export function createPortal(deps: PortalDeps) {
       trail: documentViews.trail,
     }),
     audit: bind(ctx, {
+      history: auditHistory.history,
+      activity: auditHistory.activity,
       accessAsOf: auditAccess.accessAsOf,
       viewAsClient: auditAccess.viewAsClient,
     }),

@@ -134,13 +134,17 @@ export interface DocumentAccessEntry {
 
 // ---------------------------------------------------------------- history and time travel
 
+/** Kinds of activity, for filtering the history and the feed. */
+export const activityKinds = ['client', 'member', 'invitation', 'access', 'folder', 'document', 'staff', 'firm', 'personal_data'] as const;
+export type ActivityKind = (typeof activityKinds)[number];
+
 /** One readable line of history: when, who, and what changed, in the firm's words. */
 export interface HistoryEntry {
   position: number;
   at: string;
   clientId: string | null;
   actor: ActorRef;
-  /** A kind of activity, for filtering: 'client', 'member', 'invitation', 'access', 'folder', 'document', 'staff', 'firm', 'personal_data'. */
+  /** A kind of activity, for filtering (one of activityKinds). */
   kind: string;
   type: string;
   text: string;

@@ -123,3 +123,39 @@ export class PersonalDataCodec {
     return key ? JSON.parse(this.cipher.decrypt(key, ciphertext)) : ERASED;
   }
 }
+
+/**
+ * The subjects whose declared personal fields `data` holds (a value present and not null, erased or
+ * not), in first-met order: a read model keeps them to find the rows a forgetting must redact.
+ */
+export function subjectsOf(data: Json, declarations: readonly PersonalDataDeclaration[] | undefined): string[] {
+  const found = new Set<string>();
+  for (const { subject, fields } of declarations ?? []) {
+    for (const field of fields) {
+      for (const { parent, key, bound } of locate(data, field.split('.'))) {
+        if (parent[key] === undefined || parent[key] === null) continue;
+        const subjectId = subjectAt(data, subject, bound);
+        if (subjectId) found.add(subjectId);
+      }
+    }
+  }
+  return [...found];
+}
+
+/**
+ * A copy of `data` with the subject's declared personal fields set to ERASED: what reading the
+ * event gives once the subject's key is deleted, for read models that keep a decrypted copy.
+ */
+export function redactSubject<T extends Json>(data: T, declarations: readonly PersonalDataDeclaration[] | undefined, subjectId: string): T {
+  if (!declarations || declarations.length === 0) return data;
+  const copy = structuredClone(data);
+  for (const { subject, fields } of declarations) {
+    for (const field of fields) {
+      for (const { parent, key, bound } of locate(copy, field.split('.'))) {
+        if (parent[key] === undefined || parent[key] === null) continue;
+        if (subjectAt(copy, subject, bound) === subjectId) parent[key] = ERASED;
+      }
+    }
+  }
+  return copy;
+}

@@ -291,5 +291,16 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
       valid: { clientId, contactId: 'nobody' },
       bounded: ['clientId', 'contactId'],
     },
+
+    'audit.history': {
+      call: (p, i, c) => p.audit.history(c, i),
+      valid: { clientId, asOf: '2026-12-01T10:00:00+01:00', cursor: '999999', limit: 20 },
+      bounded: ['clientId', 'asOf', 'cursor', 'limit'],
+    },
+    'audit.activity': {
+      call: (p, i, c) => p.audit.activity(c, i),
+      valid: { kinds: ['client', 'document'], cursor: '999999', limit: 20 },
+      bounded: ['kinds', 'kinds.0', 'kinds.1', 'cursor', 'limit'],
+    },
   };
 }
