@@ -9,3 +9,8 @@ export function activityQueries(_db: Database): Pick<ReadModels['audit'], 'histo
   const notYet = () => Promise.reject(new Error('activity not built yet'));
   return { history: notYet, activity: notYet };
 }
+
+// PLACEHOLDER (being built by the activity helper): the firm's events with occurredAt <= asOf, in log order.
+export function firmEventsUpTo(_db: Database, _firmId: string, _asOf: string): IterableIterator<import('../../src/core/envelope.js').RecordedEvent> {
+  throw new Error('firm events not built yet');
+}

@@ -14,3 +14,8 @@ export function clientListQueries(_db: Database): ReadModels['clientList'] {
   const notYet = () => Promise.reject(new Error('client list not built yet'));
   return { search: notYet, folders: notYet, clientsAssignedTo: notYet, linkedClients: notYet, contactsByLoginEmail: notYet };
 }
+
+// PLACEHOLDER (being built by the client-list helper): one activation row per member, for the CSV.
+export function activationRows(_db: Database, _firmId: string, _now: Date): IterableIterator<import('../../src/application/read-models.js').ActivationRow> {
+  throw new Error('activation rows not built yet');
+}
