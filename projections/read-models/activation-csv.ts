@@ -45,7 +45,7 @@ export async function* encodeCsv(rows: Iterable<ActivationRow>, options: { bom: 
   // Readable.from pulls the iterator only when the stringifier asks (backpressure); pipeline
   // destroys both on an error or when the consumer stops early.
   const iterator = rows[Symbol.iterator]();
-  const source = Readable.from(iterator, { objectMode: true, highWaterMark: 16 });
+  const source = Readable.from({ [Symbol.iterator]: () => iterator }, { objectMode: true, highWaterMark: 16 });
   const output = pipeline(source, stringifier, () => undefined);
   output.setEncoding('utf8');
   try {

@@ -94,7 +94,7 @@ describe('activation CSV encoding', () => {
     const iterator = counting();
     const rows: IterableIterator<ActivationRow> = {
       next: () => iterator.next(),
-      return: (value?: unknown) => ((returned = true), iterator.return(value)),
+      return: (value?: unknown) => ((returned = true), iterator.return!(value)),
       [Symbol.iterator]() {
         return this;
       },
