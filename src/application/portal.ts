@@ -2,6 +2,7 @@ import * as access from './access.js';
 import * as clients from './clients.js';
 import { AppContext, type PortalDeps } from './context.js';
 import * as documents from './documents.js';
+import { activationCsv } from './exports.js';
 import * as firms from './firms.js';
 import * as folders from './folders.js';
 import * as invitations from './invitations.js';
@@ -103,6 +104,7 @@ export function createPortal(deps: PortalDeps) {
       getDocument: documents.getDocument,
     }),
     personalData: bind(ctx, { forgetContact: personalData.forgetContact }),
+    exports: bind(ctx, { activationCsv }),
   };
 }
 
