@@ -1,4 +1,4 @@
-import { BACKWARDS, END, EventStoreDBClient, InvalidTransactionError, StreamNotFoundError, type AllStreamResolvedEvent, type Position } from '@eventstore/db-client';
+import { BACKWARDS, END, EventStoreDBClient, InvalidTransactionError, StreamNotFoundError, type AllStreamResolvedEvent, type Position, type ReadPosition } from '@eventstore/db-client';
 import { openSubscriptions } from '../../src/core/catch-up-subscription.js';
 import type { NewEvent, RecordedEvent } from '../../src/core/envelope.js';
 import { ConcurrencyError, DuplicateEventIdError, StoreClosedError } from '../../src/core/errors.js';
@@ -10,6 +10,7 @@ import { checkReadAll, checkReadStream, prepareAppend } from '../../src/core/sto
 import {
   fromResolvedEvent,
   isDeliverable,
+  isSystemEvent,
   toClientExpectedRevision,
   toClientFilter,
   toClientPosition,
@@ -17,6 +18,9 @@ import {
   toEventData,
   toPortalError,
 } from './eventstoredb-mapping.js';
+
+/** Events read per page when looking for the last one (the server's own may come after it). */
+const LAST_PAGE = 32;
 
 /** A filter checkpoint the server sent, as it travels through the client's subscription stream. */
 class ServerCheckpoint {
@@ -123,6 +127,36 @@ export function eventStoreDbEventStore(options: EventStoreDbOptions): EventStore
     }
   }
 
+  /**
+   * The last event of $all that is ours: read backwards from the end a page at a time, past the
+   * server's own (system) events, which the client cannot filter out of a read of $all.
+   */
+  async function lastPosition(): Promise<number | undefined> {
+    open();
+    let from: ReadPosition = END;
+    try {
+      for (;;) {
+        let found: number | undefined;
+        let oldest: Position | undefined;
+        let read = 0;
+        // Each page is read to its end: a client read left early keeps the client from disposing.
+        for await (const resolved of client.readAll({ direction: BACKWARDS, fromPosition: from, maxCount: LAST_PAGE })) {
+          read++;
+          oldest = resolved.event?.position ?? oldest;
+          const event = fromResolvedEvent(resolved);
+          if (found === undefined && event && !isSystemEvent(event)) found = event.position;
+        }
+        open();
+        if (found !== undefined) return found;
+        if (read < LAST_PAGE || !oldest) return undefined;
+        from = oldest; // backwards from a position reads the events before it
+      }
+    } catch (error) {
+      if (error instanceof StoreClosedError || closed) throw new StoreClosedError();
+      throw toPortalError(error);
+    }
+  }
+
   function subscribe({ after, filter }: SubscribeOptions = {}): Subscription {
     let stop: () => void = () => undefined;
     const stopped = new Promise<{ done: true; value: undefined }>((resolve) => {
@@ -221,6 +255,7 @@ export function eventStoreDbEventStore(options: EventStoreDbOptions): EventStore
 
     readAll,
     subscribe,
+    lastPosition,
 
     async close() {
       closed = true;

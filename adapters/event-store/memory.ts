@@ -134,6 +134,11 @@ export function memoryEventStore(options: MemoryEventStoreOptions = {}): EventSt
       return subscriptions.track(subscription);
     },
 
+    async lastPosition() {
+      open();
+      return log.at(-1)?.position;
+    },
+
     async close() {
       closed = true;
       await subscriptions.closeAll();

@@ -105,6 +105,8 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
     `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
   ).raw();
 
+  const maxPosition = db.prepare<[], number | null>('SELECT max(position) FROM events').pluck();
+
   const held = (id: string) => byEventId.get(id);
   const currentRevision = (streamId: string): StreamRevision => lastOfStream.get(streamId)?.[0] ?? 'no_stream';
 
@@ -277,6 +279,10 @@ export function sqliteEventStore(options: SqliteEventStoreOptions): SqliteEventS
     readStream,
     readAll,
     subscribe,
+    async lastPosition() {
+      if (closed) throw new StoreClosedError();
+      return maxPosition.get() ?? undefined;
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -6,6 +6,7 @@ import * as clients from './clients.js';
 import { AppContext, type PortalDeps } from './context.js';
 import * as documentViews from './document-views.js';
 import * as documents from './documents.js';
+import { activationCsv } from './exports.js';
 import * as firms from './firms.js';
 import * as folders from './folders.js';
 import * as invitations from './invitations.js';
@@ -116,6 +117,7 @@ export function createPortal(deps: PortalDeps) {
     }),
     personalData: bind(ctx, { forgetContact: personalData.forgetContact }),
     clientList: bind(ctx, { search: clientList.search, folders: clientList.folders }),
+    exports: bind(ctx, { activationCsv }),
   };
 }
 

@@ -79,6 +79,8 @@ export interface EventStore {
   /** Every event in global order, streamed (constant memory over any size of log). */
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   subscribe(options?: SubscribeOptions): Subscription;
+  /** Global position of the log's last event (undefined while the log is empty): a rebuild's total. */
+  lastPosition(): Promise<number | undefined>;
   close(): Promise<void>;
 }
 

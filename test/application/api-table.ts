@@ -302,5 +302,13 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
       valid: { kinds: ['client', 'document'], cursor: '999999', limit: 20 },
       bounded: ['kinds', 'kinds.0', 'kinds.1', 'cursor', 'limit'],
     },
+    'exports.activationCsv': {
+      // Streamed: the input is checked when the first chunk is asked for.
+      call: async (p, i, c) => {
+        for await (const _ of p.exports.activationCsv(c, i)) break;
+      },
+      valid: { asOf: '2026-01-15T10:00:00+01:00', bom: true },
+      bounded: ['asOf'],
+    },
   };
 }

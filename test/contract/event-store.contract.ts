@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NewEvent, RecordedEvent } from '../../src/core/envelope.js';
-import { ConcurrencyError, DuplicateEventIdError } from '../../src/core/errors.js';
+import { ConcurrencyError, DuplicateEventIdError, StoreClosedError } from '../../src/core/errors.js';
 import type { EventStore } from '../../src/core/event-store.js';
 
 export type EventStoreFactory = () => Promise<EventStore>;
@@ -10,6 +10,8 @@ export type EventStoreFactory = () => Promise<EventStore>;
 export interface ContractOptions {
   /** EventStoreDB de-duplicates event ids per stream only; the embedded stores across the log. */
   eventIdsUniqueAcrossStreams?: boolean;
+  /** The log holds other tests' events (a server kept between tests): an empty log cannot be checked. */
+  sharedLog?: boolean;
 }
 
 /** A new event with a fresh id; every field a store must keep. */
@@ -53,7 +55,7 @@ async function refusal(promise: Promise<unknown>): Promise<unknown> {
  * reads filter on it, so the suite also runs against a long-lived server that keeps other data.
  */
 export function eventStoreContract(name: string, factory: EventStoreFactory, options: ContractOptions = {}): void {
-  const { eventIdsUniqueAcrossStreams = true } = options;
+  const { eventIdsUniqueAcrossStreams = true, sharedLog = false } = options;
   describe(`EventStore contract: ${name}`, () => {
     let store: EventStore;
     let prefix: string;
@@ -202,6 +204,27 @@ export function eventStoreContract(name: string, factory: EventStoreFactory, opt
       it('stops at maxCount', async () => {
         await store.append(stream('a'), [newEvent(), newEvent(), newEvent()], 'any');
         expect(await collect(store.readAll({ filter: mine(), maxCount: 2 }))).toHaveLength(2);
+      });
+    });
+
+    describe('lastPosition', () => {
+      if (!sharedLog) {
+        it('is undefined for an empty log', async () => {
+          expect(await store.lastPosition()).toBeUndefined();
+        });
+      }
+
+      it("is the global position of the log's last event", async () => {
+        await store.append(stream('a'), [newEvent(), newEvent()], 'any');
+        const last = await store.append(stream('b'), [newEvent()], 'any');
+        expect(await store.lastPosition()).toBe(last.position);
+        const [read] = await collect(store.readAll({ after: last.position - 1, filter: mine() }));
+        expect(read!.position).toBe(last.position);
+      });
+
+      it('fails with StoreClosedError once closed', async () => {
+        await store.close();
+        await expect(store.lastPosition()).rejects.toBeInstanceOf(StoreClosedError);
       });
     });
 

@@ -32,7 +32,7 @@ afterAll(async () => {
 const name = 'EventStoreDB client against the loopback stand-in (not a real server)';
 const store = async () => eventStoreDbEventStore({ connectionString: standIn!.connectionString });
 
-eventStoreContract(name, store, { eventIdsUniqueAcrossStreams: false });
+eventStoreContract(name, store, { eventIdsUniqueAcrossStreams: false, sharedLog: true });
 eventStoreEdgeContract(name, async (limits) => eventStoreDbEventStore({ connectionString: standIn!.connectionString, ...limits }), {
   bestEffortIdempotency: true,
 });
@@ -83,6 +83,19 @@ describe('The loopback EventStoreDB stand-in itself (not a real server)', () => 
       expect(next!.event!.type).toBe('B');
     } finally {
       await client.dispose();
+    }
+  });
+
+  it("reads the last position past the server's own events: none on a log with only those", async () => {
+    const fresh = await startEsdbStandIn();
+    const adapter = eventStoreDbEventStore({ connectionString: fresh.connectionString });
+    try {
+      expect(await adapter.lastPosition()).toBeUndefined();
+      const appended = await adapter.append(`standin-${randomUUID()}`, [newEvent()], 'any');
+      expect(await adapter.lastPosition()).toBe(appended.position);
+    } finally {
+      await adapter.close();
+      await fresh.close();
     }
   });
 

@@ -13,7 +13,7 @@ const url = process.env.EVENTSTORE_URL;
 
 if (url) {
   const store = async () => eventStoreDbEventStore({ connectionString: url });
-  eventStoreContract(`EventStoreDB at ${url}`, store, { eventIdsUniqueAcrossStreams: false });
+  eventStoreContract(`EventStoreDB at ${url}`, store, { eventIdsUniqueAcrossStreams: false, sharedLog: true });
   eventStoreEdgeContract(`EventStoreDB at ${url}`, async (limits) => eventStoreDbEventStore({ connectionString: url, ...limits }), {
     bestEffortIdempotency: true,
   });

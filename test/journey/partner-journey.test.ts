@@ -28,6 +28,7 @@ function measuredStore() {
     append: (...args) => store.append(...args),
     readAll: (...args) => store.readAll(...args),
     subscribe: (...args) => store.subscribe(...args),
+    lastPosition: () => store.lastPosition(),
     close: () => store.close(),
     async readStream(streamId, options) {
       const events = await store.readStream(streamId, options);
