@@ -168,8 +168,7 @@ export const accessIntervalsProjection: SqliteProjection = {
     const at = event.metadata.occurredAt;
     switch (event.type) {
       case 'PortalAccessOpened': {
-        const open = s.open.get(firm, data.contactId);
-        if (open) s.close.run(at, null, open.interval_id);
+        // Nothing open to close: access opens only when none or closed (the decider refuses otherwise).
         const row: NewInterval = {
           firm_id: firm,
           client_id: data.clientId,

@@ -169,7 +169,8 @@ export const documentsProjection: SqliteProjection = {
         const s = statements(db);
         const facts = { ...fileOf(firm, data), version: data.version, uploaded_by: data.uploadedByContactId, at };
         s.add.run({ ...facts, origin: data.origin, added_by: JSON.stringify(event.metadata.actor) });
-        return nextVersion(s, event, data, s.openVersion.get(data.documentId), data.version, data.uploadedByContactId);
+        // No open version to close: a document is added when new or removed, and removal closed it.
+        return nextVersion(s, event, data, undefined, data.version, data.uploadedByContactId);
       }
       case 'DocumentVersionAdded':
       case 'DocumentRenamed':

@@ -236,6 +236,7 @@ export interface ReadModels {
     activationCsv(firmId: string, options: { asOf?: string; bom: boolean; now: Date }): AsyncIterable<string>;
   };
 
+  /** A client, contact or document the firm does not know (another firm's reads the same) is a NotFoundError. */
   documents: {
     list(firmId: string, clientId: string, page: PageRequest): Promise<Page<DocumentRow>>;
     trail(firmId: string, documentId: string, page: PageRequest): Promise<Page<DocumentAccessEntry>>;
@@ -244,8 +245,9 @@ export interface ReadModels {
   audit: {
     history(firmId: string, query: HistoryQuery): Promise<Page<HistoryEntry>>;
     activity(firmId: string, query: ActivityQuery): Promise<Page<HistoryEntry>>;
+    /** Grants valid at `at`, by client then contact; an unknown `clientId` is a NotFoundError. */
     accessAsOf(firmId: string, query: AccessAsOfQuery): Promise<Page<AccessGrant>>;
-    /** The documents a contact could see at `at`, with the names they had then. */
+    /** The documents a contact could see at `at`, with the names they had then; an unknown contact is a NotFoundError. */
     viewAsClient(firmId: string, contactId: string, at: string): Promise<VisibleDocument[]>;
   };
 }

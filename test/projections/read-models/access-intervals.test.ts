@@ -200,4 +200,27 @@ describe('access intervals: rebuilding and forgetting', () => {
     await portal.readModels.rebuild(['access-intervals']);
     expect(snapshot(portal)).toEqual(live);
   });
+
+  it("keeps a group's shared folders when one member is forgotten, erasing only that member's login email", async () => {
+    const portal = await setUp();
+    const { ctx, admin, step } = portal;
+    const group = await givenClient(ctx, admin, {
+      owners: [
+        { name: 'Gina Group', emails: ['gina@group.example'] },
+        { name: 'Gus Group', emails: ['gus@group.example'] },
+      ],
+    });
+    const [gina, gus] = group.contactIds as [string, string];
+    await step(() => openPortalAccess(ctx, admin, { contactId: gina, clientId: group.clientId, sharedItems: tax }));
+    const opened = await step(() => openPortalAccess(ctx, admin, { contactId: gus, clientId: group.clientId, sharedItems: tax }));
+    await step(() => forgetContact(ctx, admin, { clientId: group.clientId, contactId: gina }));
+    const grants = await portal.grantsAt(opened);
+    expect(Object.fromEntries(grants.map((g) => [g.contactId, [g.loginEmail, g.sharedItems]]))).toEqual({
+      [gina]: [ERASED, tax],
+      [gus]: ['gus@group.example', tax],
+    });
+    const live = snapshot(portal);
+    await portal.readModels.rebuild(['access-intervals']);
+    expect(snapshot(portal)).toEqual(live);
+  });
 });

@@ -179,4 +179,32 @@ describe('documents read model: rebuilding and forgetting', () => {
     await portal.readModels.rebuild(['documents']);
     expect(snapshot(portal)).toEqual(live);
   });
+
+  it("keeps a group's file names when a member is forgotten, erasing only that member's trail", async () => {
+    const portal = testPortal();
+    const { ctx } = portal;
+    const { tenantId, admin } = await givenFirm(ctx);
+    const group = await givenClient(ctx, admin, {
+      owners: [
+        { name: 'Gina Group', emails: ['gina@group.example'] },
+        { name: 'Gus Group', emails: ['gus@group.example'] },
+      ],
+    });
+    const [gina, gus] = group.contactIds as [string, string];
+    for (const contactId of [gina, gus]) {
+      await openPortalAccess(ctx, admin, { contactId, clientId: group.clientId, sharedItems: [{ kind: 'folder', path: 'Tax' }] });
+      await acceptInvitation(ctx, { contactId, token: portal.outbox.lastTo(contactId)!.token, password: 'correct horse battery' });
+    }
+    const { document } = await uploadDocument(ctx, admin, { clientId: group.clientId, folderPath: 'Tax', name: 'Return.pdf', ...content() });
+    for (const contactId of [gina, gus]) await recordDownload(ctx, contactCaller(tenantId, contactId), { documentId: document.documentId, ipAddress: '203.0.113.7' });
+    await ctx.views();
+    await forgetContact(ctx, admin, { clientId: group.clientId, contactId: gina });
+    const [row] = (await list(ctx, admin, { clientId: group.clientId })).items;
+    expect([row!.folderPath, row!.name, row!.visibleTo.map((v) => v.contactId)]).toEqual(['Tax', 'Return.pdf', [gus]]);
+    const entries = (await trail(ctx, admin, { documentId: document.documentId })).items;
+    expect(Object.fromEntries(entries.map((e) => [e.contactId, e.ipAddress]))).toEqual({ [gina]: ERASED, [gus]: '203.0.113.7' });
+    const live = snapshot(portal);
+    await portal.readModels.rebuild(['documents']);
+    expect(snapshot(portal)).toEqual(live);
+  });
 });
