@@ -125,10 +125,11 @@ export function sqliteLogReader(db: Database.Database, pollIntervalMs: number): 
         waiters.push(resolve);
         // One timer for all waiters, armed while anyone waits: a commit wakes them without
         // touching it, so a busy store does not create and clear a timer per commit.
+        // Unreferenced: an idle subscription alone does not keep the process alive.
         poll ??= setTimeout(() => {
           poll = undefined;
           wakeAll();
-        }, pollIntervalMs);
+        }, pollIntervalMs).unref();
       });
     },
     committed(last, written) {

@@ -75,6 +75,8 @@ export class AppContext {
     this.log = new EventLog({ store: deps.store, registry: portalRegistry(), ids: deps.ids, keys, cipher: deps.cipher });
     this.handlerDeps = { log: this.log, clock: deps.clock, ids: deps.ids, stateCache };
     this.readModels = deps.readModels(this.log);
+    // Followed from the start, so the read models are live before the first query (a failure shows in waitFor).
+    this.readModels.start().catch(() => undefined);
   }
 
   /**
