@@ -114,6 +114,15 @@ describe('a client’s history in the firm’s words', () => {
     expect(refused).toMatchObject({ code: 'client.not_found' });
     await expect(history(test.ctx, harbour.pat, { clientId: 'no-such-client' })).rejects.toMatchObject({ code: 'client.not_found' });
   });
+
+  it('is for the firm only: a contact cannot read the history or the feed', async () => {
+    const test = testPortal();
+    const { pat, firmId } = await firmWithPat(test);
+    const { clientId, ownerIds } = await createClient(test.ctx, pat, { kind: 'individual', owners: [{ name: 'Cy Client', emails: ['cy@x.example'] }] });
+    const cy: Caller = { tenantId: firmId, actor: { kind: 'contact', contactId: ownerIds[0]! } };
+    await expect(history(test.ctx, cy, { clientId })).rejects.toMatchObject({ code: 'access.firm_only' });
+    await expect(activity(test.ctx, cy, {})).rejects.toMatchObject({ code: 'access.firm_only' });
+  });
 });
 
 describe('the firm’s activity feed', () => {
