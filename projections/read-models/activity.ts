@@ -114,10 +114,15 @@ const SECRETS = new Set(['tokenHash', 'passwordHash']);
 const withoutSecrets = (key: string, value: unknown) => (SECRETS.has(key) ? undefined : value);
 
 /** The event's data as JSON without any token or password hash, at any depth. */
-function storedData(data: unknown): string {
-  const json = JSON.stringify(data);
-  // Only a key can put `Hash":` in JSON (a quote inside a string is escaped): most events skip the replacer.
-  return json.includes('Hash":') ? JSON.stringify(data, withoutSecrets) : json;
+function storedData(data: any): string {
+  // Where the domain puts them (top level), dropped without a replacer; any deeper one by it.
+  let json: string;
+  if (Object.hasOwn(data, 'tokenHash') || Object.hasOwn(data, 'passwordHash')) {
+    const { tokenHash: _t, passwordHash: _p, ...rest } = data;
+    json = JSON.stringify(rest);
+  } else json = JSON.stringify(data);
+  // Only a key can put `tokenHash":` in JSON (a quote inside a string is escaped): most events skip the replacer.
+  return json.includes('tokenHash":') || json.includes('passwordHash":') ? JSON.stringify(data, withoutSecrets) : json;
 }
 
 /** A forgotten subject's rows, redacted in place; the client whose history the forgetting belongs to. */
