@@ -131,7 +131,10 @@ function sharedOnOpen(items: readonly SharedItem[]): string {
 export function describe(event: StoredEvent, names: Names): string {
   const d = event.data;
   const contact = () => names.contact(d.contactId);
-  const documentName = () => quoted(names.document(event.streamId, event.position) ?? 'a document');
+  const documentName = () => {
+    const name = names.document(event.streamId, event.position);
+    return name === undefined ? 'a document' : quoted(name);
+  };
   switch (event.type) {
     // firm
     case 'FirmCreated':
@@ -246,7 +249,7 @@ export function describe(event: StoredEvent, names: Names): string {
     case 'DocumentMarkedForOneDriveSync':
       return `Document ${quoted(d.name)} marked to sync to OneDrive`;
     case 'DocumentUploadedToOneDrive':
-      return `Document ${documentName()} copied to the client's OneDrive folder`;
+      return `${documentName().replace(/^a d/, 'A d')} copied to the client's OneDrive folder`;
     case 'DocumentOneDriveUploadFailed':
       return `Copying ${documentName()} to OneDrive failed: ${d.reason}`;
     case 'DocumentDownloaded':

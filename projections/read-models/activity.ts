@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { ActivityQuery, HistoryEntry, HistoryQuery, Page, ReadModels } from '../../src/application/read-models.js';
+import { activityKinds, type ActivityQuery, type HistoryEntry, type HistoryQuery, type Page, type ReadModels } from '../../src/application/read-models.js';
 import { portalRegistry } from '../../src/application/context.js';
 import type { Actor, RecordedEvent } from '../../src/core/envelope.js';
 import { ValidationError } from '../../src/core/errors.js';
@@ -14,6 +14,8 @@ import { actorRef, nameOf, personKindOf } from './people.js';
  * firm's activity feed and replays of the firm's log up to an instant. Lines are worded at query
  * time from the stored event, so a change of wording needs no rebuild. A forgetting redacts every
  * stored row of the subject exactly as a rebuild from 0 would read it; rm_activity_subjects finds them.
+ * The firm's rows are reached through (firm_id, kind, position), one walk per kind merged by
+ * position: every index slows the rebuild, and this one serves the whole feed and the kinds alike.
  */
 const SETUP = `
   CREATE TABLE IF NOT EXISTS rm_activity (
@@ -30,7 +32,6 @@ const SETUP = `
     data TEXT NOT NULL
   );
   CREATE INDEX IF NOT EXISTS rm_activity_history ON rm_activity (client_id, position) WHERE client_id IS NOT NULL;
-  CREATE INDEX IF NOT EXISTS rm_activity_feed ON rm_activity (firm_id, position);
   CREATE INDEX IF NOT EXISTS rm_activity_kinds ON rm_activity (firm_id, kind, position);
   CREATE INDEX IF NOT EXISTS rm_activity_document_names ON rm_activity (stream_id, position) WHERE type IN (${namingDocumentTypes.map((t) => `'${t}'`).join(', ')});
   CREATE TABLE IF NOT EXISTS rm_activity_subjects (
@@ -64,10 +65,8 @@ interface Statements {
   redact: Statement<[string, number]>;
   clientOf: Statement<[string, string], { client_id: string }>;
   history: Statement<[string, string, number, string, number], Row>;
-  feed: Statement<[string, number, number], Row>;
   feedOfKind: Statement<[string, string, number, number], Row>;
   documentName: Statement<[string, number], { data: string }>;
-  upTo: Statement<[string, string], Row>;
 }
 
 const prepared = new WeakMap<Database, Statements>();
@@ -86,11 +85,11 @@ function statements(db: Database): Statements {
         `SELECT a.client_id FROM rm_activity_subjects s JOIN rm_activity a ON a.position = s.position
          WHERE s.subject_id = ? AND a.firm_id = ? AND a.client_id IS NOT NULL ORDER BY s.position DESC LIMIT 1`,
       ),
+      // `+firm_id`: a check, not a way in; the walk goes down the client's own entries.
       history: db.prepare(
-        `SELECT ${COLUMNS} FROM rm_activity WHERE client_id = ? AND firm_id = ? AND position < ? AND occurred_at <= ?
+        `SELECT ${COLUMNS} FROM rm_activity WHERE client_id = ? AND +firm_id = ? AND position < ? AND occurred_at <= ?
          ORDER BY position DESC LIMIT ?`,
       ),
-      feed: db.prepare(`SELECT ${COLUMNS} FROM rm_activity WHERE firm_id = ? AND position < ? ORDER BY position DESC LIMIT ?`),
       feedOfKind: db.prepare(
         `SELECT ${COLUMNS} FROM rm_activity WHERE firm_id = ? AND kind = ? AND position < ? ORDER BY position DESC LIMIT ?`,
       ),
@@ -98,7 +97,6 @@ function statements(db: Database): Statements {
         `SELECT data FROM rm_activity WHERE stream_id = ? AND position < ?
          AND type IN (${namingDocumentTypes.map((t) => `'${t}'`).join(', ')}) ORDER BY position DESC LIMIT 1`,
       ),
-      upTo: db.prepare(`SELECT ${COLUMNS} FROM rm_activity WHERE firm_id = ? AND occurred_at <= ? ORDER BY position`),
     };
     prepared.set(db, s);
   }
@@ -116,10 +114,15 @@ const SECRETS = new Set(['tokenHash', 'passwordHash']);
 const withoutSecrets = (key: string, value: unknown) => (SECRETS.has(key) ? undefined : value);
 
 /** The event's data as JSON without any token or password hash, at any depth. */
-function storedData(data: unknown): string {
-  const json = JSON.stringify(data);
-  // Only a key can put `Hash":` in JSON (a quote inside a string is escaped): most events skip the replacer.
-  return json.includes('Hash":') ? JSON.stringify(data, withoutSecrets) : json;
+function storedData(data: any): string {
+  // Where the domain puts them (top level), dropped without a replacer; any deeper one by it.
+  let json: string;
+  if (Object.hasOwn(data, 'tokenHash') || Object.hasOwn(data, 'passwordHash')) {
+    const { tokenHash: _t, passwordHash: _p, ...rest } = data;
+    json = JSON.stringify(rest);
+  } else json = JSON.stringify(data);
+  // Only a key can put `tokenHash":` in JSON (a quote inside a string is escaped): most events skip the replacer.
+  return json.includes('tokenHash":') || json.includes('passwordHash":') ? JSON.stringify(data, withoutSecrets) : json;
 }
 
 /** A forgotten subject's rows, redacted in place; the client whose history the forgetting belongs to. */
@@ -217,19 +220,31 @@ export function activityQueries(db: Database): Pick<ReadModels['audit'], 'histor
     async activity(firmId: string, query: ActivityQuery) {
       const s = statements(db);
       const before = after(query.cursor);
-      const kinds = [...new Set(query.kinds ?? [])];
-      let rows: Row[];
-      if (kinds.length === 0) rows = s.feed.all(firmId, before, query.limit + 1);
-      else {
-        // One indexed walk per kind, merged: an IN over the index's middle column would sort every match.
-        rows = kinds
-          .flatMap((kind) => s.feedOfKind.all(firmId, kind, before, query.limit + 1))
-          .sort((a, b) => b.position - a.position)
-          .slice(0, query.limit + 1);
-      }
+      const kinds = query.kinds && query.kinds.length > 0 ? [...new Set(query.kinds)] : activityKinds;
+      // One indexed walk per kind, merged: an IN over the index's middle column would sort every match.
+      const rows = kinds
+        .flatMap((kind) => s.feedOfKind.all(firmId, kind, before, query.limit + 1))
+        .sort((a, b) => b.position - a.position)
+        .slice(0, query.limit + 1);
       return page(rows, query.limit, (row) => entry(db, row));
     },
   };
+}
+
+/** Rows of several walks, each in position order, merged into one in position order. */
+function* inPositionOrder(walks: Array<IterableIterator<Row>>): Generator<Row> {
+  const heads = walks.map((walk) => ({ walk, row: walk.next() }));
+  try {
+    for (;;) {
+      let next: (typeof heads)[number] | undefined;
+      for (const head of heads) if (!head.row.done && (!next || head.row.value.position < next.row.value!.position)) next = head;
+      if (!next) return;
+      yield next.row.value as Row;
+      next.row = next.walk.next();
+    }
+  } finally {
+    for (const head of heads) if (!head.row.done) head.walk.return?.();
+  }
 }
 
 /**
@@ -238,7 +253,10 @@ export function activityQueries(db: Database): Pick<ReadModels['audit'], 'histor
  * another read model as it stood then. Correlation and causation ids are not kept: they read ''.
  */
 export function* firmEventsUpTo(db: Database, firmId: string, asOf: string): IterableIterator<RecordedEvent> {
-  for (const row of statements(db).upTo.iterate(firmId, asOf)) {
+  // A statement iterates once at a time: one of its own per walk, so replays can run side by side.
+  const sql = `SELECT ${COLUMNS} FROM rm_activity WHERE firm_id = ? AND kind = ? AND occurred_at <= ? ORDER BY position`;
+  const walks = activityKinds.map((kind) => db.prepare<[string, string, string], Row>(sql).iterate(firmId, kind, asOf));
+  for (const row of inPositionOrder(walks)) {
     yield {
       id: row.event_id,
       streamId: row.stream_id,

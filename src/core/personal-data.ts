@@ -44,6 +44,14 @@ export const personalDataForgotten = defineEvent({
 
 type Json = unknown;
 
+/** Declared paths split once: read models call subjectsOf for every event they apply. */
+const segmentCache = new Map<string, readonly string[]>();
+function segmentsOf(path: string): readonly string[] {
+  let segments = segmentCache.get(path);
+  if (!segments) segmentCache.set(path, (segments = path.split('.')));
+  return segments;
+}
+
 /** Every concrete location matching a declared path, with the `*` bindings met on the way. */
 function* locate(node: Json, segments: readonly string[], bound: string[] = []): Generator<{ parent: any; key: string; bound: string[] }> {
   const [head, ...rest] = segments;
@@ -59,7 +67,7 @@ function* locate(node: Json, segments: readonly string[], bound: string[] = []):
 function subjectAt(data: Json, subjectPath: string, bound: readonly string[]): string | undefined {
   let wildcard = 0;
   let node: any = data;
-  for (const segment of subjectPath.split('.')) {
+  for (const segment of segmentsOf(subjectPath)) {
     const key = segment === '*' ? bound[wildcard++] : segment;
     if (key === undefined || node === null || typeof node !== 'object') return undefined;
     node = node[key];
@@ -132,7 +140,7 @@ export function subjectsOf(data: Json, declarations: readonly PersonalDataDeclar
   const found = new Set<string>();
   for (const { subject, fields } of declarations ?? []) {
     for (const field of fields) {
-      for (const { parent, key, bound } of locate(data, field.split('.'))) {
+      for (const { parent, key, bound } of locate(data, segmentsOf(field))) {
         if (parent[key] === undefined || parent[key] === null) continue;
         const subjectId = subjectAt(data, subject, bound);
         if (subjectId) found.add(subjectId);
@@ -151,7 +159,7 @@ export function redactSubject<T extends Json>(data: T, declarations: readonly Pe
   const copy = structuredClone(data);
   for (const { subject, fields } of declarations) {
     for (const field of fields) {
-      for (const { parent, key, bound } of locate(copy, field.split('.'))) {
+      for (const { parent, key, bound } of locate(copy, segmentsOf(field))) {
         if (parent[key] === undefined || parent[key] === null) continue;
         if (subjectAt(copy, subject, bound) === subjectId) parent[key] = ERASED;
       }

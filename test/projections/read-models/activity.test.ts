@@ -5,6 +5,8 @@ import type { Caller } from '../../../src/application/context.js';
 import { portalRegistry } from '../../../src/application/context.js';
 import type { HistoryEntry } from '../../../src/application/read-models.js';
 import { NotFoundError } from '../../../src/core/errors.js';
+import Database from 'better-sqlite3';
+import { activityProjection } from '../../../projections/read-models/activity.js';
 import { describedTypes, kindOf } from '../../../projections/read-models/activity-text.js';
 import { clientEvents } from '../../../src/client/events.js';
 import { documentEvents } from '../../../src/document/events.js';
@@ -114,6 +116,15 @@ describe('a client’s history in the firm’s words', () => {
     expect(refused).toMatchObject({ code: 'client.not_found' });
     await expect(history(test.ctx, harbour.pat, { clientId: 'no-such-client' })).rejects.toMatchObject({ code: 'client.not_found' });
   });
+
+  it('is for the firm only: a contact cannot read the history or the feed', async () => {
+    const test = testPortal();
+    const { pat, firmId } = await firmWithPat(test);
+    const { clientId, ownerIds } = await createClient(test.ctx, pat, { kind: 'individual', owners: [{ name: 'Cy Client', emails: ['cy@x.example'] }] });
+    const cy: Caller = { tenantId: firmId, actor: { kind: 'contact', contactId: ownerIds[0]! } };
+    await expect(history(test.ctx, cy, { clientId })).rejects.toMatchObject({ code: 'access.firm_only' });
+    await expect(activity(test.ctx, cy, {})).rejects.toMatchObject({ code: 'access.firm_only' });
+  });
 });
 
 describe('the firm’s activity feed', () => {
@@ -175,6 +186,16 @@ describe('what the activity read model keeps', () => {
     expect(kept).toContain('InvitationAccepted');
     expect(kept).not.toMatch(/tokenHash|passwordHash/);
     for (const secret of secrets) expect(kept).not.toContain(secret);
+  });
+
+  it('drops a secret at any depth, and only the secrets', () => {
+    const db = new Database(':memory:');
+    activityProjection.setup(db);
+    const metadata = { tenantId: 'f', occurredAt: '2026-01-01T00:00:00.000Z', actor: { kind: 'system', name: 'x' }, correlationId: 'c', causationId: 'c', schemaVersion: 1 } as const;
+    const data = { clientId: 'k', passwordHash: 'p1', nested: [{ tokenHash: 't1', contentHash: 'sha256:1', note: 'tokenHash":' }] };
+    activityProjection.apply(db, { id: 'e', streamId: 'client-k', revision: 0, position: 1, type: 'Unknown', data, metadata });
+    const { data: kept } = db.prepare('SELECT data FROM rm_activity').get() as { data: string };
+    expect(JSON.parse(kept)).toEqual({ clientId: 'k', nested: [{ contentHash: 'sha256:1', note: 'tokenHash":' }] });
   });
 
   it('words and classes every event type of the domain', () => {
