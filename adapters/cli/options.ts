@@ -108,15 +108,20 @@ export function openPortal(values: { db?: string; eventstore?: string }, env: No
   };
 }
 
-/** Opens the portal, runs `use`, and closes everything whatever happens. */
+/**
+ * Opens the portal, runs `use`, and closes everything whatever happens. Queries read the read models
+ * once they have caught up with the log (another process may have appended since they last ran);
+ * a rebuild passes `catchUp: false`, as it replays them anyway.
+ */
 export async function withPortal<T>(
   values: { db?: string; eventstore?: string },
   env: NodeJS.ProcessEnv,
   use: (opened: OpenedPortal) => Promise<T>,
-  runner?: RunnerOptions,
+  options: { runner?: RunnerOptions; catchUp?: boolean } = {},
 ): Promise<T> {
-  const opened = openPortal(values, env, runner);
+  const opened = openPortal(values, env, options.runner);
   try {
+    if (options.catchUp ?? true) await opened.readModels.start();
     return await use(opened);
   } finally {
     await opened.close();

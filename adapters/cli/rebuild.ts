@@ -28,7 +28,7 @@ ${storeHelp}`,
         await readModels.rebuild(positionals);
         progress.stop();
       },
-      { onProgress: (position) => progress.update(position) },
+      { runner: { onProgress: (position) => progress.update(position) }, catchUp: false },
     );
   },
 };
