@@ -25,7 +25,12 @@ ${storeHelp}`,
       io.env,
       async ({ readModels, store }) => {
         progress.start((await store.lastPosition()) ?? 0);
-        await readModels.rebuild(positionals);
+        try {
+          await readModels.rebuild(positionals);
+        } catch (error) {
+          progress.abort();
+          throw error;
+        }
         progress.stop();
       },
       { runner: { onProgress: (position) => progress.update(position) }, catchUp: false },
@@ -38,6 +43,8 @@ interface ProgressReporter {
   start(total: number): void;
   update(position: number): void;
   stop(): void;
+  /** Leaves the terminal as it was (cursor shown, line ended), saying nothing more. */
+  abort(): void;
 }
 
 function progressReporter(io: CommandIo): ProgressReporter {
@@ -55,6 +62,7 @@ function barReporter(io: CommandIo): ProgressReporter {
     start: (total) => bar.start(total, 0, { rate: 0 }),
     update: (position) => bar.update(position, { rate: rate(position) }),
     stop: () => bar.stop(),
+    abort: () => bar.stop(), // shows the cursor again and ends the bar's line
   };
 }
 
@@ -87,5 +95,6 @@ function lineReporter(io: CommandIo, everyMs = 1000): ProgressReporter {
       reached = Math.max(reached, total);
       line('rebuilt');
     },
+    abort() {},
   };
 }
