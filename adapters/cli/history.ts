@@ -7,7 +7,7 @@ import { instantFlag, parseFlags, storeOptions, required, storeHelp, withPortal,
 
 export const historyCommand: Command = {
   name: 'history',
-  summary: "print a client's history, oldest first",
+  summary: "print a client's history as readable lines",
   help: `Usage: client-portal history --client ID [--as-of ISO] [--json] [options]
 
 Prints the client's history as readable lines: when, who, and what changed.

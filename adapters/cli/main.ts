@@ -41,6 +41,9 @@ function oneLine(error: unknown): string {
   return message.replace(/\s*\n\s*/g, ' ').trim();
 }
 
+// A reader that stops early (`| head`) closes the pipe: that ends the command quietly, not with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? 0 : 1));
+
 const code = await main({ argv: process.argv.slice(2), env: process.env, stdout: process.stdout, stderr: process.stderr });
 // Exit at once: an event store's client or timers must not keep a finished command alive.
 process.exit(code);
