@@ -32,6 +32,8 @@ export interface RunnerOptions {
   checkpointIntervalMs?: number;
   /** Told of the error when the projection fails (it is also in `status` and rejects `waitFor`). */
   onError?: (error: unknown) => void;
+  /** Told the position reached after each committed batch (a rebuild's progress). */
+  onProgress?: (position: number) => void;
 }
 
 export interface ProjectionStatus {
@@ -216,11 +218,13 @@ export class ProjectionRunner {
     this.persisted = checkpoint;
     this.persistedAt = Date.now();
     this.moveTo(run, checkpoint);
+    this.options.onProgress?.(checkpoint);
   }
 
   /** Progress over skipped events only: known at once, written now and then. */
   private async advance(run: Run, position: number): Promise<void> {
     this.moveTo(run, position);
+    this.options.onProgress?.(position);
     if (this.run === run) await this.persistSkipped(false);
   }
 

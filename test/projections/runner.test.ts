@@ -68,6 +68,17 @@ describe('projection runner', () => {
     await runner.stop();
   });
 
+  it('reports the position reached after each committed batch', async () => {
+    const log = newLog();
+    const db = new Database(':memory:');
+    for (const id of ['a', 'b', 'c', 'd', 'e']) await log.append(`contact-${id}`, [register(id, id.toUpperCase())], 'any', context);
+    const reported: number[] = [];
+    const runner = new ProjectionRunner(log, sqliteTarget(db, directory()), { batchSize: 2, onProgress: (p) => reported.push(p) });
+    await runner.start();
+    expect(reported).toEqual([2, 4, 5]);
+    await runner.stop();
+  });
+
   it('resumes from its checkpoint without applying anything twice', async () => {
     const log = newLog();
     const db = new Database(':memory:');

@@ -1,0 +1,241 @@
+import Database from 'better-sqlite3';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeAtomically } from '../../adapters/cli/export-csv.js';
+import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
+import { sqliteKeyStore } from '../../adapters/event-store/sqlite-key-store.js';
+import { sqliteEventStore } from '../../adapters/event-store/sqlite.js';
+import { eventStoreDbEventStore } from '../../adapters/event-store/eventstoredb.js';
+import { memoryAccessNotificationOutbox, memoryInvitationOutbox } from '../../adapters/mail/memory-outbox.js';
+import { systemClock, uuidIds } from '../../adapters/system/clock-and-ids.js';
+import { nodeSecrets } from '../../adapters/system/secrets.js';
+import { activationRows } from '../../projections/read-models/client-list.js';
+import { sqliteReadModels, type SqliteReadModels } from '../../projections/read-models/index.js';
+import { createPortal } from '../../src/application/portal.js';
+import { startEsdbStandIn, type EsdbStandIn } from '../support/esdb-stand-in.js';
+import { platformCaller } from '../support/portal.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+const dbPath = join(dir, 'portal.db');
+let firmId: string;
+let clientId: string;
+
+/** Runs the bin as a user would (node + tsx), never failing: the exit code is part of the answer. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, PORTAL_DB: '', EVENTSTORE_URL: '' };
+  try {
+    const { stdout, stderr } = await run(process.execPath, [join(root, 'bin/client-portal.js'), ...args], { cwd: dir, env });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/** Every read model's rows and checkpoints, to compare before and after a rebuild. */
+function readModelDump(): Record<string, unknown[]> {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'rm\\_%' ESCAPE '\\' OR name = 'projection_checkpoints') ORDER BY name").pluck().all() as string[];
+    return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}" ORDER BY 1, 2`).all()]));
+  } finally {
+    db.close();
+  }
+}
+
+// SQLite's own -wal and -shm files come and go with connections.
+const filesIn = (folder: string) => readdirSync(folder).filter((f) => !/-(wal|shm)$/.test(f)).sort();
+
+/** activationRows is another part of the issue; until it is merged the CSV cannot be produced. */
+const csvBuilt = (() => {
+  try {
+    [...activationRows(new Database(':memory:'), 'none', new Date())];
+    return true;
+  } catch (error) {
+    return !String(error).includes('not built yet');
+  }
+})();
+
+beforeAll(async () => {
+  const store = sqliteEventStore({ path: dbPath });
+  let readModels!: SqliteReadModels;
+  const views = sqliteReadModels({ db: store.db });
+  const portal = createPortal({
+    store,
+    keys: sqliteKeyStore(store.db, aesGcmCipher),
+    cipher: aesGcmCipher,
+    clock: systemClock,
+    ids: uuidIds,
+    secrets: nodeSecrets,
+    invitations: memoryInvitationOutbox(),
+    accessNotifications: memoryAccessNotificationOutbox(),
+    readModels: (log) => (readModels = views(log)),
+  });
+  const firm = await portal.firms.createFirm(platformCaller, { name: 'Harbour CLI', partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' } });
+  firmId = firm.firmId;
+  const staff = { tenantId: firmId, actor: { kind: 'staff' as const, userId: firm.partnerAdminId } };
+  ({ clientId } = await portal.clients.createClient(staff, { kind: 'individual', owners: [{ name: 'Ann "Annie" Smith, Jr.', emails: ['ann@smith.example'] }] }));
+  await readModels.start();
+  await readModels.waitFor((await store.lastPosition())!);
+  await readModels.stop();
+  await store.close();
+}, 30_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('client-portal CLI', { timeout: 30_000 }, () => {
+  it('lists its commands, and shows help for each', async () => {
+    const top = await cli('--help');
+    expect(top.code).toBe(0);
+    for (const name of ['rebuild', 'export-csv', 'history', 'access']) {
+      expect(top.stdout).toContain(name);
+      const help = await cli(name, '--help');
+      expect(help.code, help.stderr).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^Usage: client-portal ${name}`));
+      expect(help.stdout).toContain('--db PATH');
+    }
+  });
+
+  it('rebuilds every read model with progress lines off a TTY, to what they were', async () => {
+    const before = readModelDump();
+    expect(Object.keys(before)).toContain('projection_checkpoints');
+    const { code, stderr } = await cli('rebuild', '--db', dbPath);
+    expect(code, stderr).toBe(0);
+    const lines = stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^rebuild: 0\/\d+ events/);
+    expect(lines.at(-1)).toMatch(/^rebuilt: (\d+)\/\1 events \(100%\), \d+ events\/s, ETA 0s$/);
+    expect(readModelDump()).toEqual(before);
+  });
+
+  it('rebuilds only the read models named', async () => {
+    const before = readModelDump();
+    const { code, stderr } = await cli('rebuild', 'people', '--db', dbPath);
+    expect(code, stderr).toBe(0);
+    expect(readModelDump()).toEqual(before);
+  });
+
+  it.skipIf(!csvBuilt)('exports the CSV to --out, complete, and to stdout', async () => {
+    const out = join(dir, 'activation.csv');
+    const { code, stderr } = await cli('export-csv', '--db', dbPath, '--firm', firmId, '--out', out, '--bom');
+    expect(code, stderr).toBe(0);
+    const records = parse(readFileSync(out, 'utf8'), { bom: true }) as string[][];
+    expect(records[0]![0]).toBe('Client');
+    expect(records.map((r) => r[2])).toContain('Ann "Annie" Smith, Jr.');
+    const stdout = await cli('export-csv', '--db', dbPath, '--firm', firmId);
+    expect(stdout.stdout).toBe(readFileSync(out, 'utf8').slice(1));
+    rmSync(out);
+  });
+
+  describe('refusals: one line on stderr, a non-zero exit, nothing written', () => {
+    const refusals: Array<[string, () => string[], RegExp]> = [
+      ['an unknown firm', () => ['export-csv', '--db', dbPath, '--firm', 'no-such-firm', '--out', join(dir, 'out.csv')], /No firm has the id no-such-firm/],
+      ['a bad date', () => ['export-csv', '--db', dbPath, '--firm', firmId, '--as-of', 'yesterday', '--out', join(dir, 'out.csv')], /--as-of must be an ISO 8601 date-time/],
+      ['a date without an offset', () => ['access', '--db', dbPath, '--firm', firmId, '--as-of', '2026-01-01T00:00:00'], /--as-of must be/],
+      ['a missing --as-of', () => ['access', '--db', dbPath, '--firm', firmId], /--as-of is required/],
+      ['a missing database file', () => ['export-csv', '--db', join(dir, 'missing.db'), '--firm', firmId], /No database at .*missing\.db/],
+      ['an unknown projection', () => ['rebuild', 'clients', '--db', dbPath], /No read model is called clients/],
+      ['an unknown option', () => ['export-csv', '--db', dbPath, '--frim', firmId], /Unknown option '--frim'/],
+      ['an unknown command', () => ['rebiuld'], /Unknown command "rebiuld"/],
+      ['an unknown client', () => ['history', '--db', dbPath, '--client', 'no-such-client'], /No client has the id no-such-client/],
+      ['an output folder that does not exist', () => ['export-csv', '--db', dbPath, '--firm', firmId, '--out', join(dir, 'nowhere', 'out.csv')], /ENOENT/],
+    ];
+    it.each(refusals)('refuses %s', async (_label, args, message) => {
+      const files = filesIn(dir);
+      const before = readModelDump();
+      const { code, stdout, stderr } = await cli(...args());
+      expect(code).not.toBe(0);
+      expect(stderr).toMatch(message);
+      expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(stdout).toBe('');
+      expect(filesIn(dir)).toEqual(files);
+      expect(readModelDump()).toEqual(before);
+    });
+
+    it.skipIf(csvBuilt)('writes no file when the export fails part-way (here: the client list is not merged yet)', async () => {
+      const files = filesIn(dir);
+      const { code, stderr } = await cli('export-csv', '--db', dbPath, '--firm', firmId, '--out', join(dir, 'out.csv'));
+      expect(code).not.toBe(0);
+      expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(filesIn(dir)).toEqual(files);
+    });
+  });
+
+  it('knows which client belongs to which firm for history', async () => {
+    const { stderr } = await cli('history', '--db', dbPath, '--client', clientId);
+    // Until portal.audit is merged the command says so in one line; after, it prints the history.
+    expect(stderr).not.toMatch(/No client has the id/);
+  });
+});
+
+describe('client-portal CLI on EventStoreDB (the loopback stand-in)', { timeout: 30_000 }, () => {
+  let standIn: EsdbStandIn;
+  const localDb = join(dir, 'local.db');
+  beforeAll(async () => {
+    standIn = await startEsdbStandIn();
+    const store = eventStoreDbEventStore({ connectionString: standIn.connectionString });
+    const db = new Database(localDb);
+    let readModels!: SqliteReadModels;
+    const portal = createPortal({
+      store,
+      keys: sqliteKeyStore(db, aesGcmCipher),
+      cipher: aesGcmCipher,
+      clock: systemClock,
+      ids: uuidIds,
+      secrets: nodeSecrets,
+      invitations: memoryInvitationOutbox(),
+      accessNotifications: memoryAccessNotificationOutbox(),
+      readModels: (log) => (readModels = sqliteReadModels({ db })(log)),
+    });
+    await portal.firms.createFirm(platformCaller, { name: 'Harbour ESDB', partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' } });
+    await readModels.start();
+    await readModels.waitFor((await store.lastPosition())!);
+    await readModels.stop();
+    await store.close();
+    db.close();
+  }, 30_000);
+  afterAll(() => standIn?.close());
+
+  it('rebuilds from the events on the server into the local SQLite file', async () => {
+    const { code, stderr } = await cli('rebuild', '--eventstore', standIn.connectionString, '--db', localDb);
+    expect(code, stderr).toBe(0);
+    expect(stderr.trim().split('\n').at(-1)).toMatch(/^rebuilt: (\d+)\/\1 events \(100%\)/);
+  });
+
+  it('refuses a local file that does not exist', async () => {
+    const { code, stderr } = await cli('rebuild', '--eventstore', standIn.connectionString, '--db', join(dir, 'no-local.db'));
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/No database at/);
+    expect(existsSync(join(dir, 'no-local.db'))).toBe(false);
+  });
+});
+
+describe('writing the CSV file', () => {
+  async function* chunks(fail: boolean): AsyncIterable<string> {
+    yield 'a,b\r\n';
+    if (fail) throw new Error('the export failed');
+    yield '1,2\r\n';
+  }
+
+  it('renames the file into place once complete', async () => {
+    const folder = mkdtempSync(join(dir, 'atomic-'));
+    await writeAtomically(join(folder, 'x.csv'), chunks(false));
+    expect(filesIn(folder)).toEqual(['x.csv']);
+    expect(readFileSync(join(folder, 'x.csv'), 'utf8')).toBe('a,b\r\n1,2\r\n');
+  });
+
+  it('leaves nothing behind when the export fails, nor touches an existing file', async () => {
+    const folder = mkdtempSync(join(dir, 'atomic-'));
+    await writeAtomically(join(folder, 'x.csv'), chunks(false));
+    await expect(writeAtomically(join(folder, 'x.csv'), chunks(true))).rejects.toThrow('the export failed');
+    expect(filesIn(folder)).toEqual(['x.csv']);
+    expect(readFileSync(join(folder, 'x.csv'), 'utf8')).toBe('a,b\r\n1,2\r\n');
+    expect(existsSync(join(folder, '.x.csv.tmp'))).toBe(false);
+  });
+});
