@@ -245,7 +245,7 @@ export class EventLog {
 }
 
 /** Subject keys a reader in log order keeps while it reads; a subject's forgetting drops its key. */
-const READER_KEY_CACHE_SIZE = 10_000;
+const READER_KEY_CACHE_SIZE = 100_000;
 
 function readerKeyCache(): Map<string, SubjectKey | undefined> {
   return new Map();
