@@ -157,6 +157,43 @@ function candidates(db: Database, text: string | undefined): string | null {
   return found.length > MAX_CANDIDATES ? null : JSON.stringify(found);
 }
 
+/**
+ * Member filters that an index answers (a rare state: invitations sent just now, expired ones,
+ * pending access…): the rowids of the clients with such a member, when few. The query still
+ * applies the filter itself, so these only narrow where it looks.
+ */
+const MEMBER_CANDIDATES: Partial<Record<string, string>> = {
+  invited_just_now: `m.firm_id = @firm AND m.inv_status = 'open' AND m.inv_sent_at > @justNow`,
+  expired: `m.firm_id = @firm AND m.inv_status = 'open' AND m.inv_expires_at <= @now`,
+  waiting: `m.firm_id = @firm AND m.inv_status = 'open' AND m.inv_expires_at > @now AND m.inv_sent_at <= @justNow`,
+};
+
+function memberCandidates(db: Database, q: ClientListQuery, params: Record<string, unknown>): number[] | null {
+  const conditions: Array<[string, Record<string, unknown>]> = [];
+  const byState = q.invitationState === undefined ? undefined : MEMBER_CANDIDATES[q.invitationState];
+  if (byState !== undefined) conditions.push([byState, { firm: params.firm, now: params.now, justNow: params.justNow }]);
+  if (q.accessState !== undefined && q.accessState !== 'none') {
+    conditions.push(['m.firm_id = @firm AND m.access_status = @access', { firm: params.firm, access: q.accessState }]);
+  }
+  let best: number[] | null = null;
+  for (const [where, values] of conditions) {
+    const used = Object.fromEntries(Object.entries(values).filter(([k]) => where.includes(`@${k}`)));
+    const found = (
+      statement(db, `SELECT DISTINCT c.rowid AS rowid FROM rm_cl_members m JOIN rm_cl_clients c ON c.client_id = m.client_id WHERE ${where} LIMIT ${MAX_CANDIDATES + 1}`).all(used) as Array<{ rowid: number }>
+    ).map((r) => r.rowid);
+    if (found.length <= MAX_CANDIDATES && (best === null || found.length < best.length)) best = found;
+  }
+  return best;
+}
+
+/** The narrowest of the candidate sets (each a superset of the answer), or null to walk the sort index. */
+function narrowest(text: string | null, members: number[] | null): string | null {
+  if (text === null) return members === null ? null : JSON.stringify(members);
+  if (members === null) return text;
+  const inMembers = new Set(members);
+  return JSON.stringify((JSON.parse(text) as number[]).filter((id) => inMembers.has(id)));
+}
+
 function searchSql(q: ClientListQuery, sort: (typeof SORTS)[SortTag], after: boolean, few: boolean): string {
   const where = ['c.firm_id = @firm', 'c.archived = @archived'];
   if (q.text !== undefined && q.text !== '') where.push(TEXT);
@@ -248,9 +285,7 @@ export function searchClients(db: Database, firmId: string, q: ClientListQuery, 
   const sort = SORTS[tag];
   const after = decodeCursor(q.cursor, tag);
   const text = q.text === undefined || q.text === '' ? undefined : normalizeText(q.text);
-  const few = candidates(db, text);
   const params: Record<string, unknown> = {
-    candidates: few ?? undefined,
     firm: firmId,
     archived: q.archived ? 1 : 0,
     limit: q.limit + 1,
@@ -263,6 +298,8 @@ export function searchClients(db: Database, firmId: string, q: ClientListQuery, 
     afterKey: after?.k,
     afterId: after?.id,
   };
+  const few = narrowest(candidates(db, text), memberCandidates(db, q, params));
+  if (few !== null) params.candidates = few;
   const sql = searchSql(q, sort, after !== undefined, few !== null);
   const used = Object.fromEntries(Object.entries(params).filter(([k, v]) => v !== undefined && sql.includes(`@${k}`)));
   const records = statement(db, sql).all(used) as ClientRecord[];

@@ -68,6 +68,9 @@ const SETUP = `
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS rm_cl_members_by_contact ON rm_cl_members (contact_id);
   CREATE INDEX IF NOT EXISTS rm_cl_members_by_login ON rm_cl_members (firm_id, login_email_key);
+  CREATE INDEX IF NOT EXISTS rm_cl_members_by_sent ON rm_cl_members (firm_id, inv_status, inv_sent_at);
+  CREATE INDEX IF NOT EXISTS rm_cl_members_by_expiry ON rm_cl_members (firm_id, inv_status, inv_expires_at);
+  CREATE INDEX IF NOT EXISTS rm_cl_members_by_access ON rm_cl_members (firm_id, access_status);
   CREATE TABLE IF NOT EXISTS rm_cl_staff (
     client_id TEXT NOT NULL,
     user_id TEXT NOT NULL,

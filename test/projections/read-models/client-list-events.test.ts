@@ -327,11 +327,11 @@ describe('activation rows', () => {
 describe('client list search strategies', () => {
   it('pages a text search the same whether the trigram index finds few rows or too many to use', async () => {
     for (let i = 0; i < 2100; i++) client(`m${String(i).padStart(4, '0')}`, `Many ${i % 7 === 0 ? 'Rare' : 'Common'} ${i}`);
-    const all = async (text: string, limit: number) => {
+    const all = async (text: string | undefined, limit: number, more: Partial<ClientListQuery> = {}) => {
       const seen: string[] = [];
       let cursor: string | undefined;
       do {
-        const p = await search({ text, limit, sort: 'name', order: 'desc', ...(cursor ? { cursor } : {}) });
+        const p = await search({ ...(text ? { text } : {}), limit, sort: 'name', order: 'desc', ...more, ...(cursor ? { cursor } : {}) });
         seen.push(...p.items.map((r) => r.clientId));
         cursor = p.nextCursor ?? undefined;
       } while (cursor);
@@ -350,5 +350,15 @@ describe('client list search strategies', () => {
     const nameOf = new Map((await search({ limit: 5000 })).items.map((r) => [r.clientId, r.name.toLowerCase()]));
     const names = many.map((id) => nameOf.get(id)!);
     expect(names).toEqual([...names].sort().reverse());
+
+    // A member filter: from the members' index when few match, by walking the sort index when many do.
+    const pending = (clientId: string) =>
+      emit('PortalAccessOpened', { clientId, contactId: `${clientId}-o`, loginEmail: 'p@x.example', addToContactEmails: false, sharedItems: [], accessState: 'pending', reopened: false, openedAt: iso(0) });
+    for (const id of rare) pending(id);
+    expect(await all(undefined, 40, { accessState: 'pending' })).toEqual(rare);
+    expect(await all('many', 40, { accessState: 'pending' })).toEqual(rare);
+    for (const id of many) if (!rare.includes(id)) pending(id);
+    expect(await all(undefined, 200, { accessState: 'pending' })).toEqual(many);
+    expect(await all('rare', 40, { accessState: 'pending' })).toEqual(rare);
   });
 });
