@@ -100,6 +100,7 @@ interface Prepared {
   staff: Statement<[string], { client_id: string; user_id: string }>;
   assigned: Statement<[string, string], { client_id: string }>;
   linked: Statement<[string], { client_id: string }>;
+  trigram: Statement<[string, number], { rowid: number }>;
   byLogin: Statement<[string, string], { contact_id: string; client_id: string }>;
 }
 
@@ -116,6 +117,7 @@ function prepared(db: Database): Prepared {
       `SELECT s.client_id FROM rm_cl_staff s JOIN rm_cl_clients c ON c.client_id = s.client_id
        WHERE s.firm_id = ? AND s.user_id = ? AND c.archived = 0 ORDER BY s.client_id`,
     ),
+    trigram: db.prepare('SELECT rowid FROM rm_cl_text WHERE rm_cl_text MATCH ? LIMIT ?'),
     linked: db.prepare('SELECT client_id FROM rm_cl_clients WHERE firm_id = ? AND folder_url IS NOT NULL ORDER BY client_id'),
     byLogin: db.prepare(
       `SELECT contact_id, client_id FROM rm_cl_members WHERE firm_id = ? AND login_email_key = ? AND access_status <> 'none'
@@ -138,8 +140,61 @@ function statement(db: Database, sql: string): Statement {
 
 /** `instr` on the normalized column: a substring match like LIKE '%…%', with nothing to escape. */
 const TEXT = 'instr(c.search, @text) > 0';
+// CROSS JOIN keeps the few candidates as the outer loop (SQLite does not reorder it).
+const FROM_CANDIDATES = 'json_each(@candidates) AS j CROSS JOIN rm_cl_clients AS c ON c.rowid = j.value';
 
-function searchSql(q: ClientListQuery, sort: (typeof SORTS)[SortTag], after: boolean): string {
+/** Most matches a search fetches from the trigram index; past it, walking the sorted rows is faster. */
+const MAX_CANDIDATES = 2000;
+
+/**
+ * The rows (rowids) whose search text holds `text`, from the trigram index, when there are few
+ * of them (any firm's: the query keeps its own); null when the text is too short for trigrams or
+ * matches so many rows that walking the sort index finds a page sooner.
+ */
+function candidates(db: Database, text: string | undefined): string | null {
+  if (text === undefined || [...text].length < 3) return null;
+  const found = prepared(db).trigram.all(`"${text.replaceAll('"', '""')}"`, MAX_CANDIDATES + 1).map((r) => r.rowid);
+  return found.length > MAX_CANDIDATES ? null : JSON.stringify(found);
+}
+
+/**
+ * Member filters that an index answers (a rare state: invitations sent just now, expired ones,
+ * pending access…): the rowids of the clients with such a member, when few. The query still
+ * applies the filter itself, so these only narrow where it looks.
+ */
+const MEMBER_CANDIDATES: Partial<Record<string, string>> = {
+  invited_just_now: `m.firm_id = @firm AND m.inv_status = 'open' AND m.inv_sent_at > @justNow`,
+  expired: `m.firm_id = @firm AND m.inv_status = 'open' AND m.inv_expires_at <= @now`,
+  waiting: `m.firm_id = @firm AND m.inv_status = 'open' AND m.inv_expires_at > @now AND m.inv_sent_at <= @justNow`,
+};
+
+function memberCandidates(db: Database, q: ClientListQuery, params: Record<string, unknown>): number[] | null {
+  const conditions: Array<[string, Record<string, unknown>]> = [];
+  const byState = q.invitationState === undefined ? undefined : MEMBER_CANDIDATES[q.invitationState];
+  if (byState !== undefined) conditions.push([byState, { firm: params.firm, now: params.now, justNow: params.justNow }]);
+  if (q.accessState !== undefined && q.accessState !== 'none') {
+    conditions.push(['m.firm_id = @firm AND m.access_status = @access', { firm: params.firm, access: q.accessState }]);
+  }
+  let best: number[] | null = null;
+  for (const [where, values] of conditions) {
+    const used = Object.fromEntries(Object.entries(values).filter(([k]) => where.includes(`@${k}`)));
+    const found = (
+      statement(db, `SELECT DISTINCT c.rowid AS rowid FROM rm_cl_members m JOIN rm_cl_clients c ON c.client_id = m.client_id WHERE ${where} LIMIT ${MAX_CANDIDATES + 1}`).all(used) as Array<{ rowid: number }>
+    ).map((r) => r.rowid);
+    if (found.length <= MAX_CANDIDATES && (best === null || found.length < best.length)) best = found;
+  }
+  return best;
+}
+
+/** The narrowest of the candidate sets (each a superset of the answer), or null to walk the sort index. */
+function narrowest(text: string | null, members: number[] | null): string | null {
+  if (text === null) return members === null ? null : JSON.stringify(members);
+  if (members === null) return text;
+  const inMembers = new Set(members);
+  return JSON.stringify((JSON.parse(text) as number[]).filter((id) => inMembers.has(id)));
+}
+
+function searchSql(q: ClientListQuery, sort: (typeof SORTS)[SortTag], after: boolean, few: boolean): string {
   const where = ['c.firm_id = @firm', 'c.archived = @archived'];
   if (q.text !== undefined && q.text !== '') where.push(TEXT);
   if (q.subscription !== undefined) where.push('c.subscription = @subscription');
@@ -155,7 +210,7 @@ function searchSql(q: ClientListQuery, sort: (typeof SORTS)[SortTag], after: boo
   }
   const cmp = sort.dir === 'ASC' ? '>' : '<';
   if (after) where.push(`(c.${sort.key}, c.client_id) ${cmp} (@afterKey, @afterId)`);
-  return `SELECT c.*, c.${sort.key} AS key FROM rm_cl_clients c INDEXED BY ${sort.index}
+  return `SELECT c.*, c.${sort.key} AS key FROM ${few ? FROM_CANDIDATES : `rm_cl_clients c INDEXED BY ${sort.index}`}
     WHERE ${where.join(' AND ')} ORDER BY c.${sort.key} ${sort.dir}, c.client_id ${sort.dir} LIMIT @limit`;
 }
 
@@ -229,11 +284,12 @@ export function searchClients(db: Database, firmId: string, q: ClientListQuery, 
   const tag = `${q.sort}:${q.order}` as SortTag;
   const sort = SORTS[tag];
   const after = decodeCursor(q.cursor, tag);
+  const text = q.text === undefined || q.text === '' ? undefined : normalizeText(q.text);
   const params: Record<string, unknown> = {
     firm: firmId,
     archived: q.archived ? 1 : 0,
     limit: q.limit + 1,
-    text: q.text === undefined ? undefined : normalizeText(q.text),
+    text,
     subscription: q.subscription,
     staff: q.assignedStaffId,
     access: q.accessState,
@@ -242,7 +298,9 @@ export function searchClients(db: Database, firmId: string, q: ClientListQuery, 
     afterKey: after?.k,
     afterId: after?.id,
   };
-  const sql = searchSql(q, sort, after !== undefined);
+  const few = narrowest(candidates(db, text), memberCandidates(db, q, params));
+  if (few !== null) params.candidates = few;
+  const sql = searchSql(q, sort, after !== undefined, few !== null);
   const used = Object.fromEntries(Object.entries(params).filter(([k, v]) => v !== undefined && sql.includes(`@${k}`)));
   const records = statement(db, sql).all(used) as ClientRecord[];
   return page(records, q.limit, tag, (shown) => rows(db, firmId, shown, now));
@@ -250,14 +308,17 @@ export function searchClients(db: Database, firmId: string, q: ClientListQuery, 
 
 export function folderList(db: Database, firmId: string, q: FolderListQuery): Page<FolderListRow> {
   const after = decodeCursor(q.cursor, 'folders');
+  const text = q.text === undefined || q.text === '' ? undefined : normalizeText(q.text);
+  const few = candidates(db, text);
   const where = ['c.firm_id = @firm', 'c.archived = 0'];
-  if (q.text !== undefined && q.text !== '') where.push(TEXT);
+  if (text !== undefined) where.push(TEXT);
   if (q.linked !== undefined) where.push(q.linked ? 'c.folder_url IS NOT NULL' : 'c.folder_url IS NULL');
   if (after) where.push('(c.name_key, c.client_id) > (@afterKey, @afterId)');
-  const sql = `SELECT c.*, c.name_key AS key FROM rm_cl_clients c INDEXED BY rm_cl_by_name
+  const sql = `SELECT c.*, c.name_key AS key FROM ${few !== null ? FROM_CANDIDATES : 'rm_cl_clients c INDEXED BY rm_cl_by_name'}
     WHERE ${where.join(' AND ')} ORDER BY c.name_key, c.client_id LIMIT @limit`;
   const params: Record<string, unknown> = { firm: firmId, limit: q.limit + 1 };
-  if (sql.includes('@text')) params.text = normalizeText(q.text!);
+  if (text !== undefined) params.text = text;
+  if (few !== null) params.candidates = few;
   if (after) Object.assign(params, { afterKey: after.k, afterId: after.id });
   const records = statement(db, sql).all(params) as ClientRecord[];
   return page(records, q.limit, 'folders', (shown) =>

@@ -17,6 +17,9 @@ export { clientListQueries, activationRows } from './client-list-queries.js';
  * Sort keys: `name_key` is the normalized display name; the date sorts keep two keys each, one for
  * ascending (null as '~', after every date) and one for descending (null as '', before every date),
  * so that nulls come last in both directions and each order walks one index.
+ *
+ * The search text is also kept in rm_cl_text (FTS5 trigram, rowid = the client row's rowid), which
+ * finds the few clients of a selective search without reading every row.
  */
 const SETUP = `
   CREATE TABLE IF NOT EXISTS rm_cl_clients (
@@ -38,7 +41,8 @@ const SETUP = `
     invited_asc TEXT NOT NULL DEFAULT '~',
     invited_desc TEXT NOT NULL DEFAULT ''
   );
-  CREATE INDEX IF NOT EXISTS rm_cl_by_name ON rm_cl_clients (firm_id, archived, name_key, client_id, search);
+  CREATE INDEX IF NOT EXISTS rm_cl_by_name ON rm_cl_clients (firm_id, archived, name_key, client_id);
+  CREATE VIRTUAL TABLE IF NOT EXISTS rm_cl_text USING fts5(search, tokenize = 'trigram');
   CREATE INDEX IF NOT EXISTS rm_cl_by_login_asc ON rm_cl_clients (firm_id, archived, login_asc, client_id);
   CREATE INDEX IF NOT EXISTS rm_cl_by_login_desc ON rm_cl_clients (firm_id, archived, login_desc, client_id);
   CREATE INDEX IF NOT EXISTS rm_cl_by_invited_asc ON rm_cl_clients (firm_id, archived, invited_asc, client_id);
@@ -64,6 +68,9 @@ const SETUP = `
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS rm_cl_members_by_contact ON rm_cl_members (contact_id);
   CREATE INDEX IF NOT EXISTS rm_cl_members_by_login ON rm_cl_members (firm_id, login_email_key);
+  CREATE INDEX IF NOT EXISTS rm_cl_members_by_sent ON rm_cl_members (firm_id, inv_status, inv_sent_at);
+  CREATE INDEX IF NOT EXISTS rm_cl_members_by_expiry ON rm_cl_members (firm_id, inv_status, inv_expires_at);
+  CREATE INDEX IF NOT EXISTS rm_cl_members_by_access ON rm_cl_members (firm_id, access_status);
   CREATE TABLE IF NOT EXISTS rm_cl_staff (
     client_id TEXT NOT NULL,
     user_id TEXT NOT NULL,
@@ -79,11 +86,16 @@ interface MemberText {
 }
 
 interface Statements {
-  insertClient: Statement;
+  insertClient: Statement<unknown[], { rowid: number }>;
   client: Statement<[string], { own_name: string | null }>;
+  insertText: Statement;
+  setText: Statement;
+  appendSearch: Statement<unknown[], { rowid: number; search: string }>;
   setOwnName: Statement;
-  setDerived: Statement;
+  setDerived: Statement<unknown[], { rowid: number }>;
   setDates: Statement;
+  invited: Statement;
+  loggedInAt: Statement;
   setSubscription: Statement;
   setArchived: Statement;
   setFolder: Statement;
@@ -118,16 +130,26 @@ function statements(db: Database): Statements {
   s = {
     insertClient: db.prepare(
       `INSERT OR REPLACE INTO rm_cl_clients (client_id, firm_id, own_name, name, kind, subscription, name_key, search)
-       VALUES (?, ?, ?, '', ?, ?, '', '')`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING rowid`,
     ),
+    insertText: db.prepare('INSERT OR REPLACE INTO rm_cl_text (rowid, search) VALUES (?, ?)'),
+    setText: db.prepare('UPDATE rm_cl_text SET search = ? WHERE rowid = ?'),
+    appendSearch: db.prepare(`UPDATE rm_cl_clients SET search = search || char(10) || ? WHERE client_id = ? RETURNING rowid, search`),
     client: db.prepare('SELECT own_name FROM rm_cl_clients WHERE client_id = ?'),
     setOwnName: db.prepare('UPDATE rm_cl_clients SET own_name = ? WHERE client_id = ?'),
-    setDerived: db.prepare('UPDATE rm_cl_clients SET name = ?, name_key = ?, search = ? WHERE client_id = ?'),
+    setDerived: db.prepare('UPDATE rm_cl_clients SET name = ?, name_key = ?, search = ? WHERE client_id = ? RETURNING rowid'),
     setDates: db.prepare(
       `UPDATE rm_cl_clients SET
          login_asc = coalesce(l, '~'), login_desc = coalesce(l, ''), invited_asc = coalesce(i, '~'), invited_desc = coalesce(i, '')
        FROM (SELECT max(last_login_at) AS l, max(inv_sent_at) AS i FROM rm_cl_members WHERE client_id = @id)
        WHERE client_id = @id`,
+    ),
+    // A member's newest send or login is the newest so far: the client's key only moves forward.
+    invited: db.prepare(
+      `UPDATE rm_cl_clients SET invited_asc = @at, invited_desc = @at WHERE client_id = @id AND (invited_desc = '' OR invited_desc < @at)`,
+    ),
+    loggedInAt: db.prepare(
+      `UPDATE rm_cl_clients SET login_asc = @at, login_desc = @at WHERE client_id = @id AND (login_desc = '' OR login_desc < @at)`,
     ),
     setSubscription: db.prepare('UPDATE rm_cl_clients SET subscription = ? WHERE client_id = ?'),
     setArchived: db.prepare('UPDATE rm_cl_clients SET archived = ? WHERE client_id = ?'),
@@ -187,7 +209,28 @@ function refreshText(s: Statements, clientId: string): void {
   const name = client.own_name ?? members.find((m) => m.role === 'owner')?.name ?? members[0]?.name ?? '';
   const parts = [name];
   for (const m of members) parts.push(m.name, ...(JSON.parse(m.emails) as string[]));
-  s.setDerived.run(name, normalizeText(name), normalizeText(parts.join('\n')), clientId);
+  const search = normalizeText(parts.join('\n'));
+  const row = s.setDerived.get(name, normalizeText(name), search, clientId);
+  if (row) s.setText.run(search, row.rowid);
+}
+
+const memberText = (contact: { name: string; emails: string[] }) => normalizeText([contact.name, ...contact.emails].join('\n'));
+
+/** A client as created: its name and search text come from the event alone. */
+function createClient(s: Statements, firmId: string, d: any): void {
+  const owners = d.owners as Array<{ contactId: string; name: string; emails: string[] }>;
+  const name: string = d.name ?? owners[0]!.name;
+  const search = [normalizeText(name), ...owners.map(memberText)].join('\n');
+  const { rowid } = s.insertClient.get(d.clientId, firmId, d.name, name, d.kind, d.subscription, normalizeText(name), search)!;
+  s.insertText.run(rowid, search);
+  for (const owner of owners) addMember(s, firmId, d.clientId, 'owner', owner);
+}
+
+/** A member added after the first owner never changes the client's name: their text is appended. */
+function appendMember(s: Statements, firmId: string, clientId: string, role: string, contact: { contactId: string; name: string; emails: string[] }) {
+  addMember(s, firmId, clientId, role, contact);
+  const row = s.appendSearch.get(memberText(contact), clientId);
+  if (row) s.setText.run(row.search, row.rowid);
 }
 
 function addMember(s: Statements, firmId: string, clientId: string, role: string, contact: { contactId: string; name: string; emails: string[] }) {
@@ -243,7 +286,7 @@ export const clientListProjection: SqliteProjection = {
     db.exec(SETUP);
   },
   drop(db) {
-    db.exec('DROP TABLE IF EXISTS rm_cl_clients; DROP TABLE IF EXISTS rm_cl_members; DROP TABLE IF EXISTS rm_cl_staff;');
+    db.exec('DROP TABLE IF EXISTS rm_cl_clients; DROP TABLE IF EXISTS rm_cl_text; DROP TABLE IF EXISTS rm_cl_members; DROP TABLE IF EXISTS rm_cl_staff;');
   },
   apply(db, event: RecordedEvent) {
     // Prefix filters also let e.g. 'ClientCreatedX' through.
@@ -253,9 +296,7 @@ export const clientListProjection: SqliteProjection = {
     const d = event.data as any;
     switch (event.type) {
       case 'ClientCreated':
-        s.insertClient.run(d.clientId, firm, d.name, d.kind, d.subscription);
-        for (const owner of d.owners) addMember(s, firm, d.clientId, 'owner', owner);
-        return refreshText(s, d.clientId);
+        return createClient(s, firm, d);
       case 'ClientRenamed':
         s.setOwnName.run(d.name, d.clientId);
         return refreshText(s, d.clientId);
@@ -267,8 +308,7 @@ export const clientListProjection: SqliteProjection = {
         return void s.unassign.run(d.clientId, d.userId);
       case 'OwnerAdded':
       case 'GuestAdded':
-        addMember(s, firm, d.clientId, event.type === 'OwnerAdded' ? 'owner' : 'guest', d.contact);
-        return refreshText(s, d.clientId);
+        return appendMember(s, firm, d.clientId, event.type === 'OwnerAdded' ? 'owner' : 'guest', d.contact);
       case 'MemberRemoved':
         s.removeMember.run(d.clientId, d.contactId);
         refreshText(s, d.clientId);
@@ -288,8 +328,8 @@ export const clientListProjection: SqliteProjection = {
       case 'ClientRestored':
         return void s.setArchived.run(event.type === 'ClientArchived' ? 1 : 0, d.clientId);
       case 'InvitationSent':
-        s.invitationSent.run(d.sentAt, d.expiresAt, d.clientId, d.contactId);
-        return void s.setDates.run({ id: d.clientId });
+        if (s.invitationSent.run(d.sentAt, d.expiresAt, d.clientId, d.contactId).changes > 0) s.invited.run({ at: d.sentAt, id: d.clientId });
+        return;
       case 'InvitationAccepted':
       case 'InvitationCancelled':
         return void s.invitationStatus.run(event.type === 'InvitationAccepted' ? 'accepted' : 'cancelled', d.clientId, d.contactId);
@@ -302,8 +342,8 @@ export const clientListProjection: SqliteProjection = {
       case 'LoginEmailChanged':
         return void s.loginEmail.run(d.loginEmail, emailKey(d.loginEmail), d.clientId, d.contactId);
       case 'ContactLoggedIn':
-        s.loggedIn.run(d.at, d.clientId, d.contactId);
-        return void s.setDates.run({ id: d.clientId });
+        if (s.loggedIn.run(d.at, d.clientId, d.contactId).changes > 0) s.loggedInAt.run({ at: d.at, id: d.clientId });
+        return;
       case 'FolderLinked':
       case 'FolderRelinked':
         return void s.setFolder.run(d.folderUrl, d.folderName, d.clientId);

@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { DomainError, NotFoundError } from '../core/errors.js';
 import { ERASED } from '../core/events.js';
+import { emailInput } from '../core/email.js';
 import { parseCommand } from '../core/validate.js';
 import { clientDecider } from '../client/decider.js';
 import { maxEmailsPerContact } from '../client/contact.js';
@@ -275,32 +276,79 @@ export async function closeAccess(ctx: AppContext, caller: ProcessCaller, input:
   return { contactId: data.contactId, changed: result.events.length > 0, revision: result.nextExpectedRevision, position: result.position };
 }
 
-const logInInput = recordLoginData.pick({ contactId: true, ipAddress: true, userAgent: true }).extend({
-  tenantId: id,
-  // Longer than any password acceptInvitation lets a contact set: refused before paying for a hash.
-  password: z.string().min(1).max(1000),
-});
+const logInInput = recordLoginData
+  .pick({ ipAddress: true, userAgent: true })
+  .extend({
+    tenantId: id,
+    /** Either the contact (as the emailed link names them) or the login email they type: exactly one. */
+    contactId: id.optional(),
+    loginEmail: emailInput.optional(),
+    // Longer than any password acceptInvitation lets a contact set: refused before paying for a hash.
+    password: z.string().min(1).max(1000),
+  })
+  .refine((input) => (input.contactId === undefined) !== (input.loginEmail === undefined), {
+    message: 'give either contactId or loginEmail, not both',
+    path: ['loginEmail'],
+  });
 
 /**
- * A contact logs in with their password. The password is checked first, so a wrong password reads
- * the same whether the access exists, is pending or is closed; a right password on closed access is
- * refused with 'portal_access.closed'. Failed attempts are not recorded (no event for them yet).
+ * What a password is checked against when nobody matches: an scrypt hash of a password nobody
+ * has, with the same cost as real ones, so an unknown login answers as late as a wrong password.
+ */
+const DUMMY_PASSWORD_HASH =
+  'scrypt$16384$8$1$KK9KcIvyWgHvHZdEMfXqLA$fDGNVD8ZYY7cY_g4OtQNAMNYFYQ2UZ6luWjjfFtVwKSKJdFqgzmNy6_Kaz78Qf2drDUwU7-HZVk7h8LjpkDZmQ';
+
+async function accessOrNull(ctx: AppContext, tenantId: string, contactId: string): Promise<PortalAccessState | null> {
+  try {
+    return await loadAccess(ctx, tenantId, contactId);
+  } catch (error) {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
+}
+
+/**
+ * The contact whose password this is: by id, or among the firm's contacts with this login email
+ * (the client list read model finds them; each one's own stream confirms the email and holds the
+ * hash). Several contacts may share an email (a family's members): the one whose password matches.
+ */
+async function authenticate(
+  ctx: AppContext,
+  tenantId: string,
+  who: { contactId?: string; loginEmail?: string },
+  password: string,
+): Promise<{ contactId: string; access: PortalAccessState } | null> {
+  const candidates =
+    who.contactId !== undefined
+      ? [who.contactId]
+      : (await (await ctx.views()).clientList.contactsByLoginEmail(tenantId, who.loginEmail!)).map((c) => c.contactId);
+  let checked = false;
+  for (const contactId of candidates) {
+    const access = await accessOrNull(ctx, tenantId, contactId);
+    if (access === null || access.passwordHash === null) continue;
+    if (who.loginEmail !== undefined && access.loginEmail?.toLowerCase() !== who.loginEmail.toLowerCase()) continue;
+    checked = true;
+    if (await ctx.deps.secrets.verifyPassword(password, access.passwordHash)) return { contactId, access };
+  }
+  if (!checked) await ctx.deps.secrets.verifyPassword(password, DUMMY_PASSWORD_HASH);
+  return null;
+}
+
+/**
+ * A contact logs in with their password, naming themselves by contact id or by login email. The
+ * password is checked first, so a wrong password reads the same whether the access exists, is
+ * pending or is closed, and an unknown email costs one hash like a wrong password; a right password
+ * on closed access is refused with 'portal_access.closed'. Failed attempts are not recorded (no
+ * event for them yet).
  */
 export async function logIn(
   ctx: AppContext,
   input: z.input<typeof logInInput>,
 ): Promise<Written & { contactId: string; clientId: string; lastLoginAt: string }> {
-  const { tenantId, contactId, password, ipAddress, userAgent } = parseCommand(logInInput, input);
-  let access: PortalAccessState;
-  try {
-    access = await loadAccess(ctx, tenantId, contactId);
-  } catch (error) {
-    if (error instanceof NotFoundError) throw invalidCredentials();
-    throw error;
-  }
-  if (access.passwordHash === null || !(await ctx.deps.secrets.verifyPassword(password, access.passwordHash))) {
-    throw invalidCredentials();
-  }
+  const { tenantId, contactId: byId, loginEmail, password, ipAddress, userAgent } = parseCommand(logInInput, input);
+  const found = await authenticate(ctx, tenantId, { ...(byId !== undefined ? { contactId: byId } : {}), ...(loginEmail !== undefined ? { loginEmail } : {}) }, password);
+  if (found === null) throw invalidCredentials();
+  const { contactId, access } = found;
   if (access.status === 'closed') throw new DomainError('portal_access.closed', 'Portal access for this contact is closed.');
   const caller: Caller = { tenantId, actor: { kind: 'contact', contactId } };
   const { state, nextExpectedRevision, position } = await ctx.execute(

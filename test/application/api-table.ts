@@ -192,13 +192,22 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
       bounded: ['contactId', 'loginEmail'],
     },
     'access.closePortalAccess': { call: (p, i, c) => p.access.closePortalAccess(c, i), valid: { contactId, via: 'toggle' }, bounded: ['contactId', 'via'] },
-    'access.logIn': {
-      call: (p, i) => p.access.logIn(i),
-      valid: { tenantId: firmId, contactId, password: 'a long passphrase', ipAddress: '2001:db8::7', userAgent: 'Firefox/128' },
-      bounded: ['tenantId', 'contactId', 'password', 'ipAddress', 'userAgent'],
-      noCaller: true,
-      anyCharacters: ['password'],
-    },
+    'access.logIn': [
+      {
+        call: (p, i) => p.access.logIn(i),
+        valid: { tenantId: firmId, contactId, password: 'a long passphrase', ipAddress: '2001:db8::7', userAgent: 'Firefox/128' },
+        bounded: ['tenantId', 'contactId', 'password', 'ipAddress', 'userAgent'],
+        noCaller: true,
+        anyCharacters: ['password'],
+      },
+      {
+        call: (p, i) => p.access.logIn(i),
+        valid: { tenantId: firmId, loginEmail: 'ann@smith.example', password: 'a long passphrase', ipAddress: '2001:db8::7', userAgent: 'Firefox/128' },
+        bounded: ['tenantId', 'loginEmail', 'password', 'ipAddress', 'userAgent'],
+        noCaller: true,
+        anyCharacters: ['password'],
+      },
+    ],
 
     'clientList.search': {
       call: (p, i, c) => p.clientList.search(c, i),

@@ -323,3 +323,42 @@ describe('activation rows', () => {
     expect(rows[2]).toMatchObject({ loginEmail: 'kim@x.example', portalAccess: 'closed (access_window)', folderLinked: 'yes', subscription: 'Starter', assignedStaff: '' });
   });
 });
+
+describe('client list search strategies', () => {
+  it('pages a text search the same whether the trigram index finds few rows or too many to use', async () => {
+    for (let i = 0; i < 2100; i++) client(`m${String(i).padStart(4, '0')}`, `Many ${i % 7 === 0 ? 'Rare' : 'Common'} ${i}`);
+    const all = async (text: string | undefined, limit: number, more: Partial<ClientListQuery> = {}) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const p = await search({ ...(text ? { text } : {}), limit, sort: 'name', order: 'desc', ...more, ...(cursor ? { cursor } : {}) });
+        seen.push(...p.items.map((r) => r.clientId));
+        cursor = p.nextCursor ?? undefined;
+      } while (cursor);
+      return seen;
+    };
+    const rare = await all('RARE', 40); // 300 matches: from the trigram index
+    const common = await all('common', 200); // 1800 matches: from the trigram index
+    const many = await all('many', 200); // 2100 matches: more than the index hands out, walks the sorted rows
+    expect(rare).toHaveLength(300);
+    expect(common).toHaveLength(1800);
+    expect(many).toHaveLength(2100);
+    expect(new Set(many).size).toBe(2100);
+    // Both strategies give the same order: the sort's.
+    expect(rare).toEqual(many.filter((id) => rare.includes(id)));
+    expect(common).toEqual(many.filter((id) => common.includes(id)));
+    const nameOf = new Map((await search({ limit: 5000 })).items.map((r) => [r.clientId, r.name.toLowerCase()]));
+    const names = many.map((id) => nameOf.get(id)!);
+    expect(names).toEqual([...names].sort().reverse());
+
+    // A member filter: from the members' index when few match, by walking the sort index when many do.
+    const pending = (clientId: string) =>
+      emit('PortalAccessOpened', { clientId, contactId: `${clientId}-o`, loginEmail: 'p@x.example', addToContactEmails: false, sharedItems: [], accessState: 'pending', reopened: false, openedAt: iso(0) });
+    for (const id of rare) pending(id);
+    expect(await all(undefined, 40, { accessState: 'pending' })).toEqual(rare);
+    expect(await all('many', 40, { accessState: 'pending' })).toEqual(rare);
+    for (const id of many) if (!rare.includes(id)) pending(id);
+    expect(await all(undefined, 200, { accessState: 'pending' })).toEqual(many);
+    expect(await all('rare', 40, { accessState: 'pending' })).toEqual(rare);
+  });
+});
