@@ -131,7 +131,7 @@ export async function accessFigures(clients: number): Promise<AccessFigures> {
   const asOf = await latency(200, (i) => queries.accessAsOf(FIRM, { at: instant(i), limit: 50 }));
   const end = new Date(START.getTime() + span).toISOString();
   const current = await latency(200, () => queries.accessAsOf(FIRM, { at: end, limit: 50 }));
-  const grants = (db.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }).n;
+  const grants = (db.prepare('SELECT count(*) AS n FROM rm_access_intervals').get() as { n: number }).n;
   db.close();
   return { grants, events, asOf, current };
 }

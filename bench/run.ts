@@ -6,6 +6,8 @@ import { commandRoundTrips, seedStreams } from './command-round-trips.js';
 import { filteredSubscription } from './filtered-subscription.js';
 import { rawRoundTrips } from './raw-baseline.js';
 import { rawReadAll, seedLog, storeReadAll } from './read-all.js';
+import { accessFigures, clientListFigures } from './read-model-queries.js';
+import { rebuildFigure, seedPortalLog } from './read-model-rebuild.js';
 import { config, freshPath, fsyncsPerSecond, interleaved, removeTmp } from './support.js';
 
 interface Line {
@@ -47,6 +49,13 @@ const read = await storeReadAll(log);
 // On the same pre-filled log (NORMAL, so the store's own cost per append shows, not the fsync).
 const filtered = await filteredSubscription(log);
 await log.close();
+
+// Read models: a rebuild over a portal log (personal fields encrypted, as the EventLog writes them).
+const portalLog = sqliteEventStore({ path: freshPath('portal-log'), durability: 'normal' });
+const rebuild = await rebuildFigure(portalLog, await seedPortalLog(portalLog, config.BENCH_EVENTS));
+await portalLog.close();
+const clientList = await clientListFigures(config.BENCH_CLIENTS);
+const access = await accessFigures(config.BENCH_CLIENTS / 10);
 const fsyncsAfter = fsyncsPerSecond();
 removeTmp();
 lines.push({ figure: `readAll events/s (${config.BENCH_EVENTS} events)`, store: read.rate, raw: rawRead, target: '≥ 0.40' });
@@ -72,6 +81,19 @@ console.log(
   `appends/s with one subscription filtered on a type nobody appends, over the ${config.BENCH_EVENTS}-event log; ` +
     `its baseline is the same store with none (1 caller, interleaved). First catch-up: ${filtered.catchUpSeconds.toFixed(2)} s`,
 );
+
+console.log(`\nRead models (${rebuild.events} portal events; ${config.BENCH_CLIENTS} clients, ${clientList.members} members; access: ${access.events} events, ${access.grants} grants over 5 years)`);
+row(['figure', 'measured', 'baseline', 'ratio', 'target']);
+row(['rebuild events/s vs store readAll', fmt(rebuild.rebuild), fmt(rebuild.storeReadAll), (rebuild.rebuild / rebuild.storeReadAll).toFixed(2), '≥ 0.25']);
+row(['  same vs log readAll (decrypting)', fmt(rebuild.rebuild), fmt(rebuild.logReadAll), (rebuild.rebuild / rebuild.logReadAll).toFixed(2), '']);
+const ms = (n: number) => n.toFixed(1);
+row(['search p50/p99 ms, selective', `${ms(clientList.selective.p50)}/${ms(clientList.selective.p99)}`, `${ms(clientList.plainPage.p50)}/${ms(clientList.plainPage.p99)}`, '', 'p99 < 20']);
+row(['search p50/p99 ms, unselective', `${ms(clientList.unselective.p50)}/${ms(clientList.unselective.p99)}`, `${ms(clientList.plainPage.p50)}/${ms(clientList.plainPage.p99)}`, '', 'p99 < 20']);
+const csv = clientList.csv;
+row(['activation CSV rows/s', fmt(csv.rate), fmt(csv.rawRate), (csv.rate / csv.rawRate).toFixed(2), '≥ 0.50']);
+row(['  CSV seconds, all rows', csv.seconds.toFixed(2), '', '', '< 1.5']);
+row(['as-of access p50/p99 ms', `${ms(access.asOf.p50)}/${ms(access.asOf.p99)}`, `${ms(access.current.p50)}/${ms(access.current.p99)}`, '', 'p99 < 50']);
+console.log(`CSV RSS MB: before ${csv.rssBefore}, peak ${csv.rssPeak}, after ${csv.rssAfter}. Search baseline: the first page with no text or filter; as-of baseline: the same query at the last instant.`);
 
 function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');

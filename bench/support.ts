@@ -13,6 +13,8 @@ export const config = z
     BENCH_SECONDS: z.coerce.number().positive().default(5),
     BENCH_ROUNDS: z.coerce.number().int().positive().default(5),
     BENCH_CALLERS: z.coerce.number().int().positive().default(64),
+    /** Clients of the firm the client-list search and CSV figures run over (a tenth of it for as-of access). */
+    BENCH_CLIENTS: z.coerce.number().int().positive().default(100_000),
   })
   .parse(process.env);
 
