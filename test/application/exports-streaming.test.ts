@@ -72,4 +72,17 @@ describe('a streaming activation CSV', { timeout: 60_000 }, () => {
     // Read in chunks, so a client added while streaming shows when it sorts after the chunk being read.
     expect(names.filter((n) => n !== 'Zed Late')).toEqual(expected);
   });
+
+  it('does the same as of an instant (replayed aside, then read in chunks)', async () => {
+    const asOf = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const csv = (await portal.exports.activationCsv(staff, { asOf }))[Symbol.asyncIterator]();
+    let text = ((await csv.next()).value as string) ?? '';
+    await portal.clients.createClient(staff, { kind: 'individual', owners: [{ name: 'Amy Later', emails: ['amy@later.example'] }] });
+    expect((await portal.clientList.search(staff, { text: 'amy later' })).items).toHaveLength(1);
+    for (let next = await csv.next(); !next.done; next = await csv.next()) text += next.value;
+    const names = (parse(text) as string[][]).slice(1).map((r) => r[2]);
+    const expected = Array.from({ length: CLIENTS }, (_, i) => `Client ${String(i).padStart(4, '0')}`);
+    expect(names.filter((n) => n !== 'Zed Late')).toEqual(expected); // Amy came after the instant
+  });
 });
