@@ -1,6 +1,6 @@
-import type { AccessGrant, Page } from '../../src/application/read-models.js';
+import type { AccessGrant } from '../../src/application/read-models.js';
 import { requireFirm } from './firm-lookup.js';
-import { auditApi, printEntries } from './audit-output.js';
+import { printEntries } from './audit-output.js';
 import { parseArgs } from 'node:util';
 import { instantFlag, parseFlags, storeOptions, required, storeHelp, withPortal, type Command } from './options.js';
 
@@ -26,9 +26,8 @@ ${storeHelp}`,
     const at = instantFlag(required(values['as-of'], '--as-of'), '--as-of')!;
     await withPortal(values, io.env, async ({ portal, caller }) => {
       await requireFirm(portal, firmId);
-      const audit = auditApi(portal);
-      const pages = (cursor: string | undefined): Promise<Page<AccessGrant>> =>
-        audit.accessAsOf(caller(firmId), { at, ...(cursor !== undefined && { cursor }), limit: 200 });
+      const pages = (cursor: string | undefined) =>
+        portal.audit.accessAsOf(caller(firmId), { at, ...(cursor !== undefined && { cursor }), limit: 200 });
       await printEntries(io, pages, values.json ?? false, describeGrant);
     });
   },

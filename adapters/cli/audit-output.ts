@@ -1,20 +1,5 @@
-import type { Caller } from '../../src/application/context.js';
-import type { Portal } from '../../src/application/portal.js';
-import type { AccessGrant, HistoryEntry, Page } from '../../src/application/read-models.js';
+import type { Page } from '../../src/application/read-models.js';
 import { write, type CommandIo } from './options.js';
-
-/** The audit queries as the CLI calls them through createPortal. */
-export interface AuditApi {
-  history(caller: Caller, input: { clientId: string; asOf?: string; cursor?: string; limit?: number }): Promise<Page<HistoryEntry>>;
-  accessAsOf(caller: Caller, input: { at: string; clientId?: string; cursor?: string; limit?: number }): Promise<Page<AccessGrant>>;
-}
-
-// portal.audit is bound by the audit part of the read models; until then the commands say so.
-export function auditApi(portal: Portal): AuditApi {
-  const audit = (portal as unknown as { audit?: AuditApi }).audit;
-  if (!audit) throw new Error('This build has no audit queries (portal.audit) yet.');
-  return audit;
-}
 
 /** Prints every page, as lines or one JSON object per line. */
 export async function printEntries<T>(

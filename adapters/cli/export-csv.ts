@@ -26,7 +26,7 @@ ${storeHelp}`,
     const asOf = instantFlag(values['as-of'], '--as-of');
     await withPortal(values, io.env, async ({ portal, caller }) => {
       await requireFirm(portal, firmId);
-      const csv = portal.exports.activationCsv(caller(firmId), { ...(asOf !== undefined && { asOf }), bom: values.bom ?? false });
+      const csv = await portal.exports.activationCsv(caller(firmId), { ...(asOf !== undefined && { asOf }), bom: values.bom ?? false });
       if (values.out === undefined) {
         for await (const chunk of csv) await write(io.stdout, chunk);
       } else {

@@ -1,7 +1,6 @@
-import type { HistoryEntry, Page } from '../../src/application/read-models.js';
-import type { Caller } from '../../src/application/context.js';
+import type { HistoryEntry } from '../../src/application/read-models.js';
 import { firmOfClient } from './firm-lookup.js';
-import { auditApi, printEntries } from './audit-output.js';
+import { printEntries } from './audit-output.js';
 import { parseArgs } from 'node:util';
 import { instantFlag, parseFlags, storeOptions, required, storeHelp, withPortal, type Command } from './options.js';
 
@@ -26,10 +25,9 @@ ${storeHelp}`,
     const asOf = instantFlag(values['as-of'], '--as-of');
     await withPortal(values, io.env, async ({ portal, caller }) => {
       const firmId = await firmOfClient(portal, clientId);
-      const audit = auditApi(portal);
-      const pages = (cursor: string | undefined): Promise<Page<HistoryEntry>> =>
-        audit.history(caller(firmId) as Caller, { clientId, ...(asOf !== undefined && { asOf }), ...(cursor !== undefined && { cursor }), limit: 200 });
-      await printEntries(io, pages, values.json ?? false, (e) => `${e.at}  ${e.actor.name} (${e.actor.kind})  ${e.text}`);
+      const pages = (cursor: string | undefined) =>
+        portal.audit.history(caller(firmId), { clientId, ...(asOf !== undefined && { asOf }), ...(cursor !== undefined && { cursor }), limit: 200 });
+      await printEntries(io, pages, values.json ?? false, (e: HistoryEntry) => `${e.at}  ${e.actor.name} (${e.actor.kind})  ${e.text}`);
     });
   },
 };

@@ -251,6 +251,8 @@ function* inPositionOrder(walks: Array<IterableIterator<Row>>): Generator<Row> {
  * The firm's events with occurredAt at or before `asOf`, in log order, as they stand in this read
  * model (decrypted, redacted where forgotten, without token or password hashes), for replaying
  * another read model as it stood then. Correlation and causation ids are not kept: they read ''.
+ * Its statements stay open until the last event: consume it without awaiting (as replay() does), or
+ * the connection is busy for everyone meanwhile.
  */
 export function* firmEventsUpTo(db: Database, firmId: string, asOf: string): IterableIterator<RecordedEvent> {
   // A statement iterates once at a time: one of its own per walk, so replays can run side by side.

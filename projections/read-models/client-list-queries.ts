@@ -338,21 +338,43 @@ export function clientListQueries(db: Database): ReadModels['clientList'] {
   };
 }
 
-type ActivationRecord = MemberRecord & {
+interface ActivationClient {
+  client_id: string;
+  name_key: string;
   client: string;
   kind: ClientKind;
   subscription: SubscriptionPlan;
   folder_url: string | null;
   staff_ids: string | null;
-};
+}
 
-const ACTIVATION_SQL = `
-  SELECT c.name AS client, c.kind, c.subscription, c.folder_url, m.*,
+/** Clients per chunk of the activation rows: the memory an export holds, and how often it frees the connection. */
+export const ACTIVATION_CHUNK = 500;
+
+// The next chunk of the firm's clients after a (name_key, client_id), archived ones too. The index
+// leads with archived, so each half is an ordered index range and the union merges two short lists.
+const half = (archived: 0 | 1) => `SELECT * FROM (SELECT client_id, name_key, name AS client, kind, subscription, folder_url,
     (SELECT group_concat(s.user_id, char(31)) FROM (SELECT user_id FROM rm_cl_staff WHERE client_id = c.client_id ORDER BY user_id) s) AS staff_ids
   FROM rm_cl_clients c INDEXED BY rm_cl_by_name
-  JOIN rm_cl_members m ON m.client_id = c.client_id
-  WHERE c.firm_id = ?
-  ORDER BY c.name_key, c.client_id, m.ord`;
+  WHERE c.firm_id = @firm AND c.archived = ${archived} AND (c.name_key, c.client_id) > (@key, @id)
+  ORDER BY c.name_key, c.client_id LIMIT @limit)`;
+const ACTIVATION_CLIENTS_SQL = `${half(0)} UNION ALL ${half(1)} ORDER BY name_key, client_id LIMIT @limit`;
+const ACTIVATION_MEMBERS_SQL = 'SELECT * FROM rm_cl_members WHERE client_id IN (SELECT value FROM json_each(?)) ORDER BY client_id, ord';
+
+interface ActivationStatements {
+  clients: Statement<[{ firm: string; key: string; id: string; limit: number }], ActivationClient>;
+  members: Statement<[string], MemberRecord>;
+}
+const activationStatements = new WeakMap<Database, ActivationStatements>();
+
+function activationStatementsOf(db: Database): ActivationStatements {
+  let s = activationStatements.get(db);
+  if (!s) {
+    s = { clients: db.prepare(ACTIVATION_CLIENTS_SQL), members: db.prepare(ACTIVATION_MEMBERS_SQL) };
+    activationStatements.set(db, s);
+  }
+  return s;
+}
 
 function portalAccess(m: MemberRecord): string {
   if (m.access_status === 'closed') return `closed (${m.closed_reason ?? 'unknown'})`;
@@ -360,35 +382,54 @@ function portalAccess(m: MemberRecord): string {
 }
 
 /**
- * One row per member of every client of the firm (archived ones too), in client-name order,
- * streamed from SQLite row by row; the CSV encoder builds on it. Staff names are read as of now.
+ * One row per member of every client of the firm (archived ones too), in client-name order, read
+ * in keyset chunks of `chunk` clients with all(): between chunks no statement is open, so while a
+ * consumer awaits (a slow download) the connection stays free for appends and other queries, and
+ * memory holds one chunk. Each chunk is read as the model stands then. Staff names are read as of now.
  */
-export function* activationRows(db: Database, firmId: string, now: Date): IterableIterator<ActivationRow> {
+export function* activationRows(db: Database, firmId: string, now: Date, chunk = ACTIVATION_CHUNK): IterableIterator<ActivationRow> {
   const staffNames = new Map<string, string>();
   const staffName = (userId: string) => {
     let name = staffNames.get(userId);
     if (name === undefined) staffNames.set(userId, (name = nameOf(db, firmId, 'staff', userId)));
     return name;
   };
-  // A statement of its own: iterate() keeps it busy until the last row, so it is never shared.
-  const rowsOf = db.prepare<[string], ActivationRecord>(ACTIVATION_SQL);
-  for (const r of rowsOf.iterate(firmId)) {
-    const m = member(r, now);
-    yield {
-      client: r.client,
-      clientKind: r.kind,
-      memberName: r.name,
-      role: r.role,
-      email: m.emails.join('; '),
-      loginEmail: r.login_email ?? '',
-      activationStatus: m.statusText,
-      invitationSentAt: r.inv_sent_at ?? '',
-      invitationExpiresAt: r.inv_expires_at ?? '',
-      lastLoginAt: r.last_login_at ?? '',
-      subscription: r.subscription === 'pro' ? 'Pro' : 'Starter',
-      assignedStaff: r.staff_ids === null ? '' : r.staff_ids.split('\u001f').map(staffName).join('; '),
-      portalAccess: portalAccess(r),
-      folderLinked: r.folder_url === null ? 'no' : 'yes',
-    };
+  const statements = activationStatementsOf(db);
+  // '' sorts before every key and id: the first chunk starts at the beginning.
+  let after = { key: '', id: '' };
+  for (;;) {
+    const clients = statements.clients.all({ firm: firmId, ...after, limit: chunk });
+    const members = new Map<string, MemberRecord[]>();
+    for (const m of statements.members.all(JSON.stringify(clients.map((c) => c.client_id)))) {
+      const list = members.get(m.client_id) ?? [];
+      list.push(m);
+      members.set(m.client_id, list);
+    }
+    for (const c of clients) {
+      for (const r of members.get(c.client_id) ?? []) yield activationRow(c, r, now, staffName);
+    }
+    if (clients.length < chunk) return;
+    const last = clients[clients.length - 1]!;
+    after = { key: last.name_key, id: last.client_id };
   }
+}
+
+function activationRow(c: ActivationClient, r: MemberRecord, now: Date, staffName: (userId: string) => string): ActivationRow {
+  const m = member(r, now);
+  return {
+    client: c.client,
+    clientKind: c.kind,
+    memberName: r.name,
+    role: r.role,
+    email: m.emails.join('; '),
+    loginEmail: r.login_email ?? '',
+    activationStatus: m.statusText,
+    invitationSentAt: r.inv_sent_at ?? '',
+    invitationExpiresAt: r.inv_expires_at ?? '',
+    lastLoginAt: r.last_login_at ?? '',
+    subscription: c.subscription === 'pro' ? 'Pro' : 'Starter',
+    assignedStaff: c.staff_ids === null ? '' : c.staff_ids.split('\u001f').map(staffName).join('; '),
+    portalAccess: portalAccess(r),
+    folderLinked: c.folder_url === null ? 'no' : 'yes',
+  };
 }

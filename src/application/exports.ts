@@ -1,7 +1,7 @@
 /**
  * Exports the firm downloads: the activation CSV of its client list, now or as it stood at an
- * instant. Streamed: nothing is checked or read until the first chunk is asked for, and every
- * refusal (bad input, not the firm) comes from there, before any text.
+ * instant. Every refusal (bad input, not the firm) comes from the returned promise, before any
+ * text, so an HTTP adapter can answer 400/403 before it sends headers; the text itself streams.
  */
 import { z } from 'zod';
 import type { AppContext, Caller } from './context.js';
@@ -18,14 +18,14 @@ const activationCsvInput = z.strictObject({
   bom: z.boolean().default(false),
 });
 
-/** The activation CSV (one row per member, header first) in chunks of text. */
-export async function* activationCsv(
+/** The activation CSV (one row per member, header first) in chunks of text, once the request is accepted. */
+export async function activationCsv(
   ctx: AppContext,
   caller: Caller,
   input: z.input<typeof activationCsvInput> = {},
-): AsyncIterable<string> {
+): Promise<AsyncIterable<string>> {
   const { asOf, bom } = parseRequest(caller, activationCsvInput, input);
   await requireFirmSide(ctx, caller);
   const views = await ctx.views();
-  yield* views.exports.activationCsv(caller.tenantId, { ...(asOf !== undefined && { asOf }), bom, now: ctx.deps.clock.now() });
+  return views.exports.activationCsv(caller.tenantId, { ...(asOf !== undefined && { asOf }), bom, now: ctx.deps.clock.now() });
 }

@@ -312,10 +312,8 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
       bounded: ['kinds', 'kinds.0', 'kinds.1', 'cursor', 'limit'],
     },
     'exports.activationCsv': {
-      // Streamed: the input is checked when the first chunk is asked for.
-      call: async (p, i, c) => {
-        for await (const _ of p.exports.activationCsv(c, i)) break;
-      },
+      // Refused by the promise, before the stream is read: no chunk is asked for here.
+      call: (p, i, c) => p.exports.activationCsv(c, i),
       valid: { asOf: '2026-01-15T10:00:00+01:00', bom: true },
       bounded: ['asOf'],
     },

@@ -25,21 +25,23 @@ async function setup() {
 describe('exports.activationCsv', () => {
   it("streams the read model's CSV for the caller's firm, now, without a BOM by default", async () => {
     const { test, portal, tenantId, admin, spy } = await setup();
-    expect(await text(portal.exports.activationCsv(admin, {}))).toBe('Client\r\nrow\r\n');
+    expect(await text(await portal.exports.activationCsv(admin, {}))).toBe('Client\r\nrow\r\n');
     expect(spy).toHaveBeenCalledWith(tenantId, { bom: false, now: test.clock.now() });
   });
 
   it('passes an as-of instant with an offset on in UTC, and the BOM when asked', async () => {
     const { portal, tenantId, admin, spy } = await setup();
-    await text(portal.exports.activationCsv(admin, { asOf: '2026-01-15T10:00:00+01:00', bom: true }));
+    await text(await portal.exports.activationCsv(admin, { asOf: '2026-01-15T10:00:00+01:00', bom: true }));
     expect(spy.mock.calls[0]![0]).toBe(tenantId);
     expect(spy.mock.calls[0]![1]).toMatchObject({ asOf: '2026-01-15T09:00:00.000Z', bom: true });
   });
 
+  // Refusals come from the promise, before any text is asked for: an HTTP adapter can answer
+  // 400/403 before it sends its headers.
   it('refuses an instant that is not an ISO date-time with an offset', async () => {
     const { portal, admin, spy } = await setup();
     for (const asOf of ['2026-01-15', 'yesterday', '2026-01-15T10:00:00']) {
-      const error = await text(portal.exports.activationCsv(admin, { asOf })).catch((e: unknown) => e);
+      const error = await portal.exports.activationCsv(admin, { asOf }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ValidationError);
     }
     expect(spy).not.toHaveBeenCalled();
@@ -48,8 +50,17 @@ describe('exports.activationCsv', () => {
   it('is refused to a client contact', async () => {
     const { test, portal, tenantId, admin, spy } = await setup();
     const { contactIds } = await givenClient(test.ctx, admin);
-    const error = await text(portal.exports.activationCsv(contactCaller(tenantId, contactIds[0]!), {})).catch((e: unknown) => e);
+    const error = await portal.exports.activationCsv(contactCaller(tenantId, contactIds[0]!), {}).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'access.firm_only' });
     expect(spy).not.toHaveBeenCalled();
+  });
+
+  it('has read-your-writes done before it returns the stream', async () => {
+    const { test, portal, admin, spy } = await setup();
+    const views = vi.spyOn(test.ctx, 'views');
+    const csv = await portal.exports.activationCsv(admin, {});
+    expect(views).toHaveBeenCalledTimes(1);
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(await text(csv)).toBe('Client\r\nrow\r\n');
   });
 });
