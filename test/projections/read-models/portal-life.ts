@@ -13,7 +13,7 @@ import { uuidIds } from '../../../adapters/system/clock-and-ids.js';
 import { nodeSecrets } from '../../../adapters/system/secrets.js';
 import { sqliteReadModels, type SqliteReadModels } from '../../../projections/read-models/index.js';
 import type { Caller, PortalDeps } from '../../../src/application/context.js';
-import { createPortal, type Portal } from '../../../src/application/portal.js';
+import { createPortal } from '../../../src/application/portal.js';
 import type { EventStore } from '../../../src/core/event-store.js';
 import { PortalError, ValidationError } from '../../../src/core/errors.js';
 import type { KeyStore, Secrets } from '../../../src/core/ports.js';
@@ -99,7 +99,7 @@ export const command = fc.oneof(
   weighted(1, cmd('unlink', { client: pick })),
   weighted(1, cmd('archive', { client: pick })),
   weighted(1, cmd('restore', { client: pick })),
-  weighted(1, cmd('forget', { contact: pick })),
+  weighted(3, cmd('forget', { contact: pick })),
   weighted(1, cmd('look')),
 );
 
