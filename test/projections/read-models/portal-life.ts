@@ -86,6 +86,7 @@ export const command = fc.oneof(
   weighted(1, cmd('resend', { contact: pick })),
   weighted(1, cmd('cancel', { contact: pick })),
   weighted(2, cmd('accept', { contact: pick })),
+  weighted(2, cmd('login', { contact: pick })),
   weighted(3, cmd('open', { contact: pick, selection })),
   weighted(1, cmd('close', { contact: pick })),
   weighted(1, cmd('select', { contact: pick, selection })),
@@ -105,8 +106,8 @@ export const command = fc.oneof(
 
 /** Between commands: nothing, a moment, or days (around the 30-day expiry and the "just now" window). */
 export const pause = fc.oneof(
-  fc.constantFrom(0, 0, 1, 60_000, 3_600_000, DAY_MS, 30 * DAY_MS, 30 * DAY_MS + 1),
-  fc.integer({ min: 0, max: 40 * DAY_MS }),
+  { weight: 5, arbitrary: fc.constantFrom(0, 0, 0, 1, 1000, 60_000, 60_001, 3_600_000, DAY_MS, 7 * DAY_MS, 30 * DAY_MS, 30 * DAY_MS + 1) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 40 * DAY_MS }) },
 );
 
 /** Every life starts with two clients (an individual and a group), a staff user, a document and some access, then goes its own way. */
@@ -138,6 +139,8 @@ export interface Firm {
   contacts: Array<{ clientId: string; contactId: string }>;
   staff: string[];
   documents: string[];
+  /** Contacts who accepted an invitation (logins aim at them). */
+  accepted: string[];
   /** Every name and email the driver gave this firm's people, clients and documents. */
   words: Set<string>;
 }
@@ -148,7 +151,7 @@ export async function openFirm(live: LivePortal, tag: string, name = `Firm ${tag
   const { firmId } = await live.portal.firms.createFirm(platform, { name, partnerAdmin: { userId, name: `Partner ${tag}`, email: `partner.${tag}@firm.example` } });
   const admin = staffCaller(firmId, userId);
   await live.portal.firms.connectOneDrive(admin, { accountId: `od-${tag}`, displayName: 'Firm OneDrive', driveType: 'personal' });
-  return { firmId, admin, tag, clients: [], contacts: [], staff: [], documents: [], words: new Set([name, `Partner ${tag}`, `partner.${tag}@firm.example`]) };
+  return { firmId, admin, tag, clients: [], contacts: [], staff: [], documents: [], accepted: [], words: new Set([name, `Partner ${tag}`, `partner.${tag}@firm.example`]) };
 }
 
 let serial = 0;
@@ -214,10 +217,17 @@ export async function play(live: LivePortal, firm: Firm, steps: readonly Step[],
         case 'resend': await portal.invitations.resendInvitation(admin, { contactId: contact.contactId }); break;
         case 'cancel': await portal.invitations.cancelInvitation(admin, { contactId: contact.contactId, reason: 'withdrawn_by_firm' }); break;
         case 'accept': {
-          const sent = outbox.lastTo(contact.contactId);
-          if (sent) await portal.invitations.acceptInvitation({ contactId: contact.contactId, token: sent.token, password: 'correct horse battery' });
+          // Aimed at someone who was sent an invitation (else nothing to accept).
+          const invited = at(firm.contacts.filter((m) => outbox.lastTo(m.contactId)), c.contact);
+          const sent = invited && outbox.lastTo(invited.contactId);
+          if (!invited || !sent) break;
+          await portal.invitations.acceptInvitation({ contactId: invited.contactId, token: sent.token, password: 'correct horse battery' });
+          firm.accepted.push(invited.contactId);
           break;
         }
+        case 'login':
+          await portal.access.logIn({ tenantId: firm.firmId, contactId: at(firm.accepted, c.contact) ?? contact.contactId, password: 'correct horse battery', ipAddress: '198.51.100.4', userAgent: `Agent ${firm.tag}` });
+          break;
         case 'open': await portal.access.openPortalAccess(admin, { ...contact, sharedItems: items(c.selection) }); break;
         case 'close': await portal.access.closePortalAccess(admin, { contactId: contact.contactId, via: 'toggle' }); break;
         case 'select': await portal.access.changeSharedSelection(admin, { contactId: contact.contactId, sharedItems: items(c.selection) }); break;
