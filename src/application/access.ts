@@ -236,6 +236,8 @@ export async function changeLoginEmail(
   if (current.status === 'none' || current.clientId === null) throw accessNotFound();
   const client = await loadActiveClient(ctx, caller.tenantId, current.clientId);
   const member = requireMember(client, contactId);
+  // As in openAccess: the command's email schema would refuse the erased marker less clearly.
+  if (member.emails.includes(ERASED)) throw forgotten();
   const data = parseCommand(changeLoginEmailData, { contactId, loginEmail, contactEmails: member.emails });
   requireRoomForEmail(client, member.contactId, data.loginEmail);
   const changed = await ctx.execute(portalAccessDecider, streams.portalAccess(member.contactId), { type: 'ChangeLoginEmail', data }, request);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppContext } from '../../src/application/context.js';
 import { ERASED } from '../../src/core/events.js';
-import { getPortalAccess, openPortalAccess } from '../../src/application/access.js';
+import { changeLoginEmail, getPortalAccess, openPortalAccess } from '../../src/application/access.js';
 import { addGuest, addContactEmail, archiveClient, getClient, recordPreliminaryData, removeMember, renameClient } from '../../src/application/clients.js';
 import { uploadDocument } from '../../src/application/documents.js';
 import { addStaffUser } from '../../src/application/firms.js';
@@ -118,6 +118,18 @@ describe('forgetting a contact', () => {
       const error = await refusal(openPortalAccess(ctx, admin, input));
       expect(error).toMatchObject({ name: 'DomainError', code: 'personal_data.subject_forgotten' });
     }
+    expect(await eventCount(ctx)).toBe(before);
+  });
+
+  it('refuses to change a forgotten contact\'s login email as forgotten, not as a malformed email', async () => {
+    // Found by the read-model properties: the command was built with the erased marker as the contact's emails.
+    const portal = testPortal();
+    const { ctx } = portal;
+    const { admin, clientId, oliviaId } = await givenClientWithHistory(portal);
+    await forgetContact(ctx, admin, { clientId, contactId: oliviaId });
+    const before = await eventCount(ctx);
+    const error = await refusal(changeLoginEmail(ctx, admin, { contactId: oliviaId, loginEmail: 'olivia@new.example' }));
+    expect(error).toMatchObject({ name: 'DomainError', code: 'personal_data.subject_forgotten' });
     expect(await eventCount(ctx)).toBe(before);
   });
 
