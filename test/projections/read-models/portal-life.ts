@@ -332,7 +332,7 @@ export async function everyAnswer(live: LivePortal, firm: Firm, instants: readon
   const answers: Record<string, unknown> = {};
   for (const input of searchInputs(firm)) answers[`search ${JSON.stringify(input)}`] = await allPages((page) => portal.clientList.search(admin, { ...input, ...page }));
   for (const input of [{}, { linked: true }, { linked: false }, { text: 'smi' }]) answers[`folders ${JSON.stringify(input)}`] = await allPages((page) => portal.clientList.folders(admin, { ...input, ...page }));
-  answers.csv = await csvText(portal.exports.activationCsv(admin, {}));
+  answers.csv = await csvText(await portal.exports.activationCsv(admin, {}));
   for (const clientId of firm.clients) {
     answers[`documents ${clientId}`] = await outcome(() => allPages((page) => portal.documents.list(admin, { clientId, ...page })));
     answers[`history ${clientId}`] = await outcome(() => allPages((page) => portal.audit.history(admin, { clientId, ...page }), 5));
@@ -342,7 +342,7 @@ export async function everyAnswer(live: LivePortal, firm: Firm, instants: readon
   answers['activity documents, access'] = await allPages((page) => portal.audit.activity(admin, { kinds: ['document', 'access'], ...page }), 3);
   for (const at of instants) {
     answers[`access at ${at}`] = await allPages((page) => portal.audit.accessAsOf(admin, { at, ...page }));
-    answers[`csv as of ${at}`] = await csvText(portal.exports.activationCsv(admin, { asOf: at }));
+    answers[`csv as of ${at}`] = await csvText(await portal.exports.activationCsv(admin, { asOf: at }));
     for (const clientId of firm.clients.slice(0, 2)) answers[`history ${clientId} as of ${at}`] = await outcome(() => allPages((page) => portal.audit.history(admin, { clientId, asOf: at, ...page }), 5));
     for (const { contactId } of firm.contacts) answers[`${contactId} sees at ${at}`] = await outcome(() => portal.audit.viewAsClient(admin, { contactId, at }));
   }
