@@ -112,24 +112,55 @@ export class PersonalDataCodec {
     return copy;
   }
 
-  /** Decrypts every protected value in place; values of forgotten subjects become ERASED. */
+  /**
+   * Decrypts every protected value in place; values of forgotten subjects become ERASED. A rebuild
+   * calls it for every event: the walk is synchronous, allocates nothing for an event without
+   * stored values, and awaits only for keys not yet in `keyCache`.
+   */
   async reveal(data: Json, keyCache: Map<string, SubjectKey | undefined> = new Map()): Promise<Json> {
-    if (typeof data === 'string') return isStored(data) ? this.open(data, keyCache) : data;
-    if (data === null || typeof data !== 'object') return data;
-    const entries = Array.isArray(data) ? data.entries() : Object.entries(data);
-    for (const [k, v] of entries) {
-      if (typeof v === 'string' && !isStored(v)) continue;
-      (data as any)[k] = await this.reveal(v, keyCache);
+    if (typeof data === 'string') {
+      if (!isStored(data)) return data;
+      const { subjectId, ciphertext } = parseStored(data);
+      if (!keyCache.has(subjectId)) keyCache.set(subjectId, await this.keys.get(subjectId));
+      return this.opened(keyCache.get(subjectId), ciphertext);
     }
+    const found: Found[] = [];
+    collect(data, found);
+    if (found.length === 0) return data;
+    for (const { subjectId } of found) {
+      if (!keyCache.has(subjectId)) keyCache.set(subjectId, await this.keys.get(subjectId));
+    }
+    for (const { parent, key, subjectId, ciphertext } of found) parent[key] = this.opened(keyCache.get(subjectId), ciphertext);
     return data;
   }
 
-  private async open(value: string, keyCache: Map<string, SubjectKey | undefined>): Promise<Json> {
-    const { subjectId, ciphertext } = parseStored(value);
-    if (!keyCache.has(subjectId)) keyCache.set(subjectId, await this.keys.get(subjectId));
-    const key = keyCache.get(subjectId);
+  private opened(key: SubjectKey | undefined, ciphertext: string): Json {
     return key ? JSON.parse(this.cipher.decrypt(key, ciphertext)) : ERASED;
   }
+}
+
+interface Found {
+  parent: any;
+  key: string | number;
+  subjectId: string;
+  ciphertext: string;
+}
+
+/** Every stored value under `node` (objects and arrays, any depth), with where it sits. */
+function collect(node: Json, found: Found[]): void {
+  if (node === null || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) visit(node, i, found);
+  } else {
+    for (const key in node) if (Object.hasOwn(node, key)) visit(node, key, found);
+  }
+}
+
+function visit(parent: any, key: string | number, found: Found[]): void {
+  const value = parent[key];
+  if (typeof value === 'string') {
+    if (isStored(value)) found.push({ parent, key, ...parseStored(value) });
+  } else if (value !== null && typeof value === 'object') collect(value, found);
 }
 
 /**
