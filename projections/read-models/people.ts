@@ -19,13 +19,22 @@ const SETUP = `
     name TEXT NOT NULL,
     PRIMARY KEY (firm_id, kind, id)
   ) WITHOUT ROWID;
-  CREATE INDEX IF NOT EXISTS rm_people_by_id ON rm_people (id);`;
+  CREATE INDEX IF NOT EXISTS rm_people_by_id ON rm_people (id);
+  -- A client without a name of its own is shown by this owner's name, whatever it is now.
+  CREATE TABLE IF NOT EXISTS rm_people_shown_by (
+    client_id TEXT PRIMARY KEY,
+    contact_id TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS rm_people_shown_by_contact ON rm_people_shown_by (contact_id);`;
 
 interface Statements {
   upsert: Statement<[string, string, string, string]>;
   forget: Statement<[string, string]>;
   get: Statement<[string, string, string], { name: string }>;
   kind: Statement<[string, string], { kind: PersonKind }>;
+  showBy: Statement<[string, string]>;
+  ownName: Statement<[string]>;
+  renameShown: Statement<[string, string]>;
 }
 
 const prepared = new WeakMap<Database, Statements>();
@@ -40,6 +49,11 @@ function statements(db: Database): Statements {
       forget: db.prepare('UPDATE rm_people SET name = ? WHERE id = ?'),
       get: db.prepare('SELECT name FROM rm_people WHERE firm_id = ? AND kind = ? AND id = ?'),
       kind: db.prepare('SELECT kind FROM rm_people WHERE id = ? AND firm_id = ? LIMIT 1'),
+      showBy: db.prepare('INSERT OR REPLACE INTO rm_people_shown_by (client_id, contact_id) VALUES (?, ?)'),
+      ownName: db.prepare('DELETE FROM rm_people_shown_by WHERE client_id = ?'),
+      renameShown: db.prepare(
+        "UPDATE rm_people SET name = ? WHERE kind = 'client' AND id IN (SELECT client_id FROM rm_people_shown_by WHERE contact_id = ?)",
+      ),
     };
     prepared.set(db, s);
   }
@@ -64,7 +78,7 @@ export const peopleProjection: SqliteProjection = {
     db.exec(SETUP);
   },
   drop(db) {
-    db.exec('DROP TABLE IF EXISTS rm_people');
+    db.exec('DROP TABLE IF EXISTS rm_people; DROP TABLE IF EXISTS rm_people_shown_by');
   },
   apply(db, event: RecordedEvent) {
     const s = statements(db);
@@ -79,14 +93,17 @@ export const peopleProjection: SqliteProjection = {
         return void person('staff', data.user.userId, data.user.name);
       case 'ClientCreated':
         for (const owner of data.owners) person('contact', owner.contactId, owner.name);
-        // An individual without a chosen name is shown by its owner's name.
+        // An individual without a chosen name is shown by its owner's name, also once renamed.
+        if (data.name === null) s.showBy.run(data.clientId, data.owners[0].contactId);
         return void person('client', data.clientId, data.name ?? data.owners[0].name);
       case 'ClientRenamed':
+        s.ownName.run(data.clientId);
         return void person('client', data.clientId, data.name);
       case 'OwnerAdded':
       case 'GuestAdded':
         return void person('contact', data.contact.contactId, data.contact.name);
       case 'ContactRenamed':
+        s.renameShown.run(data.name, data.contactId);
         return void person('contact', data.contactId, data.name);
       case 'PersonalDataForgotten':
         return void s.forget.run(ERASED, data.subjectId);

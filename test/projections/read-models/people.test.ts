@@ -45,6 +45,12 @@ describe('people: who is who in a firm, by their current name', () => {
     db = await people(test);
     expect(nameOf(db, firmId, 'contact', ann.ownerIds[0]!)).toBe('Ann Jones');
     expect(nameOf(db, firmId, 'client', family.clientId)).toBe('The Owners');
+    // Ann's client has no name of its own: it is shown by her name as it is now.
+    expect(nameOf(db, firmId, 'client', ann.clientId)).toBe('Ann Jones');
+    await renameClient(test.ctx, pat, { clientId: ann.clientId, name: 'Jones Household' });
+    await renameContact(test.ctx, pat, { clientId: ann.clientId, contactId: ann.ownerIds[0]!, name: 'Ann Brown' });
+    db = await people(test);
+    expect(nameOf(db, firmId, 'client', ann.clientId)).toBe('Jones Household');
   });
 
   it('reads a forgotten contact (and an individual client) as erased, live and after a rebuild', async () => {
