@@ -35,7 +35,46 @@ async function text(chunks: AsyncIterable<string>): Promise<string> {
 }
 
 const cells = (r: ActivationRow) => activationColumns.map((c) => r[c.key]);
-const parseBack = (csv: string): string[][] => parse(csv, { bom: true, relax_column_count: false });
+/**
+ * RFC 4180 read by the letter, written here so the check does not share csv-stringify's family
+ * (csv-parse is its sibling): CRLF ends a record, a quoted field doubles its quotes and may hold
+ * anything, an unquoted one holds no quote, CR or LF.
+ */
+function strictRfc4180(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let i = text.startsWith('\uFEFF') ? 1 : 0;
+  while (i < text.length) {
+    let field = '';
+    if (text[i] === '"') {
+      for (i++; ; i++) {
+        if (i >= text.length) throw new Error('unterminated quoted field');
+        if (text[i] === '"' && text[i + 1] === '"') (field += '"'), i++;
+        else if (text[i] === '"') break;
+        else field += text[i];
+      }
+      i++;
+    } else {
+      while (i < text.length && text[i] !== ',' && text[i] !== '\r') {
+        if (text[i] === '"' || text[i] === '\n') throw new Error(`bare ${JSON.stringify(text[i])} in an unquoted field at ${i}`);
+        field += text[i++];
+      }
+    }
+    record.push(field);
+    if (text[i] === ',') i++;
+    else if (text.startsWith('\r\n', i)) (records.push(record), (record = []), (i += 2));
+    else throw new Error(`expected a comma or CRLF at ${i}`);
+  }
+  if (record.length > 0) throw new Error('the last record has no CRLF');
+  return records;
+}
+
+/** Parsed by csv-parse and by the strict reader above; both must agree. */
+const parseBack = (csv: string): string[][] => {
+  const parsed = parse(csv, { bom: true, relax_column_count: false }) as string[][];
+  expect(strictRfc4180(csv)).toEqual(parsed);
+  return parsed;
+};
 
 describe('activation CSV encoding', () => {
   it('writes the header in the issue order, then one record per row, CRLF-terminated', async () => {
