@@ -3,17 +3,14 @@
  * firm's words, from the activity read model. Read-your-writes: a query after a command sees it.
  */
 import { z } from 'zod';
-import { plainText } from '../core/limits.js';
 import type { AppContext, Caller } from './context.js';
 import { id, parseRequest } from './input.js';
+import { instant, pageFields } from './page-input.js';
 import { activityKinds, type HistoryEntry, type Page } from './read-models.js';
 import { loadClient, requireFirmSide } from './tenant-guards.js';
 
-/** An instant with any offset, read as the UTC instant toISOString gives. */
-const instant = z.iso.datetime({ offset: true }).transform((text) => new Date(text).toISOString());
-const pageInput = { cursor: plainText(1000).optional(), limit: z.number().int().min(1).max(200).default(50) };
 
-const historyInput = z.strictObject({ clientId: id, asOf: instant.optional(), ...pageInput });
+const historyInput = z.strictObject({ clientId: id, asOf: instant.optional(), ...pageFields });
 
 /** A client's history, newest first; with `asOf`, only what had happened by then. Another firm's client reads as not found. */
 export async function history(ctx: AppContext, caller: Caller, input: z.input<typeof historyInput>): Promise<Page<HistoryEntry>> {
@@ -26,7 +23,7 @@ export async function history(ctx: AppContext, caller: Caller, input: z.input<ty
 
 const activityInput = z.strictObject({
   kinds: z.array(z.enum(activityKinds)).min(1).max(activityKinds.length).optional(),
-  ...pageInput,
+  ...pageFields,
 });
 
 /** Everything that happened in the firm, newest first, optionally of some kinds only. */

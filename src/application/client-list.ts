@@ -8,19 +8,14 @@ import { subscriptionPlans } from '../client/events.js';
 import { plainText } from '../core/limits.js';
 import type { AppContext, Caller } from './context.js';
 import { id, parseRequest } from './input.js';
+import { pageFields } from './page-input.js';
 import type { ClientListRow, FolderListRow, Page } from './read-models.js';
 import { requireFirmSide } from './tenant-guards.js';
 
 /** The longest search text: longer than any name or email it could usefully match inside. */
 export const MAX_SEARCH_TEXT_LENGTH = 200;
-export const MAX_CURSOR_LENGTH = 1000;
-export const MAX_PAGE_SIZE = 200;
 
 const text = plainText(MAX_SEARCH_TEXT_LENGTH);
-const page = {
-  cursor: z.string().max(MAX_CURSOR_LENGTH).regex(/^[A-Za-z0-9_-]+$/, 'expected a cursor from an earlier page').optional(),
-  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
-};
 
 const searchInput = z.strictObject({
   text: text.optional(),
@@ -32,7 +27,7 @@ const searchInput = z.strictObject({
   archived: z.boolean().default(false),
   sort: z.enum(['name', 'last_login', 'invitation_date']).default('name'),
   order: z.enum(['asc', 'desc']).default('asc'),
-  ...page,
+  ...pageFields,
 });
 
 /** The client list: search, filters, sort and cursor paging, with each member's status worded at the clock's now. */
@@ -43,7 +38,7 @@ export async function search(ctx: AppContext, caller: Caller, input: z.input<typ
   return (await ctx.views()).clientList.search(caller.tenantId, query, ctx.deps.clock.now());
 }
 
-const foldersInput = z.strictObject({ text: text.optional(), linked: z.boolean().optional(), ...page });
+const foldersInput = z.strictObject({ text: text.optional(), linked: z.boolean().optional(), ...pageFields });
 
 /** Every current client with its folder link (or none), by name: the "Connect client folders" list. */
 export async function folders(ctx: AppContext, caller: Caller, input: z.input<typeof foldersInput> = {}): Promise<Page<FolderListRow>> {

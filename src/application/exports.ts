@@ -6,14 +6,12 @@
 import { z } from 'zod';
 import type { AppContext, Caller } from './context.js';
 import { parseRequest } from './input.js';
+import { instant } from './page-input.js';
 import { requireFirmSide } from './tenant-guards.js';
 
 const activationCsvInput = z.strictObject({
   /** An instant with its offset; the export is worded as at that instant. */
-  asOf: z.iso
-    .datetime({ offset: true })
-    .transform((at) => new Date(at).toISOString())
-    .optional(),
+  asOf: instant.optional(),
   /** A UTF-8 byte order mark first, for spreadsheets that need it to read UTF-8. */
   bom: z.boolean().default(false),
 });
