@@ -4,21 +4,8 @@ import { companyNameKey } from '../../src/firm/names.js';
 import { createManagedCompany, enablePartnerFeatures, listManagedCompanies } from '../../src/application/firms.js';
 import { acceptInvitation, inviteMember } from '../../src/application/invitations.js';
 import { closePortalAccess, logIn, openPortalAccess } from '../../src/application/access.js';
-import type { Secrets } from '../../src/core/ports.js';
-import { nodeSecrets } from '../../adapters/system/secrets.js';
-import { DAY_MS, givenClient, givenFirm, testPortal } from '../support/portal.js';
+import { DAY_MS, fastSecrets, givenClient, givenFirm, testPortal } from '../support/portal.js';
 
-/** Real tokens and token hashes, but a fast reversible stand-in for scrypt: properties run many logins. */
-const fastSecrets = (): Secrets => {
-  let n = 0;
-  return {
-    newToken: () => `token-${++n}-${Math.random().toString(36).slice(2)}`,
-    hashToken: (t) => `h(${t})`,
-    digest: nodeSecrets.digest,
-    hashPassword: async (p) => `pw(${p})`,
-    verifyPassword: async (p, h) => h === `pw(${p})`,
-  };
-};
 const platform = { tenantId: 'platform', actor: { kind: 'platform' as const, operatorId: 'operator-1' } };
 
 describe('application invariants (fast-check)', () => {

@@ -152,3 +152,15 @@ export async function storedEvents(portal: Pick<TestPortal, 'store'>): Promise<R
 export async function eventCount(ctx: AppContext): Promise<number> {
   return (await allEvents(ctx)).length;
 }
+
+/** Fake tokens and token hashes, and a fast reversible stand-in for scrypt: for tests that accept or log in many times. */
+export const fastSecrets = (): Secrets => {
+  let n = 0;
+  return {
+    newToken: () => `token-${++n}-${Math.random().toString(36).slice(2)}`,
+    hashToken: (t) => `h(${t})`,
+    digest: nodeSecrets.digest,
+    hashPassword: async (p) => `pw(${p})`,
+    verifyPassword: async (p, h) => h === `pw(${p})`,
+  };
+};

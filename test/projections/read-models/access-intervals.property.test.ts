@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nodeSecrets } from '../../../adapters/system/secrets.js';
 import { changeLoginEmail, changeSharedSelection, closePortalAccess, getPortalAccess, openPortalAccess } from '../../../src/application/access.js';
 import { accessAsOf, viewAsClient } from '../../../src/application/audit-access.js';
 import { list } from '../../../src/application/document-views.js';
@@ -11,26 +10,14 @@ import type { AccessGrant } from '../../../src/application/read-models.js';
 import { fold } from '../../../src/core/decider.js';
 import type { RecordedEvent } from '../../../src/core/envelope.js';
 import { PortalError } from '../../../src/core/errors.js';
-import type { Secrets } from '../../../src/core/ports.js';
 import { documentDecider } from '../../../src/document/decider.js';
 import type { DocumentEvent } from '../../../src/document/events.js';
 import { portalAccessDecider } from '../../../src/portal-access/decider.js';
 import type { PortalAccessEvent } from '../../../src/portal-access/events.js';
 import { canSee } from '../../../src/portal-access/shared-items.js';
 import { hashOf } from '../../support/content-hash.js';
-import { allEvents, contactCaller, givenClient, givenFirm, testPortal } from '../../support/portal.js';
+import { allEvents, contactCaller, fastSecrets, givenClient, givenFirm, testPortal } from '../../support/portal.js';
 
-/** A fast stand-in for scrypt: runs accept many invitations. */
-const fastSecrets = (): Secrets => {
-  let n = 0;
-  return {
-    newToken: () => `token-${++n}-${Math.random().toString(36).slice(2)}`,
-    hashToken: (t) => `h(${t})`,
-    digest: nodeSecrets.digest,
-    hashPassword: async (p) => `pw(${p})`,
-    verifyPassword: async (p, h) => h === `pw(${p})`,
-  };
-};
 
 const folders = ['Tax', 'Tax/2025', 'Payroll', 'Uploads'];
 const folder = fc.constantFrom(...folders);

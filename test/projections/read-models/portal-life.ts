@@ -10,27 +10,15 @@ import { memoryEventStore } from '../../../adapters/event-store/memory.js';
 import { memoryKeyStore } from '../../../adapters/keys/memory-key-store.js';
 import { memoryAccessNotificationOutbox, memoryInvitationOutbox } from '../../../adapters/mail/memory-outbox.js';
 import { uuidIds } from '../../../adapters/system/clock-and-ids.js';
-import { nodeSecrets } from '../../../adapters/system/secrets.js';
 import { sqliteReadModels, type SqliteReadModels } from '../../../projections/read-models/index.js';
 import type { Caller, PortalDeps } from '../../../src/application/context.js';
 import { createPortal } from '../../../src/application/portal.js';
 import type { EventStore } from '../../../src/core/event-store.js';
 import { PortalError, ValidationError } from '../../../src/core/errors.js';
-import type { KeyStore, Secrets } from '../../../src/core/ports.js';
+import type { KeyStore } from '../../../src/core/ports.js';
 import { hashOf } from '../../support/content-hash.js';
-import { DAY_MS, staffCaller, testClock, type TestClock } from '../../support/portal.js';
+import { DAY_MS, fastSecrets, staffCaller, testClock, type TestClock } from '../../support/portal.js';
 
-/** Real tokens, a fast reversible stand-in for scrypt: a run accepts several invitations. */
-export const fastSecrets = (): Secrets => {
-  let n = 0;
-  return {
-    newToken: () => `token-${++n}-${Math.random().toString(36).slice(2)}`,
-    hashToken: (t) => `h(${t})`,
-    digest: nodeSecrets.digest,
-    hashPassword: async (p) => `pw(${p})`,
-    verifyPassword: async (p, h) => h === `pw(${p})`,
-  };
-};
 
 /** createPortal over a memory store (or the given one) with its read models in a fresh in-memory SQLite. */
 export function livePortal(options: { store?: EventStore; keys?: KeyStore; clock?: TestClock } = {}) {
