@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { perDatabase } from './per-database.js';
 import type { AccessGrant, ReadModels } from '../../src/application/read-models.js';
 import type { Actor, RecordedEvent } from '../../src/core/envelope.js';
 import { NotFoundError } from '../../src/core/errors.js';
@@ -112,13 +113,7 @@ function ASOF(clientFilter: string): string {
 }
 
 type Statements = ReturnType<typeof prepare>;
-const prepared = new WeakMap<Database, Statements>();
-
-function statements(db: Database): Statements {
-  let s = prepared.get(db);
-  if (!s) prepared.set(db, (s = prepare(db)));
-  return s;
-}
+const statements = perDatabase(prepare);
 
 const TYPES = ['PortalAccessOpened', 'PortalAccessActivated', 'PortalAccessClosed', 'SharedSelectionChanged', 'LoginEmailChanged', 'PersonalDataForgotten'];
 

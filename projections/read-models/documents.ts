@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { perDatabase } from './per-database.js';
 import type { DocumentRow, ReadModels } from '../../src/application/read-models.js';
 import type { Actor, RecordedEvent } from '../../src/core/envelope.js';
 import { NotFoundError } from '../../src/core/errors.js';
@@ -126,13 +127,7 @@ function prepare(db: Database) {
 }
 
 type Statements = ReturnType<typeof prepare>;
-const prepared = new WeakMap<Database, Statements>();
-
-function statements(db: Database): Statements {
-  let s = prepared.get(db);
-  if (!s) prepared.set(db, (s = prepare(db)));
-  return s;
-}
+const statements = perDatabase(prepare);
 
 /** Closes the document's open version row and, unless it was removed, opens the next one. */
 function nextVersion(s: Statements, event: RecordedEvent, data: any, open: OpenVersion | undefined, version: number, uploadedBy: string | null) {
