@@ -34,7 +34,7 @@ const newPassword = z
   .max(200, 'A password can have at most 200 characters.')
   .refine((password) => password.trim().length > 0, 'A password cannot be only spaces.');
 
-const acceptInvitationInput = z.strictObject({ contactId: id, token: idOf(MAX_TOKEN_LENGTH), password: newPassword });
+export const acceptInvitationInput = z.strictObject({ contactId: id, token: idOf(MAX_TOKEN_LENGTH), password: newPassword });
 
 /** `revision`: the invitation stream's; `position`: after the access was activated. */
 export interface AcceptedInvitation extends Written {

@@ -130,7 +130,7 @@ function requireRoomForEmail(client: ClientState, contactId: string, email: stri
   }
 }
 
-const openPortalAccessInput = openPortalAccessData.omit({ contactEmails: true, acceptedPasswordHash: true });
+export const openPortalAccessInput = openPortalAccessData.omit({ contactEmails: true, acceptedPasswordHash: true });
 
 /** Opening access: the contact, the login email (omitted: the previous one, else the contact's first) and what is shared. */
 export type OpenPortalAccessInput = z.input<typeof openPortalAccessInput>;
@@ -221,7 +221,7 @@ export async function changeSharedSelection(
   return { access: view(state), revision: nextExpectedRevision, position };
 }
 
-const changeLoginEmailInput = changeLoginEmailData.omit({ contactEmails: true });
+export const changeLoginEmailInput = changeLoginEmailData.omit({ contactEmails: true });
 
 /** The firm changes the login email; while not activated, the invitation goes again to the new address. */
 export async function changeLoginEmail(
@@ -250,7 +250,7 @@ export async function changeLoginEmail(
 }
 
 /** The ways the firm closes access itself; the other close reasons are recorded only by the processes. */
-const closePortalAccessInput = closePortalAccessData.extend({ via: closePortalAccessData.shape.via.extract(['access_window', 'toggle']) });
+export const closePortalAccessInput = closePortalAccessData.extend({ via: closePortalAccessData.shape.via.extract(['access_window', 'toggle']) });
 
 /**
  * The firm closes access, one of two ways: 'access_window' ("Close access to the portal" in the
@@ -278,7 +278,7 @@ export async function closeAccess(ctx: AppContext, caller: ProcessCaller, input:
   return { contactId: data.contactId, changed: result.events.length > 0, revision: result.nextExpectedRevision, position: result.position };
 }
 
-const logInInput = recordLoginData
+export const logInInput = recordLoginData
   .pick({ ipAddress: true, userAgent: true })
   .extend({
     tenantId: id,
@@ -365,7 +365,7 @@ export async function logIn(
   return { contactId, clientId: state.clientId!, lastLoginAt: state.lastLoginAt!, revision: nextExpectedRevision, position };
 }
 
-const getPortalAccessInput = z.strictObject({ contactId: id });
+export const getPortalAccessInput = z.strictObject({ contactId: id });
 
 /** A contact's portal access with its toggle colour; the firm sees any of its contacts', a contact only their own. */
 export async function getPortalAccess(ctx: AppContext, caller: Caller, input: z.input<typeof getPortalAccessInput>): Promise<PortalAccessView> {

@@ -9,7 +9,7 @@ import { instant, pageFields } from './page-input.js';
 import type { AccessGrant, Page, VisibleDocument } from './read-models.js';
 import { requireFirmSide } from './tenant-guards.js';
 
-const accessAsOfInput = z.strictObject({ at: instant, clientId: id.optional(), ...pageFields });
+export const accessAsOfInput = z.strictObject({ at: instant, clientId: id.optional(), ...pageFields });
 
 /** The grants valid at `at` (valid-from inclusive, valid-to exclusive), by client and contact. */
 export async function accessAsOf(ctx: AppContext, caller: Caller, input: z.input<typeof accessAsOfInput>): Promise<Page<AccessGrant>> {
@@ -19,7 +19,7 @@ export async function accessAsOf(ctx: AppContext, caller: Caller, input: z.input
   return (await ctx.views()).audit.accessAsOf(caller.tenantId, query);
 }
 
-const viewAsClientInput = z.strictObject({ contactId: id, at: instant });
+export const viewAsClientInput = z.strictObject({ contactId: id, at: instant });
 
 /** The documents the contact could see at `at`, as they were named and placed then. */
 export async function viewAsClient(ctx: AppContext, caller: Caller, input: z.input<typeof viewAsClientInput>): Promise<VisibleDocument[]> {

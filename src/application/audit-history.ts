@@ -10,7 +10,7 @@ import { activityKinds, type HistoryEntry, type Page } from './read-models.js';
 import { loadClient, requireFirmSide } from './tenant-guards.js';
 
 
-const historyInput = z.strictObject({ clientId: id, asOf: instant.optional(), ...pageFields });
+export const historyInput = z.strictObject({ clientId: id, asOf: instant.optional(), ...pageFields });
 
 /** A client's history, newest first; with `asOf`, only what had happened by then. Another firm's client reads as not found. */
 export async function history(ctx: AppContext, caller: Caller, input: z.input<typeof historyInput>): Promise<Page<HistoryEntry>> {
@@ -21,7 +21,7 @@ export async function history(ctx: AppContext, caller: Caller, input: z.input<ty
   return views.audit.history(caller.tenantId, query);
 }
 
-const activityInput = z.strictObject({
+export const activityInput = z.strictObject({
   kinds: z.array(z.enum(activityKinds)).min(1).max(activityKinds.length).optional(),
   ...pageFields,
 });

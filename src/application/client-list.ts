@@ -17,7 +17,7 @@ export const MAX_SEARCH_TEXT_LENGTH = 200;
 
 const text = plainText(MAX_SEARCH_TEXT_LENGTH);
 
-const searchInput = z.strictObject({
+export const searchInput = z.strictObject({
   text: text.optional(),
   accessState: z.enum(['none', 'pending', 'active', 'closed']).optional(),
   invitationState: z.enum(['not_invited', 'invited_just_now', 'waiting', 'expired', 'active']).optional(),
@@ -38,7 +38,7 @@ export async function search(ctx: AppContext, caller: Caller, input: z.input<typ
   return (await ctx.views()).clientList.search(caller.tenantId, query, ctx.deps.clock.now());
 }
 
-const foldersInput = z.strictObject({ text: text.optional(), linked: z.boolean().optional(), ...pageFields });
+export const foldersInput = z.strictObject({ text: text.optional(), linked: z.boolean().optional(), ...pageFields });
 
 /** Every current client with its folder link (or none), by name: the "Connect client folders" list. */
 export async function folders(ctx: AppContext, caller: Caller, input: z.input<typeof foldersInput> = {}): Promise<Page<FolderListRow>> {

@@ -21,7 +21,7 @@ import { streamHas } from './tenant-scan.js';
 import { followUp, requireFirmSide, type ProcessCaller } from './tenant-guards.js';
 import { latest } from './written.js';
 
-const addOwnerInput = c.addOwner.omit({ contactId: true }).extend({ clientId: id, idempotencyKey: idempotencyKey.optional() });
+export const addOwnerInput = c.addOwner.omit({ contactId: true }).extend({ clientId: id, idempotencyKey: idempotencyKey.optional() });
 
 /** Adds a co-owner to a group client (retry-safe with an `idempotencyKey`). */
 export async function addOwner(
@@ -40,7 +40,7 @@ export async function addOwner(
   });
 }
 
-const addGuestInput = c.addGuest.omit({ contactId: true }).extend({ clientId: id, idempotencyKey: idempotencyKey.optional() });
+export const addGuestInput = c.addGuest.omit({ contactId: true }).extend({ clientId: id, idempotencyKey: idempotencyKey.optional() });
 
 /**
  * Adds a guest and invites them at once: the invitation email goes to the guest's first address,
@@ -85,7 +85,7 @@ async function addGuestWithId(
   return { ...change, position: latest(change.position, invitation.position), contactId, invitation };
 }
 
-const removeMemberInput = c.removeMember.extend({ clientId: id });
+export const removeMemberInput = c.removeMember.extend({ clientId: id });
 
 /** Removes an owner or a guest; their open invitation is cancelled and their open portal access closed. */
 export async function removeMember(ctx: AppContext, caller: Caller, input: z.input<typeof removeMemberInput>): Promise<ClientChange> {

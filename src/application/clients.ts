@@ -32,7 +32,7 @@ import { isRefusal, runClient, type ClientChange } from './client-change.js';
 export { addGuest, addOwner, removeMember } from './client-members.js';
 export type { ClientChange } from './client-change.js';
 
-const createClientInput = c.createClient.omit({ clientId: true }).extend({ idempotencyKey: idempotencyKey.optional() });
+export const createClientInput = c.createClient.omit({ clientId: true }).extend({ idempotencyKey: idempotencyKey.optional() });
 
 /**
  * Creates a client of the caller's firm: an individual with one owner, or a group with its owners.
@@ -67,7 +67,7 @@ export async function createClient(
   });
 }
 
-const renameClientInput = c.renameClient.extend({ clientId: id });
+export const renameClientInput = c.renameClient.extend({ clientId: id });
 
 /** Renames the client (a group's name, or an individual's chosen display name). */
 export async function renameClient(ctx: AppContext, caller: Caller, input: z.input<typeof renameClientInput>): Promise<ClientChange> {
@@ -75,7 +75,7 @@ export async function renameClient(ctx: AppContext, caller: Caller, input: z.inp
   return (await runClient(ctx, caller, clientId, { type: 'RenameClient', data: { name } })).change;
 }
 
-const recordPreliminaryDataInput = c.recordPreliminaryData.extend({ clientId: id });
+export const recordPreliminaryDataInput = c.recordPreliminaryData.extend({ clientId: id });
 
 /** Sets (adds or changes) preliminary data fields. */
 export async function recordPreliminaryData(
@@ -87,7 +87,7 @@ export async function recordPreliminaryData(
   return (await runClient(ctx, caller, clientId, { type: 'RecordPreliminaryData', data: { fields } })).change;
 }
 
-const removePreliminaryDataInput = c.removePreliminaryData.extend({ clientId: id });
+export const removePreliminaryDataInput = c.removePreliminaryData.extend({ clientId: id });
 
 /** Removes preliminary data fields (the ones not present are ignored). */
 export async function removePreliminaryData(
@@ -99,7 +99,7 @@ export async function removePreliminaryData(
   return (await runClient(ctx, caller, clientId, { type: 'RemovePreliminaryData', data: { fieldNames } })).change;
 }
 
-const changeSubscriptionInput = c.changeSubscription.extend({ clientId: id });
+export const changeSubscriptionInput = c.changeSubscription.extend({ clientId: id });
 
 /** Moves the client to another subscription plan. */
 export async function changeSubscription(
@@ -111,7 +111,7 @@ export async function changeSubscription(
   return (await runClient(ctx, caller, clientId, { type: 'ChangeSubscription', data: { plan } })).change;
 }
 
-const assignStaffInput = c.assignStaff.omit({ firmStaffIds: true }).extend({ clientId: id });
+export const assignStaffInput = c.assignStaff.omit({ firmStaffIds: true }).extend({ clientId: id });
 
 /** Assigns one of the firm's staff users to the client. */
 export async function assignStaff(ctx: AppContext, caller: Caller, input: z.input<typeof assignStaffInput>): Promise<ClientChange> {
@@ -121,7 +121,7 @@ export async function assignStaff(ctx: AppContext, caller: Caller, input: z.inpu
   return (await runClient(ctx, caller, clientId, { type: 'AssignStaff', data: { userId, firmStaffIds } })).change;
 }
 
-const unassignStaffInput = c.unassignStaff.extend({ clientId: id });
+export const unassignStaffInput = c.unassignStaff.extend({ clientId: id });
 
 /** Unassigns a staff user from the client (a no-op when not assigned). */
 export async function unassignStaff(ctx: AppContext, caller: Caller, input: z.input<typeof unassignStaffInput>): Promise<ClientChange> {
@@ -129,7 +129,7 @@ export async function unassignStaff(ctx: AppContext, caller: Caller, input: z.in
   return (await runClient(ctx, caller, clientId, { type: 'UnassignStaff', data: { userId } })).change;
 }
 
-const renameContactInput = c.renameContact.extend({ clientId: id });
+export const renameContactInput = c.renameContact.extend({ clientId: id });
 
 /** Renames a member. */
 export async function renameContact(ctx: AppContext, caller: Caller, input: z.input<typeof renameContactInput>): Promise<ClientChange> {
@@ -137,7 +137,7 @@ export async function renameContact(ctx: AppContext, caller: Caller, input: z.in
   return (await runClient(ctx, caller, clientId, { type: 'RenameContact', data })).change;
 }
 
-const addContactEmailInput = c.addContactEmail.extend({ clientId: id });
+export const addContactEmailInput = c.addContactEmail.extend({ clientId: id });
 
 /** Adds an email address to a member (a no-op when they have it). */
 export async function addContactEmail(ctx: AppContext, caller: Caller, input: z.input<typeof addContactEmailInput>): Promise<ClientChange> {
@@ -145,7 +145,7 @@ export async function addContactEmail(ctx: AppContext, caller: Caller, input: z.
   return (await runClient(ctx, caller, clientId, { type: 'AddContactEmail', data })).change;
 }
 
-const removeContactEmailInput = c.removeContactEmail.extend({ clientId: id });
+export const removeContactEmailInput = c.removeContactEmail.extend({ clientId: id });
 
 /**
  * Removes one of a member's email addresses (never the last one, nor the login email of their open
@@ -171,7 +171,7 @@ export async function removeContactEmail(
   return (await runClient(ctx, caller, clientId, { type: 'RemoveContactEmail', data })).change;
 }
 
-const onClientInput = z.strictObject({ clientId: id });
+export const onClientInput = z.strictObject({ clientId: id });
 
 /** Archives the client: every member's portal access is closed and open invitation cancelled. */
 export async function archiveClient(

@@ -43,6 +43,8 @@ export interface Caller {
   actor: Actor;
   /** Ties every event of one request together; generated when omitted. */
   correlationId?: string;
+  /** Run the request's write only if this stream is at this revision (HTTP If-Match). */
+  ifMatch?: { streamId: string; revision: number };
 }
 
 /** Every event type of the portal, for validation and upcasting. */

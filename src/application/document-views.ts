@@ -9,7 +9,7 @@ import { pageFields } from './page-input.js';
 import type { DocumentAccessEntry, DocumentRow, Page } from './read-models.js';
 import { requireFirmSide } from './tenant-guards.js';
 
-const listInput = z.strictObject({ clientId: id, ...pageFields });
+export const listInput = z.strictObject({ clientId: id, ...pageFields });
 
 /** The client's current documents, by folder and name; a client of another firm reads as not found. */
 export async function list(ctx: AppContext, caller: Caller, input: z.input<typeof listInput>): Promise<Page<DocumentRow>> {
@@ -18,7 +18,7 @@ export async function list(ctx: AppContext, caller: Caller, input: z.input<typeo
   return (await ctx.views()).documents.list(caller.tenantId, clientId, { ...(cursor !== undefined ? { cursor } : {}), limit });
 }
 
-const trailInput = z.strictObject({ documentId: id, ...pageFields });
+export const trailInput = z.strictObject({ documentId: id, ...pageFields });
 
 /** Who downloaded or viewed a document, newest first (removed documents keep their trail). */
 export async function trail(ctx: AppContext, caller: Caller, input: z.input<typeof trailInput>): Promise<Page<DocumentAccessEntry>> {

@@ -89,7 +89,7 @@ async function run(ctx: AppContext, caller: ProcessCaller, documentId: string, c
   return { document: state as DocumentView, revision: nextExpectedRevision, position, changed: events.length > 0 };
 }
 
-const uploadDocumentInput = uploadDocumentData.partial({ documentId: true }).extend({ idempotencyKey: idempotencyKey.optional() });
+export const uploadDocumentInput = uploadDocumentData.partial({ documentId: true }).extend({ idempotencyKey: idempotencyKey.optional() });
 
 /**
  * Uploads a new document: by the firm (origin firm_upload, anywhere in the client's space) or by a
@@ -169,7 +169,7 @@ export async function removeDocument(ctx: AppContext, caller: ProcessCaller, inp
   return run(ctx, caller, data.documentId, { type: 'RemoveDocument', data });
 }
 
-const accessInput = recordDocumentAccessData.omit({ visibleToContact: true });
+export const accessInput = recordDocumentAccessData.omit({ visibleToContact: true });
 type AccessInput = z.input<typeof accessInput>;
 
 async function recordAccess(ctx: AppContext, caller: ProcessCaller, asked: AccessInput, type: 'RecordDocumentDownloaded' | 'RecordDocumentViewed') {
@@ -197,7 +197,7 @@ export function recordView(ctx: AppContext, caller: ProcessCaller, input: Access
   return recordAccess(ctx, caller, input, 'RecordDocumentViewed');
 }
 
-const markForOneDriveSyncInput = markForOneDriveSyncData.omit({ folderLinked: true });
+export const markForOneDriveSyncInput = markForOneDriveSyncData.omit({ folderLinked: true });
 
 /** The firm's "Sync": the document is to be uploaded to the client's linked OneDrive folder. */
 export async function markForOneDriveSync(ctx: AppContext, caller: ProcessCaller, input: z.input<typeof markForOneDriveSyncInput>) {
@@ -207,7 +207,7 @@ export async function markForOneDriveSync(ctx: AppContext, caller: ProcessCaller
   return run(ctx, caller, documentId, { type: 'MarkForOneDriveSync', data: { documentId, folderLinked: link.folder !== null } });
 }
 
-const oneDriveUploadOutcome = z.discriminatedUnion('outcome', [
+export const oneDriveUploadOutcome = z.discriminatedUnion('outcome', [
   recordOneDriveUploadSucceededData.extend({ outcome: z.literal('succeeded') }),
   recordOneDriveUploadFailedData.extend({ outcome: z.literal('failed') }),
 ]);
@@ -266,7 +266,7 @@ export async function getDocument(ctx: AppContext, caller: Caller, input: z.inpu
   return document;
 }
 
-const applySyncedChangeInput = applySyncedChangeData.omit({ documentId: true });
+export const applySyncedChangeInput = applySyncedChangeData.omit({ documentId: true });
 
 /**
  * The OneDrive sync applies one change of an item in the client's linked folder (a system process

@@ -9,7 +9,7 @@ import { parseRequest } from './input.js';
 import { instant } from './page-input.js';
 import { requireFirmSide } from './tenant-guards.js';
 
-const activationCsvInput = z.strictObject({
+export const activationCsvInput = z.strictObject({
   /** An instant with its offset; the export is worded as at that instant. */
   asOf: instant.optional(),
   /** A UTF-8 byte order mark first, for spreadsheets that need it to read UTF-8. */

@@ -30,7 +30,7 @@ export { changePremiumApps, createManagedCompany, listManagedCompanies } from '.
 export { connectOneDrive, disconnectOneDrive, markOneDriveNeedsReconnect } from './onedrive-connection.js';
 export type { FirmChange } from './firm-change.js';
 
-const createFirmInput = c.createFirm.extend({ idempotencyKey: idempotencyKey.optional() });
+export const createFirmInput = c.createFirm.extend({ idempotencyKey: idempotencyKey.optional() });
 
 /** Opens a new firm with its first partner admin; the new firm's id is its tenant id. Retry-safe with an `idempotencyKey`. */
 export async function createFirm(
@@ -63,7 +63,7 @@ async function openFirm(ctx: AppContext, caller: Caller, data: z.output<typeof c
 
 /** `firmId`: a company the caller's firm manages (a partner admin's); omitted, the caller's own firm. */
 const inFirm = { firmId: id.optional() };
-const addStaffUserInput = c.addStaffUser.omit({ partnerAdminIds: true }).extend({ ...inFirm, idempotencyKey: idempotencyKey.optional() });
+export const addStaffUserInput = c.addStaffUser.omit({ partnerAdminIds: true }).extend({ ...inFirm, idempotencyKey: idempotencyKey.optional() });
 
 /** Adds a staff user to the caller's firm (or, for a partner admin, to a managed company: `firmId`). Retry-safe with an `idempotencyKey`. */
 export async function addStaffUser(
@@ -103,7 +103,7 @@ async function addStaff(
   });
 }
 
-const changeStaffRoleInput = c.changeStaffRole.omit({ partnerAdminIds: true }).extend(inFirm);
+export const changeStaffRoleInput = c.changeStaffRole.omit({ partnerAdminIds: true }).extend(inFirm);
 
 /** Changes a staff user's role; a firm keeps at least one partner admin. */
 export async function changeStaffRole(
@@ -116,7 +116,7 @@ export async function changeStaffRole(
   return (await runFirm(ctx, as, { type: 'ChangeStaffRole', data: { userId, role, partnerAdminIds } })).change;
 }
 
-const removeStaffUserInput = c.removeStaffUser.omit({ partnerAdminIds: true }).extend(inFirm);
+export const removeStaffUserInput = c.removeStaffUser.omit({ partnerAdminIds: true }).extend(inFirm);
 
 /**
  * Removes a staff user, then unassigns them from every client of the firm. Rerunning after a crash
@@ -171,7 +171,7 @@ export async function unassignFromClients(
   return { clientIds: unassigned, position };
 }
 
-const addCompanyAdminInput = z.strictObject({ companyId: id, admin: c.addStaffUser.shape.user, idempotencyKey: idempotencyKey.optional() });
+export const addCompanyAdminInput = z.strictObject({ companyId: id, admin: c.addStaffUser.shape.user, idempotencyKey: idempotencyKey.optional() });
 
 /** Adds an admin to a managed company: a staff user with the partner admin role on the company's stream. Retry-safe with an `idempotencyKey`. */
 export async function addCompanyAdmin(
@@ -183,7 +183,7 @@ export async function addCompanyAdmin(
   return addStaff(ctx, caller, 'addCompanyAdmin', key, { firmId: companyId, user: admin, role: 'partner_admin' });
 }
 
-const removeCompanyAdminInput = z.strictObject({ companyId: id, userId: id });
+export const removeCompanyAdminInput = z.strictObject({ companyId: id, userId: id });
 
 /** Removes a company admin (the company keeps at least one), with the same unassigning as any staff user. */
 export async function removeCompanyAdmin(
@@ -204,7 +204,7 @@ function asPlatformOn(caller: Caller, firmId: string): Caller {
 }
 
 const onFirm = { firmId: id };
-const enablePartnerFeaturesInput = c.enablePartnerFeatures.extend(onFirm);
+export const enablePartnerFeaturesInput = c.enablePartnerFeatures.extend(onFirm);
 
 /** Platform: switches the partner portal on (or changes the licensing flag when already on). */
 export async function enablePartnerFeatures(
@@ -216,7 +216,7 @@ export async function enablePartnerFeatures(
   return (await runFirm(ctx, asPlatformOn(caller, firmId), { type: 'EnablePartnerFeatures', data })).change;
 }
 
-const disablePartnerFeaturesInput = z.strictObject(onFirm);
+export const disablePartnerFeaturesInput = z.strictObject(onFirm);
 
 /** Platform: switches the partner portal off; the partner's admins can no longer act on its managed companies. */
 export async function disablePartnerFeatures(
@@ -228,7 +228,7 @@ export async function disablePartnerFeatures(
   return (await runFirm(ctx, asPlatformOn(caller, firmId), { type: 'DisablePartnerFeatures', data: {} })).change;
 }
 
-const changeLicensingPartnerInput = c.changeLicensingPartner.extend(onFirm);
+export const changeLicensingPartnerInput = c.changeLicensingPartner.extend(onFirm);
 
 /** Platform: makes a partner a licensing partner (branding) or not. */
 export async function changeLicensingPartner(
@@ -253,7 +253,7 @@ export async function clearBranding(ctx: AppContext, caller: Caller, input?: z.i
 }
 
 /** Which firm a read is about: a company the caller's firm manages, or (omitted) the caller's own firm. */
-const onFirmOrOwn = z.strictObject(inFirm).optional();
+export const onFirmOrOwn = z.strictObject(inFirm).optional();
 
 /** The branding a firm's users see: a managed company shows its partner's. */
 export async function effectiveBrandingOf(ctx: AppContext, caller: Caller, input?: z.input<typeof onFirmOrOwn>): Promise<Branding> {

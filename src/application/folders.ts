@@ -30,7 +30,7 @@ import { latest, type Written } from './written.js';
 /** The folder as the Graph layer resolved the pasted address. */
 export type DriveItemFacts = z.input<typeof resolvedDriveItem>;
 
-const linkFolderInput = linkFolderData.omit({ connectedDriveId: true });
+export const linkFolderInput = linkFolderData.omit({ connectedDriveId: true });
 
 /** One client's row: the pasted folder address and the drive item it resolved to. */
 export type FolderLinkInput = z.input<typeof linkFolderInput>;
@@ -46,7 +46,7 @@ export interface FolderLinkResult extends Written {
 
 export type FolderRowResult = { clientId: string; ok: true; link: FolderLinkResult } | { clientId: string; ok: false; error: ItemError };
 
-const saveAllInput = z.strictObject({ links: listOf(linkFolderInput, MAX_BULK_ITEMS, 'folder rows') });
+export const saveAllInput = z.strictObject({ links: listOf(linkFolderInput, MAX_BULK_ITEMS, 'folder rows') });
 
 const FOLDER_KIND = 'onedrive-folder';
 

@@ -19,7 +19,13 @@ const actorSchema = z.discriminatedUnion('kind', [
 
 /** The caller as the host's authentication hands it over (ids of the request optional). */
 const callerInput = z.strictObject({
-  caller: z.strictObject({ tenantId: id, actor: actorSchema, correlationId: id.optional(), causationId: id.optional() }),
+  caller: z.strictObject({
+    tenantId: id,
+    actor: actorSchema,
+    correlationId: id.optional(),
+    causationId: id.optional(),
+    ifMatch: z.strictObject({ streamId: z.string().min(1).max(4096), revision: z.number().int().min(0) }).optional(),
+  }),
 });
 
 /** Input of a service that takes none: nothing, or an empty object. */

@@ -44,7 +44,7 @@ export interface BulkResult<R> {
 /** The last position among the invitations sent. */
 const lastSent = (results: readonly ContactInvitationResult[]) => latest(...results.map((r) => (r.ok ? r.invitation.position : null)));
 
-const inviteMemberInput = sendInvitationData.pick({ clientId: true, contactId: true, formId: true }).extend({ email: emailInput.optional() });
+export const inviteMemberInput = sendInvitationData.pick({ clientId: true, contactId: true, formId: true }).extend({ email: emailInput.optional() });
 
 /**
  * "Send invite" for one member, optionally with a digital form ("…send a digital form with the
@@ -55,7 +55,7 @@ export async function inviteMember(ctx: AppContext, caller: ProcessCaller, input
   return issueInvitation(ctx, caller, { ...data, reason: 'invite' });
 }
 
-const inviteOwnersInput = sendInvitationData.pick({ clientId: true, formId: true });
+export const inviteOwnersInput = sendInvitationData.pick({ clientId: true, formId: true });
 
 /** Invites every owner of a client (all co-owners of a group at once); one result per owner. */
 export async function inviteOwners(
@@ -77,7 +77,7 @@ export async function inviteOwners(
   return { results, position: lastSent(results) };
 }
 
-const inviteInBulkInput = sendInvitationData.pick({ formId: true }).extend({ clientIds: listOf(id, MAX_BULK_ITEMS, 'client ids') });
+export const inviteInBulkInput = sendInvitationData.pick({ formId: true }).extend({ clientIds: listOf(id, MAX_BULK_ITEMS, 'client ids') });
 
 /**
  * Bulk "Send invite" from the client list: each client's owners, once per client however often it
@@ -101,7 +101,7 @@ export async function inviteInBulk(
   return { results, position };
 }
 
-const resendInvitationInput = inviteMemberInput.omit({ clientId: true });
+export const resendInvitationInput = inviteMemberInput.omit({ clientId: true });
 
 /**
  * "Send invite again": a new email with a new token, which replaces (invalidates) the previous one.
@@ -182,7 +182,7 @@ async function statusOf(ctx: AppContext, tenantId: string, contactId: string): P
   return { contactId, status, text: describeStatus(status) };
 }
 
-const memberStatusInput = z.strictObject({ clientId: id, contactId: id });
+export const memberStatusInput = z.strictObject({ clientId: id, contactId: id });
 
 /** Anyone but a current member of this firm's client: one answer, whether the contact is made up or another firm's. */
 const memberNotFound = () => new NotFoundError('client.member_not_found', 'This contact is not a member of the client.');
@@ -200,7 +200,7 @@ export async function memberStatus(ctx: AppContext, caller: Caller, input: z.inp
   return statusOf(ctx, caller.tenantId, contactId);
 }
 
-const clientMemberStatusesInput = z.strictObject({ clientId: id });
+export const clientMemberStatusesInput = z.strictObject({ clientId: id });
 
 /** Every member's activation status, owners first, then guests. */
 export async function clientMemberStatuses(

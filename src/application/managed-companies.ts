@@ -31,7 +31,7 @@ type Request = Caller & { correlationId: string };
 /** A managed company as created: `revision` is the company's own stream's, where it lives from now on. */
 export type CreatedCompany = Written & { companyId: string; name: string };
 
-const createManagedCompanyInput = c.createManagedCompany.extend({ idempotencyKey: idempotencyKey.optional() });
+export const createManagedCompanyInput = c.createManagedCompany.extend({ idempotencyKey: idempotencyKey.optional() });
 
 /**
  * A partner admin creates a company the partner manages. Company names are unique across the
@@ -107,7 +107,7 @@ function decisionContext(ctx: AppContext, caller: Caller): DecisionContext {
   return { now: ctx.deps.clock.now(), newId: () => ctx.deps.ids.newId(), actor: caller.actor, tenantId: caller.tenantId };
 }
 
-const changePremiumAppsInput = c.changePremiumApps.omit({ partnerAdminIds: true }).extend({ companyId: id });
+export const changePremiumAppsInput = c.changePremiumApps.omit({ partnerAdminIds: true }).extend({ companyId: id });
 
 /** The managing partner's admin switches a company's premium apps to exactly this selection. */
 export async function changePremiumApps(

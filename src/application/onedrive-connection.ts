@@ -13,7 +13,7 @@ import { runFirm, type FirmChange } from './firm-change.js';
 import { loadFirm } from './firm-scope.js';
 import { noInput, parseRequest } from './input.js';
 
-const connectOneDriveInput = c.connectOneDrive.omit({ linkedClientIds: true });
+export const connectOneDriveInput = c.connectOneDrive.omit({ linkedClientIds: true });
 
 /**
  * Connects the firm's OneDrive Personal account. When it replaces another account, the clients

@@ -34,7 +34,7 @@ function everMembers(events: readonly ClientEvent[]): Set<string> {
   return ids;
 }
 
-const forgetContactInput = z.strictObject({ clientId: id, contactId: id });
+export const forgetContactInput = z.strictObject({ clientId: id, contactId: id });
 
 /**
  * Erases a contact's personal data. Only a partner admin of the caller's firm may, and only for a

@@ -1,6 +1,6 @@
 import type { Decider, DecisionContext } from './decider.js';
 import type { Actor, DomainEvent } from './envelope.js';
-import { ConcurrencyError, StoreUnavailableError } from './errors.js';
+import { ConcurrencyError, PreconditionFailedError, StoreUnavailableError } from './errors.js';
 import type { EventLog } from './event-log.js';
 import type { Clock, IdGenerator } from './ports.js';
 import type { StreamRevision } from './revision.js';
@@ -21,6 +21,8 @@ export interface CommandMetadata {
   actor: Actor;
   correlationId?: string;
   causationId?: string;
+  /** Decide only if this stream is at this revision (HTTP If-Match), else PreconditionFailedError. */
+  ifMatch?: { streamId: string; revision: number };
 }
 
 export interface CommandResult<Event extends DomainEvent, State> {
@@ -100,7 +102,10 @@ async function decideAndAppend<Command, Event extends DomainEvent, State>(
   for (;;) {
     const now = deps.clock.now();
     const context: DecisionContext = { now, newId: () => deps.ids.newId(), actor: metadata.actor, tenantId: metadata.tenantId };
-    let loaded = await load(deps, decider, streamId, readAhead);
+    const conditional = metadata.ifMatch?.streamId === streamId ? metadata.ifMatch.revision : undefined;
+    // A condition is checked against the stream itself, never a cached state.
+    let loaded = await load(deps, decider, streamId, readAhead || conditional !== undefined);
+    if (conditional !== undefined && loaded.revision !== conditional) throw new PreconditionFailedError(conditional, loaded.revision);
     let events: Event[];
     try {
       events = decider.decide(command, loaded.state, context);

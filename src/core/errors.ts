@@ -123,6 +123,16 @@ export class StoreUnavailableError extends PortalError {
   }
 }
 
+/** A write made on condition (HTTP If-Match) found its stream at another revision: nothing was done. */
+export class PreconditionFailedError extends PortalError {
+  constructor(readonly expected: number, readonly actual: StreamRevision) {
+    super('request.precondition_failed', `The resource was expected at revision ${expected} but is at ${actual}; read it again and retry.`, {
+      expected,
+      actual,
+    });
+  }
+}
+
 /** A read model did not reach the position a query must reflect within the wait's bound. */
 export class ReadModelBehindError extends PortalError {
   constructor(readonly position: number, readonly reached: number | undefined) {

@@ -1,0 +1,165 @@
+/**
+ * Sign-in and credentials: a contact accepts the emailed invitation or logs in on the firm's portal
+ * and gets a session (an HttpOnly cookie for the browser, the same token for API clients); partner
+ * admins issue and revoke staff API tokens; a firm's first partner admin gets one when the firm is
+ * opened. Login is rate-limited per account and per IP.
+ */
+import { z } from '@hono/zod-openapi';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { operationInputs } from '../../src/application/inputs.js';
+import { PortalError } from '../../src/core/errors.js';
+import type { AppEnv, RouteContext } from './app.js';
+import { bearerOf, SESSION_COOKIE } from './auth.js';
+import { admit, call } from './operation.js';
+import { errorResponses, securityOf } from './openapi.js';
+import { HttpProblem } from './problem.js';
+import { jsonInput, withPathParams } from './request-input.js';
+import { routes, type RouteSpec } from './routes.js';
+
+/** The peer's address (no proxy header is trusted: a host behind a proxy plugs in its own). */
+export function ipOf(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address ?? undefined;
+  } catch {
+    return undefined; // not served by @hono/node-server (app.request in tests, another runtime)
+  }
+}
+
+/** The user agent as the trail keeps it (bounded like the application's input). */
+export const userAgentOf = (c: Context) => c.req.header('user-agent')?.slice(0, 512);
+
+export function registerSessionRoutes(ctx: RouteContext): void {
+  const { app, portal, credentials } = ctx;
+
+  async function startSession(c: Context<AppEnv>, firmId: string, contactId: string) {
+    const session = await credentials.createSession({ firmId, contactId, ttlSeconds: ctx.sessionTtlSeconds, now: ctx.clock.now() });
+    setCookie(c, SESSION_COOKIE, session.token, {
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: ctx.secureCookies,
+      path: '/',
+      maxAge: ctx.sessionTtlSeconds,
+    });
+    return { token: session.token, expiresAt: session.expiresAt };
+  }
+
+  app.post('/invitations/accept', async (c) => {
+    const input = await jsonInput(c);
+    const accepted = await call(portal, 'invitations.acceptInvitation', null, input);
+    const session = accepted.access === 'active' ? await startSession(c, accepted.tenantId, accepted.contactId) : null;
+    return c.json({ ...accepted, session });
+  });
+
+  app.post('/firms/:tenantId/login', async (c) => {
+    const input = withPathParams(await jsonInput(c), c.req.param());
+    const ip = ipOf(c);
+    // Checked before anything is parsed or hashed: a refused attempt costs nothing.
+    const keys = { account: `${input.tenantId}\u0000${String(input.loginEmail ?? input.contactId ?? '').toLowerCase()}`, ip: ip ?? 'unknown' };
+    const verdict = ctx.loginLimiter.check(keys);
+    if (!verdict.allowed) {
+      throw new HttpProblem('auth.too_many_attempts', 'Too many login attempts; wait before trying again.', 429, {
+        'retry-after': String(verdict.retryAfterSeconds),
+      });
+    }
+    const userAgent = userAgentOf(c);
+    let loggedIn;
+    try {
+      loggedIn = await call(portal, 'access.logIn', null, { ...input, ...(ip ? { ipAddress: ip } : {}), ...(userAgent ? { userAgent } : {}) });
+    } catch (error) {
+      if (error instanceof PortalError && error.code === 'portal_access.invalid_credentials') ctx.loginLimiter.recordFailure(keys);
+      throw error;
+    }
+    ctx.loginLimiter.recordSuccess(keys);
+    return c.json({ ...loggedIn, session: await startSession(c, String(input.tenantId), loggedIn.contactId) });
+  });
+
+  app.post('/logout', async (c) => {
+    const token = bearerOf(c) ?? c.req.header('cookie')?.match(/(?:^|;\s*)portal_session=([^;]+)/)?.[1];
+    if (token?.startsWith('cpc_')) await credentials.revokeSession(token);
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.body(null, 204);
+  });
+
+  app.get('/me', async (c) => {
+    const caller = await ctx.callerOf(c);
+    admit({ audience: ['platform', 'staff', 'contact'] }, caller);
+    return c.json({ tenantId: caller!.tenantId, actor: caller!.actor });
+  });
+
+  /** Partner admins of the caller's firm manage its staff tokens. */
+  async function partnerAdmin(c: Context<AppEnv>) {
+    const caller = await ctx.callerOf(c);
+    admit({ audience: ['staff'] }, caller);
+    const firm = await portal.firms.getFirm(ctx.asCaller(c, caller));
+    const actor = caller!.actor as { kind: 'staff'; userId: string };
+    if (!firm.staff.some((s) => s.userId === actor.userId && s.role === 'partner_admin')) {
+      throw new HttpProblem('firm.not_partner_admin', 'Only a partner admin of the firm can manage API tokens.', 403);
+    }
+    return firm;
+  }
+
+  app.post('/staff-tokens', async (c) => {
+    const firm = await partnerAdmin(c);
+    const input = issueTokenInput.safeParse(await jsonInput(c));
+    if (!input.success) {
+      throw new HttpProblem('validation.failed', 'The request is not valid.', 400, {}, input.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    }
+    if (!firm.staff.some((s) => s.userId === input.data.userId)) throw new HttpProblem('firm.staff_not_found', 'No staff user with this id in the firm.', 404);
+    const { token, info } = await credentials.issueStaffToken({ firmId: firm.id, ...input.data });
+    return c.json({ token, ...info }, 201);
+  });
+
+  app.get('/staff-tokens', async (c) => {
+    const firm = await partnerAdmin(c);
+    return c.json({ items: await credentials.listStaffTokens(firm.id) });
+  });
+
+  app.delete('/staff-tokens/:tokenId', async (c) => {
+    const firm = await partnerAdmin(c);
+    if (!(await credentials.revokeStaffToken(firm.id, c.req.param('tokenId')))) {
+      throw new HttpProblem('auth.token_not_found', 'No such API token in this firm.', 404);
+    }
+    return c.body(null, 204);
+  });
+
+  documentSessionRoutes(ctx);
+}
+
+const issueTokenInput = z.strictObject({
+  userId: z.string().min(1).max(128),
+  label: z.string().min(1).max(200).default('API token'),
+});
+
+const session = z.object({ token: z.string(), expiresAt: z.string() }).openapi('Session');
+
+function documentSessionRoutes({ app }: RouteContext): void {
+  const doc = (spec: { method: RouteSpec['method']; path: string; operationId: string; summary: string; body?: z.ZodType; ok: number; okSchema?: z.ZodType; audience: Parameters<typeof securityOf>[0]['audience']; params?: z.ZodObject }) =>
+    app.openAPIRegistry.registerPath({
+      method: spec.method,
+      path: spec.path,
+      operationId: spec.operationId,
+      summary: spec.summary,
+      tags: [spec.operationId.split('.')[0]!],
+      security: securityOf(spec),
+      request: {
+        ...(spec.params ? { params: spec.params } : {}),
+        ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
+      },
+      responses: {
+        [spec.ok]: spec.okSchema ? { description: 'Done', content: { 'application/json': { schema: spec.okSchema } } } : { description: 'Done' },
+        ...errorResponses,
+      },
+    });
+  const accept = routes['invitations.acceptInvitation'];
+  doc({ ...accept, operationId: 'invitations.acceptInvitation', body: operationInputs['invitations.acceptInvitation'], ok: 200, okSchema: z.object({ session: session.nullable() }).passthrough() });
+  const login = routes['access.logIn'];
+  const loginBody = z.object({ loginEmail: z.string().optional(), contactId: z.string().optional(), password: z.string() });
+  doc({ ...login, operationId: 'access.logIn', params: z.object({ tenantId: z.string() }), body: loginBody, ok: 200, okSchema: z.object({ session }).passthrough() });
+  doc({ method: 'post', path: '/logout', operationId: 'auth.logOut', summary: 'Ends the client session', audience: ['public'], ok: 204 });
+  doc({ method: 'get', path: '/me', operationId: 'auth.me', summary: 'Who the credentials belong to', audience: ['platform', 'staff', 'contact'], ok: 200, okSchema: z.object({ tenantId: z.string(), actor: z.record(z.string(), z.unknown()) }) });
+  doc({ method: 'post', path: '/staff-tokens', operationId: 'auth.issueStaffToken', summary: 'Issues an API token for a staff user (partner admins)', audience: ['staff'], body: issueTokenInput, ok: 201 });
+  doc({ method: 'get', path: '/staff-tokens', operationId: 'auth.listStaffTokens', summary: "The firm's API tokens (never the tokens themselves)", audience: ['staff'], ok: 200 });
+  doc({ method: 'delete', path: '/staff-tokens/{tokenId}', operationId: 'auth.revokeStaffToken', summary: 'Revokes an API token', audience: ['staff'], params: z.object({ tokenId: z.string() }), ok: 204 });
+}

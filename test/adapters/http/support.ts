@@ -1,0 +1,46 @@
+import { pino } from 'pino';
+import { memoryBlobStore } from '../../../adapters/blobs/memory-blob-store.js';
+import { createHttpApp, type HttpParts } from '../../../adapters/http/app.js';
+import { memoryCredentials } from '../../../adapters/http/credentials/memory-credentials.js';
+import { createPortal } from '../../../src/application/portal.js';
+import { fastSecrets, testPortal } from '../../support/portal.js';
+
+/**
+ * The HTTP app over a whole in-memory portal, asked with `app.request` (no socket). `call` sends
+ * JSON with a bearer token and parses the answer.
+ */
+export function testHttp(options: { parts?: Partial<HttpParts> } = {}) {
+  const base = testPortal({ secrets: fastSecrets() });
+  const portal = createPortal(base.deps);
+  const credentials = memoryCredentials();
+  const blobs = memoryBlobStore();
+  const logLines: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
+  const app = createHttpApp({ portal, credentials, blobs, logger, clock: base.clock, ...options.parts });
+
+  async function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await app.request(path, {
+      method,
+      headers,
+      ...(options.body !== undefined ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) } : {}),
+    });
+    const text = await response.text();
+    const type = response.headers.get('content-type') ?? '';
+    return { status: response.status, headers: response.headers, body: type.includes('json') && text ? JSON.parse(text) : text };
+  }
+
+  /** A firm opened by the platform operator, with its first partner admin's token. */
+  let operatorToken: Promise<string> | undefined;
+  const operator = () => (operatorToken ??= credentials.ensureOperatorToken().then((made) => made.token!));
+  async function givenFirm(name = 'Harbour Accountants') {
+    const token = await operator();
+    const created = await call('POST', '/firms', { token, body: { name, partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' } } });
+    if (created.status !== 201) throw new Error(`createFirm: ${created.status} ${JSON.stringify(created.body)}`);
+    return { firmId: created.body.firmId as string, adminId: created.body.partnerAdminId as string, token: created.body.apiToken as string, operator: token };
+  }
+
+  return { ...base, portal, credentials, blobs, app, call, operator, givenFirm, logLines };
+}
