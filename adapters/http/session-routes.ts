@@ -9,9 +9,9 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { operationInputs } from '../../src/application/inputs.js';
-import { PortalError } from '../../src/core/errors.js';
 import type { AppEnv, RouteContext } from './app.js';
 import { bearerOf, SESSION_COOKIE } from './auth.js';
+import { loginAccount } from './credentials/rate-limit.js';
 import { admit, call } from './operation.js';
 import { errorResponses, securityOf } from './openapi.js';
 import { HttpProblem } from './problem.js';
@@ -56,7 +56,7 @@ export function registerSessionRoutes(ctx: RouteContext): void {
     const input = withPathParams(await jsonInput(c), c.req.param());
     const ip = ipOf(c);
     // Checked before anything is parsed or hashed: a refused attempt costs nothing.
-    const keys = { account: `${input.tenantId}\u0000${String(input.loginEmail ?? input.contactId ?? '').toLowerCase()}`, ip: ip ?? 'unknown' };
+    const keys = { account: loginAccount(String(input.tenantId), String(input.loginEmail ?? input.contactId ?? '')), ip: ip ?? 'unknown' };
     const verdict = ctx.loginLimiter.check(keys);
     if (!verdict.allowed) {
       throw new HttpProblem('auth.too_many_attempts', 'Too many login attempts; wait before trying again.', 429, {
@@ -68,7 +68,7 @@ export function registerSessionRoutes(ctx: RouteContext): void {
     try {
       loggedIn = await call(portal, 'access.logIn', null, { ...input, ...(ip ? { ipAddress: ip } : {}), ...(userAgent ? { userAgent } : {}) });
     } catch (error) {
-      if (error instanceof PortalError && error.code === 'portal_access.invalid_credentials') ctx.loginLimiter.recordFailure(keys);
+      ctx.loginLimiter.recordFailure(keys);
       throw error;
     }
     ctx.loginLimiter.recordSuccess(keys);
