@@ -5,6 +5,8 @@ import { memoryCredentials } from '../../../adapters/http/credentials/memory-cre
 import { createPortal } from '../../../src/application/portal.js';
 import { fastSecrets, testPortal } from '../../support/portal.js';
 
+export const PASSWORD = 'a long passphrase';
+
 /**
  * The HTTP app over a whole in-memory portal, asked with `app.request` (no socket). `call` sends
  * JSON with a bearer token and parses the answer.
@@ -42,5 +44,21 @@ export function testHttp(options: { parts?: Partial<HttpParts> } = {}) {
     return { firmId: created.body.firmId as string, adminId: created.body.partnerAdminId as string, token: created.body.apiToken as string, operator: token };
   }
 
-  return { ...base, portal, credentials, blobs, app, call, operator, givenFirm, logLines };
+  type Firm = Awaited<ReturnType<typeof givenFirm>>;
+
+  /** A client of the firm whose owner was invited, accepted and holds a session. */
+  async function givenContact(firm: Firm, email = `ann.${Math.random().toString(36).slice(2, 8)}@smith.example`) {
+    const client = await call('POST', '/clients', { token: firm.token, body: { kind: 'individual', owners: [{ name: 'Ann Smith', emails: [email] }] } });
+    const clientId = client.body.clientId as string;
+    const contactId = client.body.ownerIds[0] as string;
+    await call('POST', `/clients/${clientId}/invitations`, { token: firm.token, body: {} });
+    const accepted = await call('POST', '/invitations/accept', { body: { contactId, token: base.outbox.lastTo(contactId)!.token, password: PASSWORD } });
+    if (accepted.status !== 200) throw new Error(`accept: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+    return { clientId, contactId, email, session: accepted.body.session.token as string };
+  }
+
+  /** How many events the log holds (a refused request must leave it unchanged). */
+  const eventCount = async () => (await base.store.lastPosition()) ?? 0;
+
+  return { ...base, portal, credentials, blobs, app, call, operator, givenFirm, givenContact, eventCount, logLines };
 }
