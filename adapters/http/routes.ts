@@ -101,6 +101,7 @@ export const routes: Record<OperationId, RouteSpec> = {
   'documents.applySyncedChange': { method: 'post', path: '/clients/{clientId}/synced-changes', audience: staff, summary: 'Applies one OneDrive change to the client’s documents' },
   'documents.getDocument': { method: 'get', path: '/documents/{documentId}', audience: firmOrContact, stream: onDocument, summary: 'One document' },
   'documents.list': { method: 'get', path: '/clients/{clientId}/documents', audience: staff, summary: "The client's current documents" },
+  'documents.shared': { method: 'get', path: '/me/documents', audience: ['contact'], summary: 'What is shared with the signed-in contact now' },
   'documents.trail': { method: 'get', path: '/documents/{documentId}/trail', audience: staff, summary: 'Who downloaded or viewed a document' },
 
   'audit.history': { method: 'get', path: '/clients/{clientId}/history', audience: staff, summary: "A client's history (optionally as of an instant)" },

@@ -3,10 +3,13 @@
  * it now) and each document's trail of downloads and views. Both read the documents read model.
  */
 import { z } from 'zod';
+import { DomainError } from '../core/errors.js';
 import type { AppContext, Caller } from './context.js';
-import { id, parseRequest } from './input.js';
+import { requireActiveAccess } from './documents.js';
+import { id, noInput, parseRequest } from './input.js';
+import { loadAccess } from './issue-invitation.js';
 import { pageFields } from './page-input.js';
-import type { DocumentAccessEntry, DocumentRow, Page } from './read-models.js';
+import type { DocumentAccessEntry, DocumentRow, Page, VisibleDocument } from './read-models.js';
 import { requireFirmSide } from './tenant-guards.js';
 
 export const listInput = z.strictObject({ clientId: id, ...pageFields });
@@ -25,4 +28,17 @@ export async function trail(ctx: AppContext, caller: Caller, input: z.input<type
   const { documentId, cursor, limit } = parseRequest(caller, trailInput, input);
   await requireFirmSide(ctx, caller);
   return (await ctx.views()).documents.trail(caller.tenantId, documentId, { ...(cursor !== undefined ? { cursor } : {}), limit });
+}
+
+/**
+ * What a contact sees in their portal now: the documents shared with them, where they are and
+ * their current version. For the contact only (the firm asks audit.viewAsClient for anyone's).
+ */
+export async function shared(ctx: AppContext, caller: Caller, input?: z.input<typeof noInput>): Promise<VisibleDocument[]> {
+  parseRequest(caller, noInput, input);
+  const { actor } = caller;
+  if (actor.kind !== 'contact') throw new DomainError('document.not_a_contact', 'Only a client contact has documents shared with them.');
+  const { clientId } = await loadAccess(ctx, caller.tenantId, actor.contactId);
+  await requireActiveAccess(ctx, caller, clientId ?? '');
+  return (await ctx.views()).audit.viewAsClient(caller.tenantId, actor.contactId, ctx.deps.clock.now().toISOString());
 }

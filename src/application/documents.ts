@@ -59,7 +59,7 @@ async function loadDocument(ctx: AppContext, tenantId: string, documentId: strin
  * A contact acts on a client's documents only with active portal access to that client: pending
  * access has no password yet, closed access lets nothing through.
  */
-async function requireActiveAccess(ctx: AppContext, caller: Caller, clientId: string): Promise<PortalAccessState> {
+export async function requireActiveAccess(ctx: AppContext, caller: Caller, clientId: string): Promise<PortalAccessState> {
   if (caller.actor.kind !== 'contact') throw new Error('requireActiveAccess is for contacts');
   const access = await loadAccess(ctx, caller.tenantId, caller.actor.contactId);
   if (access.clientId !== clientId || access.status === 'none') {

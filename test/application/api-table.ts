@@ -284,6 +284,8 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
       bounded: ['documentId', 'cursor', 'limit'],
     },
 
+    'documents.shared': { call: (p, i, c) => p.documents.shared(c, i), valid: {}, bounded: [] },
+
     'audit.accessAsOf': {
       call: (p, i, c) => p.audit.accessAsOf(c, i),
       valid: { at: '2026-01-15T10:00:00+02:00', clientId, cursor: encodeCursor([clientId, contactId]), limit: 10 },

@@ -8,9 +8,9 @@ import { hashOf } from '../support/content-hash.js';
 /** Services that take no caller: the contact's own login and the emailed link. */
 const withoutCaller = new Set(['invitations.acceptInvitation', 'access.logIn']);
 /** Services whose input may be left out (they act on the caller's own firm). */
-const inputOptional = new Set(['firms.getFirm', 'firms.effectiveBrandingOf', 'firms.clearBranding', 'firms.disconnectOneDrive', 'firms.listManagedCompanies', 'clientList.search', 'clientList.folders', 'audit.activity', 'exports.activationCsv']);
+const inputOptional = new Set(['firms.getFirm', 'firms.effectiveBrandingOf', 'firms.clearBranding', 'firms.disconnectOneDrive', 'firms.listManagedCompanies', 'clientList.search', 'clientList.folders', 'audit.activity', 'exports.activationCsv', 'documents.shared']);
 /** Services whose every input field is optional: an empty object is fine. */
-const noInput = new Set(['firms.getFirm', 'firms.effectiveBrandingOf', 'firms.clearBranding', 'firms.disconnectOneDrive', 'firms.listManagedCompanies', 'clientList.search', 'clientList.folders', 'audit.activity', 'exports.activationCsv']);
+const noInput = new Set(['firms.getFirm', 'firms.effectiveBrandingOf', 'firms.clearBranding', 'firms.disconnectOneDrive', 'firms.listManagedCompanies', 'clientList.search', 'clientList.folders', 'audit.activity', 'exports.activationCsv', 'documents.shared']);
 
 /** Every field name the services take, each with a value of the wrong type. */
 const wrongTypes = Object.fromEntries(

@@ -12,6 +12,7 @@ import {
   uploadDocument,
   uploadNewVersion,
 } from '../../src/application/documents.js';
+import { shared as shared_ } from '../../src/application/document-views.js';
 import { linkFolder } from '../../src/application/folders.js';
 import { acceptInvitation } from '../../src/application/invitations.js';
 import { clientDecider } from '../../src/client/decider.js';
@@ -210,5 +211,22 @@ describe('syncing to OneDrive', () => {
     const { ctx, contact, firmUpload } = await setUp();
     const { document } = await firmUpload('Tax');
     expect((await refusal(markForOneDriveSync(ctx, contact, { documentId: document.documentId }))).code).toBe('document.firm_only');
+  });
+});
+
+describe('what a contact sees', () => {
+  it('lists the documents shared with the contact now, and nothing else', async () => {
+    const { ctx, contact, firmUpload } = await setUp();
+    const { document: shared } = await firmUpload('Tax', 'Return.pdf');
+    await firmUpload('Payroll', 'Salaries.xlsx');
+    const seen = await shared_(ctx, contact);
+    expect(seen.map((d) => [d.documentId, d.folderPath, d.name])).toEqual([[shared.documentId, 'Tax', 'Return.pdf']]);
+  });
+
+  it('refuses the firm (it asks audit.viewAsClient) and a contact whose access is closed', async () => {
+    const { ctx, admin, contactId, contact } = await setUp();
+    expect((await refusal(shared_(ctx, admin))).code).toBe('document.not_a_contact');
+    await closePortalAccess(ctx, admin, { contactId, via: 'toggle' });
+    expect((await refusal(shared_(ctx, contact))).code).toBe('portal_access.closed');
   });
 });
