@@ -1,5 +1,7 @@
 // The event-sourcing core: envelope, revisions, errors, ports, deciders, event log, command handling.
 export * from './append-retry.js';
+export * from './blob-input.js';
+export * from './blob-store.js';
 export * from './catch-up-subscription.js';
 export * from './command-handler.js';
 export * from './decider.js';
