@@ -1,4 +1,6 @@
-// Node implementations of the small ports: cipher, secrets, clock, ids, and in-memory key store and outboxes.
+// Node implementations of the small ports: cipher, secrets, clock, ids, blob stores, and in-memory key store and outboxes.
+export { fsBlobStore, type FsBlobStoreOptions } from './blobs/fs-blob-store.js';
+export { memoryBlobStore, type MemoryBlobStore } from './blobs/memory-blob-store.js';
 export { aesGcmCipher } from './crypto/aes-gcm.js';
 export { memoryKeyStore } from './keys/memory-key-store.js';
 export { memoryAccessNotificationOutbox, memoryInvitationOutbox, type MemoryOutbox } from './mail/memory-outbox.js';
