@@ -42,12 +42,14 @@ const SETUP = `
     name TEXT NOT NULL,
     size INTEGER NOT NULL,
     version INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
     uploaded_by TEXT,
     valid_from TEXT NOT NULL,
     valid_to TEXT
   );
   CREATE INDEX IF NOT EXISTS rm_document_versions_by_client ON rm_document_versions (firm_id, client_id, valid_from);
   CREATE INDEX IF NOT EXISTS rm_document_versions_by_document ON rm_document_versions (document_id, valid_from);
+  CREATE INDEX IF NOT EXISTS rm_document_versions_by_content ON rm_document_versions (content_hash, firm_id, client_id);
   CREATE TABLE IF NOT EXISTS rm_document_trail (
     position INTEGER PRIMARY KEY,
     firm_id TEXT NOT NULL,
@@ -60,6 +62,13 @@ const SETUP = `
   );
   CREATE INDEX IF NOT EXISTS rm_document_trail_by_document ON rm_document_trail (firm_id, document_id, position);
   CREATE INDEX IF NOT EXISTS rm_document_trail_by_contact ON rm_document_trail (firm_id, contact_id);`;
+
+const DROP = 'DROP TABLE IF EXISTS rm_documents; DROP TABLE IF EXISTS rm_document_versions; DROP TABLE IF EXISTS rm_document_trail;';
+
+function lacksContentHashes(db: Database): boolean {
+  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('rm_document_versions')").all();
+  return columns.length > 0 && !columns.some((c) => c.name === 'content_hash');
+}
 
 interface CurrentRow {
   document_id: string;
@@ -96,8 +105,8 @@ function prepare(db: Database) {
     ),
     closeVersion: db.prepare<[string, number]>('UPDATE rm_document_versions SET valid_to = ? WHERE row_id = ?'),
     addVersion: db.prepare(
-      `INSERT INTO rm_document_versions (firm_id, client_id, document_id, folder_path, name, size, version, uploaded_by, valid_from)
-       VALUES (@firm_id, @client_id, @document_id, @folder_path, @name, @size, @version, @uploaded_by, @at)`,
+      `INSERT INTO rm_document_versions (firm_id, client_id, document_id, folder_path, name, size, version, content_hash, uploaded_by, valid_from)
+       VALUES (@firm_id, @client_id, @document_id, @folder_path, @name, @size, @version, @content_hash, @uploaded_by, @at)`,
     ),
     access: db.prepare(
       `INSERT INTO rm_document_trail (position, firm_id, document_id, contact_id, kind, at, ip_address, user_agent)
@@ -119,6 +128,14 @@ function prepare(db: Database) {
       'SELECT * FROM rm_documents WHERE firm_id = ? AND client_id = ? ORDER BY folder_path, name, document_id LIMIT ?',
     ),
     known: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM rm_document_versions WHERE document_id = ? AND firm_id = ? LIMIT 1'),
+    // Blobs are stored once per content for the whole store, so "referenced elsewhere" looks across firms.
+    contentOnlyReferencedBy: db.prepare<[string, string], { content_hash: string }>(
+      `SELECT DISTINCT v.content_hash FROM rm_document_versions v
+       WHERE v.firm_id = ? AND v.client_id = ? AND NOT EXISTS (
+         SELECT 1 FROM rm_document_versions o
+         WHERE o.content_hash = v.content_hash AND NOT (o.firm_id = v.firm_id AND o.client_id = v.client_id))
+       ORDER BY v.content_hash`,
+    ),
     trail: db.prepare<[string, string, number, number], any>(
       `SELECT position, kind, contact_id, at, ip_address, user_agent FROM rm_document_trail
        WHERE firm_id = ? AND document_id = ? AND position < ? ORDER BY position DESC LIMIT ?`,
@@ -141,6 +158,7 @@ function nextVersion(s: Statements, event: RecordedEvent, data: any, open: OpenV
     name: data.name,
     size: data.size,
     version,
+    content_hash: data.contentHash,
     uploaded_by: uploadedBy,
     at,
   });
@@ -150,10 +168,16 @@ export const documentsProjection: SqliteProjection = {
   name: 'documents',
   filter: { eventTypePrefixes: ['Document', 'PersonalDataForgotten'] },
   setup(db) {
+    if (lacksContentHashes(db)) {
+      // Made before versions kept their content hash, it could not tell which blobs a client shares:
+      // dropped with its checkpoint (which the targets keep in projection_checkpoints), so it replays.
+      db.exec(DROP);
+      db.prepare("DELETE FROM projection_checkpoints WHERE name = 'documents'").run();
+    }
     db.exec(SETUP);
   },
   drop(db) {
-    db.exec('DROP TABLE IF EXISTS rm_documents; DROP TABLE IF EXISTS rm_document_versions; DROP TABLE IF EXISTS rm_document_trail;');
+    db.exec(DROP);
   },
   apply(db, event) {
     const data = event.data as any;
@@ -239,6 +263,9 @@ export function documentQueries(db: Database): ReadModels['documents'] {
       const items = rows.slice(0, page.limit).map((row) => documentRow(db, firmId, row, grants));
       const last = items.at(-1);
       return { items, nextCursor: rows.length > page.limit && last ? encodeCursor([last.folderPath, last.name, last.documentId]) : null };
+    },
+    async contentOnlyReferencedBy(firmId, clientId) {
+      return statements(db).contentOnlyReferencedBy.all(firmId, clientId).map((row) => row.content_hash);
     },
     async trail(firmId, documentId, page) {
       const s = statements(db);

@@ -1,3 +1,4 @@
+import type { BlobStore } from '../core/blob-store.js';
 import { handleCommand, type CommandHandlerDeps, type CommandResult } from '../core/command-handler.js';
 import { fold, type Decider } from '../core/decider.js';
 import type { Actor, DomainEvent } from '../core/envelope.js';
@@ -33,6 +34,12 @@ export interface PortalDeps {
    * `sqliteReadModels(...)` from client-portal/projections.
    */
   readModels: ReadModelsFactory;
+  /**
+   * Documents' content, by hash (`fsBlobStore` or `memoryBlobStore` from client-portal/adapters/node).
+   * Forgetting an individual client deletes the content only its documents refer to; without a blob
+   * store there is nothing to delete.
+   */
+  blobs?: BlobStore;
   /** Folded states of recently used streams for commands (one of default size when omitted). */
   stateCache?: StateCache;
 }

@@ -8,8 +8,14 @@
  * cancelled (reason 'contact_forgotten'). An individual client *is* its one owner, so forgetting that
  * owner also forgets the client's own data (its name, preliminary data, document and folder names).
  * A group's data is the group's: forgetting one of its members leaves it readable.
+ *
+ * Forgetting an individual client also deletes, from the blob store, the content that only its
+ * documents refer to. That comes after the forgetting is recorded and never fails it: content left
+ * undeleted is reported, and repeating the forget tries again (content hashes are not personal data,
+ * so the documents read model still knows them).
  */
 import { z } from 'zod';
+import type { BlobStore } from '../core/blob-store.js';
 import { fold } from '../core/decider.js';
 import { DomainError, NotFoundError } from '../core/errors.js';
 import type { ClientEvent } from '../client/events.js';
@@ -44,7 +50,15 @@ export async function forgetContact(
   ctx: AppContext,
   caller: Caller,
   asked: z.input<typeof forgetContactInput>,
-): Promise<Written & { contactId: string; alreadyForgotten: boolean; clientForgotten: boolean }> {
+): Promise<
+  Written & {
+    contactId: string;
+    alreadyForgotten: boolean;
+    clientForgotten: boolean;
+    /** Blobs deleted with the client (null: a group's member, or no blob store); `complete: false` asks for a retry. */
+    blobs: BlobCleanup | null;
+  }
+> {
   const input = parseRequest(caller, forgetContactInput, asked);
   const firm = await loadFirm(ctx, caller.tenantId);
   const { actor } = caller;
@@ -80,5 +94,35 @@ export async function forgetContact(
   const [recorded] = await ctx.log.readStream(streams.dataSubject(input.contactId), { direction: 'backwards', maxCount: 1 });
   const revision = recorded?.revision ?? 'no_stream';
   if (forgottenNow === 0) position = latest(position, recorded?.position);
-  return { contactId: input.contactId, alreadyForgotten: forgottenNow === 0, clientForgotten: subjects.length > 1, revision, position };
+  const clientForgotten = subjects.length > 1;
+  const blobs = clientForgotten && ctx.deps.blobs ? await deleteContentOf(ctx, ctx.deps.blobs, caller.tenantId, client.id) : null;
+  return { contactId: input.contactId, alreadyForgotten: forgottenNow === 0, clientForgotten, revision, position, blobs };
+}
+
+/** What a forget did in the blob store: how many blobs it deleted, and whether every one it should have is gone. */
+export interface BlobCleanup {
+  deleted: number;
+  complete: boolean;
+}
+
+/** Deletes the blobs only the client's documents refer to; a failure leaves `complete` false instead of throwing. */
+async function deleteContentOf(ctx: AppContext, blobs: BlobStore, firmId: string, clientId: string): Promise<BlobCleanup> {
+  let deleted = 0;
+  let complete = true;
+  try {
+    // The whole log, not only this portal's writes: another process's document may share the content.
+    const head = await ctx.deps.store.lastPosition();
+    const views = await ctx.views();
+    if (head !== undefined) await views.waitFor(head);
+    for (const contentHash of await views.documents.contentOnlyReferencedBy(firmId, clientId)) {
+      try {
+        if (await blobs.delete(contentHash)) deleted++;
+      } catch {
+        complete = false;
+      }
+    }
+  } catch {
+    complete = false;
+  }
+  return { deleted, complete };
 }

@@ -240,6 +240,13 @@ export interface ReadModels {
   documents: {
     list(firmId: string, clientId: string, page: PageRequest): Promise<Page<DocumentRow>>;
     trail(firmId: string, documentId: string, page: PageRequest): Promise<Page<DocumentAccessEntry>>;
+    /**
+     * Content hashes of the client's documents (every version, removed documents too) that no
+     * document of another client refers to — of any firm, since the blob store keeps one copy per
+     * content for all of them: what forgetting an individual client deletes. Only the firm's own
+     * client is asked about; an unknown one has none.
+     */
+    contentOnlyReferencedBy(firmId: string, clientId: string): Promise<string[]>;
   };
 
   audit: {

@@ -7,6 +7,7 @@ import { uuidIds } from '../../adapters/system/clock-and-ids.js';
 import Database from 'better-sqlite3';
 import { sqliteReadModels, type SqliteReadModels } from '../../projections/read-models/index.js';
 import { AppContext, type Caller, type PortalDeps } from '../../src/application/context.js';
+import type { BlobStore } from '../../src/core/blob-store.js';
 import type { RecordedEvent } from '../../src/core/envelope.js';
 import type { Clock, Secrets } from '../../src/core/ports.js';
 import { clientDecider } from '../../src/client/decider.js';
@@ -44,7 +45,7 @@ export function testClock(start: Date = START): TestClock {
  * scrypt secrets (slow-ish: keep password hashes few), in-memory invitation and access-notification outboxes, a settable
  * clock and uuid ids.
  */
-export function testPortal(options: { start?: Date; secrets?: Secrets } = {}) {
+export function testPortal(options: { start?: Date; secrets?: Secrets; blobs?: BlobStore } = {}) {
   const clock = testClock(options.start);
   const outbox = memoryInvitationOutbox();
   const notifications = memoryAccessNotificationOutbox();
@@ -59,6 +60,7 @@ export function testPortal(options: { start?: Date; secrets?: Secrets } = {}) {
     invitations: outbox,
     accessNotifications: notifications,
     readModels: (log) => (readModels = views(log)),
+    ...(options.blobs ? { blobs: options.blobs } : {}),
   };
   const views = sqliteReadModels({ db: new Database(':memory:') });
   let readModels!: SqliteReadModels;
