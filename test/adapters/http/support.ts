@@ -12,10 +12,10 @@ export const PASSWORD = 'a long passphrase';
  * JSON with a bearer token and parses the answer.
  */
 export function testHttp(options: { parts?: Partial<HttpParts> } = {}) {
-  const base = testPortal({ secrets: fastSecrets() });
+  const blobs = memoryBlobStore();
+  const base = testPortal({ secrets: fastSecrets(), blobs });
   const portal = createPortal(base.deps);
   const credentials = memoryCredentials();
-  const blobs = memoryBlobStore();
   const logLines: string[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
   const app = createHttpApp({ portal, credentials, blobs, logger, clock: base.clock, ...options.parts });
