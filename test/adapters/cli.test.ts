@@ -7,15 +7,7 @@ import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeAtomically } from '../../adapters/cli/export-csv.js';
-import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
-import { sqliteKeyStore } from '../../adapters/event-store/sqlite-key-store.js';
-import { sqliteEventStore } from '../../adapters/event-store/sqlite.js';
-import { eventStoreDbEventStore } from '../../adapters/event-store/eventstoredb.js';
-import { memoryAccessNotificationOutbox, memoryInvitationOutbox } from '../../adapters/mail/memory-outbox.js';
-import { systemClock, uuidIds } from '../../adapters/system/clock-and-ids.js';
-import { nodeSecrets } from '../../adapters/system/secrets.js';
-import { sqliteReadModels, type SqliteReadModels } from '../../projections/read-models/index.js';
-import { createPortal } from '../../src/application/portal.js';
+import { openEmbeddedPortal } from '../../adapters/embedded.js';
 import { startEsdbStandIn, type EsdbStandIn } from '../support/esdb-stand-in.js';
 import type { AccessGrant, HistoryEntry } from '../../src/application/read-models.js';
 import { platformCaller } from '../support/portal.js';
@@ -73,20 +65,7 @@ async function instantBetween(): Promise<string> {
 }
 
 beforeAll(async () => {
-  const store = sqliteEventStore({ path: dbPath });
-  let readModels!: SqliteReadModels;
-  const views = sqliteReadModels({ db: store.db });
-  const portal = createPortal({
-    store,
-    keys: sqliteKeyStore(store.db, aesGcmCipher),
-    cipher: aesGcmCipher,
-    clock: systemClock,
-    ids: uuidIds,
-    secrets: nodeSecrets,
-    invitations: memoryInvitationOutbox(),
-    accessNotifications: memoryAccessNotificationOutbox(),
-    readModels: (log) => (readModels = views(log)),
-  });
+  const { portal, store, readModels, close } = openEmbeddedPortal({ dbPath });
   const firm = await portal.firms.createFirm(platformCaller, { name: 'Harbour CLI', partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' } });
   firmId = firm.firmId;
   const staff = { tenantId: firmId, actor: { kind: 'staff' as const, userId: firm.partnerAdminId } };
@@ -100,10 +79,8 @@ beforeAll(async () => {
   historyNow = (await portal.audit.history(staff, { clientId, limit: 200 })).items;
   historyBefore = (await portal.audit.history(staff, { clientId, asOf: beforeAccess, limit: 200 })).items;
   grantsAfter = (await portal.audit.accessAsOf(staff, { at: afterAccess, limit: 200 })).items;
-  await readModels.start();
   await readModels.waitFor((await store.lastPosition())!);
-  await readModels.stop();
-  await store.close();
+  await close();
 }, 30_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -235,26 +212,10 @@ describe('client-portal CLI on EventStoreDB (the loopback stand-in)', { timeout:
   const localDb = join(dir, 'local.db');
   beforeAll(async () => {
     standIn = await startEsdbStandIn();
-    const store = eventStoreDbEventStore({ connectionString: standIn.connectionString });
-    const db = new Database(localDb);
-    let readModels!: SqliteReadModels;
-    const portal = createPortal({
-      store,
-      keys: sqliteKeyStore(db, aesGcmCipher),
-      cipher: aesGcmCipher,
-      clock: systemClock,
-      ids: uuidIds,
-      secrets: nodeSecrets,
-      invitations: memoryInvitationOutbox(),
-      accessNotifications: memoryAccessNotificationOutbox(),
-      readModels: (log) => (readModels = sqliteReadModels({ db })(log)),
-    });
+    const { portal, store, readModels, close } = openEmbeddedPortal({ dbPath: localDb, eventStoreUrl: standIn.connectionString });
     await portal.firms.createFirm(platformCaller, { name: 'Harbour ESDB', partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' } });
-    await readModels.start();
     await readModels.waitFor((await store.lastPosition())!);
-    await readModels.stop();
-    await store.close();
-    db.close();
+    await close();
   }, 30_000);
   afterAll(() => standIn?.close());
 
