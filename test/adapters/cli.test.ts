@@ -6,7 +6,6 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeAtomically } from '../../adapters/cli/export-csv.js';
 import { openEmbeddedPortal } from '../../adapters/embedded.js';
 import { startEsdbStandIn, type EsdbStandIn } from '../support/esdb-stand-in.js';
 import type { AccessGrant, HistoryEntry } from '../../src/application/read-models.js';
@@ -230,28 +229,5 @@ describe('client-portal CLI on EventStoreDB (the loopback stand-in)', { timeout:
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/No database at/);
     expect(existsSync(join(dir, 'no-local.db'))).toBe(false);
-  });
-});
-
-describe('writing the CSV file', () => {
-  async function* chunks(fail: boolean): AsyncIterable<string> {
-    yield 'a,b\r\n';
-    if (fail) throw new Error('the export failed');
-    yield '1,2\r\n';
-  }
-
-  it('renames the file into place once complete', async () => {
-    const folder = mkdtempSync(join(dir, 'atomic-'));
-    await writeAtomically(join(folder, 'x.csv'), chunks(false));
-    expect(filesIn(folder)).toEqual(['x.csv']);
-    expect(readFileSync(join(folder, 'x.csv'), 'utf8')).toBe('a,b\r\n1,2\r\n');
-  });
-
-  it('leaves nothing behind when the export fails, nor touches an existing file', async () => {
-    const folder = mkdtempSync(join(dir, 'atomic-'));
-    await writeAtomically(join(folder, 'x.csv'), chunks(false));
-    await expect(writeAtomically(join(folder, 'x.csv'), chunks(true))).rejects.toThrow('the export failed');
-    expect(filesIn(folder)).toEqual(['x.csv']);
-    expect(readFileSync(join(folder, 'x.csv'), 'utf8')).toBe('a,b\r\n1,2\r\n');
   });
 });
