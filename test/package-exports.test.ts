@@ -20,6 +20,7 @@ const expectedExports: Record<string, string[]> = {
   './adapters/sqlite': ['sqliteEventStore'],
   './adapters/sqlite-key-store': ['sqliteKeyStore'],
   './adapters/eventstoredb': ['eventStoreDbEventStore'],
+  './adapters/embedded': ['openEmbeddedPortal', 'MissingDatabaseError'],
   './adapters/node': ['aesGcmCipher', 'nodeSecrets', 'systemClock', 'uuidIds', 'memoryKeyStore', 'memoryInvitationOutbox', 'memoryAccessNotificationOutbox', 'fileInvitationOutbox', 'fileAccessNotificationOutbox'],
   './projections': ['ProjectionRunner', 'sqliteTarget', 'memoryTarget'],
 };
