@@ -36,6 +36,9 @@ export function fileAccessNotificationOutbox(options: FileOutboxOptions & { publ
   };
 }
 
+/** Emails handed over in this process, shared by every outbox (two may write into one folder). */
+let handedOver = 0;
+
 /** Writes each email to its own file, complete or not at all (a reader never sees half an email). */
 function emlWriter(options: FileOutboxOptions, publicUrl: string | undefined) {
   const from = options.from ?? { name: 'Client portal', address: `no-reply@${mailDomain(publicUrl)}` };
@@ -45,10 +48,10 @@ function emlWriter(options: FileOutboxOptions, publicUrl: string | undefined) {
     const date = clock.now();
     const id = randomUUID();
     const text = emlText({ from, to: content.to, subject: content.subject, text: content.text, date, messageId: `${id}@${domain}` });
+    // Sorted by name, the files are in the order they were handed over, within a millisecond too.
+    const name = `${date.toISOString().replace(/[:.]/g, '-')}-${String(++handedOver).padStart(6, '0')}-${kind}-${id}.eml`;
     await mkdir(options.dir, { recursive: true });
-    // Sorted by name, the files are in the order they were written.
-    const stamp = date.toISOString().replace(/[:.]/g, '-');
-    await writeAtomically(join(options.dir, `${stamp}-${kind}-${id}.eml`), [text]);
+    await writeAtomically(join(options.dir, name), [text]);
   };
 }
 

@@ -59,7 +59,7 @@ describe('the file invitation outbox', () => {
     await outbox.deliver(invitation);
     const [email, ...others] = emails(dir);
     expect(others).toEqual([]);
-    expect(email!.file).toMatch(/^2026-03-02T09-00-00-000Z-invitation-[0-9a-f-]{36}\.eml$/);
+    expect(email!.file).toMatch(/^2026-03-02T09-00-00-000Z-\d{6}-invitation-[0-9a-f-]{36}\.eml$/);
     expect(email!.headers).toEqual({
       From: '"Client portal" <no-reply@portal.example>',
       To: 'ann@smith.example',
@@ -96,16 +96,19 @@ describe('the file invitation outbox', () => {
     expect(email!.headers.From).toBe('"Client portal" <no-reply@localhost>');
   });
 
-  it('names the files in the order they were written, and leaves no temporary file', async () => {
+  it('names the files in the order they were handed over, within one millisecond too, and leaves no temporary file', async () => {
     const dir = freshDir();
     const clock = testClock(new Date('2026-03-02T09:00:00.000Z'));
-    const outbox = fileInvitationOutbox({ dir, publicUrl: 'https://portal.example', clock });
-    for (const email of ['a@x.example', 'b@x.example', 'c@x.example']) {
-      await outbox.deliver({ ...invitation, email });
-      clock.advance(1000);
-    }
+    const invitations = fileInvitationOutbox({ dir, publicUrl: 'https://portal.example', clock });
+    const notifications = fileAccessNotificationOutbox({ dir, clock });
+    const addresses = Array.from({ length: 12 }, (_, i) => `${String.fromCharCode(97 + i)}@x.example`);
+    await Promise.all(
+      addresses.map((email, i) => (i % 2 === 0 ? invitations.deliver({ ...invitation, email }) : notifications.deliver({ ...notification, email }))),
+    );
+    clock.advance(1000);
+    await invitations.deliver({ ...invitation, email: 'z@x.example' });
     expect(readdirSync(dir).every((f) => f.endsWith('.eml'))).toBe(true);
-    expect(emails(dir).map((e) => e.headers.To)).toEqual(['a@x.example', 'b@x.example', 'c@x.example']);
+    expect(emails(dir).map((e) => e.headers.To)).toEqual([...addresses, 'z@x.example']);
   });
 
   it('refuses an address that would break out of its header, writing nothing', async () => {
@@ -141,7 +144,7 @@ describe('the file access-notification outbox', () => {
     const dir = freshDir();
     await fileAccessNotificationOutbox({ dir, publicUrl: 'https://portal.example' }).deliver(notification);
     const [email] = emails(dir);
-    expect(email!.file).toMatch(/-access-[0-9a-f-]{36}\.eml$/);
+    expect(email!.file).toMatch(/^\d{4}-\d{2}-\d{2}T[\d-]+Z-\d{6}-access-[0-9a-f-]{36}\.eml$/);
     expect(email!.headers).toMatchObject({ To: 'ann@smith.example', Subject: 'Your portal access is open' });
     expect(email!.body).toContain('Shared with you now:\r\n- Folder: Tax/2025\r\n- Document: doc-7\r\n');
     expect(email!.body).toContain('Log in at https://portal.example to see them.');
