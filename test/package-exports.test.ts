@@ -20,7 +20,8 @@ const expectedExports: Record<string, string[]> = {
   './adapters/sqlite': ['sqliteEventStore'],
   './adapters/sqlite-key-store': ['sqliteKeyStore'],
   './adapters/eventstoredb': ['eventStoreDbEventStore'],
-  './adapters/node': ['aesGcmCipher', 'nodeSecrets', 'systemClock', 'uuidIds', 'memoryKeyStore', 'memoryInvitationOutbox', 'memoryAccessNotificationOutbox', 'fsBlobStore', 'memoryBlobStore'],
+  './adapters/embedded': ['openEmbeddedPortal', 'MissingDatabaseError'],
+  './adapters/node': ['aesGcmCipher', 'nodeSecrets', 'systemClock', 'uuidIds', 'memoryKeyStore', 'memoryInvitationOutbox', 'memoryAccessNotificationOutbox', 'fileInvitationOutbox', 'fileAccessNotificationOutbox', 'fsBlobStore', 'memoryBlobStore'],
   './projections': ['ProjectionRunner', 'sqliteTarget', 'memoryTarget'],
 };
 

@@ -1,18 +1,7 @@
-import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
-import { aesGcmCipher } from '../crypto/aes-gcm.js';
-import { eventStoreDbEventStore } from '../event-store/eventstoredb.js';
-import { sqliteKeyStore } from '../event-store/sqlite-key-store.js';
-import { sqliteEventStore } from '../event-store/sqlite.js';
-import { memoryAccessNotificationOutbox, memoryInvitationOutbox } from '../mail/memory-outbox.js';
-import { systemClock, uuidIds } from '../system/clock-and-ids.js';
-import { nodeSecrets } from '../system/secrets.js';
-import { sqliteReadModels, type SqliteReadModels } from '../../projections/read-models/index.js';
+import { MissingDatabaseError, openEmbeddedPortal, type EmbeddedPortal } from '../embedded.js';
 import type { RunnerOptions } from '../../projections/runner.js';
 import type { Caller } from '../../src/application/context.js';
-import { createPortal, type Portal } from '../../src/application/portal.js';
-import type { EventStore } from '../../src/core/event-store.js';
 
 /** A refusal of the command line itself: printed as one line, nothing done. */
 export class UsageError extends Error {}
@@ -57,55 +46,20 @@ export function parseFlags<T>(parse: () => T): T {
 }
 
 /** The portal over the chosen store, acting as the CLI (a system process), never sending mail. */
-export interface OpenedPortal {
-  portal: Portal;
-  readModels: SqliteReadModels;
-  store: EventStore;
+export interface OpenedPortal extends EmbeddedPortal {
   caller(firmId: string): Caller;
-  close(): Promise<void>;
 }
 
 export function openPortal(values: { db?: string; eventstore?: string }, env: NodeJS.ProcessEnv, runner: RunnerOptions = {}): OpenedPortal {
-  const path = values.db ?? env.PORTAL_DB ?? 'data/portal.db';
-  const url = values.eventstore ?? env.EVENTSTORE_URL;
-  // A read command on a mistyped path must not leave an empty database behind.
-  if (!existsSync(path)) throw new UsageError(`No database at ${path} (set --db or PORTAL_DB).`);
-  let store: EventStore;
-  let db: Database.Database;
-  if (url) {
-    db = new Database(path, { fileMustExist: true });
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
-    store = eventStoreDbEventStore({ connectionString: url });
-  } else {
-    const sqlite = sqliteEventStore({ path });
-    store = sqlite;
-    db = sqlite.db;
+  const dbPath = values.db ?? (env.PORTAL_DB || 'data/portal.db');
+  try {
+    // The default outboxes keep mail in memory: a command line sends none.
+    const opened = openEmbeddedPortal({ dbPath, eventStoreUrl: values.eventstore ?? env.EVENTSTORE_URL, runner, mustExist: true });
+    return { ...opened, caller: (firmId) => ({ tenantId: firmId, actor: { kind: 'system', name: 'cli' } }) };
+  } catch (error) {
+    if (error instanceof MissingDatabaseError) throw new UsageError(`No database at ${error.path} (set --db or PORTAL_DB).`);
+    throw error;
   }
-  let readModels!: SqliteReadModels;
-  const views = sqliteReadModels({ db, runner });
-  const portal = createPortal({
-    store,
-    keys: sqliteKeyStore(db, aesGcmCipher),
-    cipher: aesGcmCipher,
-    clock: systemClock,
-    ids: uuidIds,
-    secrets: nodeSecrets,
-    invitations: memoryInvitationOutbox(),
-    accessNotifications: memoryAccessNotificationOutbox(),
-    readModels: (log) => (readModels = views(log)),
-  });
-  return {
-    portal,
-    readModels,
-    store,
-    caller: (firmId) => ({ tenantId: firmId, actor: { kind: 'system', name: 'cli' } }),
-    async close() {
-      await readModels.stop();
-      await store.close();
-      if (db.open) db.close();
-    },
-  };
 }
 
 /**

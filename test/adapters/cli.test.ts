@@ -6,16 +6,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeAtomically } from '../../adapters/cli/export-csv.js';
-import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
-import { sqliteKeyStore } from '../../adapters/event-store/sqlite-key-store.js';
-import { sqliteEventStore } from '../../adapters/event-store/sqlite.js';
-import { eventStoreDbEventStore } from '../../adapters/event-store/eventstoredb.js';
-import { memoryAccessNotificationOutbox, memoryInvitationOutbox } from '../../adapters/mail/memory-outbox.js';
-import { systemClock, uuidIds } from '../../adapters/system/clock-and-ids.js';
-import { nodeSecrets } from '../../adapters/system/secrets.js';
-import { sqliteReadModels, type SqliteReadModels } from '../../projections/read-models/index.js';
-import { createPortal } from '../../src/application/portal.js';
+import { openEmbeddedPortal } from '../../adapters/embedded.js';
 import { startEsdbStandIn, type EsdbStandIn } from '../support/esdb-stand-in.js';
 import type { AccessGrant, HistoryEntry } from '../../src/application/read-models.js';
 import { platformCaller } from '../support/portal.js';
@@ -73,20 +64,7 @@ async function instantBetween(): Promise<string> {
 }
 
 beforeAll(async () => {
-  const store = sqliteEventStore({ path: dbPath });
-  let readModels!: SqliteReadModels;
-  const views = sqliteReadModels({ db: store.db });
-  const portal = createPortal({
-    store,
-    keys: sqliteKeyStore(store.db, aesGcmCipher),
-    cipher: aesGcmCipher,
-    clock: systemClock,
-    ids: uuidIds,
-    secrets: nodeSecrets,
-    invitations: memoryInvitationOutbox(),
-    accessNotifications: memoryAccessNotificationOutbox(),
-    readModels: (log) => (readModels = views(log)),
-  });
+  const { portal, store, readModels, close } = openEmbeddedPortal({ dbPath });
   const firm = await portal.firms.createFirm(platformCaller, { name: 'Harbour CLI', partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' } });
   firmId = firm.firmId;
   const staff = { tenantId: firmId, actor: { kind: 'staff' as const, userId: firm.partnerAdminId } };
@@ -100,10 +78,8 @@ beforeAll(async () => {
   historyNow = (await portal.audit.history(staff, { clientId, limit: 200 })).items;
   historyBefore = (await portal.audit.history(staff, { clientId, asOf: beforeAccess, limit: 200 })).items;
   grantsAfter = (await portal.audit.accessAsOf(staff, { at: afterAccess, limit: 200 })).items;
-  await readModels.start();
   await readModels.waitFor((await store.lastPosition())!);
-  await readModels.stop();
-  await store.close();
+  await close();
 }, 30_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -235,26 +211,10 @@ describe('client-portal CLI on EventStoreDB (the loopback stand-in)', { timeout:
   const localDb = join(dir, 'local.db');
   beforeAll(async () => {
     standIn = await startEsdbStandIn();
-    const store = eventStoreDbEventStore({ connectionString: standIn.connectionString });
-    const db = new Database(localDb);
-    let readModels!: SqliteReadModels;
-    const portal = createPortal({
-      store,
-      keys: sqliteKeyStore(db, aesGcmCipher),
-      cipher: aesGcmCipher,
-      clock: systemClock,
-      ids: uuidIds,
-      secrets: nodeSecrets,
-      invitations: memoryInvitationOutbox(),
-      accessNotifications: memoryAccessNotificationOutbox(),
-      readModels: (log) => (readModels = sqliteReadModels({ db })(log)),
-    });
+    const { portal, store, readModels, close } = openEmbeddedPortal({ dbPath: localDb, eventStoreUrl: standIn.connectionString });
     await portal.firms.createFirm(platformCaller, { name: 'Harbour ESDB', partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' } });
-    await readModels.start();
     await readModels.waitFor((await store.lastPosition())!);
-    await readModels.stop();
-    await store.close();
-    db.close();
+    await close();
   }, 30_000);
   afterAll(() => standIn?.close());
 
@@ -269,28 +229,5 @@ describe('client-portal CLI on EventStoreDB (the loopback stand-in)', { timeout:
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/No database at/);
     expect(existsSync(join(dir, 'no-local.db'))).toBe(false);
-  });
-});
-
-describe('writing the CSV file', () => {
-  async function* chunks(fail: boolean): AsyncIterable<string> {
-    yield 'a,b\r\n';
-    if (fail) throw new Error('the export failed');
-    yield '1,2\r\n';
-  }
-
-  it('renames the file into place once complete', async () => {
-    const folder = mkdtempSync(join(dir, 'atomic-'));
-    await writeAtomically(join(folder, 'x.csv'), chunks(false));
-    expect(filesIn(folder)).toEqual(['x.csv']);
-    expect(readFileSync(join(folder, 'x.csv'), 'utf8')).toBe('a,b\r\n1,2\r\n');
-  });
-
-  it('leaves nothing behind when the export fails, nor touches an existing file', async () => {
-    const folder = mkdtempSync(join(dir, 'atomic-'));
-    await writeAtomically(join(folder, 'x.csv'), chunks(false));
-    await expect(writeAtomically(join(folder, 'x.csv'), chunks(true))).rejects.toThrow('the export failed');
-    expect(filesIn(folder)).toEqual(['x.csv']);
-    expect(readFileSync(join(folder, 'x.csv'), 'utf8')).toBe('a,b\r\n1,2\r\n');
   });
 });

@@ -3,15 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
-import { sqliteKeyStore } from '../../adapters/event-store/sqlite-key-store.js';
-import { sqliteEventStore, type SqliteEventStore } from '../../adapters/event-store/sqlite.js';
-import { memoryAccessNotificationOutbox, memoryInvitationOutbox } from '../../adapters/mail/memory-outbox.js';
-import { systemClock, uuidIds } from '../../adapters/system/clock-and-ids.js';
-import { nodeSecrets } from '../../adapters/system/secrets.js';
-import { sqliteReadModels, type SqliteReadModels } from '../../projections/read-models/index.js';
+import { openEmbeddedPortal, type EmbeddedPortal } from '../../adapters/embedded.js';
 import type { Caller } from '../../src/application/context.js';
-import { createPortal, type Portal } from '../../src/application/portal.js';
+import type { Portal } from '../../src/application/portal.js';
 import { platformCaller } from '../support/portal.js';
 
 // A download streams at the reader's pace. The read models share the embedded store's connection,
@@ -20,24 +14,13 @@ import { platformCaller } from '../support/portal.js';
 
 const CLIENTS = 1100; // more than two of the export's chunks
 const dir = mkdtempSync(join(tmpdir(), 'export-stream-'));
-let store: SqliteEventStore;
-let readModels!: SqliteReadModels;
+let embedded: EmbeddedPortal | undefined;
 let portal: Portal;
 let staff: Caller;
 
 beforeAll(async () => {
-  store = sqliteEventStore({ path: join(dir, 'portal.db') });
-  portal = createPortal({
-    store,
-    keys: sqliteKeyStore(store.db, aesGcmCipher),
-    cipher: aesGcmCipher,
-    clock: systemClock,
-    ids: uuidIds,
-    secrets: nodeSecrets,
-    invitations: memoryInvitationOutbox(),
-    accessNotifications: memoryAccessNotificationOutbox(),
-    readModels: (log) => (readModels = sqliteReadModels({ db: store.db })(log)),
-  });
+  embedded = openEmbeddedPortal({ dataDir: dir });
+  ({ portal } = embedded);
   const firm = await portal.firms.createFirm(platformCaller, { name: 'Harbour', partnerAdmin: { name: 'Pat Partner', email: 'pat@harbour.example' } });
   staff = { tenantId: firm.firmId, actor: { kind: 'staff', userId: firm.partnerAdminId } };
   for (let i = 0; i < CLIENTS; i++) {
@@ -47,8 +30,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await readModels?.stop();
-  await store?.close();
+  await embedded?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
