@@ -11,6 +11,7 @@ import { nodeSecrets } from './system/secrets.js';
 import { openReadModelDb, sqliteReadModels, type SqliteReadModels } from '../projections/read-models/index.js';
 import type { RunnerOptions } from '../projections/runner.js';
 import { createPortal, type Portal } from '../src/application/portal.js';
+import type { BlobStore } from '../src/core/blob-store.js';
 import type { EventStore } from '../src/core/event-store.js';
 import type { AccessNotificationDelivery, Clock, IdGenerator, InvitationDelivery, Secrets } from '../src/core/ports.js';
 
@@ -29,6 +30,8 @@ export interface EmbeddedPortalOptions {
   ids?: IdGenerator;
   secrets?: Secrets;
   runner?: RunnerOptions;
+  /** Documents' content; forgetting an individual client deletes the blobs only its documents use. */
+  blobs?: BlobStore;
   /** Refuse (MissingDatabaseError) rather than create a SQLite file that is not there yet. */
   mustExist?: boolean;
 }
@@ -78,6 +81,7 @@ export function openEmbeddedPortal(options: EmbeddedPortalOptions = {}): Embedde
       accessNotifications: options.accessNotifications ?? memoryAccessNotificationOutbox(),
       // Kept, so the host can start, stop and rebuild the read models the portal queries.
       readModels: (log) => (readModels = views(log)),
+      ...(options.blobs ? { blobs: options.blobs } : {}),
     });
     return {
       portal,

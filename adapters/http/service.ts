@@ -1,0 +1,118 @@
+/**
+ * The standalone service `npm start` runs: the portal on the embedded SQLite store (or EventStoreDB),
+ * documents in a blob folder, mail as .eml files, the Hono app served by @hono/node-server. On the
+ * first start it prints the operator token (once: only its hash is kept). `close()` stops accepting,
+ * lets requests in flight finish (a bounded grace for long-lived streams), then closes the store.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
+import { fsBlobStore } from '../blobs/fs-blob-store.js';
+import { openEmbeddedPortal } from '../embedded.js';
+import { fileAccessNotificationOutbox, fileInvitationOutbox } from '../mail/file-outbox.js';
+import { createHttpApp } from './app.js';
+import type { Config } from './config.js';
+import { sqliteCredentials } from './credentials/sqlite-credentials.js';
+import { seedDemo, shiftableClock, tokenRecorder } from './demo.js';
+import { createLogger } from './logger.js';
+
+export interface RunningService {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** Where the start-up lines go (default stdout): tokens printed once, the docs URL. */
+  print?: (line: string) => void;
+  logDestination?: DestinationStream;
+  /** How long close() waits for requests in flight before cutting connections (default 10 s). */
+  graceMs?: number;
+}
+
+export async function startService(config: Config, options: ServiceOptions = {}): Promise<RunningService> {
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const logger = createLogger({ level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  const outbox = join(config.dataDir, 'outbox');
+  const fileInvitations = fileInvitationOutbox({ dir: outbox, publicUrl: config.publicUrl });
+  // The demo logs its sample contacts in, so it needs their invitation tokens (still mailed as files).
+  const invitations = config.demo ? tokenRecorder(fileInvitations) : fileInvitations;
+  const clock = shiftableClock();
+  const blobs = fsBlobStore({ dir: join(config.dataDir, 'blobs') });
+  const embedded = openEmbeddedPortal({
+    dataDir: config.dataDir,
+    ...(config.eventStoreUrl ? { eventStoreUrl: config.eventStoreUrl } : {}),
+    invitations,
+    accessNotifications: fileAccessNotificationOutbox({ dir: outbox, publicUrl: config.publicUrl }),
+    clock,
+    blobs,
+  });
+  const credentials = sqliteCredentials(embedded.db);
+  const app = createHttpApp({
+    portal: embedded.portal,
+    credentials,
+    blobs,
+    logger,
+    clock,
+    secureCookies: config.secureCookies,
+    ready: async () => {
+      const last = await embedded.store.lastPosition();
+      const { state, position } = embedded.readModels.runner.status;
+      const caughtUp = last === undefined || (position ?? -1) >= last;
+      return { ready: state === 'live' && caughtUp, detail: `read models ${state} at ${position ?? 'the start'} of ${last ?? 'an empty log'}` };
+    },
+  });
+
+  const operator = await credentials.ensureOperatorToken(config.bootstrapToken);
+  const demo = config.demo ? await seedDemo({ portal: embedded.portal, credentials, blobs, clock, invitations: invitations as ReturnType<typeof tokenRecorder> }) : null;
+  const server = await listen(app.fetch, config);
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, dataDir: config.dataDir, store: config.eventStoreUrl ? 'eventstoredb' : 'sqlite' }, 'listening');
+
+  print(`Client portal listening on ${url}`);
+  print(`  API docs:    ${url}/docs   (OpenAPI 3.1: ${url}/openapi.json)`);
+  print(`  Data:        ${config.dataDir}   (mail is written as .eml files to ${outbox})`);
+  if (operator.token) {
+    print('');
+    print(`Platform operator token (shown once; only its hash is kept): ${operator.token}`);
+    print('Open a firm:');
+    print(
+      `  curl -s -X POST ${url}/firms -H 'Authorization: Bearer ${operator.token}' -H 'Content-Type: application/json' ` +
+        `-d '{"name":"Harbour Accountants","partnerAdmin":{"name":"Pat Partner","email":"pat@harbour.example"}}'`,
+    );
+  }
+  if (demo) for (const line of demo.lines(url)) print(line);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    close: () =>
+      (closing ??= (async () => {
+        await stopServer(server, options.graceMs ?? 10_000);
+        await credentials.close();
+        await embedded.close();
+        logger.info('stopped');
+      })()),
+  };
+}
+
+function listen(fetch: Parameters<typeof serve>[0]['fetch'], config: Config): Promise<ServerType & { address(): AddressInfo | string | null }> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(server as never));
+    server.once('error', reject);
+  });
+}
+
+/** Stops accepting, ends idle keep-alive connections, and cuts what is still open after the grace. */
+function stopServer(server: ServerType, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const http = server as import('node:http').Server;
+    const timer = setTimeout(() => http.closeAllConnections?.(), graceMs);
+    http.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    http.closeIdleConnections?.();
+  });
+}
