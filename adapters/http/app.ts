@@ -18,6 +18,7 @@ import { authenticate, type Authenticator } from './auth.js';
 import type { Credentials } from './credentials/credentials.js';
 import { loginLimiter, type LoginLimiter } from './credentials/rate-limit.js';
 import { registerDocs } from './docs.js';
+import { registerLiveUpdates, type LiveUpdateOptions } from './live-updates.js';
 import { documentOperation } from './openapi.js';
 import { admit, call, etagOf, ifMatchOf, inputOf, revisionOf, type AnyCaller } from './operation.js';
 import { HttpProblem, internalProblem, problemOf, problemResponse } from './problem.js';
@@ -39,6 +40,7 @@ export interface HttpParts {
   secureCookies?: boolean;
   sessionTtlSeconds?: number;
   loginLimiter?: LoginLimiter;
+  liveUpdates?: LiveUpdateOptions;
 }
 
 export interface AppEnv {
@@ -74,6 +76,7 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
     sessionTtlSeconds: parts.sessionTtlSeconds ?? 8 * 3600,
     limits: { jsonBytes: parts.limits?.jsonBytes ?? 1024 * 1024, uploadBytes: parts.limits?.uploadBytes ?? 256 * 1024 * 1024 },
     loginLimiter: parts.loginLimiter ?? loginLimiter(),
+    liveUpdates: parts.liveUpdates ?? {},
     async callerOf(c) {
       if (c.get('caller') === undefined) c.set('caller', await authenticate(c, authParts));
       return c.get('caller');
@@ -105,6 +108,7 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
   });
 
   registerSessionRoutes(ctx);
+  registerLiveUpdates(ctx);
   for (const [id, spec] of Object.entries(routes) as [OperationId, RouteSpec][]) {
     documentOperation(app, id, spec);
     if (!spec.content && !sessionOperations.has(id)) registerOperation(ctx, id, spec);
