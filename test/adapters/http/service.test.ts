@@ -70,13 +70,13 @@ describe('npm start', () => {
     const staff = /staff token: +(cps_\S+)/.exec(text)![1]!;
     const firmId = /firm id: +(\S+)/.exec(text)![1]!;
     const email = /client login: +(\S+) \//.exec(text)![1]!;
-    const list = await (await fetch(`${service.url}/client-list?limit=50`, { headers: { authorization: `Bearer ${staff}` } })).json();
+    const list: any = await (await fetch(`${service.url}/client-list?limit=50`, { headers: { authorization: `Bearer ${staff}` } })).json();
     const states = new Set(list.items.flatMap((c: { members: Array<{ status: { state: string }; access: { state: string } }> }) => c.members.flatMap((m) => [m.status.state, `access:${m.access.state}`])));
     for (const state of ['not_invited', 'invited_just_now', 'waiting', 'expired', 'active', 'access:none', 'access:active', 'access:closed']) expect(states).toContain(state);
     const login = await fetch(`${service.url}/firms/${firmId}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ loginEmail: email, password: DEMO_PASSWORD }) });
     expect(login.status).toBe(200);
-    const session = (await login.json()).session.token;
-    const shared = await (await fetch(`${service.url}/me/documents`, { headers: { authorization: `Bearer ${session}` } })).json();
+    const session = ((await login.json()) as any).session.token;
+    const shared: any = await (await fetch(`${service.url}/me/documents`, { headers: { authorization: `Bearer ${session}` } })).json();
     expect(shared.map((d: { name: string }) => d.name)).toEqual(['2025 Tax Return.txt']);
     expect(readdirSync(join(dir, 'outbox')).some((f) => f.endsWith('.eml'))).toBe(true);
     await service.close();
@@ -84,7 +84,7 @@ describe('npm start', () => {
     // A second demo start does not seed again.
     const again = await start({ PORTAL_DATA_DIR: dir }, ['--demo']);
     const token = /staff token: +(cps_\S+)/.exec(again.text)![1]!;
-    const relisted = await (await fetch(`${again.service.url}/client-list?limit=50`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const relisted: any = await (await fetch(`${again.service.url}/client-list?limit=50`, { headers: { authorization: `Bearer ${token}` } })).json();
     expect(relisted.items).toHaveLength(list.items.length);
   });
 });
