@@ -16,6 +16,7 @@ import type { Clock } from '../../src/core/ports.js';
 import { authenticate, type Authenticator } from './auth.js';
 import type { Credentials } from './credentials/credentials.js';
 import { loginLimiter, type LoginLimiter } from './credentials/rate-limit.js';
+import { registerContentRoutes } from './content-routes.js';
 import { registerDocs } from './docs.js';
 import { documentOperation } from './openapi.js';
 import { admit, call, etagOf, ifMatchOf, inputOf, revisionOf, type AnyCaller } from './operation.js';
@@ -105,6 +106,7 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
   });
 
   registerSessionRoutes(ctx);
+  registerContentRoutes(ctx);
   for (const [id, spec] of Object.entries(routes) as [OperationId, RouteSpec][]) {
     documentOperation(app, id, spec);
     if (!spec.content && !sessionOperations.has(id)) registerOperation(ctx, id, spec);
