@@ -3,6 +3,7 @@
  * of JSON routes skips. operationIds stay the application functions' names where there is one.
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
+import { logoContentTypes, maxLogoBytes } from '../../src/firm/branding.js';
 import { errorResponses, problemSchema, securityOf } from './openapi.js';
 import { routes, type Audience, type RouteSpec } from './routes.js';
 
@@ -107,5 +108,51 @@ export function documentContentRoutes(app: OpenAPIHono<any>): void {
       body: { required: false, content: { 'application/json': { schema: z.strictObject({}).openapi({ description: 'Nothing: the IP address and user agent come from the request' }) } } },
     },
     responses: { 200: json('Recorded') },
+  });
+
+  describe({
+    method: 'put',
+    path: '/branding/logo',
+    operationId: 'firms.uploadLogo',
+    summary: `Uploads the firm's logo (at most ${maxLogoBytes} bytes) and makes it the branding's logo`,
+    audience: ['staff'],
+    request: {
+      headers: z.object({ 'if-match': z.string().optional().openapi({ description: 'The ETag of the firm as read (else 412)' }) }),
+      body: fileBody(logoContentTypes, 'The image'),
+    },
+    responses: { 200: json('Set (ETag: the firm’s new revision)') },
+  });
+
+  describe({
+    method: 'get',
+    path: '/firms/{firmId}/branding/logo',
+    operationId: 'firms.logo',
+    summary: 'The logo a firm shows (its partner’s when managed); public, for the login page',
+    audience: ['public'],
+    request: { params: z.object({ firmId: z.string() }), headers: z.object({ 'if-none-match': z.string().optional() }) },
+    responses: {
+      200: {
+        description: 'The image',
+        headers: { ETag: etag, 'Cache-Control': header('public, max-age=300') },
+        content: Object.fromEntries(logoContentTypes.map((type) => [type, { schema: bytes }])),
+      },
+      304: notModified,
+    },
+  });
+
+  describe({
+    ...fromRoutes('exports.activationCsv'),
+    request: {
+      query: z.object({
+        asOf: z.string().optional().openapi({ description: 'An instant with its offset: the list as it stood then' }),
+        bom: z.boolean().optional().openapi({ description: 'A UTF-8 byte order mark first, for spreadsheets' }),
+      }),
+    },
+    responses: {
+      200: {
+        description: 'One row per member, header first (attachment; filename="clients-YYYY-MM-DD.csv")',
+        content: { 'text/csv': { schema: z.string() } },
+      },
+    },
   });
 }

@@ -13,6 +13,8 @@ import type { AppEnv, RouteContext } from './app.js';
 import { serveBlob } from './blob-response.js';
 import { attachmentDisposition, contentTypeOf, filenameOf } from './content-headers.js';
 import { documentContentRoutes } from './content-openapi.js';
+import { registerExportRoutes } from './export-routes.js';
+import { registerLogoRoutes } from './logo-routes.js';
 import { admit, call, etagOf, ifMatchOf, revisionOf } from './operation.js';
 import { HttpProblem } from './problem.js';
 import { jsonBodyLimit, jsonInput, queryInput, withPathParams } from './request-input.js';
@@ -129,5 +131,7 @@ export function registerContentRoutes(ctx: RouteContext): void {
     return c.json(await call(portal, 'documents.recordView', asCaller, { ...input, ...accessFacts(c) }));
   });
 
+  registerLogoRoutes(ctx);
+  registerExportRoutes(ctx);
   documentContentRoutes(app);
 }
