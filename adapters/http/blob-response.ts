@@ -40,7 +40,7 @@ export async function serveBlob(c: Context<AppEnv>, blobs: BlobStore, answer: Bl
     'x-content-type-options': 'nosniff',
     'accept-ranges': answer.ranges ? 'bytes' : 'none',
   };
-  if (noneMatch(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers });
+  if (noneMatch(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
 
   const stat = await blobs.stat(answer.contentHash);
   if (stat === null) throw missing(c, answer.contentHash);
@@ -55,10 +55,10 @@ export async function serveBlob(c: Context<AppEnv>, blobs: BlobStore, answer: Bl
   headers['content-length'] = String(range ? range.end - range.start + 1 : stat.size);
   if (range) headers['content-range'] = `bytes ${range.start}-${range.end}/${stat.size}`;
   const status = range ? 206 : 200;
-  if (c.req.method === 'HEAD') return new Response(null, { status, headers });
+  if (c.req.method === 'HEAD') return c.body(null, status, headers);
 
   await answer.beforeBytes?.(range);
   const body = await blobs.get(answer.contentHash, range);
   if (body === null) throw missing(c, answer.contentHash);
-  return new Response(body, { status, headers });
+  return c.body(body, status, headers);
 }

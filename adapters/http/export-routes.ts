@@ -21,13 +21,11 @@ export function registerExportRoutes(ctx: RouteContext): void {
     const first = await text.next();
     // The day the export is about: the asOf as the firm wrote it, else today.
     const day = /^\d{4}-\d{2}-\d{2}/.exec(String(input.asOf ?? ''))?.[0] ?? ctx.clock.now().toISOString().slice(0, 10);
-    return new Response(bytesOf(first, text, c.get('log')), {
-      headers: {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="clients-${day}.csv"`,
-        'cache-control': 'private, no-store',
-        'x-content-type-options': 'nosniff',
-      },
+    return c.body(bytesOf(first, text, c.get('log')), 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="clients-${day}.csv"`,
+      'cache-control': 'private, no-store',
+      'x-content-type-options': 'nosniff',
     });
   });
 }

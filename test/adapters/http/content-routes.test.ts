@@ -142,6 +142,7 @@ describe('downloading a document', () => {
     const { status, headers, bytes: got } = await fetchBytes(http, `/documents/${documentId}/content`, firm.token);
     expect(status).toBe(200);
     expect(got).toEqual(bytes);
+    expect(headers.get('x-request-id')).toBeTruthy();
     expect(Object.fromEntries(headers)).toMatchObject({
       'content-type': 'application/pdf',
       'content-length': String(bytes.byteLength),

@@ -80,7 +80,7 @@ describe('documents over a real socket', () => {
     expect(trail.body.items).toEqual([expect.objectContaining({ kind: 'downloaded', contactId, userAgent: 'RoundTrip/1', ipAddress: expect.stringMatching(/127\.0\.0\.1$/) })]);
   });
 
-  it('serves a range of a large file over the socket', async () => {
+  it('serves a range of a large file, and HEAD with its length, over the socket', async () => {
     const { http, base } = await givenServer();
     const firm = await http.givenFirm();
     const { clientId } = await givenContact(http, firm);
@@ -90,6 +90,8 @@ describe('documents over a real socket', () => {
     const response = await fetch(`${base}/documents/${documentId}/content`, { headers: { authorization: `Bearer ${firm.token}`, range: 'bytes=5000000-5999999' } });
     expect(response.status).toBe(206);
     expect(Buffer.compare(new Uint8Array(await response.arrayBuffer()), file.slice(5_000_000, 6_000_000))).toBe(0);
+    const head = await fetch(`${base}/documents/${documentId}/content`, { method: 'HEAD', headers: { authorization: `Bearer ${firm.token}` } });
+    expect([head.status, head.headers.get('content-length'), (await head.arrayBuffer()).byteLength]).toEqual([200, String(SIZE), 0]);
   });
 
   it('refuses a declared Content-Length over the limit with 413 before reading the body', async () => {

@@ -74,6 +74,7 @@ describe('the activation CSV', () => {
     const response = await http.app.request('/exports/activation.csv?bom=true', { headers: { authorization: `Bearer ${firm.token}` } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('x-request-id')).toBeTruthy();
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="clients-2026-01-15.csv"');
     const bytes = new Uint8Array(await response.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
