@@ -23,7 +23,7 @@ import { ipOf, userAgentOf } from './session-routes.js';
 import { storeRequestBody } from './upload-body.js';
 
 /** Checks a request's parts against the function's own schema before a byte of the body is read. */
-export function check(schema: z.ZodType, value: unknown): void {
+function check(schema: z.ZodType, value: unknown): void {
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new ValidationError(
