@@ -5,7 +5,6 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
 import type { Caller } from '../../src/application/context.js';
@@ -17,11 +16,13 @@ import type { Clock } from '../../src/core/ports.js';
 import { authenticate, type Authenticator } from './auth.js';
 import type { Credentials } from './credentials/credentials.js';
 import { loginLimiter, type LoginLimiter } from './credentials/rate-limit.js';
+import { registerContentRoutes } from './content-routes.js';
 import { registerDocs } from './docs.js';
 import { registerLiveUpdates, type LiveUpdateOptions } from './live-updates.js';
 import { documentOperation } from './openapi.js';
 import { admit, call, etagOf, ifMatchOf, inputOf, revisionOf, type AnyCaller } from './operation.js';
-import { HttpProblem, internalProblem, problemOf, problemResponse } from './problem.js';
+import { HttpProblem, internalProblem, problemHeadersOf, problemOf, problemResponse } from './problem.js';
+import { jsonBodyLimit } from './request-input.js';
 import { routes, type RouteSpec } from './routes.js';
 import { registerSessionRoutes } from './session-routes.js';
 
@@ -94,7 +95,7 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
   });
   app.onError((error, c) => {
     if (error instanceof PortalError) {
-      return problemResponse(c, problemOf(error), error instanceof HttpProblem ? error.headers : retryAfterOf(error));
+      return problemResponse(c, problemOf(error), problemHeadersOf(error));
     }
     c.get('log')?.error({ err: error }, 'unexpected failure');
     return problemResponse(c, internalProblem);
@@ -109,6 +110,7 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
 
   registerSessionRoutes(ctx);
   registerLiveUpdates(ctx);
+  registerContentRoutes(ctx);
   for (const [id, spec] of Object.entries(routes) as [OperationId, RouteSpec][]) {
     documentOperation(app, id, spec);
     if (!spec.content && !sessionOperations.has(id)) registerOperation(ctx, id, spec);
@@ -120,19 +122,10 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
 /** Served by the session routes, which add the session to the function's answer. */
 const sessionOperations = new Set<OperationId>(['invitations.acceptInvitation', 'access.logIn']);
 
-function retryAfterOf(error: PortalError): Record<string, string> {
-  return error.code === 'read_model.behind' || error.code === 'store.unavailable' ? { 'retry-after': '1' } : {};
-}
-
 const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 
 function registerOperation(ctx: RouteContext, id: OperationId, spec: RouteSpec): void {
-  const limit = bodyLimit({
-    maxSize: ctx.limits.jsonBytes,
-    onError: () => {
-      throw new HttpProblem('request.too_large', `The request body is larger than ${ctx.limits.jsonBytes} bytes.`, 413);
-    },
-  });
+  const limit = jsonBodyLimit(ctx.limits.jsonBytes);
   ctx.app.on(spec.method.toUpperCase(), honoPath(spec.path), limit, async (c) => {
     const caller = spec.audience.includes('public') ? null : await ctx.callerOf(c);
     admit(spec, caller);

@@ -4,6 +4,7 @@
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { BlobRangeError } from '../../src/core/blob-store.js';
 import { NotFoundError, PortalError, ValidationError } from '../../src/core/errors.js';
 
 export interface Problem {
@@ -63,6 +64,9 @@ const statusOfCode: Record<string, ContentfulStatusCode> = {
   'request.precondition_failed': 412,
   'store.event_too_large': 413,
   'blob.too_large': 413,
+  'blob.content_mismatch': 400,
+  'blob.invalid_hash': 400,
+  'blob.range_not_satisfiable': 416,
   'read_model.behind': 503,
   'store.unavailable': 503,
   'store.closed': 503,
@@ -86,6 +90,7 @@ const titles: Partial<Record<number, string>> = {
   412: 'Precondition failed',
   413: 'Too large',
   415: 'Unsupported media type',
+  416: 'Range not satisfiable',
   422: 'Refused by a business rule',
   429: 'Too many requests',
   500: 'Internal error',
@@ -102,6 +107,13 @@ export function problemOf(error: PortalError): Problem {
     detail: error.message,
     ...(issues ? { errors: issues } : {}),
   };
+}
+
+/** The headers a problem carries: its own (HttpProblem), Retry-After when waiting helps, the size a range missed. */
+export function problemHeadersOf(error: PortalError): Record<string, string> {
+  if (error instanceof HttpProblem) return error.headers;
+  if (error instanceof BlobRangeError) return { 'content-range': `bytes */${error.size}` };
+  return error.code === 'read_model.behind' || error.code === 'store.unavailable' ? { 'retry-after': '1' } : {};
 }
 
 /** Writes a problem response; `headers` such as Retry-After ride along. */

@@ -4,6 +4,7 @@
  * and lists the operation's schema asks for, and anything else is left for the schema to refuse.
  */
 import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { HttpProblem } from './problem.js';
 
@@ -79,3 +80,12 @@ export function withPathParams(input: Record<string, unknown>, params: Record<st
   }
   return { ...input, ...params };
 }
+
+/** Refuses a JSON body over `maxSize` bytes (413) while it is read. */
+export const jsonBodyLimit = (maxSize: number) =>
+  bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new HttpProblem('request.too_large', `The request body is larger than ${maxSize} bytes.`, 413);
+    },
+  });

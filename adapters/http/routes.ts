@@ -95,7 +95,7 @@ export const routes: Record<OperationId, RouteSpec> = {
   'documents.moveDocument': { method: 'put', path: '/documents/{documentId}/folder', audience: firmOrContact, stream: onDocument, summary: 'Moves a document to another folder' },
   'documents.removeDocument': { method: 'delete', path: '/documents/{documentId}', audience: firmOrContact, stream: onDocument, summary: 'Removes a document (clients cannot remove firm files)' },
   'documents.recordDownload': { method: 'get', path: '/documents/{documentId}/content', audience: firmOrContact, content: true, summary: 'Downloads a document (recorded in its trail)' },
-  'documents.recordView': { method: 'post', path: '/documents/{documentId}/views', audience: firmOrContact, summary: 'Records that a document was viewed' },
+  'documents.recordView': { method: 'post', path: '/documents/{documentId}/views', audience: firmOrContact, content: true, summary: 'Records that a document was viewed' },
   'documents.markForOneDriveSync': { method: 'post', path: '/documents/{documentId}/onedrive-sync', audience: staff, stream: onDocument, summary: "Marks a document for 'Sync' to OneDrive" },
   'documents.recordOneDriveUpload': { method: 'post', path: '/documents/{documentId}/onedrive-upload', audience: staff, stream: onDocument, summary: 'Records the outcome of an upload to OneDrive' },
   'documents.applySyncedChange': { method: 'post', path: '/clients/{clientId}/synced-changes', audience: staff, summary: 'Applies one OneDrive change to the client’s documents' },

@@ -27,8 +27,17 @@ export function ipOf(c: Context): string | undefined {
   }
 }
 
-/** The user agent as the trail keeps it (bounded like the application's input). */
-export const userAgentOf = (c: Context) => c.req.header('user-agent')?.slice(0, 512);
+/**
+ * The user agent as the trail keeps it: bounded like the application's input, and printable ASCII
+ * only (a header may carry bytes the application refuses as control characters, which would fail
+ * the whole request); undefined when nothing is left.
+ */
+export const userAgentOf = (c: Context) =>
+  c.req
+    .header('user-agent')
+    ?.replace(/[^\x20-\x7e]/g, '?')
+    .trim()
+    .slice(0, 512) || undefined;
 
 export function registerSessionRoutes(ctx: RouteContext): void {
   const { app, portal, credentials } = ctx;
