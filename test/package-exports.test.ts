@@ -20,6 +20,7 @@ const expectedExports: Record<string, string[]> = {
   './adapters/sqlite': ['sqliteEventStore'],
   './adapters/sqlite-key-store': ['sqliteKeyStore'],
   './adapters/eventstoredb': ['eventStoreDbEventStore'],
+  './adapters/http': ['createHttpApp', 'parseConfig', 'ConfigError', 'memoryCredentials', 'sqliteCredentials', 'loginLimiter', 'createLogger', 'routes', 'startService'],
   './adapters/embedded': ['openEmbeddedPortal', 'MissingDatabaseError'],
   './adapters/node': ['aesGcmCipher', 'nodeSecrets', 'systemClock', 'uuidIds', 'memoryKeyStore', 'memoryInvitationOutbox', 'memoryAccessNotificationOutbox', 'fileInvitationOutbox', 'fileAccessNotificationOutbox', 'fsBlobStore', 'memoryBlobStore'],
   './projections': ['ProjectionRunner', 'sqliteTarget', 'memoryTarget'],

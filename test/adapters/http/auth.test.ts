@@ -193,3 +193,45 @@ describe('login', () => {
     for (const secret of [PASSWORD, session, firm.token, firm.operator, email]) expect(log).not.toContain(secret);
   });
 });
+
+describe("a host's own sign-in", () => {
+  it('is asked after the built-in credentials, and its caller is scoped like any other', async () => {
+    let firmId = '';
+    let userId = '';
+    const http = testHttp({
+      parts: {
+        authenticators: [async (c) => (c.req.header('x-host-user') === 'pat' ? { tenantId: firmId, actor: { kind: 'staff', userId } } : null)],
+      },
+    });
+    const firm = await http.givenFirm();
+    firmId = firm.firmId;
+    userId = firm.adminId;
+    expect((await http.call('GET', '/client-list', { headers: { 'x-host-user': 'pat' } })).status).toBe(200);
+    expect((await http.call('GET', '/client-list', { headers: { 'x-host-user': 'eve' } })).status).toBe(401);
+    // A bearer token that fails is refused, not handed to the host.
+    expect((await http.call('GET', '/client-list', { token: 'cps_forged', headers: { 'x-host-user': 'pat' } })).status).toBe(401);
+  });
+});
+
+describe('sessions and forgetting', () => {
+  it("die when the contact's personal data is erased", async () => {
+    const http = testHttp();
+    const firm = await http.givenFirm();
+    const { clientId, contactId, session } = await http.givenContact(firm);
+    const forgot = await http.call('POST', `/clients/${clientId}/members/${contactId}/forget`, { token: firm.token });
+    expect(forgot.status).toBe(200);
+    expect((await http.call('GET', '/me', { token: session })).status).toBe(401);
+  });
+});
+
+describe('the per-IP login limit', () => {
+  it('counts failures across accounts from one address', async () => {
+    const limiter = loginLimiter({ perIp: { limit: 2, windowSeconds: 600 } });
+    const http = testHttp({ parts: { loginLimiter: limiter } });
+    const firm = await http.givenFirm();
+    const attempt = (loginEmail: string) => http.call('POST', `/firms/${firm.firmId}/login`, { body: { loginEmail, password: 'a wrong guess' } });
+    expect((await attempt('one@x.example')).status).toBe(401);
+    expect((await attempt('two@x.example')).status).toBe(401);
+    expect((await attempt('three@x.example')).status).toBe(429);
+  });
+});
