@@ -36,6 +36,7 @@ import { canSee } from '../portal-access/shared-items.js';
 import type { PortalAccessState } from '../portal-access/decider.js';
 import { streams } from '../streams.js';
 import type { AppContext, Caller } from './context.js';
+import { refuseEarly } from './early-refusal.js';
 import { parseRequest } from './input.js';
 import { loadAccess } from './issue-invitation.js';
 import { loadActiveClient, loadInTenant, requireFirmSide, requireMember, type ProcessCaller } from './tenant-guards.js';
@@ -224,8 +225,11 @@ export async function recordOneDriveUpload(ctx: AppContext, caller: ProcessCalle
     return run(ctx, caller, input.documentId, { type: 'RecordOneDriveUploadFailed', data: { documentId: input.documentId, reason: input.reason } });
   }
   const { outcome: _outcome, ...data } = input;
-  // The item is claimed for this document first, so the sync's next look at it finds the original.
+  const command = { type: 'RecordOneDriveUploadSucceeded' as const, data };
   const request = ctx.correlate(caller);
+  // Refused before the drive item is claimed, so a refusal writes nothing.
+  await refuseEarly(ctx, documentDecider, streams.document(input.documentId), command, request);
+  // The item is claimed for this document first, so the sync's next look at it finds the original.
   const reservation = driveItemReservation(document.clientId, data.driveItemId, data.documentId);
   const heldBefore = (await holderOf(ctx.reservations, reservation.kind, reservation.key)) === data.documentId;
   try {
@@ -237,7 +241,7 @@ export async function recordOneDriveUpload(ctx: AppContext, caller: ProcessCalle
     throw error;
   }
   try {
-    return await run(ctx, request, input.documentId, { type: 'RecordOneDriveUploadSucceeded', data });
+    return await run(ctx, request, input.documentId, command);
   } catch (error) {
     if (!heldBefore) await release(ctx.reservations, reservation, request);
     throw error;

@@ -23,6 +23,7 @@ import { streams } from '../streams.js';
 import { z } from 'zod';
 import { attempt, type ItemError } from './batch.js';
 import type { AppContext, Caller } from './context.js';
+import { refuseEarly } from './early-refusal.js';
 import { parseRequest } from './input.js';
 import { followUp, loadActiveClient, loadClient, requireFirmSide, type ProcessCaller } from './tenant-guards.js';
 import { latest, type Written } from './written.js';
@@ -92,7 +93,9 @@ export async function linkFolder(ctx: AppContext, caller: ProcessCaller, input: 
   await requireOneDriveConnected(ctx, caller.tenantId);
 
   const stream = streams.folderLink(client.id);
-  const { state: before } = await ctx.load(folderLinkDecider, stream);
+  const command = { type: 'LinkFolder' as const, data };
+  // Refused before the folder is claimed, so a refusal writes nothing.
+  const { state: before } = await refuseEarly(ctx, folderLinkDecider, stream, command, request);
   const { driveId, itemId } = data.driveItem;
   const reservation = folderReservation(caller.tenantId, client.id, driveId, itemId);
   const heldBefore = before.folder !== null && folderReservationKey(caller.tenantId, before.folder.driveId, before.folder.itemId) === reservation.key;
@@ -106,7 +109,7 @@ export async function linkFolder(ctx: AppContext, caller: ProcessCaller, input: 
   }
   let linked;
   try {
-    linked = await ctx.execute(folderLinkDecider, stream, { type: 'LinkFolder', data }, request);
+    linked = await ctx.execute(folderLinkDecider, stream, command, request);
   } catch (error) {
     if (!heldBefore) await release(ctx.reservations, reservation, followUp(request));
     throw error;

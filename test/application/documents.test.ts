@@ -183,6 +183,21 @@ describe('downloads and views', () => {
   });
 });
 
+/** A firm document of a client linked to a OneDrive folder, marked for 'Sync'. */
+async function markedForSync() {
+  const portal = await setUp();
+  const { ctx, admin, clientId, firmUpload } = portal;
+  await givenOneDrive(ctx, admin);
+  await linkFolder(ctx, admin, {
+    clientId,
+    folderUrl: 'https://onedrive.live.com/?id=ABCDEF1234567890%211&cid=ABCDEF1234567890',
+    driveItem: { driveId: 'abcdef1234567890', itemId: 'ABCDEF1234567890!1', driveType: 'personal', isFolder: true, name: 'Acme' },
+  });
+  const { document } = await firmUpload('Tax');
+  await markForOneDriveSync(ctx, admin, { documentId: document.documentId });
+  return { ...portal, documentId: document.documentId };
+}
+
 describe('syncing to OneDrive', () => {
   it('refuses to mark a document when the client has no linked folder', async () => {
     const { ctx, admin, firmUpload } = await setUp();
@@ -205,6 +220,23 @@ describe('syncing to OneDrive', () => {
     await markForOneDriveSync(ctx, admin, { documentId });
     const synced = await recordOneDriveUpload(ctx, admin, { documentId, outcome: 'succeeded', driveItemId: 'ABCDEF1234567890!77', cTag: 'c1' });
     expect(synced.document).toMatchObject({ oneDrive: 'in_sync', driveItemId: 'ABCDEF1234567890!77', contentTag: 'c1' });
+  });
+
+  it('an upload result the rules refuse records nothing, not even a claim on the drive item', async () => {
+    const { ctx, admin, documentId } = await markedForSync();
+    const before = await eventCount(ctx);
+    const error = await refusal(recordOneDriveUpload(ctx, admin, { documentId, outcome: 'succeeded', driveItemId: 'ABCDEF1234567890!77' }));
+    expect(error.code).toBe('document.upload_tag_missing');
+    expect(await eventCount(ctx)).toBe(before);
+  });
+
+  it('an upload result whose If-Match no longer holds records nothing, not even a claim on the drive item', async () => {
+    const { ctx, admin, documentId } = await markedForSync();
+    const before = await eventCount(ctx);
+    const stale = { ...admin, ifMatch: { streamId: streams.document(documentId), revision: 0 } };
+    const error = await refusal(recordOneDriveUpload(ctx, stale, { documentId, outcome: 'succeeded', driveItemId: 'ABCDEF1234567890!77', cTag: 'c1' }));
+    expect(error.code).toBe('request.precondition_failed');
+    expect(await eventCount(ctx)).toBe(before);
   });
 
   it('refuses a contact marking for sync', async () => {

@@ -103,6 +103,22 @@ describe('linking a folder', () => {
     await expect(linkFolder(portal.ctx, portal.admin, row(portal.bolt, 1))).resolves.toMatchObject({ change: 'linked' });
   });
 
+  it('a link the folder rules refuse records nothing, not even a claim on the folder', async () => {
+    const portal = await setUp();
+    const before = await eventCount(portal.ctx);
+    await refusal(linkFolder(portal.ctx, portal.admin, { ...row(portal.acme, 1), driveItem: folder(1, { driveType: 'business' }) }));
+    expect(await eventCount(portal.ctx)).toBe(before);
+  });
+
+  it('a link whose If-Match no longer holds records nothing, not even a claim on the folder', async () => {
+    const portal = await setUp();
+    await linkFolder(portal.ctx, portal.admin, row(portal.acme, 1));
+    const before = await eventCount(portal.ctx);
+    const stale = { ...portal.admin, ifMatch: { streamId: streams.folderLink(portal.acme), revision: 7 } };
+    expect((await refusal(linkFolder(portal.ctx, stale, row(portal.acme, 2)))).code).toBe('request.precondition_failed');
+    expect(await eventCount(portal.ctx)).toBe(before);
+  });
+
   it('a refused relink keeps the current folder reserved', async () => {
     const portal = await setUp();
     await linkFolder(portal.ctx, portal.admin, row(portal.acme, 1));
