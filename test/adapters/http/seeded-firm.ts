@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { hashOf } from '../../support/content-hash.js';
 import type { testHttp } from './support.js';
 
 type Http = ReturnType<typeof testHttp>;
@@ -105,7 +104,7 @@ const folderUrl = (n: string) => `https://onedrive.live.com/?id=ABCDEF1234567890
  * and the owner accepts the invitation) and one document through the library (no content route needed).
  */
 export async function seedFirm(http: Http, plan: FirmPlan): Promise<SeededFirm> {
-  const ok = async (method: string, path: string, options: { token?: string; body?: unknown }) => {
+  const ok = async (method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> }) => {
     const answer = await http.call(method, path, options);
     if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body;
@@ -113,7 +112,7 @@ export async function seedFirm(http: Http, plan: FirmPlan): Promise<SeededFirm> 
   const operator = await http.operator();
   const firm = await ok('POST', '/firms', { token: operator, body: { name: plan.name, partnerAdmin: plan.admin } });
   const { firmId, partnerAdminId: adminId, apiToken: token } = firm as { firmId: string; partnerAdminId: string; apiToken: string };
-  await ok('PUT', `/firms/${firmId}/partner-features`, { token: operator, body: {} });
+  await ok('PUT', `/firms/${firmId}/partner-features`, { token: operator, body: { licensingPartner: true } });
   const staff = await ok('POST', `/firms/${firmId}/staff`, { token, body: { user: plan.staff, role: 'staff' } });
   const staffUserId = String(staff.userId ?? staff.user?.userId ?? (await staffIdByEmail(http, token, firmId, plan.staff.email)));
 
@@ -147,14 +146,14 @@ export async function seedFirm(http: Http, plan: FirmPlan): Promise<SeededFirm> 
   const company = await ok('POST', '/managed-companies', { token, body: { name: plan.company } });
   const tokenInfo = await ok('POST', '/staff-tokens', { token, body: { userId: staffUserId, label: `${plan.name} integration` } });
 
-  const admin = { tenantId: firmId, actor: { kind: 'staff' as const, userId: adminId } };
-  const uploaded = await http.portal.documents.uploadDocument(admin, {
-    clientId,
-    folderPath: 'Tax',
-    name: plan.document,
-    size: 1234,
-    contentHash: hashOf(plan.document),
-    blobRef: `blob-${firmId}`,
+  // A logo, so the public logo route has something to serve.
+  const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+  await ok('PUT', '/branding/logo', { token, body: png.toString('latin1'), headers: { 'content-type': 'image/png' } });
+  // Through the content route, so its bytes are in the blob store for the download route.
+  const uploaded = await ok('POST', `/clients/${clientId}/documents?folderPath=Tax&name=${encodeURIComponent(plan.document)}`, {
+    token,
+    body: `The bytes of ${plan.document}`,
+    headers: { 'content-type': 'application/octet-stream' },
   });
 
   const seeded = {
