@@ -4,8 +4,8 @@
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { logoContentTypes, maxLogoBytes } from '../../src/firm/branding.js';
-import { errorResponses, problemSchema, securityOf } from './openapi.js';
-import { routes, type Audience, type RouteSpec } from './routes.js';
+import { describeRoute, problemSchema, type DescribedRoute } from './openapi.js';
+import { routes } from './routes.js';
 
 const bytes = z.string().openapi({ format: 'binary', description: "The file's bytes" });
 const result = z.record(z.string(), z.unknown()).openapi({ description: "The function's result (see the library's types)" });
@@ -31,28 +31,8 @@ const fileHeaders = {
 
 const notModified = { description: 'If-None-Match names the current ETag: not sent again', headers: { ETag: etag } };
 
-interface Described {
-  method: RouteSpec['method'];
-  path: string;
-  operationId: string;
-  summary: string;
-  audience: readonly Audience[];
-  request: Record<string, unknown>;
-  responses: Record<number, unknown>;
-}
-
 export function documentContentRoutes(app: OpenAPIHono<any>): void {
-  const describe = (spec: Described) =>
-    app.openAPIRegistry.registerPath({
-      method: spec.method,
-      path: spec.path,
-      operationId: spec.operationId,
-      summary: spec.summary,
-      tags: [spec.operationId.split('.')[0]!],
-      security: securityOf(spec),
-      request: spec.request as never,
-      responses: { ...(spec.responses as object), ...(spec.audience.includes('public') ? { 404: errorResponses[404] } : errorResponses) },
-    });
+  const describe = (spec: DescribedRoute) => describeRoute(app, spec);
   const fromRoutes = (id: keyof typeof routes) => ({ ...routes[id], operationId: id });
 
   describe({

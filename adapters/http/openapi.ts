@@ -86,6 +86,31 @@ export function documentOperation(app: OpenAPIHono<any>, id: OperationId, spec: 
   });
 }
 
+/** A route described by hand (content, session and live-update routes): its own request and answers, plus the error answers. */
+export interface DescribedRoute {
+  method: RouteSpec['method'];
+  path: string;
+  operationId: string;
+  summary: string;
+  audience: RouteSpec['audience'];
+  request?: Record<string, unknown>;
+  responses: Record<number, unknown>;
+}
+
+export function describeRoute(app: OpenAPIHono<any>, spec: DescribedRoute): void {
+  app.openAPIRegistry.registerPath({
+    method: spec.method,
+    path: spec.path,
+    operationId: spec.operationId,
+    summary: spec.summary,
+    tags: [spec.operationId.split('.')[0]!],
+    security: securityOf(spec),
+    request: (spec.request ?? {}) as never,
+    // A public route refuses only what it cannot find (and bad input); the others may refuse anything.
+    responses: { ...(spec.responses as object), ...(spec.audience.includes('public') ? { 400: errorResponses[400], 404: errorResponses[404] } : errorResponses) },
+  });
+}
+
 /** The document at /openapi.json. */
 export function openApiDocument(app: OpenAPIHono<any>) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -13,10 +13,10 @@ import type { AppEnv, RouteContext } from './app.js';
 import { bearerOf, SESSION_COOKIE } from './auth.js';
 import { loginAccount } from './credentials/rate-limit.js';
 import { admit, call } from './operation.js';
-import { errorResponses, securityOf } from './openapi.js';
+import { describeRoute, type DescribedRoute } from './openapi.js';
 import { HttpProblem } from './problem.js';
 import { jsonInput, withPathParams } from './request-input.js';
-import { routes, type RouteSpec } from './routes.js';
+import { routes } from './routes.js';
 
 /** The peer's address (no proxy header is trusted: a host behind a proxy plugs in its own). */
 export function ipOf(c: Context): string | undefined {
@@ -144,22 +144,14 @@ const issueTokenInput = z.strictObject({
 const session = z.object({ token: z.string(), expiresAt: z.string() }).openapi('Session');
 
 function documentSessionRoutes({ app }: RouteContext): void {
-  const doc = (spec: { method: RouteSpec['method']; path: string; operationId: string; summary: string; body?: z.ZodType; ok: number; okSchema?: z.ZodType; audience: Parameters<typeof securityOf>[0]['audience']; params?: z.ZodObject }) =>
-    app.openAPIRegistry.registerPath({
-      method: spec.method,
-      path: spec.path,
-      operationId: spec.operationId,
-      summary: spec.summary,
-      tags: [spec.operationId.split('.')[0]!],
-      security: securityOf(spec),
+  const doc = (spec: Omit<DescribedRoute, 'request' | 'responses'> & { body?: z.ZodType; ok: number; okSchema?: z.ZodType; params?: z.ZodObject }) =>
+    describeRoute(app, {
+      ...spec,
       request: {
         ...(spec.params ? { params: spec.params } : {}),
         ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
       },
-      responses: {
-        [spec.ok]: spec.okSchema ? { description: 'Done', content: { 'application/json': { schema: spec.okSchema } } } : { description: 'Done' },
-        ...errorResponses,
-      },
+      responses: { [spec.ok]: spec.okSchema ? { description: 'Done', content: { 'application/json': { schema: spec.okSchema } } } : { description: 'Done' } },
     });
   const accept = routes['invitations.acceptInvitation'];
   doc({ ...accept, operationId: 'invitations.acceptInvitation', body: operationInputs['invitations.acceptInvitation'], ok: 200, okSchema: z.object({ session: session.nullable() }).passthrough() });
