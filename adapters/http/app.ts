@@ -4,7 +4,7 @@
  * (routes.ts), content routes for bytes, the client session routes, live updates, OpenAPI and docs.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
 import type { Caller } from '../../src/application/context.js';
@@ -13,7 +13,7 @@ import type { Portal } from '../../src/application/portal.js';
 import type { BlobStore } from '../../src/core/blob-store.js';
 import { PortalError } from '../../src/core/errors.js';
 import type { Clock } from '../../src/core/ports.js';
-import { authenticate, type Authenticator } from './auth.js';
+import { authenticate, StaffOnFirm, type Authenticator } from './auth.js';
 import type { Credentials } from './credentials/credentials.js';
 import { loginLimiter, type LoginLimiter } from './credentials/rate-limit.js';
 import { registerContentRoutes } from './content-routes.js';
@@ -65,7 +65,13 @@ const systemClock: Clock = { now: () => new Date() };
 export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
   const clock = parts.clock ?? systemClock;
-  const authParts = { portal: parts.portal, credentials: parts.credentials, now: () => clock.now(), authenticators: parts.authenticators ?? [] };
+  const authParts = {
+    portal: parts.portal,
+    credentials: parts.credentials,
+    staffOnFirm: new StaffOnFirm(),
+    now: () => clock.now(),
+    authenticators: parts.authenticators ?? [],
+  };
   const ctx: RouteContext = {
     app,
     portal: parts.portal,
@@ -125,7 +131,8 @@ const sessionOperations = new Set<OperationId>(['invitations.acceptInvitation', 
 const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 
 function registerOperation(ctx: RouteContext, id: OperationId, spec: RouteSpec): void {
-  const limit = jsonBodyLimit(ctx.limits.jsonBytes);
+  // A read's input is its query string: its body, if any, is never read.
+  const limit: MiddlewareHandler<AppEnv> = spec.method === 'get' ? (_c, next) => next() : jsonBodyLimit(ctx.limits.jsonBytes);
   ctx.app.on(spec.method.toUpperCase(), honoPath(spec.path), limit, async (c) => {
     const caller = spec.audience.includes('public') ? null : await ctx.callerOf(c);
     admit(spec, caller);

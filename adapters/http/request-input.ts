@@ -3,7 +3,7 @@
  * or the query string (reads). Query values are strings; they are turned into the numbers, booleans
  * and lists the operation's schema asks for, and anything else is left for the schema to refuse.
  */
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { HttpProblem } from './problem.js';
@@ -81,11 +81,24 @@ export function withPathParams(input: Record<string, unknown>, params: Record<st
   return { ...input, ...params };
 }
 
-/** Refuses a JSON body over `maxSize` bytes (413) while it is read. */
-export const jsonBodyLimit = (maxSize: number) =>
-  bodyLimit({
-    maxSize,
+/**
+ * Refuses a JSON body over `maxBytes` (413). A declared Content-Length is checked as it stands (the
+ * HTTP parser holds the body to it); only a body sent without one is counted as it arrives. Hono's
+ * bodyLimit alone would first turn @hono/node-server's light request into a full web Request, a
+ * cost every request paid.
+ */
+export function jsonBodyLimit(maxBytes: number): MiddlewareHandler {
+  const tooLarge = () => new HttpProblem('request.too_large', `The request body is larger than ${maxBytes} bytes.`, 413);
+  const counted = bodyLimit({
+    maxSize: maxBytes,
     onError: () => {
-      throw new HttpProblem('request.too_large', `The request body is larger than ${maxSize} bytes.`, 413);
+      throw tooLarge();
     },
   });
+  return async (c, next) => {
+    const length = c.req.header('content-length');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return counted(c, next);
+    if (Number(length) > maxBytes) throw tooLarge();
+    return next();
+  };
+}
