@@ -5,6 +5,7 @@
  * request's If-Match), refuses them while the log is untouched. The command handler still decides
  * again in its own turn: this is only the early answer.
  */
+import { unlessUnmet } from '../core/command-handler.js';
 import type { Decider } from '../core/decider.js';
 import type { DomainEvent } from '../core/envelope.js';
 import { PreconditionFailedError } from '../core/errors.js';
@@ -21,7 +22,11 @@ export async function refuseEarly<C, E extends DomainEvent, S>(
 ): Promise<{ state: S; revision: StreamRevision }> {
   const loaded = await ctx.load(decider, streamId);
   const expected = caller.ifMatch?.streamId === streamId ? caller.ifMatch.revision : undefined;
+  try {
+    decider.decide(command, loaded.state, { now: ctx.deps.clock.now(), newId: () => ctx.deps.ids.newId(), actor: caller.actor, tenantId: caller.tenantId });
+  } catch (error) {
+    throw unlessUnmet(error, expected, loaded.revision);
+  }
   if (expected !== undefined && loaded.revision !== expected) throw new PreconditionFailedError(expected, loaded.revision);
-  decider.decide(command, loaded.state, { now: ctx.deps.clock.now(), newId: () => ctx.deps.ids.newId(), actor: caller.actor, tenantId: caller.tenantId });
   return loaded;
 }

@@ -1,6 +1,6 @@
 import type { Decider, DecisionContext } from './decider.js';
 import type { Actor, DomainEvent } from './envelope.js';
-import { ConcurrencyError, PreconditionFailedError, StoreUnavailableError } from './errors.js';
+import { ConcurrencyError, NotFoundError, PreconditionFailedError, StoreUnavailableError } from './errors.js';
 import type { EventLog } from './event-log.js';
 import type { Clock, IdGenerator } from './ports.js';
 import type { StreamRevision } from './revision.js';
@@ -105,16 +105,16 @@ async function decideAndAppend<Command, Event extends DomainEvent, State>(
     const conditional = metadata.ifMatch?.streamId === streamId ? metadata.ifMatch.revision : undefined;
     // A condition is checked against the stream itself, never a cached state.
     let loaded = await load(deps, decider, streamId, readAhead || conditional !== undefined);
-    if (conditional !== undefined && loaded.revision !== conditional) throw new PreconditionFailedError(conditional, loaded.revision);
     let events: Event[];
     try {
       events = decider.decide(command, loaded.state, context);
     } catch (error) {
       // A refusal is an answer to the caller: it must come from the stream as it is, not as cached.
-      if (!loaded.unverified) throw error;
+      if (!loaded.unverified) throw unlessUnmet(error, conditional, loaded.revision);
       loaded = await load(deps, decider, streamId, true);
       events = decider.decide(command, loaded.state, context);
     }
+    if (conditional !== undefined && loaded.revision !== conditional) throw new PreconditionFailedError(conditional, loaded.revision);
     if (events.length === 0 && loaded.unverified) {
       // Likewise "nothing to do": nothing is appended, so no expected revision would catch a stale state.
       loaded = await load(deps, decider, streamId, true);
@@ -149,6 +149,16 @@ async function decideAndAppend<Command, Event extends DomainEvent, State>(
       }
     }
   }
+}
+
+/**
+ * What to throw for a refused decision under If-Match: the condition not met (412), unless the
+ * refusal is "not found" — another firm's stream reads like none, and a 412 naming its revision
+ * would tell the caller it exists.
+ */
+export function unlessUnmet(refusal: unknown, expected: number | undefined, actual: StreamRevision): unknown {
+  if (expected === undefined || actual === expected || refusal instanceof NotFoundError) return refusal;
+  return new PreconditionFailedError(expected, actual);
 }
 
 interface Loaded<State> {

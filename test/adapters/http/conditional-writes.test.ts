@@ -86,3 +86,19 @@ describe('Idempotency-Key', () => {
     expect(differs).toMatchObject({ status: 400, body: { type: 'request.parameter_mismatch' } });
   });
 });
+
+describe("If-Match and another firm's resources", () => {
+  it("answers 404 whatever the ETag, exactly like a client that does not exist", async () => {
+    const { http, clientId } = await withClient();
+    const other = await http.givenFirm('Other Firm');
+    const before = await http.eventCount();
+    const answers = [];
+    for (const [id, etag] of [[clientId, '"0"'], [clientId, '"1"'], [clientId, '"7"'], ['00000000-0000-0000-0000-000000000000', '"0"']] as const) {
+      const answer = await http.call('PUT', `/clients/${id}/name`, { token: other.token, body: { name: 'Mine now' }, headers: { 'if-match': etag } });
+      answers.push({ status: answer.status, type: answer.body.type, detail: answer.body.detail });
+    }
+    expect(answers.map((a) => a.status)).toEqual([404, 404, 404, 404]);
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(await http.eventCount()).toBe(before);
+  });
+});
