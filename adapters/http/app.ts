@@ -180,5 +180,8 @@ async function afterWrite(
   if (id === 'access.closePortalAccess' || id === 'personalData.forgetContact' || id === 'clients.removeMember') {
     await ctx.credentials.revokeSessionsOf(caller.tenantId, String(input.contactId));
   }
+  if (id === 'clients.archiveClient') {
+    for (const contactId of (result.contactIds as string[] | undefined) ?? []) await ctx.credentials.revokeSessionsOf(caller.tenantId, contactId);
+  }
   return {};
 }

@@ -65,15 +65,35 @@ async function staffCaller(parts: AuthParts, token: string) {
   return (await parts.staffOnFirm.check(parts.portal, caller)) ? caller : null;
 }
 
-/** The contact of a live session: their access must still be active. */
+/**
+ * The contact of a live session: their access must be active now and not have been closed since
+ * the session began (closed and reopened meanwhile — archived and restored, say — still ends it).
+ * The access stream is read raw: types and instants are never encrypted.
+ */
 async function contactCaller(portal: Portal, credentials: Credentials, token: string, now: Date) {
   const session = await credentials.findSession(token, now);
   if (!session) return null;
   const caller = { tenantId: session.firmId, actor: { kind: 'contact', contactId: session.contactId } } as const;
   const access = await portal.access.getPortalAccess(caller, { contactId: session.contactId }).catch(() => null);
-  if (access?.status === 'active') return caller;
+  if (access?.status === 'active' && !(await closedSince(portal, session.contactId, session.createdAt))) return caller;
   await credentials.revokeSessionsOf(session.firmId, session.contactId);
   return null;
+}
+
+/** Whether the access was closed at or after `since`: its events read newest first, back to `since`. */
+async function closedSince(portal: Portal, contactId: string, since: string): Promise<boolean> {
+  const stream = streams.portalAccess(contactId);
+  let fromRevision: number | undefined;
+  for (;;) {
+    const page = await portal.log.store.readStream(stream, { direction: 'backwards', maxCount: 50, ...(fromRevision !== undefined ? { fromRevision } : {}) });
+    for (const event of page) {
+      if (event.metadata.occurredAt < since) return false;
+      if (event.type === 'PortalAccessClosed') return true;
+    }
+    const oldest = page.at(-1);
+    if (page.length < 50 || oldest === undefined || oldest.revision === 0) return false;
+    fromRevision = oldest.revision - 1;
+  }
 }
 
 export interface AuthParts {
@@ -84,25 +104,35 @@ export interface AuthParts {
   authenticators: readonly Authenticator[];
 }
 
-/** The caller of a request, or null when it carries no credential; a credential that fails is a 401. */
+/**
+ * The caller of a request, or null when it carries no credential. The built-in credentials first:
+ * `cps_` staff, `cpc_` sessions (also from the cookie, which carries nothing else), and any other
+ * bearer is looked up as the operator's token (PORTAL_BOOTSTRAP_TOKEN may have any form). A
+ * credential nobody recognises — not the built-ins, not the host's authenticators — is a 401.
+ */
 export async function authenticate(c: Context, parts: AuthParts): Promise<Omit<Caller, 'correlationId'> | null> {
   const bearer = bearerOf(c);
-  const token = bearer ?? getCookie(c, SESSION_COOKIE);
+  const cookie = getCookie(c, SESSION_COOKIE);
+  const token = bearer ?? (cookie?.startsWith('cpc_') ? cookie : undefined);
   if (token !== undefined) {
-    let caller: Omit<Caller, 'correlationId'> | null = null;
-    if (token.startsWith('cpo_')) {
-      if (await parts.credentials.findOperator(token)) caller = { tenantId: PLATFORM_TENANT, actor: { kind: 'platform', operatorId: 'operator' } };
-    } else if (token.startsWith('cps_')) {
-      caller = await staffCaller(parts, token);
-    } else if (token.startsWith('cpc_')) {
-      caller = await contactCaller(parts.portal, parts.credentials, token, parts.now());
-    }
+    const caller = await builtIn(parts, token);
     if (caller) return caller;
-    if (bearer !== undefined || parts.authenticators.length === 0) throw unauthenticated('The token or session is not valid (expired, revoked or unknown).');
+    // A bearer of ours that fails is refused outright: a host's sign-in must not stand in for it.
+    if (bearer !== undefined && /^cp[osc]_/.test(bearer)) throw invalid();
   }
   for (const authenticator of parts.authenticators) {
     const caller = await authenticator(c);
     if (caller) return caller;
   }
+  if (token !== undefined) throw invalid();
+  return null;
+}
+
+const invalid = () => unauthenticated('The token or session is not valid (expired, revoked or unknown).');
+
+async function builtIn(parts: AuthParts, token: string): Promise<Omit<Caller, 'correlationId'> | null> {
+  if (token.startsWith('cps_')) return staffCaller(parts, token);
+  if (token.startsWith('cpc_')) return contactCaller(parts.portal, parts.credentials, token, parts.now());
+  if (await parts.credentials.findOperator(token)) return { tenantId: PLATFORM_TENANT, actor: { kind: 'platform', operatorId: 'operator' } };
   return null;
 }

@@ -11,7 +11,8 @@ export type StaffToken = {
 };
 
 /** A client's session as a request sees it once its token is found. */
-export type Session = { sessionId: string; firmId: string; contactId: string; expiresAt: string };
+/** A client session; `createdAt` lets the app refuse one that predates a closing of the access. */
+export type Session = { sessionId: string; firmId: string; contactId: string; createdAt: string; expiresAt: string };
 
 /**
  * Who may call the HTTP service, a port of the HTTP adapter: the platform operator's token, staff

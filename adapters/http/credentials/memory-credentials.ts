@@ -102,7 +102,7 @@ export function memoryCredentials(options: CredentialsOptions = {}): Credentials
       sweep(now);
       const token = newRawToken('session');
       const sessionId = randomUUID();
-      sessions.set(key(token), { sessionId, firmId, contactId, expiresAt });
+      sessions.set(key(token), { sessionId, firmId, contactId, createdAt: now.toISOString(), expiresAt });
       return { token, sessionId, expiresAt };
     },
 

@@ -35,6 +35,7 @@ const SCHEMA = `
     token_hash BLOB NOT NULL UNIQUE,
     firm_id    TEXT NOT NULL,
     contact_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL
   );
   CREATE INDEX IF NOT EXISTS http_sessions_by_contact ON http_sessions (firm_id, contact_id);
@@ -42,7 +43,7 @@ const SCHEMA = `
 `;
 
 const STAFF_COLUMNS = 'token_id AS tokenId, firm_id AS firmId, user_id AS userId, label, created_at AS createdAt, last_used_at AS lastUsedAt';
-const SESSION_COLUMNS = 'session_id AS sessionId, firm_id AS firmId, contact_id AS contactId, expires_at AS expiresAt';
+const SESSION_COLUMNS = 'session_id AS sessionId, firm_id AS firmId, contact_id AS contactId, created_at AS createdAt, expires_at AS expiresAt';
 
 /**
  * Credentials in the SQLite file the embedded event store uses (pass its `db`): three tables of
@@ -70,8 +71,8 @@ export function sqliteCredentials(db: Database.Database, options: CredentialsOpt
   const deleteStaff = db.prepare<[string, string]>('DELETE FROM http_staff_tokens WHERE firm_id = ? AND token_id = ?');
   const deleteStaffOf = db.prepare<[string, string]>('DELETE FROM http_staff_tokens WHERE firm_id = ? AND user_id = ?');
 
-  const insertSession = db.prepare<[string, Buffer, string, string, string]>(
-    'INSERT INTO http_sessions (session_id, token_hash, firm_id, contact_id, expires_at) VALUES (?, ?, ?, ?, ?)',
+  const insertSession = db.prepare<[string, Buffer, string, string, string, string]>(
+    'INSERT INTO http_sessions (session_id, token_hash, firm_id, contact_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const sessionByHash = db.prepare<[Buffer], Session>(`SELECT ${SESSION_COLUMNS} FROM http_sessions WHERE token_hash = ?`);
   const deleteSession = db.prepare<[Buffer]>('DELETE FROM http_sessions WHERE token_hash = ?');
@@ -158,7 +159,7 @@ export function sqliteCredentials(db: Database.Database, options: CredentialsOpt
       }
       const token = newRawToken('session');
       const sessionId = randomUUID();
-      insertSession.run(sessionId, tokenHash(token), firmId, contactId, expiresAt);
+      insertSession.run(sessionId, tokenHash(token), firmId, contactId, now.toISOString(), expiresAt);
       return { token, sessionId, expiresAt };
     },
 

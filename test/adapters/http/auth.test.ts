@@ -122,6 +122,13 @@ describe('client sessions', () => {
     expect(me.body.actor).toEqual({ kind: 'contact', contactId });
   });
 
+  it('is the only credential the cookie carries (a staff token there is not taken)', async () => {
+    const http = testHttp();
+    const firm = await http.givenFirm();
+    const answer = await http.call('GET', '/client-list', { headers: { cookie: `portal_session=${firm.token}` } });
+    expect(answer.status).toBe(401);
+  });
+
   it('are Secure behind HTTPS', async () => {
     const http = testHttp({ parts: { secureCookies: true } });
     const firm = await http.givenFirm();
@@ -241,5 +248,34 @@ describe('the per-IP login limit', () => {
     expect((await attempt('one@x.example')).status).toBe(401);
     expect((await attempt('two@x.example')).status).toBe(401);
     expect((await attempt('three@x.example')).status).toBe(429);
+  });
+});
+
+describe('a session and a closing of the access', () => {
+  async function archivedAndBack(closeBehindHttp: boolean) {
+    const http = testHttp();
+    const firm = await http.givenFirm();
+    const { clientId, contactId, email, session } = await http.givenContact(firm);
+    const admin = { tenantId: firm.firmId, actor: { kind: 'staff', userId: firm.adminId } } as const;
+    http.clock.advance(1000);
+    if (closeBehindHttp) await http.portal.clients.archiveClient(admin, { clientId });
+    else expect((await http.call('POST', `/clients/${clientId}/archive`, { token: firm.token })).status).toBe(200);
+    expect((await http.call('POST', `/clients/${clientId}/restore`, { token: firm.token })).status).toBe(200);
+    const reopened = await http.call('POST', `/clients/${clientId}/members/${contactId}/portal-access`, {
+      token: firm.token,
+      body: { loginEmail: email, sharedItems: [{ kind: 'folder', path: 'Tax' }] },
+    });
+    expect(reopened.status).toBe(200);
+    return { http, session, contactId };
+  }
+
+  it('does not come back when the client is archived, restored and the access reopened', async () => {
+    const { http, session, contactId } = await archivedAndBack(false);
+    expect((await http.call('GET', `/contacts/${contactId}/portal-access`, { token: session })).status).toBe(401);
+  });
+
+  it('does not come back either when that happened through the library', async () => {
+    const { http, session } = await archivedAndBack(true);
+    expect((await http.call('GET', '/me', { token: session })).status).toBe(401);
   });
 });
