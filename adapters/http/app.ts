@@ -24,7 +24,7 @@ import { admit, call, etagOf, ifMatchOf, inputOf, revisionOf, type AnyCaller } f
 import { HttpProblem, internalProblem, problemHeadersOf, problemOf, problemResponse } from './problem.js';
 import { jsonBodyLimit } from './request-input.js';
 import { routes, type RouteSpec } from './routes.js';
-import { registerSessionRoutes } from './session-routes.js';
+import { registerSessionRoutes, socketAddressOf } from './session-routes.js';
 
 export interface HttpParts {
   portal: Portal;
@@ -37,6 +37,11 @@ export interface HttpParts {
   /** Readiness beyond "the process answers": store open, read models caught up. */
   ready?: () => Promise<{ ready: boolean; detail: string }>;
   limits?: { jsonBytes?: number; uploadBytes?: number };
+  /**
+   * The client's address, for the login limit and the documents' trail. Default: the socket's peer.
+   * Behind a reverse proxy, read the header it sets (and only trust it from the proxy).
+   */
+  clientIp?: (c: Context) => string | undefined;
   /** Secure cookies (behind HTTPS). */
   secureCookies?: boolean;
   sessionTtlSeconds?: number;
@@ -45,11 +50,11 @@ export interface HttpParts {
 }
 
 export interface AppEnv {
-  Variables: { requestId: string; caller: AnyCaller | null; log: Logger };
+  Variables: { requestId: string; caller: AnyCaller | null; log: Logger; clientIp: string | undefined };
 }
 
 /** Everything a route module needs. */
-export interface RouteContext extends Required<Omit<HttpParts, 'ready' | 'authenticators' | 'limits' | 'loginLimiter'>> {
+export interface RouteContext extends Required<Omit<HttpParts, 'ready' | 'authenticators' | 'limits' | 'loginLimiter' | 'clientIp'>> {
   app: OpenAPIHono<AppEnv>;
   limits: { jsonBytes: number; uploadBytes: number };
   loginLimiter: LoginLimiter;
@@ -95,6 +100,7 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
   app.use(async (c, next) => {
     const started = performance.now();
     c.set('log', parts.logger.child({ requestId: c.get('requestId') }));
+    c.set('clientIp', (parts.clientIp ?? socketAddressOf)(c));
     await next();
     // Method, path and status only: never headers, query strings or bodies (tokens, passwords, names).
     c.get('log').info({ method: c.req.method, path: c.req.routePath, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
@@ -157,10 +163,12 @@ function registerOperation(ctx: RouteContext, id: OperationId, spec: RouteSpec):
   });
 }
 
+const FIRST_ADMIN_TOKEN = 'First partner admin';
+
 /**
  * What a write changes beyond the log: a new firm's first partner admin gets an API token (a
- * retried create gets another: the first one's answer may be what was lost); people who left lose
- * their credentials at once.
+ * retried create gets a new one in place of the first, whose answer may be what was lost); people
+ * who left lose their credentials at once.
  */
 async function afterWrite(
   ctx: RouteContext,
@@ -170,7 +178,13 @@ async function afterWrite(
   result: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
   if (id === 'firms.createFirm') {
-    const { token } = await ctx.credentials.issueStaffToken({ firmId: String(result.firmId), userId: String(result.partnerAdminId), label: 'First partner admin' });
+    const firmId = String(result.firmId);
+    const userId = String(result.partnerAdminId);
+    // A retried create answers with a new token and the one its lost answer held stops working.
+    for (const earlier of await ctx.credentials.listStaffTokens(firmId, userId)) {
+      if (earlier.label === FIRST_ADMIN_TOKEN) await ctx.credentials.revokeStaffToken(firmId, earlier.tokenId);
+    }
+    const { token } = await ctx.credentials.issueStaffToken({ firmId, userId, label: FIRST_ADMIN_TOKEN });
     return { apiToken: token };
   }
   if (id === 'firms.removeStaffUser' || id === 'firms.removeCompanyAdmin') {

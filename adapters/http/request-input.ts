@@ -102,3 +102,15 @@ export function jsonBodyLimit(maxBytes: number): MiddlewareHandler {
     return next();
   };
 }
+
+/** The address and user agent of a login, download or view come from the request itself, never its body. */
+export function refuseRequestFacts(body: Record<string, unknown>): Record<string, unknown> {
+  for (const field of ['ipAddress', 'userAgent'] as const) {
+    if (field in body) {
+      throw new HttpProblem('request.field_not_allowed', `'${field}' is taken from the request itself, not from its body.`, 400, {}, [
+        { path: field, message: 'not allowed in the body' },
+      ]);
+    }
+  }
+  return body;
+}

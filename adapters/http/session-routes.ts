@@ -15,17 +15,20 @@ import { loginAccount } from './credentials/rate-limit.js';
 import { admit, call } from './operation.js';
 import { describeRoute, type DescribedRoute } from './openapi.js';
 import { HttpProblem } from './problem.js';
-import { jsonInput, withPathParams } from './request-input.js';
+import { jsonBodyLimit, jsonInput, refuseRequestFacts, withPathParams } from './request-input.js';
 import { routes } from './routes.js';
 
-/** The peer's address (no proxy header is trusted: a host behind a proxy plugs in its own). */
-export function ipOf(c: Context): string | undefined {
+/** The socket's peer address (no proxy header is trusted). */
+export function socketAddressOf(c: Context): string | undefined {
   try {
     return getConnInfo(c).remote.address ?? undefined;
   } catch {
     return undefined; // not served by @hono/node-server (app.request in tests, another runtime)
   }
 }
+
+/** The client's address as the app was told to find it (HttpParts.clientIp; by default the socket's). */
+export const ipOf = (c: Context): string | undefined => c.get('clientIp');
 
 /**
  * The user agent as the trail keeps it: bounded like the application's input, and printable ASCII
@@ -54,15 +57,17 @@ export function registerSessionRoutes(ctx: RouteContext): void {
     return { token: session.token, expiresAt: session.expiresAt };
   }
 
-  app.post('/invitations/accept', async (c) => {
+  const limit = jsonBodyLimit(ctx.limits.jsonBytes);
+
+  app.post('/invitations/accept', limit, async (c) => {
     const input = await jsonInput(c);
     const accepted = await call(portal, 'invitations.acceptInvitation', null, input);
     const session = accepted.access === 'active' ? await startSession(c, accepted.tenantId, accepted.contactId) : null;
     return c.json({ ...accepted, session });
   });
 
-  app.post('/firms/:tenantId/login', async (c) => {
-    const input = withPathParams(await jsonInput(c), c.req.param());
+  app.post('/firms/:tenantId/login', limit, async (c) => {
+    const input = withPathParams(refuseRequestFacts(await jsonInput(c)), c.req.param());
     const ip = ipOf(c);
     // Checked before anything is parsed or hashed: a refused attempt costs nothing.
     const keys = { account: loginAccount(String(input.tenantId), String(input.loginEmail ?? input.contactId ?? '')), ip: ip ?? 'unknown' };
@@ -109,8 +114,12 @@ export function registerSessionRoutes(ctx: RouteContext): void {
     return firm;
   }
 
-  app.post('/staff-tokens', async (c) => {
+  app.post('/staff-tokens', limit, async (c) => {
     const firm = await partnerAdmin(c);
+    if (c.req.header('idempotency-key') !== undefined) {
+      // The raw token is never stored, so a retry could not be given the first answer.
+      throw new HttpProblem('request.idempotency_key_not_supported', 'A token cannot be handed out twice: retry without Idempotency-Key and revoke any token you did not receive.', 400);
+    }
     const input = issueTokenInput.safeParse(await jsonInput(c));
     if (!input.success) {
       throw new HttpProblem('validation.failed', 'The request is not valid.', 400, {}, input.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));

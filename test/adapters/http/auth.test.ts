@@ -279,3 +279,56 @@ describe('a session and a closing of the access', () => {
     expect((await http.call('GET', '/me', { token: session })).status).toBe(401);
   });
 });
+
+describe('credentials and retries', () => {
+  it('a retried firm creation answers with a new token and the first one stops working', async () => {
+    const http = testHttp();
+    const operator = await http.operator();
+    const body = { name: 'Harbour', partnerAdmin: { name: 'Pat', email: 'pat@harbour.example' } };
+    const first = await http.call('POST', '/firms', { token: operator, body, headers: { 'idempotency-key': 'open-harbour' } });
+    const retried = await http.call('POST', '/firms', { token: operator, body, headers: { 'idempotency-key': 'open-harbour' } });
+    expect(retried.body.firmId).toBe(first.body.firmId);
+    expect((await http.call('GET', '/me', { token: first.body.apiToken })).status).toBe(401);
+    expect((await http.call('GET', '/me', { token: retried.body.apiToken })).status).toBe(200);
+    expect((await http.call('GET', '/staff-tokens', { token: retried.body.apiToken })).body.items).toHaveLength(1);
+  });
+
+  it('refuses Idempotency-Key on issuing a staff token (a token is never handed out twice)', async () => {
+    const http = testHttp();
+    const firm = await http.givenFirm();
+    const answer = await http.call('POST', '/staff-tokens', { token: firm.token, body: { userId: firm.adminId }, headers: { 'idempotency-key': 'k' } });
+    expect(answer).toMatchObject({ status: 400, body: { type: 'request.idempotency_key_not_supported' } });
+  });
+
+  it('takes the login address and user agent from the request, never its body', async () => {
+    const http = testHttp();
+    const firm = await http.givenFirm();
+    const { email } = await http.givenContact(firm);
+    const forged = await http.call('POST', `/firms/${firm.firmId}/login`, { body: { loginEmail: email, password: PASSWORD, ipAddress: '203.0.113.66' } });
+    expect(forged).toMatchObject({ status: 400, body: { type: 'request.field_not_allowed' } });
+  });
+
+  it("records the address the host's clientIp finds", async () => {
+    const http = testHttp({ parts: { clientIp: (c) => c.req.header('x-forwarded-for')?.split(',')[0]?.trim() } });
+    const firm = await http.givenFirm();
+    const { email, contactId } = await http.givenContact(firm);
+    await http.call('POST', `/firms/${firm.firmId}/login`, { body: { loginEmail: email, password: PASSWORD }, headers: { 'x-forwarded-for': '198.51.100.7, 10.0.0.1' } });
+    const events = await allEventsOf(http);
+    const login = events.filter((e) => e.type === 'ContactLoggedIn' && (e.data as { contactId: string }).contactId === contactId).at(-1);
+    expect((login!.data as { ipAddress: string }).ipAddress).toBe('198.51.100.7');
+  });
+
+  it('refuses a sign-in body over the JSON limit with 413', async () => {
+    const http = testHttp({ parts: { limits: { jsonBytes: 1000 } } });
+    const firm = await http.givenFirm();
+    const answer = await http.call('POST', `/firms/${firm.firmId}/login`, { body: { loginEmail: 'a@b.example', password: 'x'.repeat(5000) } });
+    expect(answer.status).toBe(413);
+    expect((await http.call('POST', '/invitations/accept', { body: { contactId: 'c', token: 't', password: 'x'.repeat(5000) } })).status).toBe(413);
+  });
+});
+
+async function allEventsOf(http: ReturnType<typeof testHttp>) {
+  const out = [];
+  for await (const event of http.portal.log.readAll()) out.push(event);
+  return out;
+}
