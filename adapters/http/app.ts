@@ -19,7 +19,7 @@ import { loginLimiter, type LoginLimiter } from './credentials/rate-limit.js';
 import { registerContentRoutes } from './content-routes.js';
 import { registerDocs } from './docs.js';
 import { registerLiveUpdates, type LiveUpdateOptions } from './live-updates.js';
-import { documentOperation } from './openapi.js';
+import { documentOperation, documentProbes } from './openapi.js';
 import { admit, call, etagOf, ifMatchOf, inputOf, revisionOf, type AnyCaller } from './operation.js';
 import { HttpProblem, internalProblem, problemHeadersOf, problemOf, problemResponse } from './problem.js';
 import { jsonBodyLimit } from './request-input.js';
@@ -34,7 +34,7 @@ export interface HttpParts {
   clock?: Clock;
   /** A host's own sign-in, asked after the built-in tokens and sessions. */
   authenticators?: readonly Authenticator[];
-  /** Readiness beyond "the process answers": store open, read models caught up. */
+  /** Readiness beyond "the process answers" (default: the portal's: store answers, read models caught up). */
   ready?: () => Promise<{ ready: boolean; detail: string }>;
   limits?: { jsonBytes?: number; uploadBytes?: number };
   /**
@@ -116,16 +116,21 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {
-    const state = (await parts.ready?.()) ?? { ready: true, detail: 'ready' };
+    const state = await (parts.ready ?? (() => parts.portal.readiness()))().catch((error: unknown) => {
+      c.get('log').warn({ err: error }, 'readiness check failed');
+      return { ready: false, detail: 'The readiness check failed.' };
+    });
     return c.json({ status: state.ready ? 'ready' : 'not_ready', detail: state.detail }, state.ready ? 200 : 503);
   });
+  documentProbes(app);
 
   registerSessionRoutes(ctx);
   registerLiveUpdates(ctx);
   registerContentRoutes(ctx);
   for (const [id, spec] of Object.entries(routes) as [OperationId, RouteSpec][]) {
+    if (sessionOperations.has(id)) continue; // described and served by the session routes
     documentOperation(app, id, spec);
-    if (!spec.content && !sessionOperations.has(id)) registerOperation(ctx, id, spec);
+    if (!spec.content) registerOperation(ctx, id, spec);
   }
   registerDocs(app);
   return app;

@@ -26,6 +26,7 @@ export const errorResponses = {
   403: problem('Not allowed for this caller'),
   404: problem('Unknown, or another firm’s'),
   409: problem('Concurrency conflict or a uniqueness rule'),
+  410: problem('An invitation link past its 30 days'),
   412: problem('If-Match does not match the current ETag'),
   413: problem('Request body too large'),
   415: problem('Unsupported media type'),
@@ -33,6 +34,9 @@ export const errorResponses = {
   429: problem('Too many attempts; see Retry-After'),
   503: problem('Catching up or unavailable; retry'),
 } as const;
+
+/** Only an invitation can be past its time: 410 belongs to accepting one. */
+const { 410: _gone, ...withoutGone } = errorResponses;
 
 const result = z.record(z.string(), z.unknown()).openapi('Result', { description: "The function's result (see the library's types)" });
 
@@ -49,6 +53,11 @@ function restOf(schema: z.ZodType, params: string[]): z.ZodType {
   return z.strictObject(rest as Record<string, z.ZodType>);
 }
 
+function required(field: z.ZodType): z.ZodType {
+  const def = (field as any)._zod.def;
+  return def.type === 'optional' ? required(def.innerType) : field;
+}
+
 /** If-Match on conditional writes, Idempotency-Key on creates. */
 function headersOf(spec: RouteSpec, schema: z.ZodType) {
   const headers: Record<string, z.ZodType> = {};
@@ -62,7 +71,8 @@ export function documentOperation(app: OpenAPIHono<any>, id: OperationId, spec: 
   if (spec.content) return; // the content routes describe themselves
   const schema = operationInputs[id];
   const names = pathParams(spec.path);
-  const params = z.object(Object.fromEntries(names.map((name) => [name, (fieldsOf(schema)[name] as z.ZodType | undefined) ?? z.string()])));
+  // A path parameter is always there, even where the input's field may be left out (the caller's own firm).
+  const params = z.object(Object.fromEntries(names.map((name) => [name, required((fieldsOf(schema)[name] as z.ZodType | undefined) ?? z.string())])));
   const rest = restOf(schema, names);
   const isRead = spec.method === 'get';
   app.openAPIRegistry.registerPath({
@@ -81,7 +91,7 @@ export function documentOperation(app: OpenAPIHono<any>, id: OperationId, spec: 
     },
     responses: {
       [spec.created ? 201 : 200]: { description: 'Done', content: { 'application/json': { schema: result } } },
-      ...errorResponses,
+      ...withoutGone,
     },
   });
 }
@@ -107,8 +117,25 @@ export function describeRoute(app: OpenAPIHono<any>, spec: DescribedRoute): void
     security: securityOf(spec),
     request: (spec.request ?? {}) as never,
     // A public route refuses only what it cannot find (and bad input); the others may refuse anything.
-    responses: { ...(spec.responses as object), ...(spec.audience.includes('public') ? { 400: errorResponses[400], 404: errorResponses[404] } : errorResponses) },
+    responses: { ...(spec.audience.includes('public') ? { 400: errorResponses[400], 404: errorResponses[404] } : withoutGone), ...(spec.responses as object) },
   });
+}
+
+/** /health (the process answers) and /ready (store and read models caught up: 503 until then). */
+export function documentProbes(app: OpenAPIHono<any>): void {
+  const probe = z.object({ status: z.string(), detail: z.string().optional() });
+  const answer = (description: string) => ({ description, content: { 'application/json': { schema: probe } } });
+  for (const [path, summary] of [['/health', 'The process answers'], ['/ready', 'The store answers and the read models have caught up']] as const) {
+    app.openAPIRegistry.registerPath({
+      method: 'get',
+      path,
+      operationId: `service.${path.slice(1)}`,
+      summary,
+      tags: ['service'],
+      security: [],
+      responses: { 200: answer('Yes'), ...(path === '/ready' ? { 503: answer('Not yet (or no longer)') } : {}) },
+    });
+  }
 }
 
 /** The document at /openapi.json. */

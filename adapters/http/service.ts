@@ -55,12 +55,6 @@ export async function startService(config: Config, options: ServiceOptions = {})
     logger,
     clock,
     secureCookies: config.secureCookies,
-    ready: async () => {
-      const last = await embedded.store.lastPosition();
-      const { state, position } = embedded.readModels.runner.status;
-      const caughtUp = last === undefined || (position ?? -1) >= last;
-      return { ready: state === 'live' && caughtUp, detail: `read models ${state} at ${position ?? 'the start'} of ${last ?? 'an empty log'}` };
-    },
   });
 
   const operator = await credentials.ensureOperatorToken(config.bootstrapToken);

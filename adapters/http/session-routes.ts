@@ -13,7 +13,7 @@ import type { AppEnv, RouteContext } from './app.js';
 import { bearerOf, SESSION_COOKIE } from './auth.js';
 import { loginAccount } from './credentials/rate-limit.js';
 import { admit, call } from './operation.js';
-import { describeRoute, type DescribedRoute } from './openapi.js';
+import { describeRoute, errorResponses, type DescribedRoute } from './openapi.js';
 import { HttpProblem } from './problem.js';
 import { jsonBodyLimit, jsonInput, refuseRequestFacts, withPathParams } from './request-input.js';
 import { routes } from './routes.js';
@@ -153,17 +153,20 @@ const issueTokenInput = z.strictObject({
 const session = z.object({ token: z.string(), expiresAt: z.string() }).openapi('Session');
 
 function documentSessionRoutes({ app }: RouteContext): void {
-  const doc = (spec: Omit<DescribedRoute, 'request' | 'responses'> & { body?: z.ZodType; ok: number; okSchema?: z.ZodType; params?: z.ZodObject }) =>
+  const doc = (spec: Omit<DescribedRoute, 'request' | 'responses'> & { body?: z.ZodType; ok: number; okSchema?: z.ZodType; params?: z.ZodObject; gone?: true }) =>
     describeRoute(app, {
       ...spec,
       request: {
         ...(spec.params ? { params: spec.params } : {}),
         ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
       },
-      responses: { [spec.ok]: spec.okSchema ? { description: 'Done', content: { 'application/json': { schema: spec.okSchema } } } : { description: 'Done' } },
+      responses: {
+        [spec.ok]: spec.okSchema ? { description: 'Done', content: { 'application/json': { schema: spec.okSchema } } } : { description: 'Done' },
+        ...(spec.gone ? { 410: errorResponses[410], 422: errorResponses[422] } : {}),
+      },
     });
   const accept = routes['invitations.acceptInvitation'];
-  doc({ ...accept, operationId: 'invitations.acceptInvitation', body: operationInputs['invitations.acceptInvitation'], ok: 200, okSchema: z.object({ session: session.nullable() }).passthrough() });
+  doc({ ...accept, operationId: 'invitations.acceptInvitation', body: operationInputs['invitations.acceptInvitation'], ok: 200, okSchema: z.object({ session: session.nullable() }).passthrough(), gone: true });
   const login = routes['access.logIn'];
   const loginBody = z.object({ loginEmail: z.string().optional(), contactId: z.string().optional(), password: z.string() });
   doc({ ...login, operationId: 'access.logIn', params: z.object({ tenantId: z.string() }), body: loginBody, ok: 200, okSchema: z.object({ session }).passthrough() });

@@ -116,6 +116,7 @@ export function sqliteReadModels(options: SqliteReadModelsOptions): (log: EventL
         }
       },
       waitFor,
+      progress: () => runner.status,
       clientList,
       exports: { activationCsv: (firmId, opts) => activationCsv(db, firmId, opts) },
       documents: documentQueries(db),

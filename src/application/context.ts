@@ -98,6 +98,23 @@ export class AppContext {
     return this.readModels;
   }
 
+  /**
+   * Ready to serve: the store answers and the read models follow the log and have caught up with
+   * it. A failure reads as not ready, with a detail that names no internals.
+   */
+  async readiness(): Promise<{ ready: boolean; detail: string }> {
+    let last: number | undefined;
+    try {
+      last = await this.log.store.lastPosition();
+    } catch {
+      return { ready: false, detail: 'The event store does not answer.' };
+    }
+    const { state, position } = this.readModels.progress();
+    if (state !== 'live') return { ready: false, detail: `The read models are ${state.replace('_', ' ')}.` };
+    if (last !== undefined && (position ?? -1) < last) return { ready: false, detail: `The read models are at ${position ?? 'the start'} of ${last}.` };
+    return { ready: true, detail: `Caught up at ${last ?? 'an empty log'}.` };
+  }
+
   /** The read models' lifecycle (start, stop), without waiting. */
   get readModelLifecycle(): Pick<ReadModels, 'start' | 'stop'> {
     return this.readModels;

@@ -28,7 +28,7 @@ import { editSharedSelectionData } from '../portal-access/commands.js';
 import { moveDocumentData, removeDocumentData, renameDocumentData, uploadNewVersionData } from '../document/commands.js';
 import { unlinkFolderData } from '../folder-link/commands.js';
 
-type Areas = Omit<Portal, 'log'>;
+type Areas = Omit<Portal, 'log' | 'readiness'>;
 /** `area.name` of every function of createPortal, e.g. 'clients.createClient'. */
 export type OperationId = { [A in keyof Areas]: `${A & string}.${keyof Areas[A] & string}` }[keyof Areas];
 

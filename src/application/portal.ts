@@ -31,6 +31,8 @@ export function createPortal(deps: PortalDeps) {
   return {
     /** The typed event log underneath (reads, subscriptions, projections). */
     log: ctx.log,
+    /** Whether the store answers and the read models have caught up (a service's readiness). */
+    readiness: () => ctx.readiness(),
     firms: bind(ctx, {
       createFirm: firms.createFirm,
       getFirm: firms.getFirm,

@@ -219,6 +219,8 @@ export interface ReadModels {
    * implementation's bound, then throws a ReadModelBehindError (code 'read_model.behind').
    */
   waitFor(position: number): Promise<void>;
+  /** How far the read models have applied the log, and whether they follow it ('live') or failed. */
+  progress(): { state: string; position: number | undefined };
 
   clientList: {
     search(firmId: string, query: ClientListQuery, now: Date): Promise<Page<ClientListRow>>;

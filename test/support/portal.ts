@@ -66,7 +66,18 @@ export function testPortal(options: { start?: Date; secrets?: Secrets; blobs?: B
   let readModels!: SqliteReadModels;
   const ctx = new AppContext(deps);
   // The read models the portal queries (client list, documents, history), for tests that rebuild or inspect them.
-  return { ctx, deps, clock, outbox, notifications, store, readModels };
+  return {
+    ctx,
+    deps,
+    clock,
+    outbox,
+    notifications,
+    store,
+    /** The read models of the last portal built over these deps (createPortal(deps) builds its own). */
+    get readModels() {
+      return readModels;
+    },
+  };
 }
 
 export type TestPortal = ReturnType<typeof testPortal>;

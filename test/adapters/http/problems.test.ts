@@ -102,3 +102,23 @@ describe('query strings', () => {
     }
   });
 });
+
+describe('readiness', () => {
+  it("is the portal's own: ready once the read models follow the log, 503 when they stop", async () => {
+    const http = testHttp();
+    const firm = await http.givenFirm();
+    await http.call('GET', '/client-list', { token: firm.token }); // a query waits for the read models to reach the firm's writes
+    expect((await http.call('GET', '/ready')).body).toMatchObject({ status: 'ready' });
+    await http.readModels.stop();
+    const stopped = await http.call('GET', '/ready');
+    expect(stopped.status).toBe(503);
+    expect(stopped.body).toEqual({ status: 'not_ready', detail: 'The read models are stopped.' });
+  });
+
+  it('names no internals when the check itself fails', async () => {
+    const http = testHttp({ parts: { ready: async () => { throw new Error('connect ECONNREFUSED 127.0.0.1:1113'); } } });
+    const answer = await http.call('GET', '/ready');
+    expect(answer.status).toBe(503);
+    expect(JSON.stringify(answer.body)).not.toContain('ECONNREFUSED');
+  });
+});

@@ -1,3 +1,4 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../../adapters/http/routes.js';
 import { operationInputs } from '../../../src/application/inputs.js';
@@ -39,6 +40,29 @@ describe('one route per application function', () => {
       const fields = Object.keys(Object.assign({}, ...shapes));
       for (const [, param] of spec.path.matchAll(/\{(\w+)\}/g)) expect(fields, `${id} ${spec.path}`).toContain(param);
     }
+  });
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const { body } = await http.call('GET', '/openapi.json');
+    const result = await new Validator().validate(body);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('marks every path parameter required, also where the input may leave the field out', async () => {
+    const { body } = await http.call('GET', '/openapi.json');
+    const firm = body.paths['/firms/{firmId}'].get;
+    expect(firm.parameters.find((p: { name: string }) => p.name === 'firmId').required).toBe(true);
+  });
+
+  it('describes the sign-in answers with their session, and the probes', async () => {
+    const { body } = await http.call('GET', '/openapi.json');
+    const login = body.paths['/firms/{tenantId}/login'].post;
+    expect(JSON.stringify(login.responses['200'])).toContain('#/components/schemas/Session');
+    expect(JSON.stringify(login.requestBody)).not.toContain('ipAddress');
+    expect(Object.keys(body.paths['/invitations/accept'].post.responses)).toContain('410');
+    expect(body.paths['/health'].get.operationId).toBe('service.health');
+    expect(Object.keys(body.paths['/ready'].get.responses)).toEqual(['200', '503']);
   });
 
   it('describes every error answer and both security schemes', async () => {
