@@ -8,7 +8,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
 import type { Caller } from '../../src/application/context.js';
-import type { OperationId } from '../../src/application/inputs.js';
+import { operationInputs, type OperationId } from '../../src/application/inputs.js';
 import type { Portal } from '../../src/application/portal.js';
 import type { BlobStore } from '../../src/core/blob-store.js';
 import { PortalError } from '../../src/core/errors.js';
@@ -107,7 +107,9 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
   });
   app.onError((error, c) => {
     if (error instanceof PortalError) {
-      return problemResponse(c, problemOf(error), problemHeadersOf(error));
+      const problem = problemOf(error);
+      if (problem.status >= 500) c.get('log')?.error({ err: error }, 'failure');
+      return problemResponse(c, problem, problemHeadersOf(error));
     }
     c.get('log')?.error({ err: error }, 'unexpected failure');
     return problemResponse(c, internalProblem);
@@ -151,7 +153,9 @@ function registerOperation(ctx: RouteContext, id: OperationId, spec: RouteSpec):
     const asCaller = ctx.asCaller(c, caller);
     const streamId = spec.stream?.(input as Record<string, string>);
     if (spec.method === 'get') {
-      const revision = streamId !== undefined ? await revisionOf(ctx.portal, streamId) : null;
+      // Invalid input goes straight to the function, which refuses it field by field.
+      const readable = streamId !== undefined && operationInputs[id].safeParse(input).success;
+      const revision = readable ? await revisionOf(ctx.portal, streamId) : null;
       const result = await call(ctx.portal, id, asCaller, input);
       if (revision !== null) c.header('etag', etagOf(revision));
       return c.json(result);

@@ -5,7 +5,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { BlobRangeError } from '../../src/core/blob-store.js';
-import { NotFoundError, PortalError, ValidationError } from '../../src/core/errors.js';
+import { DomainError, NotFoundError, PortalError, ValidationError } from '../../src/core/errors.js';
 
 export interface Problem {
   type: string;
@@ -70,13 +70,16 @@ const statusOfCode: Record<string, ContentfulStatusCode> = {
   'read_model.behind': 503,
   'store.unavailable': 503,
   'store.closed': 503,
+  'credentials.closed': 503,
+  'blob.invalid_input': 400,
 };
 
 /** The HTTP status of an error this library raised on purpose. */
 export function statusOf(error: PortalError): ContentfulStatusCode {
   if (error instanceof HttpProblem) return error.status;
   if (error instanceof NotFoundError) return 404;
-  return statusOfCode[error.code] ?? 422;
+  // A rule of the domain refuses (422); any other error of ours not in the table is a fault (500).
+  return statusOfCode[error.code] ?? (error instanceof DomainError ? 422 : 500);
 }
 
 const titles: Partial<Record<number, string>> = {

@@ -21,6 +21,8 @@ export interface Operation {
   body: { contentType: string; schema: JsonSchema } | null;
   /** Every media type the operation may answer with. */
   responseTypes: string[];
+  /** The statuses it documents (a 5xx only where it is part of the contract, as /ready's 503). */
+  statuses: number[];
   /** Security scheme names that let a caller in (empty: public). */
   security: string[];
 }
@@ -64,6 +66,7 @@ export function operationsOf(document: any): Operation[] {
         parameters,
         body: contentType ? { contentType, schema: resolveDeep(bodyContent[contentType].schema ?? {}, resolve) } : null,
         responseTypes: [...new Set(responseTypes)],
+        statuses: Object.keys(operation.responses ?? {}).map(Number),
         security: (operation.security ?? document.security ?? []).flatMap((s: Record<string, unknown>) => Object.keys(s)),
       });
     }

@@ -122,3 +122,14 @@ describe('readiness', () => {
     expect(JSON.stringify(answer.body)).not.toContain('ECONNREFUSED');
   });
 });
+
+describe('ids in the path', () => {
+  it.each(['%00', 'x'.repeat(5000)])('refuses the bad id %# field by field, before any read', async (id) => {
+    const http = testHttp();
+    const firm = await http.givenFirm();
+    const answer = await http.call('GET', `/clients/${id}`, { token: firm.token });
+    expect(answer.status).toBe(400);
+    expect(answer.body.type).toBe('validation.failed');
+    expect(answer.body.errors.map((e: { path: string }) => e.path)).toEqual(['clientId']);
+  });
+});
