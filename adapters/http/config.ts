@@ -50,7 +50,9 @@ const port = z
   .transform(Number)
   .refine((n) => n <= 65535, 'must be a port number from 0 to 65535');
 
-const host = z.string().refine((h) => hostname.test(h) || isIP(h) !== 0, 'must be a host name or an IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0');
+// A name whose last label is all digits can only be meant as an IPv4 address (999.1.1.1 is not one).
+const isHostName = (h: string) => hostname.test(h) && !/(^|\.)\d+$/.test(h);
+const host = z.string().refine((h) => isHostName(h) || isIP(h) !== 0, 'must be a host name or an IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0');
 
 const publicUrl = z
   .string()

@@ -1,7 +1,8 @@
 /**
  * `npm start -- --demo`: a demo firm with clients in every invitation and access state (not invited,
- * invited just now, waiting, expired, active with a login, closed, a group with a co-owner and a
- * guest), a shared document, a staff API token and a client login that work at once. Seeded once per
+ * invited just now, waiting, expired, cancelled, access pending (orange), active with a login,
+ * closed, archived, a group with a co-owner and a guest), a shared document, a staff API token and
+ * a client login that work at once. Seeded once per
  * data folder (the firm is created with an idempotency key); later starts only issue a new token.
  */
 import { Readable } from 'node:stream';
@@ -99,6 +100,19 @@ async function seedClients(portal: Portal, pat: Staff, blobs: BlobStore, clock: 
   await portal.invitations.inviteMember(pat, carl);
   await accept(carl.contactId);
   await portal.access.closePortalAccess(pat, { contactId: carl.contactId, via: 'toggle' });
+
+  // Access opened for someone who has not accepted yet: the orange toggle.
+  const paula = await individual('Paula Pending', 'paula.pending@demo.example');
+  await portal.access.openPortalAccess(pat, { ...paula, sharedItems: [{ kind: 'folder', path: 'Tax' }] });
+
+  const colin = await individual('Colin Cancelled', 'colin.cancelled@demo.example');
+  await portal.invitations.inviteMember(pat, colin);
+  await portal.invitations.cancelInvitation(pat, { contactId: colin.contactId, reason: 'withdrawn_by_firm' });
+
+  const arthur = await individual('Arthur Archived', 'arthur.archived@demo.example');
+  await portal.invitations.inviteMember(pat, arthur);
+  await accept(arthur.contactId);
+  await portal.clients.archiveClient(pat, { clientId: arthur.clientId });
 
   const smiths = await portal.clients.createClient(pat, {
     kind: 'group',

@@ -37,7 +37,7 @@ const init = `window.ui = SwaggerUIBundle({
   dom_id: '#swagger-ui',
   validatorUrl: 'none',
   deepLinking: true,
-  persistAuthorization: true,
+  persistAuthorization: false, // a bearer token kept in localStorage would outlive the page
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
   layout: 'StandaloneLayout',
 });`;

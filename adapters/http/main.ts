@@ -4,6 +4,7 @@
  * and exits 0.
  */
 import { ConfigError, parseConfig } from './config.js';
+import { startFailure } from './start-failure.js';
 import { startService } from './service.js';
 
 let config;
@@ -15,7 +16,10 @@ try {
   process.exit(2);
 }
 
-const service = await startService(config);
+const service = await startService(config).catch((error: unknown) => {
+  process.stderr.write(`client-portal: ${startFailure(error, config)}\n`);
+  process.exit(2);
+});
 const stop = () => {
   service.close().then(
     () => process.exit(0),

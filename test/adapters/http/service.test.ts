@@ -71,8 +71,13 @@ describe('npm start', () => {
     const firmId = /firm id: +(\S+)/.exec(text)![1]!;
     const email = /client login: +(\S+) \//.exec(text)![1]!;
     const list: any = await (await fetch(`${service.url}/client-list?limit=50`, { headers: { authorization: `Bearer ${staff}` } })).json();
-    const states = new Set(list.items.flatMap((c: { members: Array<{ status: { state: string }; access: { state: string } }> }) => c.members.flatMap((m) => [m.status.state, `access:${m.access.state}`])));
-    for (const state of ['not_invited', 'invited_just_now', 'waiting', 'expired', 'active', 'access:none', 'access:active', 'access:closed']) expect(states).toContain(state);
+    const archived: any = await (await fetch(`${service.url}/client-list?limit=50&archived=true`, { headers: { authorization: `Bearer ${staff}` } })).json();
+    const members = list.items.flatMap((c: { members: unknown[] }) => c.members);
+    const states = new Set(members.flatMap((m: { status: { state: string }; access: { state: string; toggle: string } }) => [m.status.state, `access:${m.access.state}`, `toggle:${m.access.toggle}`]));
+    for (const state of ['not_invited', 'invited_just_now', 'waiting', 'expired', 'active', 'access:none', 'access:pending', 'access:active', 'access:closed', 'toggle:orange', 'toggle:green']) expect(states).toContain(state);
+    // A withdrawn invitation reads as no invitation in the list.
+    expect(members.find((m: { name: string }) => m.name === 'Colin Cancelled').statusText).toBe('Not invited');
+    expect(archived.items.map((c: { name: string }) => c.name)).toEqual(['Arthur Archived']);
     const login = await fetch(`${service.url}/firms/${firmId}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ loginEmail: email, password: DEMO_PASSWORD }) });
     expect(login.status).toBe(200);
     const session = ((await login.json()) as any).session.token;
@@ -133,4 +138,36 @@ describe('the process', () => {
     expect(stdout).toContain('"msg":"stopped"');
     await expect(fetch(`${url}/health`)).rejects.toThrow();
   }, 60_000);
+});
+
+describe('start-up failures', () => {
+  const entry = join(import.meta.dirname, '../../../adapters/http/main.ts');
+  async function failing(env: Record<string, string>) {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    return { code, lines: stderr.trim().split('\n') };
+  }
+
+  it('names a port in use in one line', async () => {
+    const { service } = await start({ PORTAL_DATA_DIR: dataDir() });
+    const port = new URL(service.url).port;
+    const { code, lines } = await failing({ PORT: port, PORTAL_DATA_DIR: dataDir() });
+    expect(code).toBe(2);
+    expect(lines).toEqual([`client-portal: PORT ${port} is already in use on 127.0.0.1; choose another PORT.`]);
+  }, 60_000);
+
+  it('names a data folder that cannot be used in one line', async () => {
+    const file = join(dataDir(), 'a-file');
+    await import('node:fs').then((fs) => fs.writeFileSync(file, 'not a folder'));
+    const { code, lines } = await failing({ PORT: '0', PORTAL_DATA_DIR: file });
+    expect(code).toBe(2);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^client-portal: PORTAL_DATA_DIR .* cannot be used/);
+  }, 60_000);
+
+  it('refuses a host that is no address before starting', () => {
+    expect(() => parseConfig({ HOST: '999.1.1.1' }, [])).toThrow(/HOST/);
+  });
 });
