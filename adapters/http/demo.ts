@@ -49,6 +49,10 @@ export async function seedDemo({ portal, credentials, blobs, clock, invitations 
     idempotencyKey: 'demo-firm',
   });
   const pat = { tenantId: firm.firmId, actor: { kind: 'staff', userId: firm.partnerAdminId } } as const;
+  // Each start prints a new token; the one printed before stops working.
+  for (const earlier of await credentials.listStaffTokens(firm.firmId, firm.partnerAdminId)) {
+    if (earlier.label === 'Demo') await credentials.revokeStaffToken(firm.firmId, earlier.tokenId);
+  }
   const { token } = await credentials.issueStaffToken({ firmId: firm.firmId, userId: firm.partnerAdminId, label: 'Demo' });
   const seeded = (await portal.clientList.search(pat, { limit: 1 })).items.length > 0;
   if (!seeded) await seedClients(portal, pat, blobs, clock, invitations);

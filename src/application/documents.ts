@@ -72,6 +72,19 @@ export async function requireActiveAccess(ctx: AppContext, caller: Caller, clien
 }
 
 /**
+ * A contact's access to the client a document belongs to. Another client's document reads as one
+ * that does not exist, so a contact cannot learn which documents the firm holds for others.
+ */
+async function accessToDocument(ctx: AppContext, caller: Caller, clientId: string): Promise<PortalAccessState> {
+  try {
+    return await requireActiveAccess(ctx, caller, clientId);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'portal_access.not_open') throw notFound();
+    throw error;
+  }
+}
+
+/**
  * Loads a document about to change: its client must not be archived (an archived client refuses
  * every change), and a contact needs active access to that client.
  */
@@ -79,7 +92,7 @@ async function documentFor(ctx: AppContext, caller: Caller, documentId: string) 
   const document = await loadDocument(ctx, caller.tenantId, documentId);
   await loadActiveClient(ctx, caller.tenantId, document.clientId);
   if (caller.actor.kind !== 'contact') await requireFirmSide(ctx, caller);
-  const access = caller.actor.kind === 'contact' ? await requireActiveAccess(ctx, caller, document.clientId) : null;
+  const access = caller.actor.kind === 'contact' ? await accessToDocument(ctx, caller, document.clientId) : null;
   return { document, access };
 }
 
@@ -179,7 +192,7 @@ async function recordAccess(ctx: AppContext, caller: ProcessCaller, asked: Acces
     throw new DomainError('document.not_a_contact', "Only a client contact's downloads and views are recorded.");
   }
   const document = await loadDocument(ctx, caller.tenantId, input.documentId);
-  const access = await requireActiveAccess(ctx, caller, document.clientId);
+  const access = await accessToDocument(ctx, caller, document.clientId);
   const visibleToContact = canSee(access, {
     folderPath: document.folderPath,
     documentId: document.documentId,
@@ -263,7 +276,7 @@ export async function getDocument(ctx: AppContext, caller: Caller, input: z.inpu
   const document = await loadDocument(ctx, caller.tenantId, documentId);
   if (caller.actor.kind === 'contact') {
     if (document.status === 'removed') throw notFound();
-    const access = await requireActiveAccess(ctx, caller, document.clientId);
+    const access = await accessToDocument(ctx, caller, document.clientId);
     const visible = canSee(access, document);
     if (!visible) throw new DomainError('document.not_shared', 'This document is not shared with you.');
   }

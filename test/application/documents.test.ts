@@ -262,3 +262,15 @@ describe('what a contact sees', () => {
     expect((await refusal(shared_(ctx, contact))).code).toBe('portal_access.closed');
   });
 });
+
+describe("another client's documents", () => {
+  it('read to a contact exactly like documents that do not exist', async () => {
+    const { ctx, admin, contact } = await setUp();
+    const { clientId: otherClient } = await givenClient(ctx, admin);
+    const { document } = await uploadDocument(ctx, admin, { clientId: otherClient, folderPath: 'Tax', name: 'Theirs.pdf', ...content() });
+    const theirs = await refusal(getDocument(ctx, contact, { documentId: document.documentId }));
+    const none = await refusal(getDocument(ctx, contact, { documentId: 'no-such-document' }));
+    expect([theirs.code, theirs.message]).toEqual([none.code, none.message]);
+    expect((await refusal(recordDownload(ctx, contact, { documentId: document.documentId }))).code).toBe('document.not_found');
+  });
+});

@@ -91,6 +91,7 @@ describe('npm start', () => {
     const token = /staff token: +(cps_\S+)/.exec(again.text)![1]!;
     const relisted: any = await (await fetch(`${again.service.url}/client-list?limit=50`, { headers: { authorization: `Bearer ${token}` } })).json();
     expect(relisted.items).toHaveLength(list.items.length);
+    expect((await fetch(`${again.service.url}/me`, { headers: { authorization: `Bearer ${staff}` } })).status).toBe(401);
   });
 });
 
