@@ -14,6 +14,7 @@ import { allChangeKinds, changeFilter, changeFor } from './client-list-changes.j
 import { errorResponses, securityOf } from './openapi.js';
 import { admit } from './operation.js';
 import { HttpProblem } from './problem.js';
+import { streamLife } from './stream-life.js';
 
 export interface LiveUpdateOptions {
   /** A comment this often keeps proxies from closing a quiet stream (default 15 s). */
@@ -33,6 +34,13 @@ const PATH = '/client-list/events';
 const staffOnly = { audience: ['staff'] } as const;
 /** How long a refused stream waits: someone's tab has to close first. */
 const BUSY_RETRY_SECONDS = 30;
+/** Buffering proxies (nginx) would hold the messages back. */
+const unbuffered = { 'x-accel-buffering': 'no' } as const;
+
+const tooManyStreams = () =>
+  new HttpProblem('live_updates.too_many_streams', 'This firm has too many live update streams open; close one or try again later.', 429, {
+    'retry-after': String(BUSY_RETRY_SECONDS),
+  });
 
 /** Registers the live client-list stream and its OpenAPI description. */
 export function registerLiveUpdates(ctx: RouteContext): void {
@@ -49,33 +57,38 @@ export function registerLiveUpdates(ctx: RouteContext): void {
     const caller = await ctx.callerOf(c);
     admit(staffOnly, caller);
     const firmId = caller!.tenantId;
-    const after = resumePositionOf(c) ?? (await store.lastPosition()) ?? 0;
-    if (!open.claim(firmId)) {
-      throw new HttpProblem('live_updates.too_many_streams', 'This firm has too many live update streams open; close one or try again later.', 429, {
-        'retry-after': String(BUSY_RETRY_SECONDS),
-      });
+    const resumeAfter = resumePositionOf(c);
+    // Nobody reads a HEAD's body, so a stream opened for one would never end: the headers alone.
+    if (c.req.method === 'HEAD') {
+      if (open.isFull(firmId)) throw tooManyStreams();
+      return c.body(null, 200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...unbuffered });
     }
-    // Buffering proxies (nginx) would hold the messages back.
-    c.header('x-accel-buffering', 'no');
+    const after = resumeAfter ?? (await store.lastPosition()) ?? 0;
+    if (!open.claim(firmId)) throw tooManyStreams();
+    for (const [name, value] of Object.entries(unbuffered)) c.header(name, value);
     return streamSSE(c, async (stream) => {
+      const life = streamLife(stream, c.req.raw.signal);
       const subscription = store.subscribe({ after, filter: changeFilter });
-      let stopping: Promise<void> | undefined;
-      const stop = () => (stopping ??= subscription.close());
-      stream.onAbort(stop);
-      const heartbeat = setInterval(() => void stream.write(': heartbeat\n\n'), heartbeatMs);
-      const renewal = setTimeout(stop, maxStreamMs);
+      let closing: Promise<void> | undefined;
+      life.signal.addEventListener('abort', () => (closing ??= subscription.close()), { once: true });
+      const heartbeat = setInterval(() => {
+        if (!life.writing) void life.send(() => stream.write(': heartbeat\n\n'));
+      }, heartbeatMs);
+      const renewal = setTimeout(life.end, maxStreamMs);
       try {
-        await stream.write(`retry: ${retryMs}\n\n`);
+        if (!(await life.send(() => stream.write(`retry: ${retryMs}\n\n`)))) return;
         for await (const event of subscription) {
           const change = changeFor(firmId, event);
-          if (change) await stream.writeSSE({ id: String(change.position), event: change.kind, data: JSON.stringify(change) });
+          if (!change) continue;
+          if (!(await life.send(() => stream.writeSSE({ id: String(change.position), event: change.kind, data: JSON.stringify(change) })))) break;
         }
       } catch (error) {
         if (!(error instanceof StoreClosedError)) c.get('log').error({ err: error }, 'live updates stopped');
       } finally {
         clearInterval(heartbeat);
         clearTimeout(renewal);
-        await stop();
+        life.finish();
+        await (closing ??= subscription.close());
         open.release(firmId);
       }
     });
@@ -103,6 +116,7 @@ function resumePositionOf(c: Context<AppEnv>): number | undefined {
 function openStreams(maxPerFirm: number) {
   const counts = new Map<string, number>();
   return {
+    isFull: (firmId: string): boolean => (counts.get(firmId) ?? 0) >= maxPerFirm,
     claim(firmId: string): boolean {
       const count = counts.get(firmId) ?? 0;
       if (count >= maxPerFirm) return false;
