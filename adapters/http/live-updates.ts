@@ -3,7 +3,9 @@
  * stream of the caller's firm's client-list changes (client-list-changes.ts). Each message's id is
  * the event's global position, which a reconnecting EventSource sends back as Last-Event-ID: the
  * stream resumes strictly after it, so nothing is missed or sent twice. Without one it starts at
- * the log's end (only new changes: the page has just loaded the list).
+ * the log's end (only new changes: the page has just loaded the list). The caller's credential is
+ * checked again before each batch of messages and at each heartbeat: a removed staff user's or a
+ * revoked token's stream ends there.
  */
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -24,8 +26,8 @@ export interface LiveUpdateOptions {
   /** Open streams one firm may hold in this process (default 20); beyond it, 429. */
   maxStreamsPerFirm?: number;
   /**
-   * A stream ends after this long (default 15 min) and the browser reconnects where it left off:
-   * the reconnection authenticates again, so revoked credentials stop receiving.
+   * A stream ends after this long (default 15 min) and the browser reconnects where it left off.
+   * (Its credential is checked again before each batch of messages and at each heartbeat anyway.)
    */
   maxStreamMs?: number;
 }
@@ -71,19 +73,28 @@ export function registerLiveUpdates(ctx: RouteContext): void {
       const subscription = store.subscribe({ after, filter: changeFilter });
       let closing: Promise<void> | undefined;
       life.signal.addEventListener('abort', () => (closing ??= subscription.close()), { once: true });
-      const heartbeat = setInterval(() => {
-        if (!life.writing) void life.send(() => stream.write(': heartbeat\n\n'));
-      }, heartbeatMs);
+      // A removed staff user's or a revoked token's stream ends at its next batch or heartbeat.
+      const signedIn = oncePerTurn(() => ctx.stillAuthenticated(c));
+      const stopped = (error: unknown) => {
+        if (!(error instanceof StoreClosedError)) c.get('log').error({ err: error }, 'live updates stopped');
+        life.end();
+      };
+      const beat = async () => {
+        if (!(await signedIn())) return life.end();
+        if (!life.writing) await life.send(() => stream.write(': heartbeat\n\n'));
+      };
+      const heartbeat = setInterval(() => void beat().catch(stopped), heartbeatMs);
       const renewal = setTimeout(life.end, maxStreamMs);
       try {
         if (!(await life.send(() => stream.write(`retry: ${retryMs}\n\n`)))) return;
         for await (const event of subscription) {
           const change = changeFor(firmId, event);
           if (!change) continue;
+          if (!(await signedIn())) break;
           if (!(await life.send(() => stream.writeSSE({ id: String(change.position), event: change.kind, data: JSON.stringify(change) })))) break;
         }
       } catch (error) {
-        if (!(error instanceof StoreClosedError)) c.get('log').error({ err: error }, 'live updates stopped');
+        stopped(error);
       } finally {
         clearInterval(heartbeat);
         clearTimeout(renewal);
@@ -110,6 +121,15 @@ function resumePositionOf(c: Context<AppEnv>): number | undefined {
     throw new HttpProblem('request.bad_last_event_id', `${name} must be the id of a message of this stream (a position, e.g. 42).`, 400);
   }
   return Number(value);
+}
+
+/**
+ * One answer of `check` for every message until the event loop turns: one check per batch of
+ * messages that arrive together (a store's read gives the loop a turn between its stretches).
+ */
+function oncePerTurn(check: () => Promise<boolean>): () => Promise<boolean> {
+  let answer: Promise<boolean> | undefined;
+  return () => (answer ??= check().finally(() => setImmediate(() => (answer = undefined))));
 }
 
 /** Counts each firm's open streams, so one firm's tabs cannot hold every connection of the service. */

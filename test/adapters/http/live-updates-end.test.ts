@@ -1,5 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
-import { countSubscriptions, liveServer, type TestHttp } from './live-support.js';
+import { countSubscriptions, liveServer, type LiveServer, type OpenStream, type TestHttp } from './live-support.js';
 
 /**
  * Opens the stream with `app.request` and never reads it: a client that has stopped reading. The
@@ -71,5 +72,67 @@ describe('a stream whose client reads nothing', () => {
     client.abort();
     await vi.waitFor(async () => expect(await slotFree(http, firm.token)).toBe(true));
     expect(open.size).toBe(0);
+  });
+});
+
+describe('a stream whose caller is signed out', () => {
+  /** Sam, a staff user of the firm, with an API token, and their stream open and receiving. */
+  async function samStreaming(live: LiveServer) {
+    const firm = await live.http.givenFirm();
+    const added = await live.http.call('POST', `/firms/${firm.firmId}/staff`, {
+      token: firm.token,
+      body: { user: { userId: 'sam', name: 'Sam Staff', email: 'sam@harbour.example' }, role: 'staff' },
+    });
+    expect(added.status).toBe(201);
+    const issued = await live.http.call('POST', '/staff-tokens', { token: firm.token, body: { userId: 'sam' } });
+    const sam = issued.body as { token: string; tokenId: string };
+    const stream = await live.open({ token: sam.token });
+    expect(stream.response.status).toBe(200);
+    await live.givenClient(firm);
+    expect((await stream.next())?.event).toBe('client.created');
+    return { firm, sam, stream };
+  }
+
+  /** The stream's next message, or 'still open' when nothing comes (a heartbeat is not a message). */
+  const nextWithin = (stream: OpenStream, ms: number) => Promise.race([stream.next(), sleep(ms).then(() => 'still open' as const)]);
+
+  it('ends, with no further message, once the staff user is removed', async () => {
+    const live = await liveServer();
+    const open = countSubscriptions(live.http);
+    const { firm, stream } = await samStreaming(live);
+    expect((await live.http.call('DELETE', `/firms/${firm.firmId}/staff/sam`, { token: firm.token })).status).toBe(200);
+
+    await live.givenClient(firm);
+    expect(await nextWithin(stream, 2000)).toBeNull();
+    await vi.waitFor(() => expect(open.size).toBe(0));
+  });
+
+  it('ends, with no further message, once its token is revoked', async () => {
+    const live = await liveServer();
+    const { firm, sam, stream } = await samStreaming(live);
+    expect((await live.http.call('DELETE', `/staff-tokens/${sam.tokenId}`, { token: firm.token })).status).toBe(204);
+
+    await live.givenClient(firm);
+    expect(await nextWithin(stream, 2000)).toBeNull();
+  });
+
+  it('ends at its next heartbeat while nothing changes', async () => {
+    const live = await liveServer({ heartbeatMs: 20 });
+    const { firm, stream } = await samStreaming(live);
+    expect((await live.http.call('DELETE', `/firms/${firm.firmId}/staff/sam`, { token: firm.token })).status).toBe(200);
+    expect(await nextWithin(stream, 2000)).toBeNull();
+  });
+
+  it('checks the credential once for a batch of messages, not once a message', async () => {
+    const live = await liveServer();
+    const firm = await live.http.givenFirm();
+    for (let i = 0; i < 3; i++) await live.invite(firm, (await live.givenClient(firm)).clientId);
+    const changes = await live.changesInLog(firm.firmId);
+    expect(changes.length).toBeGreaterThanOrEqual(6);
+
+    const checks = vi.spyOn(live.http.credentials, 'findStaffToken');
+    const replay = await live.open({ token: firm.token, headers: { 'last-event-id': '0' } });
+    for (const change of changes) expect((await replay.next())?.id).toBe(String(change.position));
+    expect(checks.mock.calls.length).toBeLessThanOrEqual(2); // the stream's admission, and its one batch
   });
 });
