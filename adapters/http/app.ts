@@ -42,6 +42,11 @@ export interface HttpParts {
   sessionTtlSeconds?: number;
   loginLimiter?: LoginLimiter;
   liveUpdates?: LiveUpdateOptions;
+  /**
+   * Aborted when the host stops: open live update streams end at once (browsers resume them
+   * elsewhere, from where they left off) instead of holding the shutdown for its whole grace.
+   */
+  shutdown?: AbortSignal;
 }
 
 export interface AppEnv {
@@ -89,6 +94,7 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
     limits: { jsonBytes: parts.limits?.jsonBytes ?? 1024 * 1024, uploadBytes: parts.limits?.uploadBytes ?? 256 * 1024 * 1024 },
     loginLimiter: parts.loginLimiter ?? loginLimiter(),
     liveUpdates: parts.liveUpdates ?? {},
+    shutdown: parts.shutdown ?? new AbortController().signal,
     async callerOf(c) {
       if (c.get('caller') === undefined) c.set('caller', await authenticate(c, authParts));
       return c.get('caller');

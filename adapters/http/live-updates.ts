@@ -44,6 +44,9 @@ const tooManyStreams = () =>
     'retry-after': String(BUSY_RETRY_SECONDS),
   });
 
+const stopping = (retryMs: number) =>
+  new HttpProblem('live_updates.stopping', 'The service is stopping; reconnect in a moment.', 503, { 'retry-after': String(Math.ceil(retryMs / 1000)) });
+
 /** Registers the live client-list stream and its OpenAPI description. */
 export function registerLiveUpdates(ctx: RouteContext): void {
   const { app, portal } = ctx;
@@ -51,6 +54,8 @@ export function registerLiveUpdates(ctx: RouteContext): void {
   const retryMs = ctx.liveUpdates.retryMs ?? 3_000;
   const maxStreamMs = ctx.liveUpdates.maxStreamMs ?? 15 * 60_000;
   const open = openStreams(ctx.liveUpdates.maxStreamsPerFirm ?? 20);
+  const ends = new Set<() => void>(); // of the streams open now, for the host's shutdown
+  ctx.shutdown.addEventListener('abort', () => ends.forEach((end) => end()), { once: true });
   // The store itself, not the typed log: messages need only ids and the envelope, never encrypted,
   // so an open stream decrypts nothing (not even the other firms' events its filter lets through).
   const store = portal.log.store;
@@ -60,6 +65,7 @@ export function registerLiveUpdates(ctx: RouteContext): void {
     admit(staffOnly, caller);
     const firmId = caller!.tenantId;
     const resumeAfter = resumePositionOf(c);
+    if (ctx.shutdown.aborted) throw stopping(retryMs);
     // Nobody reads a HEAD's body, so a stream opened for one would never end: the headers alone.
     if (c.req.method === 'HEAD') {
       if (open.isFull(firmId)) throw tooManyStreams();
@@ -70,6 +76,8 @@ export function registerLiveUpdates(ctx: RouteContext): void {
     for (const [name, value] of Object.entries(unbuffered)) c.header(name, value);
     return streamSSE(c, async (stream) => {
       const life = streamLife(stream, c.req.raw.signal);
+      ends.add(life.end);
+      if (ctx.shutdown.aborted) life.end();
       const subscription = store.subscribe({ after, filter: changeFilter });
       let closing: Promise<void> | undefined;
       life.signal.addEventListener('abort', () => (closing ??= subscription.close()), { once: true });
@@ -98,6 +106,7 @@ export function registerLiveUpdates(ctx: RouteContext): void {
       } finally {
         clearInterval(heartbeat);
         clearTimeout(renewal);
+        ends.delete(life.end);
         life.finish();
         await (closing ??= subscription.close());
         open.release(firmId);
@@ -186,6 +195,7 @@ function documentLiveUpdates({ app }: RouteContext): void {
       401: errorResponses[401],
       403: errorResponses[403],
       429: errorResponses[429],
+      503: errorResponses[503],
     },
   });
 }

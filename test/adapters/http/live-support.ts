@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, onTestFinished, vi } from 'vitest';
+import type { HttpParts } from '../../../adapters/http/app.js';
 import { changeFilter, changeFor, type ClientListChange } from '../../../adapters/http/client-list-changes.js';
 import type { LiveUpdateOptions } from '../../../adapters/http/live-updates.js';
 import type { Subscription } from '../../../src/core/event-store.js';
@@ -27,8 +28,8 @@ export interface LiveServer {
   changesInLog(firmId: string, after?: number): Promise<ClientListChange[]>;
 }
 
-export async function liveServer(liveUpdates: LiveUpdateOptions = {}): Promise<LiveServer> {
-  const http = testHttp({ parts: { liveUpdates } });
+export async function liveServer(liveUpdates: LiveUpdateOptions = {}, parts: Partial<HttpParts> = {}): Promise<LiveServer> {
+  const http = testHttp({ parts: { liveUpdates, ...parts } });
   const server = serve({ fetch: http.app.fetch, hostname: '127.0.0.1', port: 0 }) as Server;
   onTestFinished(async () => {
     server.closeAllConnections();

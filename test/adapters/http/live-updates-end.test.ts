@@ -11,6 +11,9 @@ async function unreadStream(http: TestHttp, token: string, signal?: AbortSignal)
   return response;
 }
 
+/** The stream's next message, or 'still open' when nothing comes (a heartbeat is not a message). */
+const nextWithin = (stream: OpenStream, ms: number) => Promise.race([stream.next(), sleep(ms).then(() => 'still open' as const)]);
+
 /** Whether the firm could open one more stream now (the stream opened to find out is closed again). */
 async function slotFree(http: TestHttp, token: string): Promise<boolean> {
   const response = await http.app.request('/client-list/events', { headers: { authorization: `Bearer ${token}` } });
@@ -75,6 +78,35 @@ describe('a stream whose client reads nothing', () => {
   });
 });
 
+describe('the host stopping', () => {
+  it('ends every open stream at once, even one whose client reads nothing', async () => {
+    const host = new AbortController();
+    const live = await liveServer({}, { shutdown: host.signal });
+    const open = countSubscriptions(live.http);
+    const firm = await live.http.givenFirm();
+    const reading = await live.open({ token: firm.token });
+    await unreadStream(live.http, firm.token);
+    await live.givenClient(firm);
+    expect((await reading.next())?.event).toBe('client.created');
+    expect(open.size).toBe(2);
+
+    host.abort();
+    expect(await nextWithin(reading, 2000)).toBeNull();
+    await vi.waitFor(() => expect(open.size).toBe(0));
+  });
+
+  it('answers a new stream 503 with Retry-After: it is to reconnect to the next process', async () => {
+    const host = new AbortController();
+    const live = await liveServer({}, { shutdown: host.signal });
+    const firm = await live.http.givenFirm();
+    host.abort();
+    const refused = await live.open({ token: firm.token });
+    expect(refused.response.status).toBe(503);
+    expect(Number(refused.response.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.response.json()).toMatchObject({ type: 'live_updates.stopping' });
+  });
+});
+
 describe('a stream whose caller is signed out', () => {
   /** Sam, a staff user of the firm, with an API token, and their stream open and receiving. */
   async function samStreaming(live: LiveServer) {
@@ -92,9 +124,6 @@ describe('a stream whose caller is signed out', () => {
     expect((await stream.next())?.event).toBe('client.created');
     return { firm, sam, stream };
   }
-
-  /** The stream's next message, or 'still open' when nothing comes (a heartbeat is not a message). */
-  const nextWithin = (stream: OpenStream, ms: number) => Promise.race([stream.next(), sleep(ms).then(() => 'still open' as const)]);
 
   it('ends, with no further message, once the staff user is removed', async () => {
     const live = await liveServer();
