@@ -19,6 +19,7 @@ export interface StreamLife {
   finish(): void;
 }
 
+/** Watches an open stream for its end: its client going away, or `end()`. */
 export function streamLife(stream: StreamingApi, request: AbortSignal): StreamLife {
   const ending = new AbortController();
   const end = () => ending.abort();

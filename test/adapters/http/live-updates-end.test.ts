@@ -6,9 +6,8 @@ import { countSubscriptions, liveServer, type LiveServer, type OpenStream, type 
  * Opens the stream with `app.request` and never reads it: a client that has stopped reading. The
  * response takes in the first chunk by itself, so the stream's write of the next change waits.
  */
-async function unreadStream(http: TestHttp, token: string, signal?: AbortSignal) {
-  const response = await http.app.request('/client-list/events', { headers: { authorization: `Bearer ${token}` }, ...(signal ? { signal } : {}) });
-  return response;
+async function unreadStream(http: TestHttp, token: string, signal?: AbortSignal): Promise<Response> {
+  return await http.app.request('/client-list/events', { headers: { authorization: `Bearer ${token}` }, ...(signal ? { signal } : {}) });
 }
 
 /** The stream's next message, or 'still open' when nothing comes (a heartbeat is not a message). */
