@@ -13,7 +13,7 @@ import type { Portal } from '../../src/application/portal.js';
 import type { BlobStore } from '../../src/core/blob-store.js';
 import { PortalError } from '../../src/core/errors.js';
 import type { Clock } from '../../src/core/ports.js';
-import { authenticate, StaffOnFirm, type Authenticator } from './auth.js';
+import { authenticate, StaffOnFirm, stillAuthenticates, type Authenticator } from './auth.js';
 import type { Credentials } from './credentials/credentials.js';
 import { loginLimiter, type LoginLimiter } from './credentials/rate-limit.js';
 import { registerContentRoutes } from './content-routes.js';
@@ -47,6 +47,11 @@ export interface HttpParts {
   sessionTtlSeconds?: number;
   loginLimiter?: LoginLimiter;
   liveUpdates?: LiveUpdateOptions;
+  /**
+   * Aborted when the host stops: open live update streams end at once (browsers resume them
+   * elsewhere, from where they left off) instead of holding the shutdown for its whole grace.
+   */
+  shutdown?: AbortSignal;
 }
 
 export interface AppEnv {
@@ -62,6 +67,11 @@ export interface RouteContext extends Required<Omit<HttpParts, 'ready' | 'authen
   callerOf(c: Context<AppEnv>): Promise<AnyCaller | null>;
   /** The caller as the application takes it, the request id as its correlation id. */
   asCaller(c: Context<AppEnv>, caller: AnyCaller | null): Caller;
+  /**
+   * Whether the request's credential still authenticates the caller it was admitted as, asked
+   * again (not the request's remembered answer): for responses that outlive their admission.
+   */
+  stillAuthenticated(c: Context<AppEnv>): Promise<boolean>;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -89,11 +99,16 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
     limits: { jsonBytes: parts.limits?.jsonBytes ?? 1024 * 1024, uploadBytes: parts.limits?.uploadBytes ?? 256 * 1024 * 1024 },
     loginLimiter: parts.loginLimiter ?? loginLimiter(),
     liveUpdates: parts.liveUpdates ?? {},
+    shutdown: parts.shutdown ?? new AbortController().signal,
     async callerOf(c) {
       if (c.get('caller') === undefined) c.set('caller', await authenticate(c, authParts));
       return c.get('caller');
     },
     asCaller: (c, caller) => ({ ...(caller as Caller), correlationId: c.get('requestId') }),
+    async stillAuthenticated(c) {
+      const caller = c.get('caller');
+      return caller !== undefined && caller !== null && (await stillAuthenticates(c, authParts, caller));
+    },
   };
 
   app.use(requestId({ limitLength: 128 }));

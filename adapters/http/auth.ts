@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Caller } from '../../src/application/context.js';
 import type { Portal } from '../../src/application/portal.js';
+import type { Actor } from '../../src/core/envelope.js';
 import { streams } from '../../src/streams.js';
 import type { Credentials } from './credentials/credentials.js';
 import { HttpProblem } from './problem.js';
@@ -135,4 +136,33 @@ async function builtIn(parts: AuthParts, token: string): Promise<Omit<Caller, 'c
   if (token.startsWith('cpc_')) return contactCaller(parts.portal, parts.credentials, token, parts.now());
   if (await parts.credentials.findOperator(token)) return { tenantId: PLATFORM_TENANT, actor: { kind: 'platform', operatorId: 'operator' } };
   return null;
+}
+
+/**
+ * Whether the request's credential still authenticates `caller`, for a response that outlives the
+ * moment it was admitted (a live stream): a revoked token, a removed staff user, a closed session,
+ * or a host's sign-in now naming someone else, all say no.
+ */
+export async function stillAuthenticates(c: Context, parts: AuthParts, caller: Omit<Caller, 'correlationId'>): Promise<boolean> {
+  let again: Omit<Caller, 'correlationId'> | null;
+  try {
+    again = await authenticate(c, parts);
+  } catch (error) {
+    if (error instanceof HttpProblem) return false;
+    throw error;
+  }
+  return again !== null && again.tenantId === caller.tenantId && again.actor.kind === caller.actor.kind && actorId(again.actor) === actorId(caller.actor);
+}
+
+function actorId(actor: Actor): string {
+  switch (actor.kind) {
+    case 'staff':
+      return actor.userId;
+    case 'contact':
+      return actor.contactId;
+    case 'system':
+      return actor.name;
+    case 'platform':
+      return actor.operatorId;
+  }
 }

@@ -3,7 +3,9 @@
  * stream of the caller's firm's client-list changes (client-list-changes.ts). Each message's id is
  * the event's global position, which a reconnecting EventSource sends back as Last-Event-ID: the
  * stream resumes strictly after it, so nothing is missed or sent twice. Without one it starts at
- * the log's end (only new changes: the page has just loaded the list).
+ * the log's end (only new changes: the page has just loaded the list). The caller's credential is
+ * checked again before each batch of messages and at each heartbeat: a removed staff user's or a
+ * revoked token's stream ends there.
  */
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -14,6 +16,7 @@ import { allChangeKinds, changeFilter, changeFor } from './client-list-changes.j
 import { errorResponses, securityOf } from './openapi.js';
 import { admit } from './operation.js';
 import { HttpProblem } from './problem.js';
+import { streamLife } from './stream-life.js';
 
 export interface LiveUpdateOptions {
   /** A comment this often keeps proxies from closing a quiet stream (default 15 s). */
@@ -23,8 +26,8 @@ export interface LiveUpdateOptions {
   /** Open streams one firm may hold in this process (default 20); beyond it, 429. */
   maxStreamsPerFirm?: number;
   /**
-   * A stream ends after this long (default 15 min) and the browser reconnects where it left off:
-   * the reconnection authenticates again, so revoked credentials stop receiving.
+   * A stream ends after this long (default 15 min) and the browser reconnects where it left off.
+   * (Its credential is checked again before each batch of messages and at each heartbeat anyway.)
    */
   maxStreamMs?: number;
 }
@@ -33,6 +36,16 @@ const PATH = '/client-list/events';
 const staffOnly = { audience: ['staff'] } as const;
 /** How long a refused stream waits: someone's tab has to close first. */
 const BUSY_RETRY_SECONDS = 30;
+/** Buffering proxies (nginx) would hold the messages back. */
+const unbuffered = { 'x-accel-buffering': 'no' } as const;
+
+const tooManyStreams = () =>
+  new HttpProblem('live_updates.too_many_streams', 'This firm has too many live update streams open; close one or try again later.', 429, {
+    'retry-after': String(BUSY_RETRY_SECONDS),
+  });
+
+const stopping = (retryMs: number) =>
+  new HttpProblem('live_updates.stopping', 'The service is stopping; reconnect in a moment.', 503, { 'retry-after': String(Math.ceil(retryMs / 1000)) });
 
 /** Registers the live client-list stream and its OpenAPI description. */
 export function registerLiveUpdates(ctx: RouteContext): void {
@@ -41,6 +54,8 @@ export function registerLiveUpdates(ctx: RouteContext): void {
   const retryMs = ctx.liveUpdates.retryMs ?? 3_000;
   const maxStreamMs = ctx.liveUpdates.maxStreamMs ?? 15 * 60_000;
   const open = openStreams(ctx.liveUpdates.maxStreamsPerFirm ?? 20);
+  const ends = new Set<() => void>(); // of the streams open now, for the host's shutdown
+  ctx.shutdown.addEventListener('abort', () => ends.forEach((end) => end()), { once: true });
   // The store itself, not the typed log: messages need only ids and the envelope, never encrypted,
   // so an open stream decrypts nothing (not even the other firms' events its filter lets through).
   const store = portal.log.store;
@@ -49,33 +64,51 @@ export function registerLiveUpdates(ctx: RouteContext): void {
     const caller = await ctx.callerOf(c);
     admit(staffOnly, caller);
     const firmId = caller!.tenantId;
-    const after = resumePositionOf(c) ?? (await store.lastPosition()) ?? 0;
-    if (!open.claim(firmId)) {
-      throw new HttpProblem('live_updates.too_many_streams', 'This firm has too many live update streams open; close one or try again later.', 429, {
-        'retry-after': String(BUSY_RETRY_SECONDS),
-      });
+    const resumeAfter = resumePositionOf(c);
+    if (ctx.shutdown.aborted) throw stopping(retryMs);
+    // Nobody reads a HEAD's body, so a stream opened for one would never end: the headers alone.
+    if (c.req.method === 'HEAD') {
+      if (open.isFull(firmId)) throw tooManyStreams();
+      return c.body(null, 200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...unbuffered });
     }
-    // Buffering proxies (nginx) would hold the messages back.
-    c.header('x-accel-buffering', 'no');
+    const after = resumeAfter ?? (await store.lastPosition()) ?? 0;
+    if (!open.claim(firmId)) throw tooManyStreams();
+    for (const [name, value] of Object.entries(unbuffered)) c.header(name, value);
     return streamSSE(c, async (stream) => {
+      const life = streamLife(stream, c.req.raw.signal);
+      ends.add(life.end);
+      if (ctx.shutdown.aborted) life.end();
       const subscription = store.subscribe({ after, filter: changeFilter });
-      let stopping: Promise<void> | undefined;
-      const stop = () => (stopping ??= subscription.close());
-      stream.onAbort(stop);
-      const heartbeat = setInterval(() => void stream.write(': heartbeat\n\n'), heartbeatMs);
-      const renewal = setTimeout(stop, maxStreamMs);
+      let closing: Promise<void> | undefined;
+      life.signal.addEventListener('abort', () => (closing ??= subscription.close()), { once: true });
+      // A removed staff user's or a revoked token's stream ends at its next batch or heartbeat.
+      const signedIn = oncePerTurn(() => ctx.stillAuthenticated(c));
+      const stopped = (error: unknown) => {
+        if (!(error instanceof StoreClosedError)) c.get('log').error({ err: error }, 'live updates stopped');
+        life.end();
+      };
+      const beat = async () => {
+        if (!(await signedIn())) return life.end();
+        if (!life.writing) await life.send(() => stream.write(': heartbeat\n\n'));
+      };
+      const heartbeat = setInterval(() => void beat().catch(stopped), heartbeatMs);
+      const renewal = setTimeout(life.end, maxStreamMs);
       try {
-        await stream.write(`retry: ${retryMs}\n\n`);
+        if (!(await life.send(() => stream.write(`retry: ${retryMs}\n\n`)))) return;
         for await (const event of subscription) {
           const change = changeFor(firmId, event);
-          if (change) await stream.writeSSE({ id: String(change.position), event: change.kind, data: JSON.stringify(change) });
+          if (!change) continue;
+          if (!(await signedIn())) break;
+          if (!(await life.send(() => stream.writeSSE({ id: String(change.position), event: change.kind, data: JSON.stringify(change) })))) break;
         }
       } catch (error) {
-        if (!(error instanceof StoreClosedError)) c.get('log').error({ err: error }, 'live updates stopped');
+        stopped(error);
       } finally {
         clearInterval(heartbeat);
         clearTimeout(renewal);
-        await stop();
+        ends.delete(life.end);
+        life.finish();
+        await (closing ??= subscription.close());
         open.release(firmId);
       }
     });
@@ -99,10 +132,20 @@ function resumePositionOf(c: Context<AppEnv>): number | undefined {
   return Number(value);
 }
 
+/**
+ * One answer of `check` for every message until the event loop turns: one check per batch of
+ * messages that arrive together (a store's read gives the loop a turn between its stretches).
+ */
+function oncePerTurn(check: () => Promise<boolean>): () => Promise<boolean> {
+  let answer: Promise<boolean> | undefined;
+  return () => (answer ??= check().finally(() => setImmediate(() => (answer = undefined))));
+}
+
 /** Counts each firm's open streams, so one firm's tabs cannot hold every connection of the service. */
 function openStreams(maxPerFirm: number) {
   const counts = new Map<string, number>();
   return {
+    isFull: (firmId: string): boolean => (counts.get(firmId) ?? 0) >= maxPerFirm,
     claim(firmId: string): boolean {
       const count = counts.get(firmId) ?? 0;
       if (count >= maxPerFirm) return false;
@@ -152,6 +195,7 @@ function documentLiveUpdates({ app }: RouteContext): void {
       401: errorResponses[401],
       403: errorResponses[403],
       429: errorResponses[429],
+      503: errorResponses[503],
     },
   });
 }

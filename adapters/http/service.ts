@@ -1,8 +1,9 @@
 /**
  * The standalone service `npm start` runs: the portal on the embedded SQLite store (or EventStoreDB),
  * documents in a blob folder, mail as .eml files, the Hono app served by @hono/node-server. On the
- * first start it prints the operator token (once: only its hash is kept). `close()` stops accepting,
- * lets requests in flight finish (a bounded grace for long-lived streams), then closes the store.
+ * first start it prints the operator token (once: only its hash is kept). `close()` ends the live
+ * update streams, stops accepting, lets requests in flight finish (a bounded grace for downloads
+ * and uploads), then closes the store.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
@@ -48,6 +49,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     blobs,
   });
   const credentials = sqliteCredentials(embedded.db);
+  const stopping = new AbortController();
   const app = createHttpApp({
     portal: embedded.portal,
     credentials,
@@ -55,6 +57,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     logger,
     clock,
     secureCookies: config.secureCookies,
+    shutdown: stopping.signal,
   });
 
   const operator = await credentials.ensureOperatorToken(config.bootstrapToken);
@@ -83,6 +86,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     url,
     close: () =>
       (closing ??= (async () => {
+        stopping.abort(); // live streams end now: they resume on reconnection, so they need no grace
         await stopServer(server, options.graceMs ?? 10_000);
         await credentials.close();
         await embedded.close();
@@ -98,13 +102,19 @@ function listen(fetch: Parameters<typeof serve>[0]['fetch'], config: Config): Pr
   });
 }
 
-/** Stops accepting, ends idle keep-alive connections, and cuts what is still open after the grace. */
+/**
+ * Stops accepting, ends keep-alive connections as they fall idle (a response finishing during the
+ * grace leaves its connection open for the next request otherwise), and cuts what is still open
+ * after the grace.
+ */
 function stopServer(server: ServerType, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
     const http = server as import('node:http').Server;
     const timer = setTimeout(() => http.closeAllConnections?.(), graceMs);
+    const idle = setInterval(() => http.closeIdleConnections?.(), 50);
     http.close(() => {
       clearTimeout(timer);
+      clearInterval(idle);
       resolve();
     });
     http.closeIdleConnections?.();

@@ -20,9 +20,9 @@ function dataDir(): string {
   return folder;
 }
 
-async function start(env: Record<string, string>, argv: string[] = []) {
+async function start(env: Record<string, string>, argv: string[] = [], graceMs = 2000) {
   const lines: string[] = [];
-  const service = await startService(parseConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env }, argv), { print: (l) => lines.push(l), graceMs: 2000 });
+  const service = await startService(parseConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env }, argv), { print: (l) => lines.push(l), graceMs });
   running.push(service);
   return { service, lines, text: lines.join('\n') };
 }
@@ -92,6 +92,25 @@ describe('npm start', () => {
     const relisted: any = await (await fetch(`${again.service.url}/client-list?limit=50`, { headers: { authorization: `Bearer ${token}` } })).json();
     expect(relisted.items).toHaveLength(list.items.length);
     expect((await fetch(`${again.service.url}/me`, { headers: { authorization: `Bearer ${staff}` } })).status).toBe(401);
+  });
+});
+
+describe('stopping', () => {
+  it('ends open live update streams at once instead of waiting the grace (they resume on reconnection)', async () => {
+    const operator = 'cpo_' + 'b'.repeat(40);
+    const { service } = await start({ PORTAL_DATA_DIR: dataDir(), PORTAL_BOOTSTRAP_TOKEN: operator }, [], 10_000);
+    const body = JSON.stringify({ name: 'Harbour', partnerAdmin: { name: 'Pat', email: 'pat@harbour.example' } });
+    const firm: any = await (await fetch(`${service.url}/firms`, { method: 'POST', headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' }, body })).json();
+    const stream = await fetch(`${service.url}/client-list/events`, { headers: { authorization: `Bearer ${firm.apiToken}` } });
+    expect(stream.status).toBe(200);
+    const reader = stream.body!.getReader();
+    await reader.read(); // the retry hint: the stream is open
+
+    const started = performance.now();
+    await service.close();
+    expect(performance.now() - started).toBeLessThan(2_000); // the grace is 10 s
+    let end = await reader.read();
+    while (!end.done) end = await reader.read(); // ends, not cut: a cut would reject
   });
 });
 
