@@ -12,6 +12,7 @@ import type { OperationId } from '../../src/application/inputs.js';
 import type { Portal } from '../../src/application/portal.js';
 import type { BlobStore } from '../../src/core/blob-store.js';
 import { PortalError } from '../../src/core/errors.js';
+import { memoryBlobStore } from '../blobs/memory-blob-store.js';
 import type { Clock } from '../../src/core/ports.js';
 import { authenticate, StaffOnFirm, type Authenticator } from './auth.js';
 import type { Credentials } from './credentials/credentials.js';
@@ -29,7 +30,13 @@ import { registerSessionRoutes } from './session-routes.js';
 export interface HttpParts {
   portal: Portal;
   credentials: Credentials;
+  /** Documents' bytes: the store the portal's forgetting deletes from. */
   blobs: BlobStore;
+  /**
+   * Firms' logos, kept apart from documents so that forgetting a client never deletes another
+   * firm's logo that happens to have the same bytes (default: in process memory, lost on restart).
+   */
+  logos?: BlobStore;
   logger: Logger;
   clock?: Clock;
   /** A host's own sign-in, asked after the built-in tokens and sessions. */
@@ -77,6 +84,7 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
     portal: parts.portal,
     credentials: parts.credentials,
     blobs: parts.blobs,
+    logos: parts.logos ?? memoryBlobStore(),
     logger: parts.logger,
     clock,
     secureCookies: parts.secureCookies ?? false,
