@@ -17,6 +17,7 @@ import type { Clock } from '../../src/core/ports.js';
 import { authenticate, StaffOnFirm, type Authenticator } from './auth.js';
 import type { Credentials } from './credentials/credentials.js';
 import { loginLimiter, type LoginLimiter } from './credentials/rate-limit.js';
+import { checkContentReferences } from './content-references.js';
 import { registerContentRoutes } from './content-routes.js';
 import { registerDocs } from './docs.js';
 import { registerLiveUpdates, type LiveUpdateOptions } from './live-updates.js';
@@ -153,6 +154,7 @@ function registerOperation(ctx: RouteContext, id: OperationId, spec: RouteSpec):
       if (revision !== null) c.header('etag', etagOf(revision));
       return c.json(result);
     }
+    await checkContentReferences(ctx, id, asCaller, input);
     const expected = ifMatchOf(c);
     if (expected !== undefined) {
       if (streamId === undefined) throw new HttpProblem('request.if_match_not_supported', 'This operation takes no If-Match.', 400);
