@@ -38,8 +38,9 @@ function declaredLength(c: Context): number | undefined {
 
 /**
  * Stores the request body as a blob of at most `maxBytes`. An empty body is refused: a client that
- * forgot the file is far likelier than a wanted empty document. Once stored, the blob stays even if
- * the request is then refused: it is addressed by its content and may be another document's too.
+ * forgot the file is far likelier than a wanted empty document. Ask who may upload first
+ * (upload-admission.ts): once stored, the blob stays even if the request is then refused, since it
+ * is addressed by its content and may be another document's too.
  */
 export async function storeRequestBody(c: Context<AppEnv>, blobs: BlobStore, maxBytes: number): Promise<BlobInfo> {
   requireFileBody(c);
