@@ -21,7 +21,7 @@ import { jsonBodyLimit, jsonInput, queryInput, withPathParams } from './request-
 import { routes } from './routes.js';
 import { ipOf, userAgentOf } from './session-routes.js';
 import { admitNewVersion, admitUpload } from './upload-admission.js';
-import { storeRequestBody } from './upload-body.js';
+import { storeAndRecord } from './upload-body.js';
 
 /** Checks a request's parts against the function's own schema before a byte of the body is read; the parts as parsed. */
 function check<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
@@ -65,14 +65,15 @@ export function registerContentRoutes(ctx: RouteContext): void {
     const key = c.req.header('idempotency-key');
     check(keyHeader, key);
     await admitUpload(portal, asCaller, clientId, folderPath);
-    const blob = await storeRequestBody(c, blobs, limits.uploadBytes);
-    const result = await portal.documents.uploadDocument(asCaller, {
-      ...(asked as typeof asked & { folderPath: string; name: string }),
-      size: blob.size,
-      contentHash: blob.contentHash,
-      blobRef: blob.contentHash,
-      ...(key !== undefined && { idempotencyKey: key }),
-    });
+    const result = await storeAndRecord(c, blobs, limits.uploadBytes, (blob) =>
+      portal.documents.uploadDocument(asCaller, {
+        ...(asked as typeof asked & { folderPath: string; name: string }),
+        size: blob.size,
+        contentHash: blob.contentHash,
+        blobRef: blob.contentHash,
+        ...(key !== undefined && { idempotencyKey: key }),
+      }),
+    );
     if (typeof result.revision === 'number') c.header('etag', etagOf(result.revision));
     c.header('location', `/documents/${encodeURIComponent(result.document.documentId)}`);
     return c.json(result, 201);
@@ -92,8 +93,9 @@ export function registerContentRoutes(ctx: RouteContext): void {
       if (current !== expected) throw new PreconditionFailedError(expected, current ?? 'no_stream');
       asCaller.ifMatch = { streamId, revision: expected };
     }
-    const blob = await storeRequestBody(c, blobs, limits.uploadBytes);
-    const result = await portal.documents.uploadNewVersion(asCaller, { documentId, size: blob.size, contentHash: blob.contentHash, blobRef: blob.contentHash });
+    const result = await storeAndRecord(c, blobs, limits.uploadBytes, (blob) =>
+      portal.documents.uploadNewVersion(asCaller, { documentId, size: blob.size, contentHash: blob.contentHash, blobRef: blob.contentHash }),
+    );
     if (typeof result.revision === 'number') c.header('etag', etagOf(result.revision));
     return c.json(result);
   });

@@ -3,6 +3,8 @@
  * so nobody can fill the blob store with bytes no document will ever refer to.
  */
 import { describe, expect, it } from 'vitest';
+import { memoryBlobStore } from '../../../adapters/blobs/memory-blob-store.js';
+import type { BlobStore } from '../../../src/core/blob-store.js';
 import { bytesOf, givenContact, givenDocument, jsonOf, send } from './content-support.js';
 import { testHttp } from './support.js';
 
@@ -114,5 +116,30 @@ describe('a new version is refused before its body is read', () => {
     const refused = await upload(http, 'PUT', `/documents/${documentId}/content`, other.token);
     expect(refused).toEqual({ status: 404, type: 'document.not_found', read: false });
     expect(http.blobs.count).toBe(1);
+  });
+});
+
+describe('an admitted upload', () => {
+  it('holds its content in the store until the document is recorded: a delete meanwhile is refused, one after goes ahead', async () => {
+    const store = memoryBlobStore();
+    const whileRecording: string[] = [];
+    let hold: Promise<unknown> | undefined;
+    const blobs: BlobStore = {
+      ...store,
+      put: async (body, options) => {
+        const info = await store.put(body, options);
+        hold = options.holdUntil;
+        whileRecording.push(await store.delete(info.contentHash).then(String, (error: { code: string }) => error.code));
+        return info;
+      },
+    };
+    const http = testHttp({ parts: { blobs } });
+    const firm = await http.givenFirm();
+    const { clientId } = await givenContact(http, firm);
+    const documentId = await givenDocument(http, firm, clientId, bytesOf(10));
+    expect(whileRecording).toEqual(['blob.in_use']);
+    await hold;
+    const { contentHash } = (await http.call('GET', `/documents/${documentId}`, { token: firm.token })).body;
+    expect(await store.delete(contentHash)).toBe(true);
   });
 });
