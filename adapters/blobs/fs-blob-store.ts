@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { blobHex, checkContent, checkPutOptions, checkRange, chunksOf, countChunk } from '../../src/core/blob-input.js';
 import type { BlobInfo, BlobStore } from '../../src/core/blob-store.js';
+import { contentGuard } from './content-guard.js';
 
 export interface FsBlobStoreOptions {
   /** The store's own directory, e.g. `<data dir>/blobs`: blobs under `sha256/`, uploads in progress under `tmp/`. */
@@ -20,12 +21,18 @@ const HOUR_MS = 60 * 60 * 1000;
  * (same file system, so the final rename is atomic), hashing as it writes; only a complete, checked
  * and fsynced file is renamed into place. Concurrent puts of the same content each write their own
  * temp file: the first rename places the blob, the others find it there and drop theirs.
+ *
+ * Placing and deleting the same content take turns (content-guard.ts), so a put never answers
+ * "stored" for a file a delete is removing: it waits, then renames its own temp file into place.
+ * That holds within this store object only. Two processes (or two stores) on one directory are not
+ * coordinated: one's delete can remove a blob the other just found there.
  */
 export function fsBlobStore(options: FsBlobStoreOptions): BlobStore {
   const { dir } = options;
   const tmp = join(dir, 'tmp');
   const pathOf = (hex: string) => join(dir, 'sha256', hex.slice(0, 2), hex.slice(2, 4), hex);
   const ready = mkdir(tmp, { recursive: true }).then(() => sweep(tmp, options.staleTempMs ?? HOUR_MS));
+  const guard = contentGuard();
   // A failure shows in the first put, which awaits it.
   ready.catch(() => undefined);
 
@@ -48,7 +55,8 @@ export function fsBlobStore(options: FsBlobStoreOptions): BlobStore {
         file = undefined;
         const info: BlobInfo = { contentHash: `sha256:${hash.digest('hex')}`, size };
         checkContent(info, putOptions);
-        await place(temp, pathOf(blobHex(info.contentHash)));
+        // In turn with deletes of this content: found there, it stays until the put has answered.
+        await guard.place(info.contentHash, putOptions.holdUntil, () => place(temp, pathOf(blobHex(info.contentHash))));
         return info;
       } catch (error) {
         await file?.close().catch(() => undefined);
@@ -87,15 +95,17 @@ export function fsBlobStore(options: FsBlobStoreOptions): BlobStore {
       return Readable.toWeb(stream) as unknown as ReadableStream<Uint8Array>;
     },
 
-    async delete(contentHash) {
+    async delete(contentHash, deleteOptions) {
       const path = pathOf(blobHex(contentHash));
-      try {
-        await unlink(path);
-        return true;
-      } catch (error) {
-        if (isMissing(error)) return false;
-        throw error;
-      }
+      return guard.delete(contentHash, deleteOptions, async () => {
+        try {
+          await unlink(path);
+          return true;
+        } catch (error) {
+          if (isMissing(error)) return false;
+          throw error;
+        }
+      });
     },
   };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { blobHex, checkContent, checkPutOptions, checkRange, chunksOf, countChunk } from '../../src/core/blob-input.js';
 import type { BlobInfo, BlobStore } from '../../src/core/blob-store.js';
+import { contentGuard } from './content-guard.js';
 
 /** The memory store hands bytes out in chunks of this size, as a file stream would. */
 const CHUNK_BYTES = 64 * 1024;
@@ -12,10 +13,12 @@ export interface MemoryBlobStore extends BlobStore {
 
 /**
  * Blobs in process memory, for tests and embedding. The same rules and the same streaming shape as
- * the file-system store, but every blob (and every upload in progress) lives in the heap.
+ * the file-system store (puts and deletes of the same content coordinated as there), but every blob
+ * (and every upload in progress) lives in the heap.
  */
 export function memoryBlobStore(): MemoryBlobStore {
   const blobs = new Map<string, Uint8Array>();
+  const guard = contentGuard();
   return {
     get count() {
       return blobs.size;
@@ -34,8 +37,10 @@ export function memoryBlobStore(): MemoryBlobStore {
       }
       const info: BlobInfo = { contentHash: `sha256:${hash.digest('hex')}`, size };
       checkContent(info, options);
-      if (!blobs.has(info.contentHash)) blobs.set(info.contentHash, concat(chunks, size));
-      return info;
+      return guard.place(info.contentHash, options.holdUntil, async () => {
+        if (!blobs.has(info.contentHash)) blobs.set(info.contentHash, concat(chunks, size));
+        return info;
+      });
     },
 
     async stat(contentHash) {
@@ -61,9 +66,9 @@ export function memoryBlobStore(): MemoryBlobStore {
       });
     },
 
-    async delete(contentHash) {
+    async delete(contentHash, options) {
       blobHex(contentHash);
-      return blobs.delete(contentHash);
+      return guard.delete(contentHash, options, async () => blobs.delete(contentHash));
     },
   };
 }

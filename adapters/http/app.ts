@@ -12,10 +12,12 @@ import { operationInputs, type OperationId } from '../../src/application/inputs.
 import type { Portal } from '../../src/application/portal.js';
 import type { BlobStore } from '../../src/core/blob-store.js';
 import { PortalError } from '../../src/core/errors.js';
+import { memoryBlobStore } from '../blobs/memory-blob-store.js';
 import type { Clock } from '../../src/core/ports.js';
 import { authenticate, StaffOnFirm, stillAuthenticates, type Authenticator } from './auth.js';
 import type { Credentials } from './credentials/credentials.js';
 import { loginLimiter, type LoginLimiter } from './credentials/rate-limit.js';
+import { checkContentReferences } from './content-references.js';
 import { registerContentRoutes } from './content-routes.js';
 import { registerDocs } from './docs.js';
 import { registerLiveUpdates, type LiveUpdateOptions } from './live-updates.js';
@@ -29,7 +31,13 @@ import { registerSessionRoutes, socketAddressOf } from './session-routes.js';
 export interface HttpParts {
   portal: Portal;
   credentials: Credentials;
+  /** Documents' bytes: the store the portal's forgetting deletes from. */
   blobs: BlobStore;
+  /**
+   * Firms' logos, kept apart from documents so that forgetting a client never deletes another
+   * firm's logo that happens to have the same bytes (default: in process memory, lost on restart).
+   */
+  logos?: BlobStore;
   logger: Logger;
   clock?: Clock;
   /** A host's own sign-in, asked after the built-in tokens and sessions. */
@@ -92,6 +100,7 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
     portal: parts.portal,
     credentials: parts.credentials,
     blobs: parts.blobs,
+    logos: parts.logos ?? memoryBlobStore(),
     logger: parts.logger,
     clock,
     secureCookies: parts.secureCookies ?? false,
@@ -175,6 +184,7 @@ function registerOperation(ctx: RouteContext, id: OperationId, spec: RouteSpec):
       if (revision !== null) c.header('etag', etagOf(revision));
       return c.json(result);
     }
+    await checkContentReferences(ctx, id, asCaller, input);
     const expected = ifMatchOf(c);
     if (expected !== undefined) {
       if (streamId === undefined) throw new HttpProblem('request.if_match_not_supported', 'This operation takes no If-Match.', 400);

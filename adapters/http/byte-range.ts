@@ -1,7 +1,8 @@
 /**
  * HTTP range requests and validators for bytes we serve (RFC 9110 §13–14). One byte range is served
  * as a part (206); several are served as the whole (200), which RFC 9110 allows and which spares us
- * multipart/byteranges; a range outside the content is 416.
+ * multipart/byteranges; a valid range outside the content is 416. A header that is no valid range
+ * (`bytes=abc`, `bytes=-`, `bytes=5-1`) is ignored and the whole served (RFC 9110 §14.2).
  */
 import type { ByteRange } from '../../src/core/blob-store.js';
 
@@ -19,8 +20,10 @@ export function rangeOf(header: string | undefined, size: number): RangeAnswer {
   const specs = match[2]!.split(',').filter((spec) => spec.trim() !== '');
   if (specs.length > 1) return whole;
   const spec = /^\s*(\d*)\s*-\s*(\d*)\s*$/.exec(specs[0] ?? '');
-  if (!spec || (spec[1] === '' && spec[2] === '')) return unsatisfiable;
+  // Not a range at all, or one that ends before it starts: invalid, so ignored rather than refused.
+  if (!spec || (spec[1] === '' && spec[2] === '')) return whole;
   const [first, last] = [spec[1]!, spec[2]!];
+  if (first !== '' && last !== '' && Number(last) < Number(first)) return whole;
   if (first === '') {
     // A suffix: the last n bytes.
     const length = Number(last);
@@ -29,7 +32,7 @@ export function rangeOf(header: string | undefined, size: number): RangeAnswer {
   }
   const start = Number(first);
   const end = last === '' ? size - 1 : Math.min(Number(last), size - 1);
-  if (start >= size || (last !== '' && Number(last) < start)) return unsatisfiable;
+  if (start >= size) return unsatisfiable;
   return { kind: 'part', range: { start, end } };
 }
 

@@ -20,10 +20,11 @@ import { HttpProblem } from './problem.js';
 import { jsonBodyLimit, jsonInput, queryInput, withPathParams } from './request-input.js';
 import { routes } from './routes.js';
 import { ipOf, userAgentOf } from './session-routes.js';
-import { storeRequestBody } from './upload-body.js';
+import { admitNewVersion, admitUpload } from './upload-admission.js';
+import { storeAndRecord } from './upload-body.js';
 
-/** Checks a request's parts against the function's own schema before a byte of the body is read. */
-function check(schema: z.ZodType, value: unknown): void {
+/** Checks a request's parts against the function's own schema before a byte of the body is read; the parts as parsed. */
+function check<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new ValidationError(
@@ -31,6 +32,7 @@ function check(schema: z.ZodType, value: unknown): void {
       result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
     );
   }
+  return result.data;
 }
 
 /** Where a contact's download or view came from: the socket's address and the user agent, when known. */
@@ -59,18 +61,19 @@ export function registerContentRoutes(ctx: RouteContext): void {
     const query = queryInput(c, uploadQuery) as Record<string, string>;
     const name = query.name ?? filenameOf(c.req.header('content-disposition'));
     const asked = { ...query, clientId: c.req.param('clientId'), ...(name !== undefined && { name }) };
-    check(uploadParts, asked);
+    const { clientId, folderPath } = check(uploadParts, asked);
     const key = c.req.header('idempotency-key');
     check(keyHeader, key);
-    // Who may upload where is the portal's rule, asked after the bytes are stored (see storeRequestBody).
-    const blob = await storeRequestBody(c, blobs, limits.uploadBytes);
-    const result = await portal.documents.uploadDocument(asCaller, {
-      ...(asked as typeof asked & { folderPath: string; name: string }),
-      size: blob.size,
-      contentHash: blob.contentHash,
-      blobRef: blob.contentHash,
-      ...(key !== undefined && { idempotencyKey: key }),
-    });
+    await admitUpload(portal, asCaller, clientId, folderPath);
+    const result = await storeAndRecord(c, blobs, limits.uploadBytes, (blob) =>
+      portal.documents.uploadDocument(asCaller, {
+        ...(asked as typeof asked & { folderPath: string; name: string }),
+        size: blob.size,
+        contentHash: blob.contentHash,
+        blobRef: blob.contentHash,
+        ...(key !== undefined && { idempotencyKey: key }),
+      }),
+    );
     if (typeof result.revision === 'number') c.header('etag', etagOf(result.revision));
     c.header('location', `/documents/${encodeURIComponent(result.document.documentId)}`);
     return c.json(result, 201);
@@ -80,8 +83,8 @@ export function registerContentRoutes(ctx: RouteContext): void {
     const spec = routes['documents.uploadNewVersion'];
     const { asCaller } = await callerFor(c, 'documents.uploadNewVersion');
     const documentId = c.req.param('documentId');
-    // Unknown, another firm's or not the caller's to see: refused before the body is read.
-    await portal.documents.getDocument(asCaller, { documentId });
+    // Unknown, another firm's, not the caller's to see or to change: refused before the body is read.
+    await admitNewVersion(portal, asCaller, await portal.documents.getDocument(asCaller, { documentId }));
     const expected = ifMatchOf(c);
     if (expected !== undefined) {
       const streamId = spec.stream!({ documentId });
@@ -90,8 +93,9 @@ export function registerContentRoutes(ctx: RouteContext): void {
       if (current !== expected) throw new PreconditionFailedError(expected, current ?? 'no_stream');
       asCaller.ifMatch = { streamId, revision: expected };
     }
-    const blob = await storeRequestBody(c, blobs, limits.uploadBytes);
-    const result = await portal.documents.uploadNewVersion(asCaller, { documentId, size: blob.size, contentHash: blob.contentHash, blobRef: blob.contentHash });
+    const result = await storeAndRecord(c, blobs, limits.uploadBytes, (blob) =>
+      portal.documents.uploadNewVersion(asCaller, { documentId, size: blob.size, contentHash: blob.contentHash, blobRef: blob.contentHash }),
+    );
     if (typeof result.revision === 'number') c.header('etag', etagOf(result.revision));
     return c.json(result);
   });

@@ -1,7 +1,9 @@
 /**
  * The firm's logo as bytes: a partner admin uploads the image (stored as a blob, then set as the
  * branding's logo, the rest of the branding kept), and anyone may fetch the logo a firm shows —
- * the login page shows it before anyone signs in.
+ * the login page shows it before anyone signs in. Logos live in their own blob store, never in the
+ * documents' one: forgetting a client deletes documents' blobs, and must not take a logo with the
+ * same bytes along; nor may a logo point at a document's content.
  */
 import type { Context } from 'hono';
 import type { Caller } from '../../src/application/context.js';
@@ -25,7 +27,7 @@ const channelText = (channel: SupportChannel | null | undefined) =>
 const imagePolicy = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 
 export function registerLogoRoutes(ctx: RouteContext): void {
-  const { app, portal, blobs } = ctx;
+  const { app, portal, logos } = ctx;
 
   app.put('/branding/logo', async (c) => {
     const caller = await ctx.callerOf(c);
@@ -40,7 +42,7 @@ export function registerLogoRoutes(ctx: RouteContext): void {
     const revision = ifMatchOf(c) ?? (await revisionOf(portal, streamId));
     const { branding } = await portal.firms.getFirm(asCaller);
     if (revision !== null) asCaller.ifMatch = { streamId, revision };
-    const blob = await storeRequestBody(c, blobs, maxLogoBytes);
+    const blob = await storeRequestBody(c, logos, maxLogoBytes);
     const change = await portal.firms.setBranding(asCaller, {
       logo: { blobRef: blob.contentHash, contentType, size: blob.size },
       primaryColour: branding?.primaryColour ?? null,
@@ -54,7 +56,7 @@ export function registerLogoRoutes(ctx: RouteContext): void {
     const firmId = c.req.param('firmId');
     const branding = await portal.firms.effectiveBrandingOf(logoReader(ctx, c, firmId), { firmId });
     if (branding.logo === null) throw new HttpProblem('branding.no_logo', 'This firm shows no logo.', 404);
-    return serveBlob(c, blobs, {
+    return serveBlob(c, logos, {
       contentHash: branding.logo.blobRef,
       contentType: branding.logo.contentType,
       headers: { 'cache-control': 'public, max-age=300', 'content-security-policy': imagePolicy },

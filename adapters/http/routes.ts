@@ -103,6 +103,7 @@ export const routes: Record<OperationId, RouteSpec> = {
   'documents.list': { method: 'get', path: '/clients/{clientId}/documents', audience: staff, summary: "The client's current documents" },
   'documents.shared': { method: 'get', path: '/me/documents', audience: ['contact'], summary: 'What is shared with the signed-in contact now' },
   'documents.trail': { method: 'get', path: '/documents/{documentId}/trail', audience: staff, summary: 'Who downloaded or viewed a document' },
+  'documents.heldContent': { method: 'get', path: '/held-content/{contentHash}', audience: staff, summary: 'Content the firm holds: a version of one of its documents has this hash (else 404)' },
 
   'audit.history': { method: 'get', path: '/clients/{clientId}/history', audience: staff, summary: "A client's history (optionally as of an instant)" },
   'audit.activity': { method: 'get', path: '/activity', audience: staff, summary: "The firm's activity feed" },

@@ -1,9 +1,9 @@
 /**
  * The standalone service `npm start` runs: the portal on the embedded SQLite store (or EventStoreDB),
- * documents in a blob folder, mail as .eml files, the Hono app served by @hono/node-server. On the
- * first start it prints the operator token (once: only its hash is kept). `close()` ends the live
- * update streams, stops accepting, lets requests in flight finish (a bounded grace for downloads
- * and uploads), then closes the store.
+ * documents and logos each in their own blob folder, mail as .eml files, the Hono app served by
+ * @hono/node-server. On the first start it prints the operator token (once: only its hash is kept).
+ * `close()` ends the live update streams, stops accepting, lets requests in flight finish (a bounded
+ * grace for downloads and uploads), then closes the store.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
@@ -40,6 +40,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const invitations = config.demo ? tokenRecorder(fileInvitations) : fileInvitations;
   const clock = shiftableClock();
   const blobs = fsBlobStore({ dir: join(config.dataDir, 'blobs') });
+  // Apart from documents' blobs, which forgetting a client deletes.
+  const logos = fsBlobStore({ dir: join(config.dataDir, 'logos') });
   const embedded = openEmbeddedPortal({
     dataDir: config.dataDir,
     ...(config.eventStoreUrl ? { eventStoreUrl: config.eventStoreUrl } : {}),
@@ -54,6 +56,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     portal: embedded.portal,
     credentials,
     blobs,
+    logos,
     logger,
     clock,
     secureCookies: config.secureCookies,

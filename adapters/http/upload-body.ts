@@ -38,17 +38,18 @@ function declaredLength(c: Context): number | undefined {
 
 /**
  * Stores the request body as a blob of at most `maxBytes`. An empty body is refused: a client that
- * forgot the file is far likelier than a wanted empty document. Once stored, the blob stays even if
- * the request is then refused: it is addressed by its content and may be another document's too.
+ * forgot the file is far likelier than a wanted empty document. Ask who may upload first
+ * (upload-admission.ts): once stored, the blob stays even if the request is then refused, since it
+ * is addressed by its content and may be another document's too.
  */
-export async function storeRequestBody(c: Context<AppEnv>, blobs: BlobStore, maxBytes: number): Promise<BlobInfo> {
+export async function storeRequestBody(c: Context<AppEnv>, blobs: BlobStore, maxBytes: number, holdUntil?: Promise<unknown>): Promise<BlobInfo> {
   requireFileBody(c);
   const body = c.req.raw.body;
   const size = declaredLength(c);
   if (body === null || size === 0) throw emptyBody();
   let stored: BlobInfo;
   try {
-    stored = await blobs.put(body, { maxBytes, ...(size !== undefined ? { expected: { size } } : {}) });
+    stored = await blobs.put(body, { maxBytes, ...(size !== undefined ? { expected: { size } } : {}), ...(holdUntil && { holdUntil }) });
   } catch (error) {
     if (error instanceof PortalError || !c.req.raw.signal.aborted) throw error;
     // The client went away mid-upload: nothing was stored and nobody reads the answer.
@@ -60,3 +61,18 @@ export async function storeRequestBody(c: Context<AppEnv>, blobs: BlobStore, max
 }
 
 const emptyBody = () => new HttpProblem('request.body_missing', "The request body is empty: send the file's bytes.", 400);
+
+/**
+ * Stores the request body, then runs `record` (the write of the document that refers to it) while
+ * the store holds the content: a forget deleting the same bytes meanwhile is refused, not let
+ * through between the store and the record.
+ */
+export async function storeAndRecord<T>(c: Context<AppEnv>, blobs: BlobStore, maxBytes: number, record: (blob: BlobInfo) => Promise<T>): Promise<T> {
+  let release = () => {};
+  const recorded = new Promise<void>((resolve) => (release = resolve));
+  try {
+    return await record(await storeRequestBody(c, blobs, maxBytes, recorded));
+  } finally {
+    release();
+  }
+}

@@ -136,6 +136,7 @@ function prepare(db: Database) {
          WHERE o.content_hash = v.content_hash AND NOT (o.firm_id = v.firm_id AND o.client_id = v.client_id))
        ORDER BY v.content_hash`,
     ),
+    holdsContent: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM rm_document_versions WHERE content_hash = ? AND firm_id = ? LIMIT 1'),
     trail: db.prepare<[string, string, number, number], any>(
       `SELECT position, kind, contact_id, at, ip_address, user_agent FROM rm_document_trail
        WHERE firm_id = ? AND document_id = ? AND position < ? ORDER BY position DESC LIMIT ?`,
@@ -266,6 +267,9 @@ export function documentQueries(db: Database): ReadModels['documents'] {
     },
     async contentOnlyReferencedBy(firmId, clientId) {
       return statements(db).contentOnlyReferencedBy.all(firmId, clientId).map((row) => row.content_hash);
+    },
+    async firmHoldsContent(firmId, contentHash) {
+      return statements(db).holdsContent.get(contentHash, firmId) !== undefined;
     },
     async trail(firmId, documentId, page) {
       const s = statements(db);

@@ -1,9 +1,11 @@
 /**
  * What the firm reads about a client's documents: the current list (who added each, who can see
- * it now) and each document's trail of downloads and views. Both read the documents read model.
+ * it now), each document's trail of downloads and views, and whether it holds a given content.
+ * All read the documents read model.
  */
 import { z } from 'zod';
-import { DomainError } from '../core/errors.js';
+import { DomainError, NotFoundError } from '../core/errors.js';
+import { contentHash } from '../core/limits.js';
 import type { AppContext, Caller } from './context.js';
 import { requireActiveAccess } from './documents.js';
 import { id, noInput, parseRequest } from './input.js';
@@ -28,6 +30,28 @@ export async function trail(ctx: AppContext, caller: Caller, input: z.input<type
   const { documentId, cursor, limit } = parseRequest(caller, trailInput, input);
   await requireFirmSide(ctx, caller);
   return (await ctx.views()).documents.trail(caller.tenantId, documentId, { ...(cursor !== undefined ? { cursor } : {}), limit });
+}
+
+export const heldContentInput = z.strictObject({ contentHash });
+
+/**
+ * Content the caller's firm holds: a version of one of its documents (removed ones too) has the
+ * hash; else 'content.not_held' (NotFoundError), as for content of another firm. What a wire
+ * adapter asks before it lets a request name content by its hash rather than send the bytes.
+ * Another process's write counts once the read models reach the log's end.
+ */
+export async function heldContent(ctx: AppContext, caller: Caller, input: z.input<typeof heldContentInput>): Promise<{ contentHash: string }> {
+  const asked = parseRequest(caller, heldContentInput, input);
+  await requireFirmSide(ctx, caller);
+  const views = await ctx.views();
+  if (!(await views.documents.firmHoldsContent(caller.tenantId, asked.contentHash))) {
+    const head = await ctx.deps.store.lastPosition();
+    if (head !== undefined) await views.waitFor(head);
+    if (!(await views.documents.firmHoldsContent(caller.tenantId, asked.contentHash))) {
+      throw new NotFoundError('content.not_held', 'No document of the firm has this content.');
+    }
+  }
+  return { contentHash: asked.contentHash };
 }
 
 /**

@@ -63,12 +63,17 @@ async function loadDocument(ctx: AppContext, tenantId: string, documentId: strin
 export async function requireActiveAccess(ctx: AppContext, caller: Caller, clientId: string): Promise<PortalAccessState> {
   if (caller.actor.kind !== 'contact') throw new Error('requireActiveAccess is for contacts');
   const access = await loadAccess(ctx, caller.tenantId, caller.actor.contactId);
+  requireAccessTo(access, clientId);
+  return access;
+}
+
+/** The rule of requireActiveAccess over a contact's access as it stands (`none`: never opened). */
+export function requireAccessTo(access: { clientId: string | null; status: PortalAccessState['status'] }, clientId: string): void {
   if (access.clientId !== clientId || access.status === 'none') {
     throw new DomainError('portal_access.not_open', 'You have no portal access to this client.');
   }
   if (access.status === 'closed') throw new DomainError('portal_access.closed', 'Portal access for this contact is closed.');
   if (access.status !== 'active') throw new DomainError('portal_access.not_activated', 'This contact has not activated their portal access yet.');
-  return access;
 }
 
 /**

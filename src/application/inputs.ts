@@ -104,6 +104,7 @@ export const operationInputs: Record<OperationId, z.ZodType> = {
   'documents.getDocument': removeDocumentData,
   'documents.list': documentViews.listInput,
   'documents.trail': documentViews.trailInput,
+  'documents.heldContent': documentViews.heldContentInput,
   'documents.shared': noInput,
 
   'audit.history': auditHistory.historyInput,

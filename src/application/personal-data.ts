@@ -105,18 +105,31 @@ export interface BlobCleanup {
   complete: boolean;
 }
 
-/** Deletes the blobs only the client's documents refer to; a failure leaves `complete` false instead of throwing. */
+/**
+ * Deletes the blobs only the client's documents refer to; a failure leaves `complete` false instead
+ * of throwing. Each blob is looked at again in its own turn in the store, when no upload of the same
+ * bytes can finish meanwhile: one recorded since the first look keeps it, and one still being
+ * recorded (the store refuses the delete, BlobInUseError) leaves it for a repeated forget.
+ */
 async function deleteContentOf(ctx: AppContext, blobs: BlobStore, firmId: string, clientId: string): Promise<BlobCleanup> {
   let deleted = 0;
   let complete = true;
   try {
-    // The whole log, not only this portal's writes: another process's document may share the content.
-    const head = await ctx.deps.store.lastPosition();
     const views = await ctx.views();
-    if (head !== undefined) await views.waitFor(head);
-    for (const contentHash of await views.documents.contentOnlyReferencedBy(firmId, clientId)) {
+    let looked: { head: number | undefined; only: Set<string> } | undefined;
+    /** The content only the client refers to, as of the log's end (the same answer while the log stands still). */
+    const onlyTheClients = async () => {
+      // The whole log, not only this portal's writes: another process's document may share the content.
+      const head = await ctx.deps.store.lastPosition();
+      if (looked === undefined || looked.head !== head) {
+        if (head !== undefined) await views.waitFor(head);
+        looked = { head, only: new Set(await views.documents.contentOnlyReferencedBy(firmId, clientId)) };
+      }
+      return looked.only;
+    };
+    for (const contentHash of await onlyTheClients()) {
       try {
-        if (await blobs.delete(contentHash)) deleted++;
+        if (await blobs.delete(contentHash, { onlyIf: async () => (await onlyTheClients()).has(contentHash) })) deleted++;
       } catch {
         complete = false;
       }

@@ -110,6 +110,7 @@ export function createPortal(deps: PortalDeps) {
       getDocument: documents.getDocument,
       list: documentViews.list,
       trail: documentViews.trail,
+      heldContent: documentViews.heldContent,
       shared: documentViews.shared,
     }),
     audit: bind(ctx, {

@@ -249,6 +249,8 @@ export interface ReadModels {
      * client is asked about; an unknown one has none.
      */
     contentOnlyReferencedBy(firmId: string, clientId: string): Promise<string[]>;
+    /** Whether a version of one of the firm's documents (removed ones too) has this content hash. */
+    firmHoldsContent(firmId: string, contentHash: string): Promise<boolean>;
   };
 
   audit: {

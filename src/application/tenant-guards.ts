@@ -41,10 +41,13 @@ export async function loadClient(ctx: AppContext, tenantId: string, clientId: st
   return state;
 }
 
+/** The refusal of any change to an archived client. */
+export const archivedClient = () => new DomainError('client.archived', 'This client is archived.');
+
 /** The client, inside the caller's tenant, and not archived (an archived client refuses every change). */
 export async function loadActiveClient(ctx: AppContext, tenantId: string, clientId: string): Promise<ClientState> {
   const state = await loadClient(ctx, tenantId, clientId);
-  if (state.status === 'archived') throw new DomainError('client.archived', 'This client is archived.');
+  if (state.status === 'archived') throw archivedClient();
   return state;
 }
 

@@ -26,6 +26,9 @@ const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isS
 /** Checks a put's options before a byte is read; a declared size over the limit is refused at once. */
 export function checkPutOptions(options: PutOptions): void {
   if (!isCount(options?.maxBytes)) throw new InvalidBlobInputError('maxBytes', 'expected a whole number of bytes, 0 or more');
+  if (options.holdUntil !== undefined && typeof (options.holdUntil as Partial<Promise<unknown>>)?.then !== 'function') {
+    throw new InvalidBlobInputError('holdUntil', 'expected a promise');
+  }
   const expected = options.expected ?? {};
   if (expected.contentHash !== undefined) blobHex(expected.contentHash);
   if (expected.size !== undefined) {

@@ -18,6 +18,21 @@ export interface PutOptions {
   maxBytes: number;
   /** What the caller was told the content is (a declared hash, a Content-Length): refused when it is not. */
   expected?: { contentHash?: string; size?: number };
+  /**
+   * Holds the content from the moment it is stored until this settles: a delete of it meanwhile is
+   * refused (BlobInUseError). The caller records its reference to the content (a document event)
+   * before settling it, so a forget that looked for references before that cannot delete it.
+   */
+  holdUntil?: Promise<unknown>;
+}
+
+export interface DeleteOptions {
+  /**
+   * Asked once no put of this content can finish before the delete is over (a put finishing
+   * meanwhile waits, then stores the content again): the blob is deleted only if it answers true.
+   * Where the caller checks, against the log as it now stands, that nothing refers to the content.
+   */
+  onlyIf?: () => Promise<boolean>;
 }
 
 /** Bytes `start` to `end` of a blob, both included (as an HTTP Range header counts them). */
@@ -44,8 +59,13 @@ export interface BlobStore {
    * the blob is not stored; a range outside the blob is a BlobRangeError.
    */
   get(contentHash: string, range?: ByteRange): Promise<ReadableStream<Uint8Array> | null>;
-  /** Deletes the blob; false when it was not stored. Readers already streaming it may finish. */
-  delete(contentHash: string): Promise<boolean>;
+  /**
+   * Deletes the blob; false when it was not stored (or `onlyIf` said no). Refused while a put holds
+   * the content (BlobInUseError). Readers already streaming it may finish. Puts and deletes of the
+   * same content are coordinated within one store object: two processes sharing a store's storage
+   * are not coordinated with each other.
+   */
+  delete(contentHash: string, options?: DeleteOptions): Promise<boolean>;
 }
 
 /** A content hash argument that is not `sha256:` + 64 lower-case hex digits (never reaches a file name). */
@@ -70,6 +90,13 @@ export class BlobContentMismatchError extends PortalError {
       expected,
       actual,
     });
+  }
+}
+
+/** A put holds the content until its caller has recorded its reference to it: not deleted now. */
+export class BlobInUseError extends PortalError {
+  constructor() {
+    super('blob.in_use', 'An upload of this content is being recorded; it is not deleted now.');
   }
 }
 

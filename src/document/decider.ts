@@ -48,12 +48,20 @@ function present(state: DocumentState): ExistingDocument & { status: 'present' }
   return document as ExistingDocument & { status: 'present' };
 }
 
-function outsideUploads(folderPath: string): boolean {
-  return !isWithinFolder(folderPath, CLIENT_UPLOAD_FOLDER);
+/** A contact's documents go into their upload folder (or below it); throws 'document.outside_upload_area' else. */
+export function requireUploadArea(folderPath: string): void {
+  if (!isWithinFolder(folderPath, CLIENT_UPLOAD_FOLDER)) {
+    throw new DomainError('document.outside_upload_area', `Your documents go into your ${CLIENT_UPLOAD_FOLDER} folder.`);
+  }
 }
 
-const outsideUploadArea = () =>
-  new DomainError('document.outside_upload_area', `Your documents go into your ${CLIENT_UPLOAD_FOLDER} folder.`);
+/**
+ * Throws what a new version of the document by `actor` is refused with, whatever its content: the
+ * document was removed, or it is not theirs to change (a contact and the firm's file).
+ */
+export function requireVersionable(state: DocumentState, actor: Actor): void {
+  changeOrigin(present(state), actor);
+}
 
 /**
  * Who may change a document: the firm always; a client contact only their own uploads, since
@@ -78,7 +86,7 @@ function decide(command: DocumentCommand, state: DocumentState, ctx: DecisionCon
       const data = parseCommand(uploadDocumentData, command.data);
       if (state.status !== 'none') throw new DomainError('document.already_exists', 'This document already exists.');
       const byContact = ctx.actor.kind === 'contact' ? ctx.actor.contactId : null;
-      if (byContact !== null && outsideUploads(data.folderPath)) throw outsideUploadArea();
+      if (byContact !== null) requireUploadArea(data.folderPath);
       const origin: DocumentOrigin = byContact !== null ? 'client_upload' : 'firm_upload';
       return [
         {
@@ -106,7 +114,7 @@ function decide(command: DocumentCommand, state: DocumentState, ctx: DecisionCon
       const data = parseCommand(moveDocumentData, command.data);
       const document = present(state);
       const origin = changeOrigin(document, ctx.actor);
-      if (origin === 'client_upload' && outsideUploads(data.folderPath)) throw outsideUploadArea();
+      if (origin === 'client_upload') requireUploadArea(data.folderPath);
       if (data.folderPath === document.folderPath) return [];
       const facts = snapshot(document, origin, { folderPath: data.folderPath });
       return [{ type: 'DocumentMoved', data: { ...facts, previousFolderPath: document.folderPath, movedAt: now } }];

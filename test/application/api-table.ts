@@ -284,6 +284,12 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
       bounded: ['documentId', 'cursor', 'limit'],
     },
 
+    'documents.heldContent': {
+      call: (p, i, c) => p.documents.heldContent(c, i),
+      valid: { contentHash: hashOf(1) },
+      bounded: ['contentHash'],
+    },
+
     'documents.shared': { call: (p, i, c) => p.documents.shared(c, i), valid: {}, bounded: [] },
 
     'audit.accessAsOf': {

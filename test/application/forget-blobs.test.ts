@@ -89,6 +89,52 @@ describe('forgetting an individual client deletes the content only its documents
     expect(blobs.count).toBe(0);
   });
 
+  it('leaves content an upload of the same bytes is still recording, and a repeated forget keeps it once recorded', async () => {
+    const { ctx, blobs, upload, holds } = portalWithBlobs();
+    const { admin } = await givenFirm(ctx);
+    const ann = await givenClient(ctx, admin, { name: 'Ann Smith' });
+    const neighbour = await givenClient(ctx, admin, { name: 'Ned Neighbour' });
+    await upload(admin, ann.clientId, 'Form.pdf', 'the blank form');
+    // Ned's upload of the same bytes: stored (found there already), its document not yet recorded.
+    let recorded = () => {};
+    const stored = await blobs.put(Readable.from([Buffer.from('the blank form')]), { maxBytes: 1000, holdUntil: new Promise<void>((resolve) => (recorded = resolve)) });
+    const contactId = ann.contactIds[0]!;
+
+    const first = await forgetContact(ctx, admin, { clientId: ann.clientId, contactId });
+    expect(first).toMatchObject({ clientForgotten: true, blobs: { deleted: 0, complete: false } });
+    expect(await holds('the blank form')).toBe(true);
+
+    await uploadDocument(ctx, admin, { clientId: neighbour.clientId, folderPath: 'Tax', name: 'Form.pdf', ...stored, blobRef: stored.contentHash });
+    recorded();
+    const again = await forgetContact(ctx, admin, { clientId: ann.clientId, contactId });
+    expect(again).toMatchObject({ blobs: { deleted: 0, complete: true } });
+    expect(await holds('the blank form')).toBe(true);
+  });
+
+  it('keeps content an upload of the same bytes recorded after the forget first looked', async () => {
+    const { ctx, deps, blobs, upload, holds } = portalWithBlobs();
+    const { admin } = await givenFirm(ctx);
+    const ann = await givenClient(ctx, admin, { name: 'Ann Smith' });
+    const neighbour = await givenClient(ctx, admin, { name: 'Ned Neighbour' });
+    await upload(admin, ann.clientId, 'Form.pdf', 'the blank form');
+    // Between the forget's first look and its delete, Ned uploads the same bytes, wholly.
+    let interleaved = false;
+    const racing: BlobStore = {
+      ...blobs,
+      delete: async (hash, options) => {
+        if (!interleaved) {
+          interleaved = true;
+          await upload(admin, neighbour.clientId, 'Form.pdf', 'the blank form');
+        }
+        return blobs.delete(hash, options);
+      },
+    };
+    const result = await forgetContact(new AppContext({ ...deps, blobs: racing }), admin, { clientId: ann.clientId, contactId: ann.contactIds[0]! });
+    expect(interleaved).toBe(true);
+    expect(result).toMatchObject({ clientForgotten: true, blobs: { deleted: 0, complete: true } });
+    expect(await holds('the blank form')).toBe(true);
+  });
+
   it('forgets as before without a blob store', async () => {
     const { ctx } = testPortal();
     const { admin } = await givenFirm(ctx);

@@ -227,6 +227,45 @@ export function blobStoreContract(name: string, open: () => Promise<BlobStoreUnd
       expect(await readBack(await store.get(contentHash))).toEqual(summary(bytes));
     });
 
+    it('refuses to delete content a put holds, one that found it stored already too, until the hold ends', async () => {
+      const bytes = bytesOf(1000, 20);
+      const { contentHash } = await store.put(source(bytes, 500).body, { maxBytes: MiB });
+      let release = () => {};
+      const recorded = new Promise<void>((resolve) => (release = resolve));
+      expect(await store.put(source(bytes, 500).body, { maxBytes: MiB, holdUntil: recorded })).toEqual({ contentHash, size: 1000 });
+      expect((await refusal(store.delete(contentHash))).code).toBe('blob.in_use');
+      expect(await store.stat(contentHash)).toEqual({ contentHash, size: 1000 });
+      release();
+      await recorded;
+      expect(await store.delete(contentHash)).toBe(true);
+    });
+
+    it('deletes only when onlyIf says so, asked while a put of the same content waits, which then stores it again', async () => {
+      const bytes = bytesOf(1000, 21);
+      const { contentHash } = await store.put(source(bytes, 500).body, { maxBytes: MiB });
+      let again: Promise<unknown> | undefined;
+      let answeredDuringCheck = false;
+      const deleted = await store.delete(contentHash, {
+        onlyIf: async () => {
+          again = store.put(source(bytes, 500).body, { maxBytes: MiB });
+          void again.then(() => (answeredDuringCheck = true));
+          // Time enough for the put to read, write and reach its last step.
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          return true;
+        },
+      });
+      expect([deleted, answeredDuringCheck]).toEqual([true, false]);
+      await again;
+      expect(await readBack(await store.get(contentHash))).toEqual(summary(bytes));
+      expect(await store.delete(contentHash, { onlyIf: async () => false })).toBe(false);
+      expect(await store.stat(contentHash)).toEqual({ contentHash, size: 1000 });
+    });
+
+    it('refuses a hold that is not a promise', async () => {
+      const options = { maxBytes: MiB, holdUntil: 'later' as unknown as Promise<void> };
+      expect((await refusal(store.put(source(bytesOf(10), 10).body, options))).code).toBe('blob.invalid_input');
+    });
+
     it('lets a reader stop early', async () => {
       const { contentHash } = await store.put(source(bytesOf(MiB, 13), 64 * 1024).body, { maxBytes: MiB });
       const reader = (await store.get(contentHash))!.getReader();

@@ -46,8 +46,14 @@ describe('a Range header', () => {
     expect(rangeOf(undefined, 1000)).toEqual({ kind: 'whole' });
   });
 
-  it('finds ranges outside the content, backwards or malformed unsatisfiable', () => {
-    for (const header of ['bytes=1000-', 'bytes=-0', 'bytes=5-1', 'bytes=abc', 'bytes=-']) {
+  it('ignores a header that is no valid range, and serves the whole (RFC 9110 §14.2)', () => {
+    for (const header of ['bytes=abc', 'bytes=-', 'bytes=5-1', 'bytes=1-2-3', 'bytes=', 'bytes=0x10-']) {
+      expect(rangeOf(header, 1000), header).toEqual({ kind: 'whole' });
+    }
+  });
+
+  it('finds a valid range outside the content unsatisfiable', () => {
+    for (const header of ['bytes=1000-', 'bytes=1000-2000', 'bytes=-0']) {
       expect(rangeOf(header, 1000), header).toEqual({ kind: 'unsatisfiable' });
     }
     expect(rangeOf('bytes=-1', 0)).toEqual({ kind: 'unsatisfiable' });

@@ -184,6 +184,19 @@ describe('downloading a document', () => {
     expect([outside.status, outside.headers.get('content-range')]).toEqual([416, 'bytes */1000']);
   });
 
+  it('ignores a Range header that is no valid range and serves the whole file', async () => {
+    const http = testHttp();
+    const firm = await http.givenFirm();
+    const { clientId } = await givenContact(http, firm);
+    const bytes = bytesOf(1000);
+    const documentId = await givenDocument(http, firm, clientId, bytes);
+    for (const range of ['bytes=abc', 'bytes=-', 'bytes=5-1']) {
+      const answer = await fetchBytes(http, `/documents/${documentId}/content`, firm.token, { range });
+      expect([range, answer.status, answer.headers.get('content-range')]).toEqual([range, 200, null]);
+      expect(answer.bytes).toEqual(bytes);
+    }
+  });
+
   it('answers If-None-Match with 304, and a stale If-Range with the whole file', async () => {
     const http = testHttp();
     const firm = await http.givenFirm();

@@ -57,6 +57,22 @@ describe('the firm logo', () => {
     expect([refused.status, (await jsonOf(refused)).type]).toEqual([422, 'firm.partner_features_disabled']);
   });
 
+  it('is kept apart from documents: forgetting a client of another firm who uploaded the same bytes leaves it', async () => {
+    const http = testHttp();
+    const other = await http.givenFirm('Other Accountants');
+    const firm = await givenLicensingPartner(http);
+    const image = bytesOf(2000, 42);
+    expect((await send(http, 'PUT', '/branding/logo', image, { token: firm.token, headers: { 'content-type': 'image/png' } })).status).toBe(200);
+    const contact = await givenContact(http, other);
+    const copy = await send(http, 'POST', `/clients/${contact.clientId}/documents?folderPath=Uploads&name=logo.png`, image, { token: contact.session });
+    expect(copy.status).toBe(201);
+    const forgotten = await http.call('POST', `/clients/${contact.clientId}/members/${contact.contactId}/forget`, { token: other.token });
+    expect(forgotten.body).toMatchObject({ clientForgotten: true, blobs: { deleted: 1, complete: true } });
+    const logo = await fetchBytes(http, `/firms/${firm.firmId}/branding/logo`, undefined);
+    expect(logo.status).toBe(200);
+    expect(logo.bytes).toEqual(image);
+  });
+
   it('is 404 for a firm without a logo and for an unknown firm', async () => {
     const http = testHttp();
     const firm = await http.givenFirm();

@@ -30,6 +30,8 @@ export interface SeededFirm {
   /** Another contact of the same firm (pending access when the first client has two owners, else none). */
   otherContactId: string;
   documentId: string;
+  /** The document's content hash (its bytes name the firm, so no other firm holds them). */
+  contentHash: string;
   companyId: string;
   staffTokenId: string;
   /** Everything of this firm a response to someone else must never show: ids, tokens, names, emails. */
@@ -152,7 +154,7 @@ export async function seedFirm(http: Http, plan: FirmPlan): Promise<SeededFirm> 
   // Through the content route, so its bytes are in the blob store for the download route.
   const uploaded = await ok('POST', `/clients/${clientId}/documents?folderPath=Tax&name=${encodeURIComponent(plan.document)}`, {
     token,
-    body: `The bytes of ${plan.document}`,
+    body: `The bytes of ${plan.document} of ${firmId}`,
     headers: { 'content-type': 'application/octet-stream' },
   });
 
@@ -168,6 +170,7 @@ export async function seedFirm(http: Http, plan: FirmPlan): Promise<SeededFirm> 
     contactToken: accepted.session.token as string,
     otherContactId: pendingContactId ?? contactIds.find((id) => id !== activeContactId)!,
     documentId: uploaded.document.documentId,
+    contentHash: uploaded.document.contentHash,
     companyId: String(company.companyId ?? company.firmId),
     staffTokenId: String(tokenInfo.tokenId ?? tokenInfo.id),
   };

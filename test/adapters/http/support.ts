@@ -13,12 +13,13 @@ export const PASSWORD = 'a long passphrase';
  */
 export function testHttp(options: { parts?: Partial<HttpParts> } = {}) {
   const blobs = memoryBlobStore();
+  const logos = memoryBlobStore();
   const base = testPortal({ secrets: fastSecrets(), blobs });
   const portal = createPortal(base.deps);
   const credentials = memoryCredentials();
   const logLines: string[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
-  const app = createHttpApp({ portal, credentials, blobs, logger, clock: base.clock, ...options.parts });
+  const app = createHttpApp({ portal, credentials, blobs, logos, logger, clock: base.clock, ...options.parts });
 
   async function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
     const headers: Record<string, string> = { ...options.headers };
@@ -60,5 +61,5 @@ export function testHttp(options: { parts?: Partial<HttpParts> } = {}) {
   /** How many events the log holds (a refused request must leave it unchanged). */
   const eventCount = async () => (await base.store.lastPosition()) ?? 0;
 
-  return { ...base, portal, credentials, blobs, app, call, operator, givenFirm, givenContact, eventCount, logLines };
+  return { ...base, portal, credentials, blobs, logos, app, call, operator, givenFirm, givenContact, eventCount, logLines };
 }

@@ -27,6 +27,7 @@ function idsFor(firm: SeededFirm, name: string): string[] {
     clientId: firm.clientIds,
     contactId: firm.contactIds,
     documentId: [firm.documentId],
+    contentHash: [firm.contentHash],
     userId: [firm.adminId, firm.staffUserId],
     tokenId: [firm.staffTokenId],
   };

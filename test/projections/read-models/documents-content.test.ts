@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sqliteReadModels } from '../../../projections/read-models/index.js';
-import { uploadDocument } from '../../../src/application/documents.js';
+import { removeDocument, uploadDocument } from '../../../src/application/documents.js';
 import { hashOf } from '../../support/content-hash.js';
 import { givenClient, givenFirm, testPortal } from '../../support/portal.js';
 
@@ -22,5 +22,18 @@ describe('documents read model: content hashes', () => {
     expect((await reopened.documents.list(admin.tenantId, clientId, { limit: 10 })).items.map((d) => d.name)).toEqual(['Return.pdf']);
     expect(readModels.db.prepare('SELECT COUNT(*) AS n FROM rm_activity').get()).toEqual(activityBefore);
     await reopened.stop();
+  });
+
+  it("knows which content a firm holds: any version of its documents, removed ones too, never another firm's", async () => {
+    const { ctx } = testPortal();
+    const { admin } = await givenFirm(ctx);
+    const { admin: other } = await givenFirm(ctx);
+    const { clientId } = await givenClient(ctx, admin);
+    const { document } = await uploadDocument(ctx, admin, { clientId, folderPath: 'Tax', name: 'Return.pdf', size: 1, contentHash: hashOf(1), blobRef: 'b' });
+    await removeDocument(ctx, admin, { documentId: document.documentId });
+    const views = await ctx.views();
+    expect(await views.documents.firmHoldsContent(admin.tenantId, hashOf(1))).toBe(true);
+    expect(await views.documents.firmHoldsContent(other.tenantId, hashOf(1))).toBe(false);
+    expect(await views.documents.firmHoldsContent(admin.tenantId, hashOf(2))).toBe(false);
   });
 });
