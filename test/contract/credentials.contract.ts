@@ -148,7 +148,7 @@ export function credentialsContract(name: string, factory: CredentialsFactory, p
         expect(token).toMatch(/^cpc_[A-Za-z0-9_-]{43}$/);
         expect(sessionId).toMatch(UUID);
         expect(expiresAt).toBe(at(3_600_000).toISOString());
-        expect(await credentials.findSession(token, T0)).toEqual({ sessionId, firmId: 'firm-1', contactId: 'c1', expiresAt });
+        expect(await credentials.findSession(token, T0)).toEqual({ sessionId, firmId: 'firm-1', contactId: 'c1', createdAt: T0.toISOString(), expiresAt });
         expect(await credentials.findSession(token, at(3_599_999))).not.toBeNull();
         expect(await credentials.findSession(token, at(3_600_000))).toBeNull();
       });
