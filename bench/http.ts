@@ -1,0 +1,53 @@
+// npm run bench:http — the HTTP service under loopback load, every figure beside its baseline
+// measured in the same run. The server runs in its own process (http-server.ts), seeded with one
+// firm of BENCH_CLIENTS clients; BENCH_SECONDS and BENCH_ROUNDS set the slices as in `npm run bench`.
+// Quick run: BENCH_CLIENTS=5000 BENCH_SECONDS=2 npm run bench:http. BENCH_HTTP_PROFILE=dir writes
+// the server's CPU profile there.
+import { cpus } from 'node:os';
+import { createFigure, CREATE_CONNECTIONS } from './http-create.js';
+import { searchFigures, SEARCH_CONNECTIONS } from './http-search.js';
+import { startBenchServer } from './http-support.js';
+import { config, freshPath, fsyncsPerSecond, removeTmp } from './support.js';
+
+const fsyncsBefore = fsyncsPerSecond();
+const profileDir = process.env.BENCH_HTTP_PROFILE;
+const server = await startBenchServer(freshPath('http'), profileDir ? { profileDir } : {});
+let search: Awaited<ReturnType<typeof searchFigures>>;
+let create: Awaited<ReturnType<typeof createFigure>>;
+try {
+  search = await searchFigures(server);
+  create = await createFigure(server);
+} finally {
+  await server.stop();
+}
+const fsyncsAfter = fsyncsPerSecond();
+removeTmp();
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => n.toFixed(1);
+const cpu = cpus()[0]?.model ?? 'unknown';
+console.log(`${new Date().toISOString()}  node ${process.version}  ${cpus().length} cpus  ${cpu}  fsync/s of bench/.tmp: ${fmt(fsyncsBefore)} before, ${fmt(fsyncsAfter)} after`);
+const { seeding } = server;
+console.log(
+  `one firm of ${fmt(seeding.clients)} clients (${fmt(seeding.events)} events): written in ${seeding.written.toFixed(1)} s, ` +
+    `read models caught up in ${seeding.caughtUp.toFixed(1)} s; ${config.BENCH_SECONDS}s per rate in ${config.BENCH_ROUNDS} interleaved slices; ` +
+    'server and autocannon in separate processes on this machine\n',
+);
+const row = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(44) : c.padStart(12))).join('  '));
+row(['figure', 'measured', 'baseline', 'ratio', 'target']);
+for (const s of search) {
+  row([`search req/s, ${s.kind}, ${SEARCH_CONNECTIONS} conns (bare route)`, fmt(s.search), fmt(s.bare), (s.search / s.bare).toFixed(2), '≥ 0.50']);
+  row([`  search p50/p99 ms (bare route's)`, `${ms(s.searchP50)}/${ms(s.searchP99)}`, ms(s.bareP99), '', 'p99 < 25']);
+  row([`  server CPU µs per request`, fmt(s.searchCpu), fmt(s.bareCpu), (s.bareCpu / s.searchCpu).toFixed(2), '']);
+}
+row([`create client req/s, ${CREATE_CONNECTIONS} conns (core createClient)`, fmt(create.http), fmt(create.core), (create.http / create.core).toFixed(2), '≥ 0.50']);
+row([`  same beside the core's command round-trips`, fmt(create.http), fmt(create.counter), (create.http / create.counter).toFixed(2), '']);
+row([`  create p50/p99 ms`, `${ms(create.httpP50)}/${ms(create.httpP99)}`, '', '', '']);
+row([`  server CPU µs per create`, fmt(create.httpCpu), fmt(create.coreCpu), (create.coreCpu / create.httpCpu).toFixed(2), '']);
+console.log(
+  '\n' +
+    search.map((s) => `${s.kind} search: ${s.rows.toFixed(1)} rows per answer, median ${fmt(s.bytes)} bytes (the bare route's body)`).join('; ') +
+    '.\nServer CPU: user + system time of the server process over the slices, per request; its ratio is the baseline\'s over the measured.' +
+    `\nCore createClient: ${CREATE_CONNECTIONS} concurrent callers of portal.clients.createClient in the server process, same file and portal; ` +
+    `command round-trips: bench/command-round-trips.ts at ${CREATE_CONNECTIONS} callers on a file of its own (FULL).`,
+);
