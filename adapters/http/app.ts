@@ -4,7 +4,7 @@
  * (routes.ts), content routes for bytes, the client session routes, live updates, OpenAPI and docs.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
@@ -14,7 +14,7 @@ import type { Portal } from '../../src/application/portal.js';
 import type { BlobStore } from '../../src/core/blob-store.js';
 import { PortalError } from '../../src/core/errors.js';
 import type { Clock } from '../../src/core/ports.js';
-import { authenticate, type Authenticator } from './auth.js';
+import { authenticate, StaffOnFirm, type Authenticator } from './auth.js';
 import type { Credentials } from './credentials/credentials.js';
 import { loginLimiter, type LoginLimiter } from './credentials/rate-limit.js';
 import { registerDocs } from './docs.js';
@@ -62,7 +62,13 @@ const systemClock: Clock = { now: () => new Date() };
 export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
   const clock = parts.clock ?? systemClock;
-  const authParts = { portal: parts.portal, credentials: parts.credentials, now: () => clock.now(), authenticators: parts.authenticators ?? [] };
+  const authParts = {
+    portal: parts.portal,
+    credentials: parts.credentials,
+    staffOnFirm: new StaffOnFirm(),
+    now: () => clock.now(),
+    authenticators: parts.authenticators ?? [],
+  };
   const ctx: RouteContext = {
     app,
     portal: parts.portal,
@@ -122,13 +128,31 @@ function retryAfterOf(error: PortalError): Record<string, string> {
 
 const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 
-function registerOperation(ctx: RouteContext, id: OperationId, spec: RouteSpec): void {
-  const limit = bodyLimit({
-    maxSize: ctx.limits.jsonBytes,
+/**
+ * Refuses a JSON body over `maxBytes`. A declared Content-Length is checked as it stands (the HTTP
+ * parser holds the body to it); only a body sent without one is counted as it arrives. Hono's
+ * bodyLimit alone would first turn @hono/node-server's light request into a full web Request, a
+ * cost every request paid.
+ */
+function jsonBodyLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
+  const tooLarge = () => new HttpProblem('request.too_large', `The request body is larger than ${maxBytes} bytes.`, 413);
+  const counted = bodyLimit({
+    maxSize: maxBytes,
     onError: () => {
-      throw new HttpProblem('request.too_large', `The request body is larger than ${ctx.limits.jsonBytes} bytes.`, 413);
+      throw tooLarge();
     },
   });
+  return async (c, next) => {
+    const length = c.req.header('content-length');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return counted(c, next);
+    if (Number(length) > maxBytes) throw tooLarge();
+    return next();
+  };
+}
+
+function registerOperation(ctx: RouteContext, id: OperationId, spec: RouteSpec): void {
+  // A read's input is its query string: its body, if any, is never read.
+  const limit: MiddlewareHandler<AppEnv> = spec.method === 'get' ? (_c, next) => next() : jsonBodyLimit(ctx.limits.jsonBytes);
   ctx.app.on(spec.method.toUpperCase(), honoPath(spec.path), limit, async (c) => {
     const caller = spec.audience.includes('public') ? null : await ctx.callerOf(c);
     admit(spec, caller);

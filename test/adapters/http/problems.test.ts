@@ -34,6 +34,17 @@ describe('errors are problem+json, and a refused request changes nothing', () =>
     expect(answer.body.type).toBe('request.too_large');
   });
 
+  it('refuses a declared Content-Length over the JSON limit with 413, nothing appended', async () => {
+    const http = testHttp({ parts: { limits: { jsonBytes: 1000 } } });
+    const firm = await http.givenFirm();
+    const before = await http.eventCount();
+    const body = JSON.stringify({ ...individual, name: 'x'.repeat(2000) });
+    const answer = await http.call('POST', '/clients', { token: firm.token, body, headers: { 'content-length': String(Buffer.byteLength(body)) } });
+    expect(answer.status).toBe(413);
+    expect(answer.body.type).toBe('request.too_large');
+    expect(await http.eventCount()).toBe(before);
+  });
+
   it('lists each invalid field with its path', async () => {
     const http = testHttp();
     const firm = await http.givenFirm();
