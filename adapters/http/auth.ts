@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Caller } from '../../src/application/context.js';
 import type { Portal } from '../../src/application/portal.js';
+import { streams } from '../../src/streams.js';
 import type { Credentials } from './credentials/credentials.js';
 import { HttpProblem } from './problem.js';
 
@@ -28,16 +29,40 @@ export function bearerOf(c: Context): string | undefined {
 export const unauthenticated = (detail = 'Sign in first: send a bearer token or the session cookie.') =>
   new HttpProblem('auth.unauthenticated', detail, 401, { 'www-authenticate': 'Bearer' });
 
-async function staffCaller(portal: Portal, credentials: Credentials, token: string) {
-  const found = await credentials.findStaffToken(token);
+/**
+ * Staff users found on their firm's staff, with the revision of the firm's stream they were found
+ * at. Only that stream changes the staff list, so while its last revision stands the answer does:
+ * a request reads one stored revision instead of folding (and decrypting) the firm twice. A user
+ * removed since appends to the stream, so their next request is checked again, and refused.
+ */
+export class StaffOnFirm {
+  private readonly found = new Map<string, number>();
+
+  constructor(private readonly maxEntries = 10_000) {}
+
+  async check(portal: Portal, caller: { tenantId: string; actor: { kind: 'staff'; userId: string } }): Promise<boolean> {
+    // Read before the check: a change in between leaves an older revision here, so it is checked again.
+    const [last] = await portal.log.store.readStream(streams.firm(caller.tenantId), { direction: 'backwards', maxCount: 1 });
+    if (last === undefined) return false;
+    const key = `${caller.tenantId}\n${caller.actor.userId}`;
+    if (this.found.get(key) === last.revision) return true;
+    try {
+      await portal.firms.getFirm(caller); // refused once the user is no longer on the firm's staff
+    } catch {
+      this.found.delete(key);
+      return false;
+    }
+    if (this.found.size >= this.maxEntries) this.found.clear();
+    this.found.set(key, last.revision);
+    return true;
+  }
+}
+
+async function staffCaller(parts: AuthParts, token: string) {
+  const found = await parts.credentials.findStaffToken(token);
   if (!found) return null;
   const caller = { tenantId: found.firmId, actor: { kind: 'staff', userId: found.userId } } as const;
-  try {
-    await portal.firms.getFirm(caller); // refused once the user is no longer on the firm's staff
-    return caller;
-  } catch {
-    return null;
-  }
+  return (await parts.staffOnFirm.check(parts.portal, caller)) ? caller : null;
 }
 
 /** The contact of a live session: their access must still be active. */
@@ -54,6 +79,7 @@ async function contactCaller(portal: Portal, credentials: Credentials, token: st
 export interface AuthParts {
   portal: Portal;
   credentials: Credentials;
+  staffOnFirm: StaffOnFirm;
   now: () => Date;
   authenticators: readonly Authenticator[];
 }
@@ -67,7 +93,7 @@ export async function authenticate(c: Context, parts: AuthParts): Promise<Omit<C
     if (token.startsWith('cpo_')) {
       if (await parts.credentials.findOperator(token)) caller = { tenantId: PLATFORM_TENANT, actor: { kind: 'platform', operatorId: 'operator' } };
     } else if (token.startsWith('cps_')) {
-      caller = await staffCaller(parts.portal, parts.credentials, token);
+      caller = await staffCaller(parts, token);
     } else if (token.startsWith('cpc_')) {
       caller = await contactCaller(parts.portal, parts.credentials, token, parts.now());
     }

@@ -96,6 +96,14 @@ describe('staff API tokens', () => {
     expect((await http.call('DELETE', `/firms/${firm.firmId}/staff/sam`, { token: firm.token })).status).toBe(200);
     expect((await http.call('GET', '/client-list', { token: sam.token })).status).toBe(401);
   });
+
+  it('stop working at once when their user is removed behind the HTTP layer, after working before', async () => {
+    const { http, firm, sam } = await withStaffUser();
+    expect((await http.call('GET', '/client-list', { token: sam.token })).status).toBe(200);
+    const admin = { tenantId: firm.firmId, actor: { kind: 'staff', userId: firm.adminId } } as const;
+    await http.portal.firms.removeStaffUser(admin, { firmId: firm.firmId, userId: 'sam' });
+    expect((await http.call('GET', '/client-list', { token: sam.token })).status).toBe(401);
+  });
 });
 
 describe('client sessions', () => {
