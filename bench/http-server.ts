@@ -21,7 +21,7 @@ import { nodeSecrets } from '../adapters/system/secrets.js';
 import { sqliteReadModels, type SqliteReadModels } from '../projections/read-models/index.js';
 import { createPortal } from '../src/application/portal.js';
 import { commandRoundTrips, seedStreams } from './command-round-trips.js';
-import type { FromServer, ToServer } from './http-support.js';
+import type { CoreMeter, FromServer, ToServer } from './http-support.js';
 import { ADMIN, FIRM, firmShape, newClient, searchPath, searchTexts } from './http-workload.js';
 import { historyWriter } from './read-model-rebuild.js';
 import { config, freshPath, measure, type Sample } from './support.js';
@@ -123,17 +123,19 @@ async function counterCommands(callers: number) {
   return commands;
 }
 
+/** One slice of an in-process meter, `callers` concurrent loops for `seconds`. */
+async function coreSlice(meter: CoreMeter, seconds: number, callers: number): Promise<Sample> {
+  if (meter === 'counter-commands') return (await counterCommands(callers))(seconds);
+  if (meter === 'create-clients') return measure(seconds, callers, async () => void (await portal.clients.createClient(staff, newClient)));
+  const list = texts[meter.slice('search:'.length) as keyof typeof texts];
+  let next = 0;
+  return measure(seconds, callers, async () => void (await portal.clientList.search(staff, { text: list[next++ % list.length]!, limit: 50 })));
+}
+
 const cpuMicros = () => {
   const { user, system } = process.cpuUsage();
   return user + system;
 };
-async function sampleOf(run: () => Promise<Sample>): Promise<FromServer> {
-  const before = cpuMicros();
-  const sample = await run();
-  return { kind: 'sample', ...sample, cpuMicros: cpuMicros() - before };
-}
-const createClients = (seconds: number, callers: number) =>
-  measure(seconds, callers, async () => void (await portal.clients.createClient(staff, newClient)));
 
 process.on('message', async (message: ToServer) => {
   try {
@@ -147,15 +149,13 @@ process.on('message', async (message: ToServer) => {
       await readModels.stop();
       await store.close();
       process.exit(0);
-    }
-    if (message.kind === 'idle') {
+    } else if (message.kind === 'idle') {
       await idle();
       send({ kind: 'idle', cpuMicros: cpuMicros() });
-    }
-    if (message.kind === 'create-clients') send(await sampleOf(() => createClients(message.seconds, message.callers)));
-    if (message.kind === 'counter-commands') {
-      const meter = await counterCommands(message.callers);
-      send(await sampleOf(() => meter(message.seconds)));
+    } else {
+      const before = cpuMicros();
+      const sample = await coreSlice(message.kind, message.seconds, message.callers);
+      send({ kind: 'sample', ...sample, cpuMicros: cpuMicros() - before });
     }
   } catch (error) {
     send({ kind: 'failed', message: String((error as Error).stack ?? error) });

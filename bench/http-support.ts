@@ -6,8 +6,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { config, type Sample } from './support.js';
 
-/** The server's in-process meters. */
-export type CoreMeter = 'create-clients' | 'counter-commands';
+/** The server's in-process meters: creates, the store's command round-trips, or one kind of search. */
+export type CoreMeter = 'create-clients' | 'counter-commands' | `search:${string}`;
 
 export type ToServer = { kind: CoreMeter; seconds: number; callers: number } | { kind: 'idle' } | { kind: 'stop' };
 

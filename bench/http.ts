@@ -33,21 +33,23 @@ console.log(
     `read models caught up in ${seeding.caughtUp.toFixed(1)} s; ${config.BENCH_SECONDS}s per rate in ${config.BENCH_ROUNDS} interleaved slices; ` +
     'server and autocannon in separate processes on this machine\n',
 );
-const row = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(44) : c.padStart(12))).join('  '));
+const row = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(50) : c.padStart(12))).join('  '));
+const ratio = (a: number, b: number) => (a / b).toFixed(2);
 row(['figure', 'measured', 'baseline', 'ratio', 'target']);
 for (const s of search) {
-  row([`search req/s, ${s.kind}, ${SEARCH_CONNECTIONS} conns (bare route)`, fmt(s.search), fmt(s.bare), (s.search / s.bare).toFixed(2), '≥ 0.50']);
-  row([`  search p50/p99 ms (bare route's)`, `${ms(s.searchP50)}/${ms(s.searchP99)}`, ms(s.bareP99), '', 'p99 < 25']);
-  row([`  server CPU µs per request`, fmt(s.searchCpu), fmt(s.bareCpu), (s.bareCpu / s.searchCpu).toFixed(2), '']);
+  row([`search req/s, ${s.kind}, ${SEARCH_CONNECTIONS} conns (bare route)`, fmt(s.search), fmt(s.bare), ratio(s.search, s.bare), '≥ 0.50']);
+  row([`  search p50/p99 ms (bare route's p99)`, `${ms(s.searchP50)}/${ms(s.searchP99)}`, ms(s.bareP99), '', 'p99 < 25']);
+  row([`  same search in process, calls/s`, fmt(s.search), fmt(s.core), ratio(s.search, s.core), '']);
+  row([`  server CPU µs per request (bare; in process)`, fmt(s.searchCpu), `${fmt(s.bareCpu)}; ${fmt(s.coreCpu)}`, '', '']);
 }
-row([`create client req/s, ${CREATE_CONNECTIONS} conns (core createClient)`, fmt(create.http), fmt(create.core), (create.http / create.core).toFixed(2), '≥ 0.50']);
-row([`  same beside the core's command round-trips`, fmt(create.http), fmt(create.counter), (create.http / create.counter).toFixed(2), '']);
+row([`create client req/s, ${CREATE_CONNECTIONS} conns (core createClient)`, fmt(create.http), fmt(create.core), ratio(create.http, create.core), '≥ 0.50']);
+row([`  same beside the core's command round-trips`, fmt(create.http), fmt(create.counter), ratio(create.http, create.counter), '']);
 row([`  create p50/p99 ms`, `${ms(create.httpP50)}/${ms(create.httpP99)}`, '', '', '']);
-row([`  server CPU µs per create`, fmt(create.httpCpu), fmt(create.coreCpu), (create.coreCpu / create.httpCpu).toFixed(2), '']);
+row([`  server CPU µs per create (in process)`, fmt(create.httpCpu), fmt(create.coreCpu), '', '']);
 console.log(
   '\n' +
     search.map((s) => `${s.kind} search: ${s.rows.toFixed(1)} rows per answer, median ${fmt(s.bytes)} bytes (the bare route's body)`).join('; ') +
-    '.\nServer CPU: user + system time of the server process over the slices, per request; its ratio is the baseline\'s over the measured.' +
-    `\nCore createClient: ${CREATE_CONNECTIONS} concurrent callers of portal.clients.createClient in the server process, same file and portal; ` +
-    `command round-trips: bench/command-round-trips.ts at ${CREATE_CONNECTIONS} callers on a file of its own (FULL).`,
+    `.\nIn process: the same calls of portal.clientList.search / portal.clients.createClient from ${SEARCH_CONNECTIONS} / ${CREATE_CONNECTIONS} concurrent callers in the server process, same file and portal. ` +
+    `Command round-trips: bench/command-round-trips.ts at ${CREATE_CONNECTIONS} callers on a file of its own (FULL).` +
+    '\nServer CPU: user + system time of the server process over the slices, per request or call.',
 );
