@@ -2,10 +2,11 @@
 // loop of its own): seeds one firm into a SQLite file, then serves the portal's app and a bare Hono
 // app on loopback, and runs the in-process baselines when the parent asks.
 // Argument: the database path. Messages: see http-support.ts.
-import { serve } from '@hono/node-server';
+import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -35,12 +36,16 @@ const [path, profileDir] = process.argv.slice(2) as [string, string | undefined]
 // Seeding: the firm's history encoded by the EventLog (validated, personal fields encrypted) and
 // inserted in big transactions, then the read models catch up through their runner. NORMAL while
 // seeding: each subject's new key is its own commit, and a fsync per key is not what is measured.
+// A file that exists already (BENCH_HTTP_DB) is served as it is.
 let started = performance.now();
-const seedStore = sqliteEventStore({ path, durability: 'normal' });
-const writer = historyWriter(seedStore);
-const events = await writer.write(firmShape(config.BENCH_CLIENTS));
-writer.flush();
-await seedStore.close();
+let events = 0;
+if (!existsSync(path)) {
+  const seedStore = sqliteEventStore({ path, durability: 'normal' });
+  const writer = historyWriter(seedStore);
+  events = await writer.write(firmShape(config.BENCH_CLIENTS));
+  writer.flush();
+  await seedStore.close();
+}
 const written = seconds(started);
 
 // The embedded portal, wired as openEmbeddedPortal does: events, keys, read models and credentials in one file.
@@ -87,25 +92,30 @@ for (const [kind, list] of Object.entries(texts)) {
   answers[kind] = { bytes: bodies.map((b) => Buffer.byteLength(b.text)), rows: bodies.reduce((n, b) => n + b.rows, 0) / bodies.length };
 }
 
-// Requests being answered, so the parent can wait for the last slice's to finish before the next.
-let inFlight = 0;
+// Requests answered by either server: a slice's CPU time is divided by these, the requests left
+// over when its load generator stopped included.
+let served = 0;
 const listen = (fetch: (request: Request) => Response | Promise<Response>) =>
-  new Promise<{ port: number; close(): void }>((resolve) => {
+  new Promise<{ port: number; server: ServerType }>((resolve) => {
     const counted = async (request: Request) => {
-      inFlight++;
-      try {
-        return await fetch(request);
-      } finally {
-        inFlight--;
-      }
+      const response = await fetch(request);
+      served++;
+      return response;
     };
-    const server = serve({ fetch: counted, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => resolve({ port: info.port, close: () => server.close() }));
+    const server = serve({ fetch: counted, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => resolve({ port: info.port, server }));
   });
-/** Resolves once no request has been in flight for two looks 20 ms apart (closed sockets' last requests included). */
+const connections = (server: ServerType) =>
+  new Promise<number>((resolve, reject) => (server as Server).getConnections((error, count) => (error ? reject(error) : resolve(count))));
+/**
+ * Resolves once neither server holds a connection. The load generator closes its connections when a
+ * slice ends; a server closes each only after reading, and answering, what was sent on it before.
+ * (Counting requests in flight would not do: a handler that never yields is never seen in flight.)
+ */
 async function idle(): Promise<void> {
-  for (let quiet = 0; quiet < 2; ) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    quiet = inFlight === 0 ? quiet + 1 : 0;
+  for (;;) {
+    const open = (await connections(portalServer.server)) + (await connections(bareServer.server));
+    if (open === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 const portalServer = await listen(app.fetch);
@@ -144,14 +154,14 @@ process.on('message', async (message: ToServer) => {
         const { profile } = await profiler.post('Profiler.stop');
         writeFileSync(join(profileDir!, `http-server-${Date.now()}.cpuprofile`), JSON.stringify(profile));
       }
-      portalServer.close();
-      bareServer.close();
+      portalServer.server.close();
+      bareServer.server.close();
       await readModels.stop();
       await store.close();
       process.exit(0);
     } else if (message.kind === 'idle') {
       await idle();
-      send({ kind: 'idle', cpuMicros: cpuMicros() });
+      send({ kind: 'idle', cpuMicros: cpuMicros(), served });
     } else {
       const before = cpuMicros();
       const sample = await coreSlice(message.kind, message.seconds, message.callers);

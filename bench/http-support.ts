@@ -22,18 +22,21 @@ export interface Ready {
   answers: Record<string, { bytes: number[]; rows: number }>;
 }
 
-/** `cpuMicros`: the server process's CPU time (user + system) so far, or spent in the sample. */
+/**
+ * `cpuMicros`: the server process's CPU time (user + system) so far, or spent in the sample; `served`:
+ * the requests its servers have answered so far.
+ */
 export type FromServer =
   | Ready
   | ({ kind: 'sample'; cpuMicros: number } & Sample)
-  | { kind: 'idle'; cpuMicros: number }
+  | { kind: 'idle'; cpuMicros: number; served: number }
   | { kind: 'failed'; message: string };
 
 export interface BenchServer extends Ready {
   /** Runs one of the server's in-process meters. */
   sample(kind: CoreMeter, seconds: number, callers: number): Promise<Sample & { cpuMicros: number }>;
-  /** Resolves once the server has answered every request it was sent, with its CPU time so far. */
-  idle(): Promise<number>;
+  /** Resolves once the server has answered every request it was sent, with its CPU time and requests served so far. */
+  idle(): Promise<{ cpuMicros: number; served: number }>;
   stop(): Promise<void>;
 }
 
@@ -60,7 +63,8 @@ export async function startBenchServer(path: string, options: { profileDir?: str
       return { done, seconds: took, cpuMicros };
     },
     async idle() {
-      return (await ask({ kind: 'idle' }, 'idle')).cpuMicros;
+      const { cpuMicros, served } = await ask({ kind: 'idle' }, 'idle');
+      return { cpuMicros, served };
     },
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -84,9 +88,11 @@ function nextMessage(child: ChildProcess): Promise<FromServer> {
 /** One measured thing, run in slices by `interleaved`; what it gathered over all of them. */
 export interface Meter {
   run(seconds: number): Promise<Sample>;
-  /** Requests (or calls) completed, and the server's CPU time spent on them, over every slice. */
+  /** Requests (or calls) completed within the slices, over every slice. */
   done: number;
+  /** The server's CPU time over every slice, and the requests (or calls) it completed for it. */
   cpuMicros: number;
+  served: number;
   /** Milliseconds per request (load meters only). */
   latencies: number[];
   /** Answers that were not 2xx, socket errors and timeouts: a figure with any is refused. */
@@ -100,10 +106,11 @@ function meter(run: (into: Meter, seconds: number) => Promise<Sample>): Meter {
     run: (seconds) => run(m, seconds),
     done: 0,
     cpuMicros: 0,
+    served: 0,
     latencies: [],
     failures: 0,
     reset() {
-      Object.assign(m, { done: 0, cpuMicros: 0, latencies: [] });
+      Object.assign(m, { done: 0, cpuMicros: 0, served: 0, latencies: [] });
     },
   };
   return m;
@@ -118,13 +125,20 @@ export interface LoadOptions {
 
 /**
  * Each slice is one autocannon run of `connections` connections cycling through `requests`, then a
- * wait until the server has answered all it was sent (else the next meter's slice would serve them).
+ * wait until the server has answered all it was sent (else the next meter's slice would serve them,
+ * and with slow requests that is seconds of work).
  * Latencies are kept per request, so percentiles cover every slice.
  */
 export function loadMeter(server: BenchServer, options: LoadOptions): Meter {
   return meter(async (m, seconds) => {
-    const cpuBefore = await server.idle();
+    const before = await server.idle();
     let done = 0;
+    // Each connection starts at its own place in the requests, so every one of them is asked alike.
+    let connection = 0;
+    const setupClient = (client: autocannon.Client) => {
+      const start = connection++ % options.requests.length;
+      client.setRequests([...options.requests.slice(start), ...options.requests.slice(0, start)]);
+    };
     const result = await new Promise<autocannon.Result>((resolve, reject) => {
       const instance = autocannon(
         {
@@ -133,7 +147,8 @@ export function loadMeter(server: BenchServer, options: LoadOptions): Meter {
           duration: seconds,
           requests: options.requests,
           headers: options.headers ?? {},
-          timeout: 10,
+          timeout: 60,
+          setupClient,
         },
         (error, result) => (error ? reject(error) : resolve(result)),
       );
@@ -145,7 +160,9 @@ export function loadMeter(server: BenchServer, options: LoadOptions): Meter {
       });
     });
     m.failures += result.errors + result.timeouts;
-    m.cpuMicros += (await server.idle()) - cpuBefore;
+    const after = await server.idle();
+    m.cpuMicros += after.cpuMicros - before.cpuMicros;
+    m.served += after.served - before.served;
     m.done += done;
     return { done, seconds: result.duration };
   });
@@ -156,6 +173,7 @@ export function coreMeter(server: BenchServer, kind: CoreMeter, callers: number)
   return meter(async (m, seconds) => {
     const sample = await server.sample(kind, seconds, callers);
     m.cpuMicros += sample.cpuMicros;
+    m.served += sample.done;
     m.done += sample.done;
     return sample;
   });
@@ -175,5 +193,5 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
 }
 
-/** Server CPU microseconds per request of a meter. */
-export const cpuPerRequest = (m: Meter) => m.cpuMicros / m.done;
+/** Server CPU microseconds per request (or call) the server completed for a meter. */
+export const cpuPerRequest = (m: Meter) => m.cpuMicros / m.served;

@@ -2,7 +2,8 @@
 // measured in the same run. The server runs in its own process (http-server.ts), seeded with one
 // firm of BENCH_CLIENTS clients; BENCH_SECONDS and BENCH_ROUNDS set the slices as in `npm run bench`.
 // Quick run: BENCH_CLIENTS=5000 BENCH_SECONDS=2 npm run bench:http. BENCH_HTTP_PROFILE=dir writes
-// the server's CPU profile there.
+// the server's CPU profile there. BENCH_HTTP_DB=path seeds that file once and serves it as it is on
+// later runs (which then see the clients earlier runs created): for iterating, not for figures.
 import { cpus } from 'node:os';
 import { createFigure, CREATE_CONNECTIONS } from './http-create.js';
 import { searchFigures, SEARCH_CONNECTIONS } from './http-search.js';
@@ -11,7 +12,7 @@ import { config, freshPath, fsyncsPerSecond, removeTmp } from './support.js';
 
 const fsyncsBefore = fsyncsPerSecond();
 const profileDir = process.env.BENCH_HTTP_PROFILE;
-const server = await startBenchServer(freshPath('http'), profileDir ? { profileDir } : {});
+const server = await startBenchServer(process.env.BENCH_HTTP_DB ?? freshPath('http'), profileDir ? { profileDir } : {});
 let search: Awaited<ReturnType<typeof searchFigures>>;
 let create: Awaited<ReturnType<typeof createFigure>>;
 try {
@@ -28,9 +29,10 @@ const ms = (n: number) => n.toFixed(1);
 const cpu = cpus()[0]?.model ?? 'unknown';
 console.log(`${new Date().toISOString()}  node ${process.version}  ${cpus().length} cpus  ${cpu}  fsync/s of bench/.tmp: ${fmt(fsyncsBefore)} before, ${fmt(fsyncsAfter)} after`);
 const { seeding } = server;
+const seeded = seeding.events > 0 ? `${fmt(seeding.events)} events written in ${seeding.written.toFixed(1)} s` : 'a file seeded by an earlier run';
 console.log(
-  `one firm of ${fmt(seeding.clients)} clients (${fmt(seeding.events)} events): written in ${seeding.written.toFixed(1)} s, ` +
-    `read models caught up in ${seeding.caughtUp.toFixed(1)} s; ${config.BENCH_SECONDS}s per rate in ${config.BENCH_ROUNDS} interleaved slices; ` +
+  `one firm of ${fmt(seeding.clients)} clients (${seeded}, read models caught up in ${seeding.caughtUp.toFixed(1)} s); ` +
+    `${config.BENCH_SECONDS}s per rate in ${config.BENCH_ROUNDS} interleaved slices; ` +
     'server and autocannon in separate processes on this machine\n',
 );
 const row = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(50) : c.padStart(12))).join('  '));
