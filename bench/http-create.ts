@@ -1,7 +1,7 @@
 // Creating a client over HTTP at 64 connections, beside the core's 64-caller rates measured in
 // the same run, in interleaved slices: the same createClient called in the server's process (the
 // baseline of the target), and the store's command round-trip figure of `npm run bench`.
-import { coreMeter, cpuPerRequest, loadMeter, percentile, warmUp, type BenchServer } from './http-support.js';
+import { coreMeter, cpuPerRequest, loadCpuPerRequest, loadMeter, percentile, warmUp, type BenchServer } from './http-support.js';
 import { newClient } from './http-workload.js';
 import { interleaved } from './support.js';
 
@@ -18,6 +18,8 @@ export interface CreateFigure {
   /** Server CPU microseconds per create, over HTTP and in process. */
   httpCpu: number;
   coreCpu: number;
+  /** autocannon's CPU microseconds per create. */
+  loadCpu: number;
 }
 
 export async function createFigure(server: BenchServer): Promise<CreateFigure> {
@@ -40,5 +42,6 @@ export async function createFigure(server: BenchServer): Promise<CreateFigure> {
     counter: counterRate,
     httpCpu: cpuPerRequest(http),
     coreCpu: cpuPerRequest(core),
+    loadCpu: loadCpuPerRequest(http),
   };
 }

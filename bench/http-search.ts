@@ -1,7 +1,7 @@
 // The client-list search over HTTP at 100 connections, beside a bare Hono route answering a fixed
 // JSON body of the same size (the target's baseline) and the same searches called in the server's
 // process (what HTTP adds), in interleaved slices.
-import { coreMeter, cpuPerRequest, loadMeter, percentile, warmUp, type BenchServer, type LoadOptions } from './http-support.js';
+import { coreMeter, cpuPerRequest, loadCpuPerRequest, loadMeter, percentile, warmUp, type BenchServer, type LoadOptions } from './http-support.js';
 import { searchPath, searchTexts } from './http-workload.js';
 import { interleaved } from './support.js';
 
@@ -20,6 +20,9 @@ export interface SearchFigure {
   searchCpu: number;
   bareCpu: number;
   coreCpu: number;
+  /** autocannon's CPU microseconds per request, searching and on the bare route. */
+  loadCpu: number;
+  bareLoadCpu: number;
   /** The bare route's body (the search answers' median), in bytes, and rows per search answer. */
   bytes: number;
   rows: number;
@@ -58,6 +61,8 @@ export async function searchFigures(server: BenchServer): Promise<SearchFigure[]
       searchCpu: cpuPerRequest(search),
       bareCpu: cpuPerRequest(bare),
       coreCpu: cpuPerRequest(core),
+      loadCpu: loadCpuPerRequest(search),
+      bareLoadCpu: loadCpuPerRequest(bare),
       bytes: percentile(answer.bytes, 50),
       rows: answer.rows,
     };

@@ -107,16 +107,20 @@ const listen = (fetch: (request: Request) => Response | Promise<Response>) =>
 const connections = (server: ServerType) =>
   new Promise<number>((resolve, reject) => (server as Server).getConnections((error, count) => (error ? reject(error) : resolve(count))));
 /**
- * Resolves once neither server holds a connection. The load generator closes its connections when a
- * slice ends; a server closes each only after reading, and answering, what was sent on it before.
- * (Counting requests in flight would not do: a handler that never yields is never seen in flight.)
+ * Resolves once neither server holds a connection and the read models have applied the whole log.
+ * The load generator closes its connections when a slice ends; a server closes each only after
+ * reading, and answering, what was sent on it before. (Counting requests in flight would not do: a
+ * handler that never yields is never seen in flight.) The read models apply a slice's writes after
+ * it: that work is the slice's too, and would otherwise fall in the next meter's slice.
  */
-async function idle(): Promise<void> {
+async function settled(): Promise<void> {
   for (;;) {
     const open = (await connections(portalServer.server)) + (await connections(bareServer.server));
-    if (open === 0) return;
+    if (open === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+  const last = await store.lastPosition();
+  if (last !== undefined) await readModels.runner.waitFor(last);
 }
 const portalServer = await listen(app.fetch);
 const bareServer = await listen(bare.fetch);
@@ -160,11 +164,12 @@ process.on('message', async (message: ToServer) => {
       await store.close();
       process.exit(0);
     } else if (message.kind === 'idle') {
-      await idle();
+      await settled();
       send({ kind: 'idle', cpuMicros: cpuMicros(), served });
     } else {
       const before = cpuMicros();
       const sample = await coreSlice(message.kind, message.seconds, message.callers);
+      await settled();
       send({ kind: 'sample', ...sample, cpuMicros: cpuMicros() - before });
     }
   } catch (error) {

@@ -35,7 +35,10 @@ export type FromServer =
 export interface BenchServer extends Ready {
   /** Runs one of the server's in-process meters. */
   sample(kind: CoreMeter, seconds: number, callers: number): Promise<Sample & { cpuMicros: number }>;
-  /** Resolves once the server has answered every request it was sent, with its CPU time and requests served so far. */
+  /**
+   * Resolves once the server has answered every request it was sent and its read models are caught
+   * up, with its CPU time and requests served so far.
+   */
   idle(): Promise<{ cpuMicros: number; served: number }>;
   stop(): Promise<void>;
 }
@@ -93,6 +96,8 @@ export interface Meter {
   /** The server's CPU time over every slice, and the requests (or calls) it completed for it. */
   cpuMicros: number;
   served: number;
+  /** The load generator's own CPU time over every slice (load meters only). */
+  loadCpuMicros: number;
   /** Milliseconds per request (load meters only). */
   latencies: number[];
   /** Answers that were not 2xx, socket errors and timeouts: a figure with any is refused. */
@@ -107,10 +112,11 @@ function meter(run: (into: Meter, seconds: number) => Promise<Sample>): Meter {
     done: 0,
     cpuMicros: 0,
     served: 0,
+    loadCpuMicros: 0,
     latencies: [],
     failures: 0,
     reset() {
-      Object.assign(m, { done: 0, cpuMicros: 0, served: 0, latencies: [] });
+      Object.assign(m, { done: 0, cpuMicros: 0, served: 0, loadCpuMicros: 0, latencies: [] });
     },
   };
   return m;
@@ -132,6 +138,7 @@ export interface LoadOptions {
 export function loadMeter(server: BenchServer, options: LoadOptions): Meter {
   return meter(async (m, seconds) => {
     const before = await server.idle();
+    const loadCpu = process.cpuUsage();
     let done = 0;
     // Each connection starts at its own place in the requests, so every one of them is asked alike.
     let connection = 0;
@@ -160,6 +167,8 @@ export function loadMeter(server: BenchServer, options: LoadOptions): Meter {
       });
     });
     m.failures += result.errors + result.timeouts;
+    const { user, system } = process.cpuUsage(loadCpu);
+    m.loadCpuMicros += user + system;
     const after = await server.idle();
     m.cpuMicros += after.cpuMicros - before.cpuMicros;
     m.served += after.served - before.served;
@@ -195,3 +204,6 @@ export function percentile(values: number[], p: number): number {
 
 /** Server CPU microseconds per request (or call) the server completed for a meter. */
 export const cpuPerRequest = (m: Meter) => m.cpuMicros / m.served;
+
+/** The load generator's CPU microseconds per request answered within the slices. */
+export const loadCpuPerRequest = (m: Meter) => m.loadCpuMicros / m.done;

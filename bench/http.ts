@@ -53,5 +53,8 @@ console.log(
     search.map((s) => `${s.kind} search: ${s.rows.toFixed(1)} rows per answer, median ${fmt(s.bytes)} bytes (the bare route's body)`).join('; ') +
     `.\nIn process: the same calls of portal.clientList.search / portal.clients.createClient from ${SEARCH_CONNECTIONS} / ${CREATE_CONNECTIONS} concurrent callers in the server process, same file and portal. ` +
     `Command round-trips: bench/command-round-trips.ts at ${CREATE_CONNECTIONS} callers on a file of its own (FULL).` +
-    '\nServer CPU: user + system time of the server process over the slices, per request or call.',
+    '\nServer CPU: user + system time of the server process over the slices and until it has answered what was sent and its read ' +
+    'models have caught up, per request or call it completed. ' +
+    `autocannon's own CPU per request: ${search.map((s) => `${s.kind} search ${fmt(s.loadCpu)} µs, its bare route ${fmt(s.bareLoadCpu)} µs`).join('; ')}; ` +
+    `create ${fmt(create.loadCpu)} µs.`,
 );
