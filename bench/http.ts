@@ -4,13 +4,15 @@
 // Quick run: BENCH_CLIENTS=5000 BENCH_SECONDS=2 npm run bench:http. BENCH_HTTP_PROFILE=dir writes
 // the server's CPU profile there. BENCH_HTTP_DB=path seeds that file once and serves it as it is on
 // later runs (which then see the clients earlier runs created): for iterating, not for figures.
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { createFigure, CREATE_CONNECTIONS } from './http-create.js';
 import { searchFigures, SEARCH_CONNECTIONS } from './http-search.js';
 import { startBenchServer } from './http-support.js';
 import { config, freshPath, fsyncsPerSecond, removeTmp } from './support.js';
 
 const fsyncsBefore = fsyncsPerSecond();
+// The machine may be shared: its 1-minute load average, before and after, says how much.
+const loadBefore = loadavg()[0]!;
 const profileDir = process.env.BENCH_HTTP_PROFILE;
 const server = await startBenchServer(process.env.BENCH_HTTP_DB ?? freshPath('http'), profileDir ? { profileDir } : {});
 let search: Awaited<ReturnType<typeof searchFigures>>;
@@ -22,12 +24,13 @@ try {
   await server.stop();
 }
 const fsyncsAfter = fsyncsPerSecond();
+const loadAfter = loadavg()[0]!;
 removeTmp();
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => n.toFixed(1);
 const cpu = cpus()[0]?.model ?? 'unknown';
-console.log(`${new Date().toISOString()}  node ${process.version}  ${cpus().length} cpus  ${cpu}  fsync/s of bench/.tmp: ${fmt(fsyncsBefore)} before, ${fmt(fsyncsAfter)} after`);
+console.log(`${new Date().toISOString()}  node ${process.version}  ${cpus().length} cpus  ${cpu}  fsync/s of bench/.tmp: ${fmt(fsyncsBefore)} before, ${fmt(fsyncsAfter)} after  load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
 const { seeding } = server;
 const seeded = seeding.events > 0 ? `${fmt(seeding.events)} events written in ${seeding.written.toFixed(1)} s` : 'a file seeded by an earlier run';
 console.log(
