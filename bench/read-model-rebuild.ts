@@ -27,6 +27,22 @@ const logOf = (store: SqliteEventStore) =>
  * in big transactions: setup, not a measured figure.
  */
 export async function seedPortalLog(store: SqliteEventStore, total: number): Promise<number> {
+  const writer = historyWriter(store);
+  let written = 0;
+  for (let firm = 0; written < total; firm++) {
+    const shape = firmShape(firm);
+    if (written + countEvents(shape) > total * 1.02) shape.clients = Math.max(1, Math.floor(((total - written) / countEvents(shape)) * shape.clients));
+    written += await writer.write(shape);
+  }
+  writer.flush();
+  return written;
+}
+
+/**
+ * Appends firm histories to a fresh log as the EventLog encodes them, bypassing the store's append
+ * (one row insert each, 20,000 per transaction). Call `flush` after the last `write`.
+ */
+export function historyWriter(store: SqliteEventStore): { write(shape: HistoryShape): Promise<number>; flush(): void } {
   const log = logOf(store);
   const db: Database = store.db;
   const insert = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
@@ -35,25 +51,28 @@ export async function seedPortalLog(store: SqliteEventStore, total: number): Pro
   const flush = db.transaction((batch: typeof rows) => {
     for (const row of batch) insert.run(...row);
   });
-  let written = 0;
-  for (let firm = 0; written < total; firm++) {
-    const shape = firmShape(firm);
-    if (written + countEvents(shape) > total * 1.02) shape.clients = Math.max(1, Math.floor(((total - written) / countEvents(shape)) * shape.clients));
-    for (const { streamId, event, occurredAt, actor } of firmHistory(shape)) {
-      const context = { tenantId: shape.firmId, actor, correlationId: 'bench', causationId: 'bench', occurredAt };
-      const [encoded] = await log.prepare([event], context);
-      const revision = (revisions.get(streamId) ?? -1) + 1;
-      revisions.set(streamId, revision);
-      rows.push([streamId, revision, encoded!.id, encoded!.type, JSON.stringify(encoded!.data), JSON.stringify(encoded!.metadata)]);
-      if (rows.length >= 20_000) {
-        flush(rows);
-        rows = [];
+  return {
+    async write(shape) {
+      let written = 0;
+      for (const { streamId, event, occurredAt, actor } of firmHistory(shape)) {
+        const context = { tenantId: shape.firmId, actor, correlationId: 'bench', causationId: 'bench', occurredAt };
+        const [encoded] = await log.prepare([event], context);
+        const revision = (revisions.get(streamId) ?? -1) + 1;
+        revisions.set(streamId, revision);
+        rows.push([streamId, revision, encoded!.id, encoded!.type, JSON.stringify(encoded!.data), JSON.stringify(encoded!.metadata)]);
+        if (rows.length >= 20_000) {
+          flush(rows);
+          rows = [];
+        }
+        written++;
       }
-      written++;
-    }
-  }
-  flush(rows);
-  return written;
+      return written;
+    },
+    flush() {
+      flush(rows);
+      rows = [];
+    },
+  };
 }
 
 export interface RebuildFigure {
