@@ -16,8 +16,7 @@ import { documentContentRoutes } from './content-openapi.js';
 import { registerExportRoutes } from './export-routes.js';
 import { registerLogoRoutes } from './logo-routes.js';
 import { admit, call, etagOf, ifMatchOf, revisionOf } from './operation.js';
-import { HttpProblem } from './problem.js';
-import { jsonBodyLimit, jsonInput, queryInput, withPathParams } from './request-input.js';
+import { jsonBodyLimit, jsonInput, queryInput, refuseRequestFacts, withPathParams } from './request-input.js';
 import { routes } from './routes.js';
 import { ipOf, userAgentOf } from './session-routes.js';
 import { admitNewVersion, admitUpload } from './upload-admission.js';
@@ -123,14 +122,7 @@ export function registerContentRoutes(ctx: RouteContext): void {
 
   app.post('/documents/:documentId/views', jsonBodyLimit(limits.jsonBytes), async (c) => {
     const { asCaller } = await callerFor(c, 'documents.recordView');
-    const body = await jsonInput(c);
-    for (const field of ['ipAddress', 'userAgent'] as const) {
-      if (field in body) {
-        throw new HttpProblem('request.field_not_allowed', `'${field}' is taken from the request itself, not from its body.`, 400, {}, [
-          { path: field, message: 'not allowed in the body' },
-        ]);
-      }
-    }
+    const body = refuseRequestFacts(await jsonInput(c));
     const input = withPathParams(body, c.req.param());
     return c.json(await call(portal, 'documents.recordView', asCaller, { ...input, ...accessFacts(c) }));
   });

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { describeOperation, fillPath, isEventStream, openApiDocument, operationsOf, type Operation } from './openapi-operations.js';
 import { fuzzRequest, type CallerKind, type FuzzRequest, type FuzzSetting } from './request-arbitrary.js';
 import type { IdsFor } from './schema-arbitrary.js';
-import { fixedPlan, seedFirm, type SeededFirm } from './seeded-firm.js';
+import { fixedPlan, idsByName, seedFirm, type SeededFirm } from './seeded-firm.js';
 import { testHttp } from './support.js';
 
 /** Requests per operation: enough to hit each kind of mutation, bounded so the file runs in well under a minute. */
@@ -19,18 +19,7 @@ const operations = operationsOf(await openApiDocument(http));
 
 /** The seeded firm's ids by the parameter or field name that holds one. */
 function idsOf(firm: SeededFirm): IdsFor {
-  const byName: Record<string, string[]> = {
-    firmId: [firm.firmId],
-    tenantId: [firm.firmId],
-    companyId: [firm.companyId],
-    clientId: firm.clientIds,
-    contactId: firm.contactIds,
-    documentId: [firm.documentId],
-    userId: [firm.adminId, firm.staffUserId],
-    assignedStaffId: [firm.adminId, firm.staffUserId],
-    partnerAdminId: [firm.adminId],
-    tokenId: [firm.staffTokenId],
-  };
+  const byName = idsByName(firm);
   return (name) => (byName[name] ? fc.constantFrom(...byName[name]!) : undefined);
 }
 

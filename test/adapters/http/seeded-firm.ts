@@ -205,3 +205,20 @@ function markersOf(firm: Omit<SeededFirm, 'markers'>): string[] {
     ...plan.clients.flatMap((c) => [c.name, ...c.owners.flatMap((o) => [o.name, o.email])]),
   ];
 }
+
+/** The seeded firm's ids by the parameter or field name that holds one. */
+export function idsByName(firm: SeededFirm): Record<string, string[]> {
+  return {
+    firmId: [firm.firmId],
+    tenantId: [firm.firmId],
+    companyId: [firm.companyId],
+    clientId: firm.clientIds,
+    contactId: firm.contactIds,
+    documentId: [firm.documentId],
+    contentHash: [firm.contentHash],
+    userId: [firm.adminId, firm.staffUserId],
+    assignedStaffId: [firm.adminId, firm.staffUserId],
+    partnerAdminId: [firm.adminId],
+    tokenId: [firm.staffTokenId],
+  };
+}

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeOperation, fillPath, isEventStream, openApiDocument, operationsOf, pathParams, queryParams, requiredQuery, type Operation } from './openapi-operations.js';
-import { randomPlan, seedFirm, type SeededFirm } from './seeded-firm.js';
+import { idsByName, randomPlan, seedFirm, type SeededFirm } from './seeded-firm.js';
 import { testHttp } from './support.js';
 
 /** Firm pairs per property: each seeds two whole firms, so a few. */
@@ -20,18 +20,7 @@ const forContacts = (op: Operation) => op.security.includes('session');
 
 /** The firm's ids a path parameter of this name can take (every id of the firm for a name the test does not know). */
 function idsFor(firm: SeededFirm, name: string): string[] {
-  const known: Record<string, string[]> = {
-    firmId: [firm.firmId],
-    tenantId: [firm.firmId],
-    companyId: [firm.companyId],
-    clientId: firm.clientIds,
-    contactId: firm.contactIds,
-    documentId: [firm.documentId],
-    contentHash: [firm.contentHash],
-    userId: [firm.adminId, firm.staffUserId],
-    tokenId: [firm.staffTokenId],
-  };
-  return known[name] ?? [firm.firmId, firm.companyId, firm.documentId, firm.staffTokenId, ...firm.clientIds, ...firm.contactIds];
+  return idsByName(firm)[name] ?? [firm.firmId, firm.companyId, firm.documentId, firm.staffTokenId, ...firm.clientIds, ...firm.contactIds];
 }
 
 /**
