@@ -332,3 +332,23 @@ async function allEventsOf(http: ReturnType<typeof testHttp>) {
   for await (const event of http.portal.log.readAll()) out.push(event);
   return out;
 }
+
+describe('an invitation link past its 30 days', () => {
+  it('is refused with 410 and changes nothing; a resent one works', async () => {
+    const http = testHttp();
+    const firm = await http.givenFirm();
+    const client = await http.call('POST', '/clients', { token: firm.token, body: { kind: 'individual', owners: [{ name: 'Ann Smith', emails: ['ann@late.example'] }] } });
+    const contactId = client.body.ownerIds[0];
+    await http.call('POST', `/clients/${client.body.clientId}/invitations`, { token: firm.token, body: {} });
+    const token = http.outbox.lastTo(contactId)!.token;
+    http.clock.advance(30 * 24 * 3600 * 1000 + 1);
+    const before = await http.eventCount();
+    const late = await http.call('POST', '/invitations/accept', { body: { contactId, token, password: PASSWORD } });
+    expect(late).toMatchObject({ status: 410, body: { type: 'invitation.expired', status: 410 } });
+    expect(late.headers.get('content-type')).toBe('application/problem+json');
+    expect(await http.eventCount()).toBe(before);
+    await http.call('POST', `/contacts/${contactId}/invitation/resend`, { token: firm.token, body: {} });
+    const fresh = http.outbox.lastTo(contactId)!.token;
+    expect((await http.call('POST', '/invitations/accept', { body: { contactId, token: fresh, password: PASSWORD } })).status).toBe(200);
+  });
+});
