@@ -68,6 +68,7 @@ export function call(portal: Portal, id: OperationId, caller: Caller | null, inp
 
 /** The last revision of a stream, read before a read so its ETag is never newer than the body. */
 export async function revisionOf(portal: Portal, streamId: string): Promise<number | null> {
-  const [last] = await portal.log.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+  // Read raw: a revision needs no decoding, and decrypting the event on every read was wasted.
+  const [last] = await portal.log.store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
   return last ? last.revision : null;
 }

@@ -7,7 +7,7 @@
 import { z } from '@hono/zod-openapi';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { operationInputs } from '../../src/application/inputs.js';
 import type { AppEnv, RouteContext } from './app.js';
 import { bearerOf, SESSION_COOKIE } from './auth.js';
@@ -90,7 +90,7 @@ export function registerSessionRoutes(ctx: RouteContext): void {
   });
 
   app.post('/logout', async (c) => {
-    const token = bearerOf(c) ?? c.req.header('cookie')?.match(/(?:^|;\s*)portal_session=([^;]+)/)?.[1];
+    const token = bearerOf(c) ?? getCookie(c, SESSION_COOKIE);
     if (token?.startsWith('cpc_')) await credentials.revokeSession(token);
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.body(null, 204);

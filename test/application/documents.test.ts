@@ -183,16 +183,21 @@ describe('downloads and views', () => {
   });
 });
 
-/** A firm document of a client linked to a OneDrive folder, marked for 'Sync'. */
-async function markedForSync() {
-  const portal = await setUp();
-  const { ctx, admin, clientId, firmUpload } = portal;
+/** Connects the firm's OneDrive and links the client's folder. */
+async function linkAcmeFolder(ctx: Parameters<typeof linkFolder>[0], admin: Parameters<typeof linkFolder>[1], clientId: string) {
   await givenOneDrive(ctx, admin);
   await linkFolder(ctx, admin, {
     clientId,
     folderUrl: 'https://onedrive.live.com/?id=ABCDEF1234567890%211&cid=ABCDEF1234567890',
     driveItem: { driveId: 'abcdef1234567890', itemId: 'ABCDEF1234567890!1', driveType: 'personal', isFolder: true, name: 'Acme' },
   });
+}
+
+/** A firm document of a client linked to a OneDrive folder, marked for 'Sync'. */
+async function markedForSync() {
+  const portal = await setUp();
+  const { ctx, admin, clientId, firmUpload } = portal;
+  await linkAcmeFolder(ctx, admin, clientId);
   const { document } = await firmUpload('Tax');
   await markForOneDriveSync(ctx, admin, { documentId: document.documentId });
   return { ...portal, documentId: document.documentId };
@@ -207,12 +212,7 @@ describe('syncing to OneDrive', () => {
 
   it('marks a document of a linked client, then records the upload', async () => {
     const { ctx, admin, clientId, firmUpload } = await setUp();
-    await givenOneDrive(ctx, admin);
-    await linkFolder(ctx, admin, {
-      clientId,
-      folderUrl: 'https://onedrive.live.com/?id=ABCDEF1234567890%211&cid=ABCDEF1234567890',
-      driveItem: { driveId: 'abcdef1234567890', itemId: 'ABCDEF1234567890!1', driveType: 'personal', isFolder: true, name: 'Acme' },
-    });
+    await linkAcmeFolder(ctx, admin, clientId);
     const { document } = await firmUpload('Tax');
     const { documentId } = document;
     expect((await markForOneDriveSync(ctx, admin, { documentId })).document.oneDrive).toBe('pending');
