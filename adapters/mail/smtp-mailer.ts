@@ -1,0 +1,89 @@
+import type { ConnectionOptions } from 'node:tls';
+import nodemailer from 'nodemailer';
+import { MailRejectedError, type Mailer, type OutgoingMail } from '../../src/core/mail.js';
+import type { Clock } from '../../src/core/ports.js';
+import { systemClock } from '../system/clock-and-ids.js';
+import { messageOptions, parseSender } from './nodemailer-message.js';
+import { classifySmtpError } from './smtp-errors.js';
+
+export interface MailLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface SmtpMailerOptions {
+  /** SMTP_URL: smtp://user:pass@host:port (STARTTLS when the server offers it) or smtps:// (TLS from the start). */
+  url: string;
+  /** MAIL_FROM: `address` or `Name <address>`. */
+  from: string;
+  /** Pooled connections kept open at most (default 5). */
+  maxConnections?: number;
+  /** Extra TLS options, e.g. `{ ca }` for a server with its own certificate authority. */
+  tls?: ConnectionOptions;
+  logger?: MailLogger;
+  /** Dates the emails (default: the system clock). */
+  clock?: Clock;
+}
+
+/**
+ * Sends mail over SMTP through a pool of connections. A send resolves once the server accepted
+ * the message; it throws MailRejectedError when the server refused it for good, and a
+ * MailTransientError (never carrying the password) for anything worth retrying.
+ */
+export function smtpMailer(options: SmtpMailerOptions): Mailer & { close(): Promise<void> } {
+  const sender = parseSender(options.from);
+  const secrets = passwordsIn(options.url);
+  const clock = options.clock ?? systemClock;
+  const transport = nodemailer.createTransport({
+    url: options.url,
+    pool: true,
+    maxConnections: options.maxConnections ?? 5,
+    // Every failure comes back to the caller, whose retries have backoff and a record; the pool
+    // would otherwise resend a message on its own when a connection closes mid-delivery.
+    maxRequeues: 0,
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 60_000,
+    // Neither ignoreTLS nor secure is set here: nodemailer upgrades with STARTTLS when offered and smtps:// is TLS.
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
+    // nodemailer's own logging could print the message, which carries an activation token.
+    logger: false,
+    debug: false,
+  });
+
+  return {
+    async send(mail: OutgoingMail) {
+      const log = { messageId: mail.messageId, kind: mail.kind };
+      try {
+        const info = await transport.sendMail(messageOptions(mail, sender, clock.now()));
+        if (info.rejected.length > 0) throw new MailRejectedError('recipient refused');
+        options.logger?.info({ ...log, response: info.response }, 'mail sent');
+      } catch (thrown) {
+        const error = thrown instanceof MailRejectedError ? thrown : classifySmtpError(thrown, secrets);
+        options.logger?.warn({ ...log, error: error.name, message: error.message }, 'mail not sent');
+        throw error;
+      }
+    },
+    async close() {
+      transport.close();
+    },
+  };
+}
+
+/** The URL's password as written and decoded, so either spelling is cut out of error texts. */
+function passwordsIn(url: string): string[] {
+  let password = '';
+  try {
+    password = new URL(url).password;
+  } catch {
+    return [];
+  }
+  if (password === '') return [];
+  let decoded = password;
+  try {
+    decoded = decodeURIComponent(password);
+  } catch {
+    // keep the raw spelling only
+  }
+  return [...new Set([password, decoded])];
+}
