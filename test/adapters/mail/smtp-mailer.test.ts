@@ -114,7 +114,7 @@ describe('the SMTP mailer', () => {
 
   it('fails transiently on a certificate it cannot verify, rather than sending in plain text', async () => {
     const smtp = await server({ tls: 'starttls' });
-    const error = await failure(smtpMailer({ url: smtp.url, from: 'no-reply@portal.example' }).send(outgoing()));
+    const error = await failure(mailer(smtp, { tls: {} }).send(outgoing()));
     expect(error).toBeInstanceOf(MailTransientError);
     expect(smtp.received).toEqual([]);
   });
