@@ -32,7 +32,7 @@ export interface SmtpMailerOptions {
  */
 export function smtpMailer(options: SmtpMailerOptions): Mailer & { close(): Promise<void> } {
   const sender = parseSender(options.from);
-  const secrets = passwordsIn(options.url);
+  const secrets = passwordsIn(checkedUrl(options.url));
   const clock = options.clock ?? systemClock;
   const transport = nodemailer.createTransport({
     url: options.url,
@@ -70,14 +70,26 @@ export function smtpMailer(options: SmtpMailerOptions): Mailer & { close(): Prom
   };
 }
 
-/** The URL's password as written and decoded, so either spelling is cut out of error texts. */
-function passwordsIn(url: string): string[] {
-  let password = '';
+/**
+ * SMTP_URL checked before nodemailer sees it: given a URL it cannot parse, nodemailer throws an
+ * error carrying the whole URL (`input`) and Node prints it, password included, in a warning.
+ */
+function checkedUrl(url: string): URL {
+  let parsed: URL;
   try {
-    password = new URL(url).password;
+    parsed = new URL(url);
   } catch {
-    return [];
+    throw new Error('SMTP_URL is not a valid URL: smtp://user:password@host:port or smtps://user:password@host:port.');
   }
+  if ((parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') || parsed.hostname === '') {
+    throw new Error(`SMTP_URL must start with smtp:// or smtps:// and name a host (it starts with ${JSON.stringify(parsed.protocol)}).`);
+  }
+  return parsed;
+}
+
+/** The URL's password as written and decoded, so either spelling is cut out of error texts. */
+function passwordsIn(url: URL): string[] {
+  const password = url.password;
   if (password === '') return [];
   let decoded = password;
   try {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { smtpMailer, type SmtpMailerOptions } from '../../../adapters/mail/smtp-mailer.js';
 import { classifySmtpError, MailTransientError } from '../../../adapters/mail/smtp-errors.js';
 import { MailRejectedError, type OutgoingMail } from '../../../src/core/mail.js';
@@ -78,6 +78,25 @@ describe('the SMTP mailer', () => {
   it('refuses a MAIL_FROM that is not one address', () => {
     expect(() => smtpMailer({ url: 'smtp://127.0.0.1:25', from: 'a@x.example, b@x.example' })).toThrow(/MAIL_FROM/);
     expect(() => smtpMailer({ url: 'smtp://127.0.0.1:25', from: 'not an address' })).toThrow(/MAIL_FROM/);
+  });
+
+  it('refuses an SMTP_URL it cannot use without repeating its password anywhere', () => {
+    const warn = vi.spyOn(process, 'emitWarning');
+    try {
+      for (const url of ['smtp://mailer:Sup3rSecret@127.0.0.1:notaport', 'smtp://mailer:Sup3rSecret@[::1:25', 'http://mailer:Sup3rSecret@127.0.0.1:25']) {
+        let error: unknown;
+        try {
+          smtpMailer({ url, from: 'no-reply@portal.example' });
+        } catch (thrown) {
+          error = thrown;
+        }
+        expect(error, url).toBeInstanceOf(Error);
+        expect(`${(error as Error).message} ${(error as Error).stack} ${JSON.stringify(error)}`).not.toContain('Sup3rSecret');
+      }
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('sends many mails over a few pooled connections', async () => {
