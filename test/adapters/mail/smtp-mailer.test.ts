@@ -124,6 +124,14 @@ describe('the SMTP mailer', () => {
     expect(plain.received[0]!.secure).toBe(false);
   });
 
+  it('refuses to go on in plain text when SMTP_URL asks for TLS with ?requireTLS=true', async () => {
+    const plain = await server({ tls: 'none' });
+    const error = await failure(mailer({ url: `${plain.url}?requireTLS=true`, ca: plain.ca }).send(outgoing()));
+    expect(error).toBeInstanceOf(MailTransientError);
+    expect(error).toMatchObject({ code: 'ETLS' });
+    expect(plain.received).toEqual([]);
+  });
+
   it('speaks TLS from the start for smtps://', async () => {
     const smtp = await server({ tls: 'implicit' });
     expect(smtp.url).toMatch(/^smtps:\/\//);
