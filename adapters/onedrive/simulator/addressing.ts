@@ -45,3 +45,11 @@ export function placeOf(a: Addressed): { parent: Item; name: string } {
   if (parent.kind !== 'folder') throw notFound('Parent folder');
   return { parent, name };
 }
+
+/** The request log's name for an item request: 'item', 'children', 'delta', 'content', 'upload', 'createUploadSession'. */
+export function itemRouteName(method: string, match: RegExpExecArray): string {
+  const action = (match[4] ?? '').replace(/^\//, '').replace(/\(.*$/, '');
+  if (action === '') return 'item';
+  if (action === 'content' && method === 'PUT') return 'upload';
+  return action;
+}

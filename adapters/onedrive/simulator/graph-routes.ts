@@ -51,7 +51,6 @@ function children(state: SimState, ex: Exchange, drive: Drive, folder: Item, fal
 }
 
 function delta(state: SimState, ex: Exchange, a: Addressed): void {
-  ex.routeName = 'delta';
   const { drive } = a;
   const scope = targetOf(a);
   if (scope.kind !== 'folder') throw invalidRequest('Delta is only supported on folders.');
@@ -90,7 +89,6 @@ async function itemRequest(state: SimState, ex: Exchange, account: Account, matc
   const a = addressed(state, account, match);
   const { drive } = a;
   const key = `${ex.method} ${a.action}`;
-  ex.routeName = a.action === '' ? 'item' : a.action;
   switch (key) {
     case 'GET ': {
       const item = targetOf(a);

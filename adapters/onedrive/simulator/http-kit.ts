@@ -11,7 +11,7 @@ export interface Exchange {
   base: string;
   /** Set by a 'mid-body' fault: the response is cut after half its body. */
   cutMidBody: boolean;
-  /** The route's name for the request log; a handler may refine it (e.g. 'delta', 'children'). */
+  /** The route's name for the request log (e.g. 'delta', 'children'). */
   routeName: string;
 }
 

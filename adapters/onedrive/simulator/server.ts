@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Accounts, type Account } from './accounts.js';
+import { itemRouteName } from './addressing.js';
 import { adminRoutes } from './admin-routes.js';
 import { DeltaRounds, type DeltaSettings } from './delta.js';
 import { Drive, type DriveOptions } from './drive.js';
@@ -122,7 +123,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     res.on('finish', () => (record.status = res.statusCode));
     let match: RegExpExecArray | null = null;
     const found = routes.find((r) => (r.method === '*' || r.method === method) && (match = r.pattern.exec(url.pathname)) !== null);
-    const ex: Exchange = { req, res, method, url, base: origin, cutMidBody: false, routeName: found?.name ?? 'unknown' };
+    const routeName = found === undefined || match === null ? 'unknown' : found.name === 'item' ? itemRouteName(method, match) : found.name;
+    const ex: Exchange = { req, res, method, url, base: origin, cutMidBody: false, routeName };
     try {
       const rule = faults.take(method, `${url.pathname}${url.search}`);
       if (rule?.delayMs !== undefined) await sleep(rule.delayMs);

@@ -17,7 +17,6 @@ export function downloadContent(state: SimState, ex: Exchange, a: Addressed): vo
 
 /** PUT …/items/{parent}:/{name}:/content (new or by name) or …/items/{id}/content (replace). */
 export async function uploadContent(state: SimState, ex: Exchange, a: Addressed): Promise<void> {
-  ex.routeName = 'upload';
   const body = await readBody(ex);
   const { drive } = a;
   if (a.path.length === 0) {

@@ -29,11 +29,11 @@ export async function connect(sim: GraphSimulator, app = msalApp(sim)) {
 }
 
 /** A bearer-token middleware: the built-in one sends nothing over plain http. */
-export function bearer(getToken: () => Promise<string> | string): Middleware {
+export function bearer(getToken: () => Promise<string> | string): Middleware & { setNext(middleware: Middleware): void } {
   let next: Middleware | undefined;
   return {
     async execute(context: Context) {
-      const headers = new Headers(context.options?.headers as HeadersInit | undefined);
+      const headers = new Headers(context.options?.headers as Record<string, string> | undefined);
       headers.set('Authorization', `Bearer ${await getToken()}`);
       context.options = { ...context.options, headers: Object.fromEntries(headers) };
       await next!.execute(context);
@@ -84,3 +84,6 @@ export async function deltaRound(sim: GraphSimulator, client: Client, start: str
     link = page['@odata.nextLink'];
   }
 }
+
+/** A fetch response's JSON body, loosely typed for assertions. */
+export const bodyOf = async (response: Response) => (await response.json()) as Record<string, any>;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quickXorHash } from '../../../adapters/onedrive/quick-xor-hash.js';
 import type { Item } from '../../../adapters/onedrive/simulator/drive.js';
 import { startGraphSimulator, type GraphSimulator } from '../../../adapters/onedrive/simulator/server.js';
-import { signedIn } from './simulator-support.js';
+import { bodyOf, signedIn } from './simulator-support.js';
 
 let sim: GraphSimulator;
 let client: Client;
@@ -57,10 +57,10 @@ describe('Graph simulator: uploads', () => {
     expect(session.nextExpectedRanges).toEqual(['0-']);
     const first = await fragment(session.uploadUrl, content.subarray(0, UNIT), 0, content.length);
     expect(first.status).toBe(202);
-    expect((await first.json()).nextExpectedRanges).toEqual([`${UNIT}-${content.length - 1}`]);
+    expect((await bodyOf(first)).nextExpectedRanges).toEqual([`${UNIT}-${content.length - 1}`]);
     // A fragment the server already has: 416; the status tells where to resume.
     expect((await fragment(session.uploadUrl, content.subarray(0, UNIT), 0, content.length)).status).toBe(416);
-    const status = await (await fetch(session.uploadUrl)).json();
+    const status = await bodyOf(await fetch(session.uploadUrl));
     expect(status.nextExpectedRanges).toEqual([`${UNIT}-${content.length - 1}`]);
     // A middle fragment that is not a multiple of 320 KiB: 400.
     expect((await fragment(session.uploadUrl, content.subarray(UNIT, UNIT + 1000), UNIT, content.length)).status).toBe(400);
@@ -70,7 +70,7 @@ describe('Graph simulator: uploads', () => {
     expect((await fragment(session.uploadUrl, content.subarray(UNIT, 2 * UNIT), UNIT, content.length)).status).toBe(202);
     const last = await fragment(session.uploadUrl, content.subarray(2 * UNIT), 2 * UNIT, content.length);
     expect(last.status).toBe(201);
-    const item = await last.json();
+    const item = await bodyOf(last);
     expect(item).toMatchObject({ name: 'large.bin', size: content.length, file: { hashes: { quickXorHash: quickXorHash(content) } } });
     expect((await fetch(session.uploadUrl)).status).toBe(404);
   });
@@ -89,7 +89,7 @@ describe('Graph simulator: uploads', () => {
     const session = await client.api(`/me/drive/items/${encodeURIComponent(created.id)}/createUploadSession`).post({});
     const done = await fragment(session.uploadUrl, Buffer.from('new content'), 0, 11);
     expect(done.status).toBe(200);
-    expect((await done.json()).id).toBe(created.id);
+    expect((await bodyOf(done)).id).toBe(created.id);
   });
 
   it('answers 507 when the upload would exceed the quota', async () => {
