@@ -5,29 +5,39 @@ import { aesGcmCipher } from './crypto/aes-gcm.js';
 import { eventStoreDbEventStore } from './event-store/eventstoredb.js';
 import { sqliteKeyStore } from './event-store/sqlite-key-store.js';
 import { sqliteEventStore } from './event-store/sqlite.js';
-import { memoryAccessNotificationOutbox, memoryInvitationOutbox } from './mail/memory-outbox.js';
+import { sqliteCheckpoints } from './mail/checkpoints.js';
+import { startMailDelivery, type MailDelivery, type MailDeliveryOptions } from './mail/mail-delivery.js';
 import { systemClock, uuidIds } from './system/clock-and-ids.js';
-import { nodeSecrets } from './system/secrets.js';
+import { createNodeSecrets, nodeSecrets } from './system/secrets.js';
+import { tokenKeyFile } from './system/token-key.js';
 import { openReadModelDb, sqliteReadModels, type SqliteReadModels } from '../projections/read-models/index.js';
 import type { RunnerOptions } from '../projections/runner.js';
 import { createPortal, type Portal } from '../src/application/portal.js';
 import type { BlobStore } from '../src/core/blob-store.js';
 import type { EventStore } from '../src/core/event-store.js';
-import type { AccessNotificationDelivery, Clock, IdGenerator, InvitationDelivery, Secrets } from '../src/core/ports.js';
+import type { Clock, IdGenerator, Secrets } from '../src/core/ports.js';
 
 export interface EmbeddedPortalOptions {
-  /** Folder for the portal's files (SQLite file, blobs, mail outbox). Default: the folder of `dbPath`, else `data`. */
+  /** Folder for the portal's files (SQLite file, token key, blobs, mail outbox). Default: the folder of `dbPath`, else `data`. */
   dataDir?: string;
   /** The SQLite file. Default: `portal.db` in `dataDir`. */
   dbPath?: string;
   /** Keep the events in EventStoreDB (a connection string); the SQLite file then holds only keys and read models. */
   eventStoreUrl?: string;
-  /** Default: kept in memory, nothing sent. */
-  invitations?: InvitationDelivery;
-  /** Default: kept in memory, nothing sent. */
-  accessNotifications?: AccessNotificationDelivery;
+  /**
+   * Sends the portal's emails (invitations, reminders, access notices, upload alerts) through this
+   * mailer, following the log from a checkpoint in the SQLite file. Without it nothing is mailed
+   * (until a process with a mailer runs over the same data: it catches up).
+   */
+  mail?: Omit<MailDeliveryOptions, 'portal' | 'checkpoints'>;
   clock?: Clock;
   ids?: IdGenerator;
+  /**
+   * The key invitation links are derived with (32+ bytes). Default: `token.key` in `dataDir`, made
+   * on first use; every process mailing for this data must have the same key.
+   */
+  tokenKey?: Uint8Array;
+  /** Replaces the secrets made from the token key (tests). */
   secrets?: Secrets;
   runner?: RunnerOptions;
   /** Documents' content; forgetting an individual client deletes the blobs only its documents use. */
@@ -44,7 +54,9 @@ export interface EmbeddedPortal {
   db: Database;
   readModels: SqliteReadModels;
   dataDir: string;
-  /** Stops the read models and closes the store and the SQLite file. */
+  /** The mail process, when a mailer was given. */
+  mail: MailDelivery | null;
+  /** Stops the mail process and the read models and closes the store and the SQLite file. */
   close(): Promise<void>;
 }
 
@@ -76,20 +88,21 @@ export function openEmbeddedPortal(options: EmbeddedPortalOptions = {}): Embedde
       cipher: aesGcmCipher,
       clock: options.clock ?? systemClock,
       ids: options.ids ?? uuidIds,
-      secrets: options.secrets ?? nodeSecrets,
-      invitations: options.invitations ?? memoryInvitationOutbox(),
-      accessNotifications: options.accessNotifications ?? memoryAccessNotificationOutbox(),
+      secrets: options.secrets ?? secretsFor(options, dataDir),
       // Kept, so the host can start, stop and rebuild the read models the portal queries.
       readModels: (log) => (readModels = views(log)),
       ...(options.blobs ? { blobs: options.blobs } : {}),
     });
+    const mail = options.mail ? startMailDelivery({ ...options.mail, portal, checkpoints: sqliteCheckpoints(db) }) : null;
     return {
       portal,
       store,
       db,
       readModels,
       dataDir,
+      mail,
       async close() {
+        await mail?.stop();
         await readModels.stop();
         await store.close();
         if (db.open) db.close();
@@ -100,6 +113,12 @@ export function openEmbeddedPortal(options: EmbeddedPortalOptions = {}): Embedde
     if (db.open) db.close();
     throw error;
   }
+}
+
+/** Secrets deriving links with the given key, else the data folder's (a read-only open without one gets a key of its own). */
+function secretsFor(options: EmbeddedPortalOptions, dataDir: string): Secrets {
+  const key = options.tokenKey ?? tokenKeyFile(join(dataDir, 'token.key'), !options.mustExist);
+  return key === null ? nodeSecrets : createNodeSecrets({ tokenKey: key });
 }
 
 function openStore(dbPath: string, eventStoreUrl: string | undefined): { store: EventStore; db: Database } {

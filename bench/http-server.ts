@@ -16,7 +16,6 @@ import { sqliteKeyStore } from '../adapters/event-store/sqlite-key-store.js';
 import { sqliteEventStore } from '../adapters/event-store/sqlite.js';
 import { createHttpApp } from '../adapters/http/app.js';
 import { sqliteCredentials } from '../adapters/http/credentials/sqlite-credentials.js';
-import { memoryAccessNotificationOutbox, memoryInvitationOutbox } from '../adapters/mail/memory-outbox.js';
 import { systemClock, uuidIds } from '../adapters/system/clock-and-ids.js';
 import { nodeSecrets } from '../adapters/system/secrets.js';
 import { sqliteReadModels, type SqliteReadModels } from '../projections/read-models/index.js';
@@ -59,8 +58,6 @@ const portal = createPortal({
   clock: systemClock,
   ids: uuidIds,
   secrets: nodeSecrets,
-  invitations: memoryInvitationOutbox(),
-  accessNotifications: memoryAccessNotificationOutbox(),
   readModels: (log) => (readModels = views(log)),
 });
 started = performance.now();

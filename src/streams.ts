@@ -12,6 +12,8 @@ export const streams = {
   reservation: (kind: string, key: string) => `reservation-${kind}-${encodeURIComponent(key)}`,
   /** One stream per idempotency key (named by the key's entity id): its input digest and first result. */
   idempotencyKey: (entityId: string) => `idempotency-${entityId}`,
+  /** One stream per email (its Message-ID's local part): the sent-mail record. */
+  mail: (key: string) => `mail-${key}`,
   /** Where the forgetting of a data subject is recorded. */
   dataSubject: (subjectId: string) => `data-subject-${subjectId}`,
 } as const;

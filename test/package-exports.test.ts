@@ -22,7 +22,7 @@ const expectedExports: Record<string, string[]> = {
   './adapters/eventstoredb': ['eventStoreDbEventStore'],
   './adapters/http': ['createHttpApp', 'parseConfig', 'ConfigError', 'memoryCredentials', 'sqliteCredentials', 'loginLimiter', 'createLogger', 'routes', 'startService'],
   './adapters/embedded': ['openEmbeddedPortal', 'MissingDatabaseError'],
-  './adapters/node': ['aesGcmCipher', 'nodeSecrets', 'systemClock', 'uuidIds', 'memoryKeyStore', 'memoryInvitationOutbox', 'memoryAccessNotificationOutbox', 'fileInvitationOutbox', 'fileAccessNotificationOutbox', 'fsBlobStore', 'memoryBlobStore'],
+  './adapters/node': ['aesGcmCipher', 'nodeSecrets', 'systemClock', 'uuidIds', 'memoryKeyStore', 'memoryMailer', 'smtpMailer', 'emlFolderMailer', 'startMailDelivery', 'memoryCheckpoints', 'sqliteCheckpoints', 'createNodeSecrets', 'tokenKeyFile', 'fsBlobStore', 'memoryBlobStore'],
   './projections': ['ProjectionRunner', 'sqliteTarget', 'memoryTarget'],
 };
 

@@ -33,6 +33,7 @@ const kinds = {
   InvitationSent: 'invitation.sent',
   InvitationAccepted: 'invitation.accepted',
   InvitationCancelled: 'invitation.cancelled',
+  InvitationDeliveryFailed: 'invitation.delivery_failed',
   PortalAccessOpened: 'access.opened',
   PortalAccessActivated: 'access.activated',
   PortalAccessClosed: 'access.closed',

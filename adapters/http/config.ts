@@ -13,8 +13,12 @@ export interface Config {
   publicUrl: string;
   /** Keep the events in EventStoreDB instead of the SQLite file. */
   eventStoreUrl: string | undefined;
-  /** For the mail adapter (not used yet: mail goes to files in the data folder). */
+  /** Mail goes out over SMTP (pooled, STARTTLS when offered); without it, as .eml files into the data folder's outbox. */
   smtpUrl: string | undefined;
+  /** The sender of every email: an address, or `Name <address>`; each email shows the firm's name. */
+  mailFrom: string;
+  /** The key invitation links are derived with (base64, 32+ bytes); default: `token.key` in the data folder. */
+  tokenKey: Buffer | undefined;
   /** Lets the platform operator in (to open firms). */
   bootstrapToken: string | undefined;
   logLevel: LogLevel;
@@ -30,7 +34,7 @@ export class ConfigError extends Error {
 }
 
 /** Variables whose values are never repeated in a message: they may hold passwords or tokens. */
-const secretVariables = new Set(['EVENTSTORE_URL', 'SMTP_URL', 'PORTAL_BOOTSTRAP_TOKEN']);
+const secretVariables = new Set(['EVENTSTORE_URL', 'SMTP_URL', 'PORTAL_BOOTSTRAP_TOKEN', 'PORTAL_TOKEN_KEY']);
 
 const MIN_TOKEN_LENGTH = 32;
 
@@ -73,6 +77,19 @@ const bootstrapToken = z
   .string()
   .refine((t) => t.length >= MIN_TOKEN_LENGTH && /^[\x21-\x7e]+$/.test(t), `must be at least ${MIN_TOKEN_LENGTH} printable characters without spaces (e.g. from \`openssl rand -hex 32\`)`);
 
+// An address, or a display name and an address in angle brackets, on one line.
+const mailFrom = z
+  .string()
+  .refine((f) => /^(?:[^<>\p{Cc}]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/u.test(f.trim()), 'must be an email address or "Name <address>", e.g. Client portal <no-reply@portal.example.com>');
+
+const tokenKey = z.string().refine((k) => {
+  try {
+    return Buffer.from(k.trim(), 'base64').byteLength >= 32;
+  } catch {
+    return false;
+  }
+}, 'must be base64 text of at least 32 bytes (e.g. from `openssl rand -base64 32`)');
+
 const yesNo = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
 
 const environment = z.object({
@@ -82,6 +99,8 @@ const environment = z.object({
   PORTAL_PUBLIC_URL: publicUrl.optional(),
   EVENTSTORE_URL: eventStoreUrl.optional(),
   SMTP_URL: smtpUrl.optional(),
+  MAIL_FROM: mailFrom.optional(),
+  PORTAL_TOKEN_KEY: tokenKey.optional(),
   PORTAL_BOOTSTRAP_TOKEN: bootstrapToken.optional(),
   LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }).default('info'),
   PORTAL_SECURE_COOKIES: yesNo.optional(),
@@ -114,11 +133,19 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     publicUrl: url,
     eventStoreUrl: e.EVENTSTORE_URL,
     smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM?.trim() ?? `Client portal <no-reply@${mailDomain(url)}>`,
+    tokenKey: e.PORTAL_TOKEN_KEY === undefined ? undefined : Buffer.from(e.PORTAL_TOKEN_KEY.trim(), 'base64'),
     bootstrapToken: e.PORTAL_BOOTSTRAP_TOKEN,
     logLevel: e.LOG_LEVEL,
     secureCookies: e.PORTAL_SECURE_COOKIES ?? url.startsWith('https:'),
     demo,
   };
+}
+
+/** The public URL's host when it is a name (an address cannot end in a bare IP), else localhost. */
+function mailDomain(publicUrl: string): string {
+  const host = new URL(publicUrl).hostname;
+  return host === '' || isIP(host) !== 0 || host.startsWith('[') ? 'localhost' : host;
 }
 
 function parseFlags(argv: string[]): boolean {

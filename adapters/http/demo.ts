@@ -8,7 +8,8 @@
 import { Readable } from 'node:stream';
 import type { Portal } from '../../src/application/portal.js';
 import type { BlobStore } from '../../src/core/blob-store.js';
-import type { Clock, InvitationDelivery, InvitationToDeliver } from '../../src/core/ports.js';
+import type { Clock, Secrets } from '../../src/core/ports.js';
+import { streams } from '../../src/streams.js';
 import type { Credentials } from './credentials/credentials.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -21,16 +22,10 @@ export function shiftableClock(): Clock & { shift(ms: number): void } {
   return { now: () => new Date(Date.now() + offset), shift: (ms) => void (offset = ms) };
 }
 
-/** Passes invitations on, remembering the last raw token per contact (the demo accepts them). */
-export function tokenRecorder(delivery: InvitationDelivery): InvitationDelivery & { tokenOf(contactId: string): string } {
-  const tokens = new Map<string, string>();
-  return {
-    async deliver(invitation: InvitationToDeliver) {
-      await delivery.deliver(invitation);
-      tokens.set(invitation.contactId, invitation.token);
-    },
-    tokenOf: (contactId) => tokens.get(contactId)!,
-  };
+/** The token of the contact's latest invitation, derived as the mail process derives it (the demo accepts for its contacts). */
+async function latestToken(portal: Portal, secrets: Secrets, contactId: string): Promise<string> {
+  const sent = (await portal.log.readStream(streams.invitation(contactId))).findLast((e) => e.type === 'InvitationSent');
+  return secrets.deriveToken('invitation', (sent!.data as { invitationId: string }).invitationId);
 }
 
 interface DemoParts {
@@ -38,10 +33,11 @@ interface DemoParts {
   credentials: Credentials;
   blobs: BlobStore;
   clock: ReturnType<typeof shiftableClock>;
-  invitations: ReturnType<typeof tokenRecorder>;
+  /** The service's secrets: the demo derives its contacts' invitation tokens. */
+  secrets: Secrets;
 }
 
-export async function seedDemo({ portal, credentials, blobs, clock, invitations }: DemoParts) {
+export async function seedDemo({ portal, credentials, blobs, clock, secrets }: DemoParts) {
   const operator = { tenantId: 'platform', actor: { kind: 'platform', operatorId: 'demo' } } as const;
   const firm = await portal.firms.createFirm(operator, {
     name: 'Demo Accountants',
@@ -55,7 +51,7 @@ export async function seedDemo({ portal, credentials, blobs, clock, invitations 
   }
   const { token } = await credentials.issueStaffToken({ firmId: firm.firmId, userId: firm.partnerAdminId, label: 'Demo' });
   const seeded = (await portal.clientList.search(pat, { limit: 1 })).items.length > 0;
-  if (!seeded) await seedClients(portal, pat, blobs, clock, invitations);
+  if (!seeded) await seedClients(portal, pat, blobs, clock, secrets);
   return {
     lines: (url: string) => [
       '',
@@ -71,12 +67,13 @@ export async function seedDemo({ portal, credentials, blobs, clock, invitations 
 
 type Staff = { tenantId: string; actor: { kind: 'staff'; userId: string } };
 
-async function seedClients(portal: Portal, pat: Staff, blobs: BlobStore, clock: DemoParts['clock'], invitations: DemoParts['invitations']) {
+async function seedClients(portal: Portal, pat: Staff, blobs: BlobStore, clock: DemoParts['clock'], secrets: Secrets) {
   const individual = async (name: string, email: string, subscription: 'pro' | 'starter' = 'starter') => {
     const { clientId, ownerIds } = await portal.clients.createClient(pat, { kind: 'individual', owners: [{ name, emails: [email] }], subscription });
     return { clientId, contactId: ownerIds[0]! };
   };
-  const accept = (contactId: string) => portal.invitations.acceptInvitation({ contactId, token: invitations.tokenOf(contactId), password: DEMO_PASSWORD });
+  const accept = async (contactId: string) =>
+    portal.invitations.acceptInvitation({ contactId, token: await latestToken(portal, secrets, contactId), password: DEMO_PASSWORD });
   const invitedAgo = async (days: number, client: { clientId: string; contactId: string }) => {
     clock.shift(-days * DAY_MS);
     try {

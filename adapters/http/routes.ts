@@ -46,6 +46,7 @@ export const routes: Record<OperationId, RouteSpec> = {
   'firms.removeCompanyAdmin': { method: 'delete', path: '/managed-companies/{companyId}/admins/{userId}', audience: ['staff', 'platform'], summary: 'Removes a company admin' },
   'firms.setBranding': { method: 'put', path: '/branding', audience: staff, summary: 'Sets the branding (logo, primary colour, support channel)' },
   'firms.clearBranding': { method: 'delete', path: '/branding', audience: staff, summary: 'Clears the branding' },
+  'firms.setInvitationReminders': { method: 'put', path: '/settings/invitation-reminders', audience: staff, summary: 'Turns the reminder before an invitation expires on or off' },
   'firms.effectiveBrandingOf': { method: 'get', path: '/firms/{firmId}/branding', audience: firmOrContact, summary: 'The branding a firm shows (its partner’s when managed)' },
   'firms.connectOneDrive': { method: 'put', path: '/onedrive/connection', audience: staff, summary: 'Records the firm-wide OneDrive Personal connection' },
   'firms.markOneDriveNeedsReconnect': { method: 'post', path: '/onedrive/connection/needs-reconnect', audience: staff, summary: 'Marks the OneDrive connection as needing a reconnect' },

@@ -6,20 +6,27 @@
  * grace for downloads and uploads), then closes the store.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { fsBlobStore } from '../blobs/fs-blob-store.js';
 import { openEmbeddedPortal } from '../embedded.js';
-import { fileAccessNotificationOutbox, fileInvitationOutbox } from '../mail/file-outbox.js';
+import { emlFolderMailer } from '../mail/eml-folder-mailer.js';
+import { parseSender } from '../mail/nodemailer-message.js';
+import { smtpMailer } from '../mail/smtp-mailer.js';
+import { createNodeSecrets } from '../system/secrets.js';
+import { tokenKeyFile } from '../system/token-key.js';
 import { createHttpApp } from './app.js';
 import type { Config } from './config.js';
 import { sqliteCredentials } from './credentials/sqlite-credentials.js';
-import { seedDemo, shiftableClock, tokenRecorder } from './demo.js';
+import { seedDemo, shiftableClock } from './demo.js';
 import { createLogger } from './logger.js';
 
 export interface RunningService {
   url: string;
+  /** Resolves once every email the log asks for so far was handed to the mailer (or recorded as refused). */
+  mailSettled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,9 +42,11 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const logger = createLogger({ level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
   const outbox = join(config.dataDir, 'outbox');
-  const fileInvitations = fileInvitationOutbox({ dir: outbox, publicUrl: config.publicUrl });
-  // The demo logs its sample contacts in, so it needs their invitation tokens (still mailed as files).
-  const invitations = config.demo ? tokenRecorder(fileInvitations) : fileInvitations;
+  mkdirSync(config.dataDir, { recursive: true });
+  const secrets = createNodeSecrets({ tokenKey: config.tokenKey ?? tokenKeyFile(join(config.dataDir, 'token.key'))! });
+  const mailer = config.smtpUrl
+    ? smtpMailer({ url: config.smtpUrl, from: config.mailFrom, logger: logger.child({ component: 'smtp' }) })
+    : emlFolderMailer({ dir: outbox, from: config.mailFrom });
   const clock = shiftableClock();
   const blobs = fsBlobStore({ dir: join(config.dataDir, 'blobs') });
   // Apart from documents' blobs, which forgetting a client deletes.
@@ -45,10 +54,15 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const embedded = openEmbeddedPortal({
     dataDir: config.dataDir,
     ...(config.eventStoreUrl ? { eventStoreUrl: config.eventStoreUrl } : {}),
-    invitations,
-    accessNotifications: fileAccessNotificationOutbox({ dir: outbox, publicUrl: config.publicUrl }),
+    secrets,
     clock,
     blobs,
+    mail: {
+      mailer,
+      publicUrl: config.publicUrl,
+      messageDomain: parseSender(config.mailFrom).address.split('@').at(-1)!,
+      log: logger.child({ component: 'mail' }),
+    },
   });
   const credentials = sqliteCredentials(embedded.db);
   const stopping = new AbortController();
@@ -64,7 +78,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   });
 
   const operator = await credentials.ensureOperatorToken(config.bootstrapToken);
-  const demo = config.demo ? await seedDemo({ portal: embedded.portal, credentials, blobs, clock, invitations: invitations as ReturnType<typeof tokenRecorder> }) : null;
+  const demo = config.demo ? await seedDemo({ portal: embedded.portal, credentials, blobs, clock, secrets }) : null;
   const server = await listen(app.fetch, config);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -72,7 +86,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
 
   print(`Client portal listening on ${url}`);
   print(`  API docs:    ${url}/docs   (OpenAPI 3.1: ${url}/openapi.json)`);
-  print(`  Data:        ${config.dataDir}   (mail is written as .eml files to ${outbox})`);
+  print(`  Data:        ${config.dataDir}`);
+  print(config.smtpUrl ? `  Mail:        sent over SMTP as ${config.mailFrom}` : `  Mail:        written as .eml files to ${outbox} (open them in a mail program; set SMTP_URL to send)`);
   if (operator.token) {
     print('');
     print(`Platform operator token (shown once; only its hash is kept): ${operator.token}`);
@@ -87,6 +102,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   let closing: Promise<void> | undefined;
   return {
     url,
+    mailSettled: () => embedded.mail!.settled(),
     close: () =>
       (closing ??= (async () => {
         stopping.abort(); // live streams end now: they resume on reconnection, so they need no grace

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { Secrets } from '../../src/core/ports.js';
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 64 };
@@ -9,8 +9,22 @@ function scryptAsync(password: string, salt: Buffer, keylen: number, options: Sc
   );
 }
 
-/** Invitation tokens (256 random bits), SHA-256 token digests and scrypt password hashes. */
-export const nodeSecrets: Secrets = {
+/** The least key length `createNodeSecrets` accepts (256 bits). */
+export const TOKEN_KEY_BYTES = 32;
+
+/**
+ * Random tokens (256 bits), tokens derived by HMAC-SHA-256 under `tokenKey`, SHA-256 token
+ * digests and scrypt password hashes. The key makes derived tokens: whoever holds it can mint the
+ * links of every invitation, so it stays with the process that mails them (a file in the data
+ * folder, or configuration).
+ */
+export function createNodeSecrets(options: { tokenKey: Uint8Array }): Secrets {
+  if (options.tokenKey.byteLength < TOKEN_KEY_BYTES) throw new Error(`The token key must be at least ${TOKEN_KEY_BYTES} bytes.`);
+  const tokenKey = Buffer.from(options.tokenKey);
+  return { ...keyless, deriveToken: (purpose, id) => createHmac('sha256', tokenKey).update(`${purpose}\n${id}`, 'utf8').digest('base64url') };
+}
+
+const keyless: Omit<Secrets, 'deriveToken'> = {
   newToken: () => randomBytes(32).toString('base64url'),
 
   hashToken: (token) => createHash('sha256').update(token, 'utf8').digest('hex'),
@@ -36,3 +50,9 @@ export const nodeSecrets: Secrets = {
     return timingSafeEqual(expected, actual);
   },
 };
+
+/**
+ * Secrets with a key made for this process only: derived tokens cannot be derived again after a
+ * restart (tests, examples, the command line). The service keeps its key in the data folder.
+ */
+export const nodeSecrets: Secrets = createNodeSecrets({ tokenKey: randomBytes(TOKEN_KEY_BYTES) });

@@ -35,6 +35,7 @@ const kinds: Record<ActivityKind, readonly string[]> = {
     'PremiumAppSwitchedOff',
     'BrandingChanged',
     'BrandingCleared',
+    'InvitationRemindersSet',
     'OneDriveConnected',
     'OneDriveAccountChanged',
     'OneDriveNeedsReconnect',
@@ -43,7 +44,8 @@ const kinds: Record<ActivityKind, readonly string[]> = {
   staff: ['StaffUserAdded', 'StaffRoleChanged', 'StaffUserRemoved', 'StaffAssigned', 'StaffUnassigned'],
   client: ['ClientCreated', 'ClientRenamed', 'PreliminaryDataRecorded', 'PreliminaryDataRemoved', 'SubscriptionChanged', 'ClientArchived', 'ClientRestored'],
   member: ['OwnerAdded', 'GuestAdded', 'MemberRemoved', 'ContactRenamed', 'ContactEmailAdded', 'ContactEmailRemoved'],
-  invitation: ['InvitationRequested', 'InvitationSent', 'InvitationAccepted', 'InvitationCancelled'],
+  invitation: ['InvitationRequested', 'InvitationSent', 'InvitationAccepted', 'InvitationCancelled', 'InvitationDeliveryFailed'],
+  mail: ['MailSent', 'MailDeliveryFailed'],
   access: [
     'PortalAccessOpened',
     'AccessNotificationRequested',
@@ -67,6 +69,13 @@ const kinds: Record<ActivityKind, readonly string[]> = {
     'DocumentViewed',
   ],
   personal_data: ['PersonalDataForgotten'],
+};
+
+const mailKinds: Record<string, string> = {
+  invitation: 'invitation',
+  invitation_reminder: 'invitation reminder',
+  access_notice: 'portal access notice',
+  upload_alert: 'upload alert',
 };
 
 const kindByType = new Map(Object.entries(kinds).flatMap(([kind, types]) => types.map((t) => [t, kind as ActivityKind] as const)));
@@ -161,6 +170,8 @@ export function describe(event: StoredEvent, names: Names): string {
       return 'Branding changed';
     case 'BrandingCleared':
       return 'Branding reset to the default';
+    case 'InvitationRemindersSet':
+      return `Invitation reminders turned ${d.enabled ? 'on' : 'off'}`;
     case 'OneDriveConnected':
       return `OneDrive account ${d.displayName} connected by ${names.staff(d.connectedBy)}`;
     case 'OneDriveAccountChanged':
@@ -213,6 +224,13 @@ export function describe(event: StoredEvent, names: Names): string {
       return `${contact()} accepted the invitation`;
     case 'InvitationCancelled':
       return `Invitation of ${contact()} cancelled (${invitationReasons[d.reason] ?? d.reason})`;
+    case 'InvitationDeliveryFailed':
+      return `Invitation of ${contact()} could not be delivered: ${d.reason}`;
+    // mail
+    case 'MailSent':
+      return `Email sent to ${d.to}: ${mailKinds[d.kind] ?? d.kind}`;
+    case 'MailDeliveryFailed':
+      return `Email to ${d.to} could not be delivered (${mailKinds[d.kind] ?? d.kind}): ${d.reason}`;
     // portal access
     case 'PortalAccessOpened':
       return `Portal access ${d.reopened ? 'reopened' : 'opened'} for ${contact()} with login ${d.loginEmail}; shared: ${sharedOnOpen(d.sharedItems)}`;

@@ -139,7 +139,7 @@ function forget(db: Database, firmId: string, subjectId: string): string | null 
 export const activityProjection: SqliteProjection = {
   name: 'activity',
   // Reservations and idempotency keys are the store's bookkeeping, not the firm's activity.
-  filter: { streamPrefixes: ['firm-', 'client-', 'invitation-', 'portal-access-', 'folder-link-', 'document-', 'data-subject-'] },
+  filter: { streamPrefixes: ['firm-', 'client-', 'invitation-', 'portal-access-', 'folder-link-', 'document-', 'mail-', 'data-subject-'] },
   setup(db) {
     db.exec(SETUP);
   },

@@ -40,6 +40,7 @@ interface MemberRecord {
   inv_status: 'none' | 'open' | 'accepted' | 'cancelled';
   inv_sent_at: string | null;
   inv_expires_at: string | null;
+  inv_failure: string | null;
   access_status: 'none' | 'pending' | 'active' | 'closed';
   login_email: string | null;
   activated_at: string | null;
@@ -64,9 +65,10 @@ const OPEN = `NOT ${ACTIVE} AND m.inv_status = 'open'`;
 const INVITATION_STATE = {
   active: ACTIVE,
   not_invited: `NOT ${ACTIVE} AND m.inv_status <> 'open'`,
-  expired: `${OPEN} AND m.inv_expires_at <= @now`,
-  invited_just_now: `${OPEN} AND m.inv_expires_at > @now AND m.inv_sent_at > @justNow`,
-  waiting: `${OPEN} AND m.inv_expires_at > @now AND m.inv_sent_at <= @justNow`,
+  undeliverable: `${OPEN} AND m.inv_failure IS NOT NULL`,
+  expired: `${OPEN} AND m.inv_failure IS NULL AND m.inv_expires_at <= @now`,
+  invited_just_now: `${OPEN} AND m.inv_failure IS NULL AND m.inv_expires_at > @now AND m.inv_sent_at > @justNow`,
+  waiting: `${OPEN} AND m.inv_failure IS NULL AND m.inv_expires_at > @now AND m.inv_sent_at <= @justNow`,
 } as const;
 
 interface Cursor {
@@ -102,6 +104,7 @@ interface Prepared {
   linked: Statement<[string], { client_id: string }>;
   trigram: Statement<[string, number], { rowid: number }>;
   byLogin: Statement<[string, string], { contact_id: string; client_id: string }>;
+  expiring: Statement<[string, string, string, number], { firm_id: string; client_id: string; contact_id: string; inv_expires_at: string }>;
 }
 
 const preparedByDb = new WeakMap<Database, Prepared>();
@@ -119,6 +122,11 @@ function prepared(db: Database): Prepared {
     ),
     trigram: db.prepare('SELECT rowid FROM rm_cl_text WHERE rm_cl_text MATCH ? LIMIT ?'),
     linked: db.prepare('SELECT client_id FROM rm_cl_clients WHERE firm_id = ? AND folder_url IS NOT NULL ORDER BY client_id'),
+    expiring: db.prepare(
+      `SELECT firm_id, client_id, contact_id, inv_expires_at FROM rm_cl_members INDEXED BY rm_cl_members_open_by_expiry
+       WHERE inv_status = 'open' AND (inv_expires_at, contact_id) > (?, ?) AND inv_expires_at <= ? AND inv_failure IS NULL
+       ORDER BY inv_expires_at, contact_id LIMIT ?`,
+    ),
     byLogin: db.prepare(
       `SELECT contact_id, client_id FROM rm_cl_members WHERE firm_id = ? AND login_email_key = ? AND access_status <> 'none'
        ORDER BY contact_id`,
@@ -219,10 +227,11 @@ function folderOf(c: ClientRecord): FolderLinkSummary | null {
   return { folderUrl: c.folder_url, folderName: c.folder_name ?? '', syncState: 'linked', lastSyncAt: null, lastError: c.folder_error };
 }
 
-/** The facts memberActivationStatus reads (it looks at status, sentAt and expiresAt only). */
+/** The facts memberActivationStatus reads (it looks at status, sentAt, expiresAt and deliveryFailure only). */
 function invitationState(m: MemberRecord): InvitationState {
   if (m.inv_status === 'none') return { status: 'none' };
-  return { status: m.inv_status, sentAt: m.inv_sent_at!, expiresAt: m.inv_expires_at! } as unknown as InvitationState;
+  const deliveryFailure = m.inv_failure === null ? null : { reason: m.inv_failure };
+  return { status: m.inv_status, sentAt: m.inv_sent_at!, expiresAt: m.inv_expires_at!, deliveryFailure } as unknown as InvitationState;
 }
 
 function member(m: MemberRecord, now: Date): ClientListMember {
@@ -238,7 +247,7 @@ function member(m: MemberRecord, now: Date): ClientListMember {
     role: m.role,
     emails: JSON.parse(m.emails) as string[],
     access: { state: m.access_status, toggle, loginEmail: m.login_email, closedReason: m.closed_reason },
-    invitation: m.inv_sent_at === null ? null : { sentAt: m.inv_sent_at, expiresAt: m.inv_expires_at! },
+    invitation: m.inv_sent_at === null ? null : { sentAt: m.inv_sent_at, expiresAt: m.inv_expires_at!, deliveryFailure: m.inv_failure },
     lastLoginAt: m.last_login_at,
     status,
     statusText: describeStatus(status),
@@ -333,6 +342,10 @@ export function clientListQueries(db: Database): ReadModels['clientList'] {
     folders: async (firmId, query) => folderList(db, firmId, query),
     clientsAssignedTo: async (firmId, userId) => p().assigned.all(firmId, userId).map((r) => r.client_id),
     linkedClients: async (firmId) => p().linked.all(firmId).map((r) => r.client_id),
+    openInvitationsExpiring: async (after, until, limit) =>
+      p()
+        .expiring.all(after.expiresAt, after.contactId, until, limit)
+        .map((r) => ({ firmId: r.firm_id, clientId: r.client_id, contactId: r.contact_id, expiresAt: r.inv_expires_at })),
     contactsByLoginEmail: async (firmId, email) =>
       p().byLogin.all(firmId, emailKey(email)).map((r) => ({ contactId: r.contact_id, clientId: r.client_id })),
   };

@@ -58,6 +58,7 @@ const SETUP = `
     inv_status TEXT NOT NULL DEFAULT 'none',
     inv_sent_at TEXT,
     inv_expires_at TEXT,
+    inv_failure TEXT,
     access_status TEXT NOT NULL DEFAULT 'none',
     login_email TEXT,
     login_email_key TEXT,
@@ -70,6 +71,7 @@ const SETUP = `
   CREATE INDEX IF NOT EXISTS rm_cl_members_by_login ON rm_cl_members (firm_id, login_email_key);
   CREATE INDEX IF NOT EXISTS rm_cl_members_by_sent ON rm_cl_members (firm_id, inv_status, inv_sent_at);
   CREATE INDEX IF NOT EXISTS rm_cl_members_by_expiry ON rm_cl_members (firm_id, inv_status, inv_expires_at);
+  CREATE INDEX IF NOT EXISTS rm_cl_members_open_by_expiry ON rm_cl_members (inv_expires_at) WHERE inv_status = 'open';
   CREATE INDEX IF NOT EXISTS rm_cl_members_by_access ON rm_cl_members (firm_id, access_status);
   CREATE TABLE IF NOT EXISTS rm_cl_staff (
     client_id TEXT NOT NULL,
@@ -111,6 +113,7 @@ interface Statements {
   removeMember: Statement;
   invitationSent: Statement;
   invitationStatus: Statement;
+  invitationFailed: Statement;
   accessOpened: Statement;
   accessActivated: Statement;
   accessClosed: Statement;
@@ -173,8 +176,9 @@ function statements(db: Database): Statements {
     setEmails: db.prepare('UPDATE rm_cl_members SET emails = ? WHERE client_id = ? AND contact_id = ?'),
     removeMember: db.prepare('DELETE FROM rm_cl_members WHERE client_id = ? AND contact_id = ?'),
     invitationSent: db.prepare(
-      `UPDATE rm_cl_members SET inv_status = 'open', inv_sent_at = ?, inv_expires_at = ? WHERE client_id = ? AND contact_id = ?`,
+      `UPDATE rm_cl_members SET inv_status = 'open', inv_sent_at = ?, inv_expires_at = ?, inv_failure = NULL WHERE client_id = ? AND contact_id = ?`,
     ),
+    invitationFailed: db.prepare(`UPDATE rm_cl_members SET inv_failure = ? WHERE client_id = ? AND contact_id = ? AND inv_status = 'open'`),
     invitationStatus: db.prepare(`UPDATE rm_cl_members SET inv_status = ? WHERE client_id = ? AND contact_id = ? AND inv_status <> 'none'`),
     accessOpened: db.prepare(
       `UPDATE rm_cl_members SET access_status = ?, login_email = ?, login_email_key = ?, closed_reason = NULL WHERE client_id = ? AND contact_id = ?`,
@@ -264,6 +268,7 @@ const TYPES = [
   'InvitationSent',
   'InvitationAccepted',
   'InvitationCancelled',
+  'InvitationDeliveryFailed',
   'PortalAccessOpened',
   'PortalAccessActivated',
   'PortalAccessClosed',
@@ -284,6 +289,9 @@ export const clientListProjection: SqliteProjection = {
   filter: { eventTypePrefixes: TYPES },
   setup(db) {
     db.exec(SETUP);
+    // Read models made before invitations could fail to deliver: no such event was applied to them.
+    const columns = db.prepare("SELECT name FROM pragma_table_info('rm_cl_members')").all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'inv_failure')) db.exec('ALTER TABLE rm_cl_members ADD COLUMN inv_failure TEXT');
   },
   drop(db) {
     db.exec('DROP TABLE IF EXISTS rm_cl_clients; DROP TABLE IF EXISTS rm_cl_text; DROP TABLE IF EXISTS rm_cl_members; DROP TABLE IF EXISTS rm_cl_staff;');
@@ -333,6 +341,8 @@ export const clientListProjection: SqliteProjection = {
       case 'InvitationAccepted':
       case 'InvitationCancelled':
         return void s.invitationStatus.run(event.type === 'InvitationAccepted' ? 'accepted' : 'cancelled', d.clientId, d.contactId);
+      case 'InvitationDeliveryFailed':
+        return void s.invitationFailed.run(d.reason, d.clientId, d.contactId);
       case 'PortalAccessOpened':
         return void s.accessOpened.run(d.accessState, d.loginEmail, emailKey(d.loginEmail), d.clientId, d.contactId);
       case 'PortalAccessActivated':

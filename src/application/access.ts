@@ -4,10 +4,9 @@
  * Process rules wired here:
  * - PortalAccessOpened / LoginEmailChanged with addToContactEmails → Client AddContactEmail.
  * - AccessNotificationRequested without a password → issueInvitation { reason: 'access_opened' }: the
- *   access notification IS the invitation to set a password. With a password → the access
- *   notification port { reason: 'opened' | 'reopened' } (not when the contact opened it themselves by
- *   accepting an invitation: they are looking at the result).
- * - SharedSelectionChanged → the access notification port { reason: 'folders_changed' }.
+ *   access notification IS the invitation to set a password. With a password, the mail process
+ *   (src/notifications) sends "your portal access is open"; it also tells the contact when what is
+ *   shared changes (SharedSelectionChanged).
  * - Closed access → logIn refused (the decider refuses RecordLogin; logIn checks before that).
  */
 import { z } from 'zod';
@@ -80,14 +79,6 @@ async function reactTo(ctx: AppContext, caller: ProcessCaller, events: readonly 
     if (event.type === 'AccessNotificationRequested' && !event.data.contactHasPassword) {
       const { clientId, contactId, email } = event.data;
       invitation = await issueInvitation(ctx, caller, { clientId, contactId, email, reason: 'access_opened' });
-    }
-    const opened = events.find((e) => e.type === 'PortalAccessOpened');
-    const byTheFirm = caller.actor.kind !== 'contact';
-    if (event.type === 'AccessNotificationRequested' && event.data.contactHasPassword && opened?.type === 'PortalAccessOpened' && byTheFirm) {
-      const { clientId, contactId, email } = event.data;
-      const { sharedItems, reopened } = opened.data;
-      const notification = { tenantId: caller.tenantId, clientId, contactId, email, sharedItems, contactHasPassword: true };
-      await ctx.deps.accessNotifications.deliver({ ...notification, reason: reopened ? 'reopened' : 'opened' });
     }
   }
   return { invitation, position: latest(position, invitation?.position) };
@@ -200,24 +191,13 @@ export async function changeSharedSelection(
   const data = parseRequest(caller, editSharedSelectionData, input);
   await requireFirmSide(ctx, caller);
   if ((await loadAccess(ctx, caller.tenantId, data.contactId)).status === 'none') throw accessNotFound();
-  const { state, events, nextExpectedRevision, position } = await ctx.execute(
+  // The contact is told by the mail process, once per change: a save that changes nothing records nothing.
+  const { state, nextExpectedRevision, position } = await ctx.execute(
     portalAccessDecider,
     streams.portalAccess(data.contactId),
     { type: 'EditSharedSelection', data },
     ctx.correlate(caller),
   );
-  // Sent once per change: a repeated save that changes nothing records nothing and sends nothing.
-  if (events.some((e) => e.type === 'SharedSelectionChanged') && state.clientId !== null && state.contactId !== null && state.loginEmail !== null) {
-    await ctx.deps.accessNotifications.deliver({
-      tenantId: caller.tenantId,
-      clientId: state.clientId,
-      contactId: state.contactId,
-      email: state.loginEmail,
-      sharedItems: state.sharedItems,
-      reason: 'folders_changed',
-      contactHasPassword: state.passwordHash !== null,
-    });
-  }
   return { access: view(state), revision: nextExpectedRevision, position };
 }
 

@@ -20,7 +20,7 @@ const text = plainText(MAX_SEARCH_TEXT_LENGTH);
 export const searchInput = z.strictObject({
   text: text.optional(),
   accessState: z.enum(['none', 'pending', 'active', 'closed']).optional(),
-  invitationState: z.enum(['not_invited', 'invited_just_now', 'waiting', 'expired', 'active']).optional(),
+  invitationState: z.enum(['not_invited', 'invited_just_now', 'waiting', 'expired', 'undeliverable', 'active']).optional(),
   assignedStaffId: id.optional(),
   subscription: z.enum(subscriptionPlans).optional(),
   linked: z.boolean().optional(),

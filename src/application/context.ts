@@ -5,7 +5,7 @@ import type { Actor, DomainEvent } from '../core/envelope.js';
 import { EventLog } from '../core/event-log.js';
 import type { EventStore } from '../core/event-store.js';
 import { EventRegistry } from '../core/events.js';
-import type { AccessNotificationDelivery, Clock, FieldCipher, IdGenerator, InvitationDelivery, KeyStore, Secrets } from '../core/ports.js';
+import type { Clock, FieldCipher, IdGenerator, KeyStore, Secrets } from '../core/ports.js';
 import { idempotencyEvents, once, type IdempotentRequest } from '../core/idempotency.js';
 import { reservationEvents } from '../core/reservation.js';
 import type { StreamRevision } from '../core/revision.js';
@@ -16,6 +16,7 @@ import { documentEvents } from '../document/events.js';
 import { folderLinkEvents } from '../folder-link/events.js';
 import { invitationEvents } from '../invitation/events.js';
 import { portalAccessEvents } from '../portal-access/events.js';
+import { mailRecordEvents } from '../notifications/record.js';
 import type { ReadModels, ReadModelsFactory } from './read-models.js';
 
 /** Everything the application needs from the outside world, as ports. */
@@ -26,9 +27,6 @@ export interface PortalDeps {
   clock: Clock;
   ids: IdGenerator;
   secrets: Secrets;
-  invitations: InvitationDelivery;
-  /** "Your portal access is open" and "what is shared changed" emails. */
-  accessNotifications: AccessNotificationDelivery;
   /**
    * The read models (client list, documents, history, time travel), built over the portal's log:
    * `sqliteReadModels(...)` from client-portal/projections.
@@ -65,6 +63,7 @@ export function portalRegistry(): EventRegistry {
     ...documentEvents,
     ...reservationEvents,
     ...idempotencyEvents,
+    ...mailRecordEvents,
   ]);
 }
 

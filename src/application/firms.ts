@@ -246,6 +246,12 @@ export async function setBranding(ctx: AppContext, caller: Caller, input: z.inpu
   return (await runFirm(ctx, caller, { type: 'SetBranding', data })).change;
 }
 
+/** Turns the reminder before an invitation expires on or off (a partner admin's firm setting; on by default). */
+export async function setInvitationReminders(ctx: AppContext, caller: Caller, input: z.input<typeof c.setInvitationReminders>): Promise<FirmChange> {
+  const data = parseRequest(caller, c.setInvitationReminders, input);
+  return (await runFirm(ctx, caller, { type: 'SetInvitationReminders', data })).change;
+}
+
 /** Back to the platform's default look. */
 export async function clearBranding(ctx: AppContext, caller: Caller, input?: z.input<typeof noInput>): Promise<FirmChange> {
   parseRequest(caller, noInput, input);

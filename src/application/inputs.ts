@@ -22,13 +22,13 @@ import * as companies from './managed-companies.js';
 import * as onedrive from './onedrive-connection.js';
 import { forgetContactInput } from './personal-data.js';
 import type { Portal } from './portal.js';
-import { setBranding, markOneDriveNeedsReconnect } from '../firm/commands.js';
+import { setBranding, markOneDriveNeedsReconnect, setInvitationReminders } from '../firm/commands.js';
 import { cancelInvitationData } from '../invitation/commands.js';
 import { editSharedSelectionData } from '../portal-access/commands.js';
 import { moveDocumentData, removeDocumentData, renameDocumentData, uploadNewVersionData } from '../document/commands.js';
 import { unlinkFolderData } from '../folder-link/commands.js';
 
-type Areas = Omit<Portal, 'log' | 'readiness'>;
+type Areas = Omit<Portal, 'log' | 'readiness' | 'mailProcess'>;
 /** `area.name` of every function of createPortal, e.g. 'clients.createClient'. */
 export type OperationId = { [A in keyof Areas]: `${A & string}.${keyof Areas[A] & string}` }[keyof Areas];
 
@@ -48,6 +48,7 @@ export const operationInputs: Record<OperationId, z.ZodType> = {
   'firms.removeCompanyAdmin': firms.removeCompanyAdminInput,
   'firms.setBranding': setBranding,
   'firms.clearBranding': noInput,
+  'firms.setInvitationReminders': setInvitationReminders,
   'firms.effectiveBrandingOf': firms.onFirmOrOwn,
   'firms.connectOneDrive': onedrive.connectOneDriveInput,
   'firms.markOneDriveNeedsReconnect': markOneDriveNeedsReconnect,

@@ -44,7 +44,16 @@ export interface BulkResult<R> {
 /** The last position among the invitations sent. */
 const lastSent = (results: readonly ContactInvitationResult[]) => latest(...results.map((r) => (r.ok ? r.invitation.position : null)));
 
-export const inviteMemberInput = sendInvitationData.pick({ clientId: true, contactId: true, formId: true }).extend({ email: emailInput.optional() });
+/** The digital form sent along, if any: its id and the name the email shows. */
+type FormFields = { formId?: string | undefined; formName?: string | undefined };
+
+/** Only what is set, for the exact optional fields of the invitation request. */
+function formOf({ formId, formName }: FormFields): { formId?: string; formName?: string } {
+  if (formId === undefined) return {};
+  return formName === undefined ? { formId } : { formId, formName };
+}
+
+export const inviteMemberInput = sendInvitationData.pick({ clientId: true, contactId: true, formId: true, formName: true }).extend({ email: emailInput.optional() });
 
 /**
  * "Send invite" for one member, optionally with a digital form ("…send a digital form with the
@@ -55,7 +64,7 @@ export async function inviteMember(ctx: AppContext, caller: ProcessCaller, input
   return issueInvitation(ctx, caller, { ...data, reason: 'invite' });
 }
 
-export const inviteOwnersInput = sendInvitationData.pick({ clientId: true, formId: true });
+export const inviteOwnersInput = sendInvitationData.pick({ clientId: true, formId: true, formName: true });
 
 /** Invites every owner of a client (all co-owners of a group at once); one result per owner. */
 export async function inviteOwners(
@@ -63,21 +72,21 @@ export async function inviteOwners(
   caller: ProcessCaller,
   input: z.input<typeof inviteOwnersInput>,
 ): Promise<BulkResult<ContactInvitationResult>> {
-  const { clientId, formId } = parseRequest(caller, inviteOwnersInput, input);
+  const { clientId, ...form } = parseRequest(caller, inviteOwnersInput, input);
   await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
   const client = await loadActiveClient(ctx, caller.tenantId, clientId);
   const results: ContactInvitationResult[] = [];
   for (const owner of ownersOf(client)) {
     const outcome = await attempt(() =>
-      issueInvitation(ctx, request, { clientId: client.id, contactId: owner.contactId, reason: 'invite', ...(formId !== undefined ? { formId } : {}) }),
+      issueInvitation(ctx, request, { clientId: client.id, contactId: owner.contactId, reason: 'invite', ...formOf(form) }),
     );
     results.push(outcome.ok ? { contactId: owner.contactId, ok: true, invitation: outcome.value } : { contactId: owner.contactId, ok: false, error: outcome.error });
   }
   return { results, position: lastSent(results) };
 }
 
-export const inviteInBulkInput = sendInvitationData.pick({ formId: true }).extend({ clientIds: listOf(id, MAX_BULK_ITEMS, 'client ids') });
+export const inviteInBulkInput = sendInvitationData.pick({ formId: true, formName: true }).extend({ clientIds: listOf(id, MAX_BULK_ITEMS, 'client ids') });
 
 /**
  * Bulk "Send invite" from the client list: each client's owners, once per client however often it
@@ -88,13 +97,13 @@ export async function inviteInBulk(
   caller: ProcessCaller,
   input: z.input<typeof inviteInBulkInput>,
 ): Promise<BulkResult<ClientInvitationResult>> {
-  const { clientIds, formId } = parseRequest(caller, inviteInBulkInput, input);
+  const { clientIds, ...form } = parseRequest(caller, inviteInBulkInput, input);
   await requireFirmSide(ctx, caller);
   const request = ctx.correlate(caller);
   const results: ClientInvitationResult[] = [];
   let position: number | null = null;
   for (const clientId of new Set(clientIds)) {
-    const outcome = await attempt(() => inviteOwners(ctx, request, { clientId, ...(formId !== undefined ? { formId } : {}) }));
+    const outcome = await attempt(() => inviteOwners(ctx, request, { clientId, ...formOf(form) }));
     results.push(outcome.ok ? { clientId, ok: true, invitations: outcome.value.results } : { clientId, ok: false, error: outcome.error });
     if (outcome.ok) position = latest(position, outcome.value.position);
   }
@@ -117,13 +126,14 @@ export async function resendInvitation(
   await requireFirmSide(ctx, caller);
   const { state: previous } = await loadInvitation(ctx, caller.tenantId, data.contactId);
   if (previous.status === 'none') throw new NotFoundError('invitation.not_found', 'No invitation was sent to this member.');
-  const formId = data.formId ?? previous.formId ?? undefined;
+  // Without a form named, the resend carries the previous one's.
+  const form = data.formId !== undefined ? formOf(data) : formOf({ formId: previous.formId ?? undefined, formName: previous.formName ?? undefined });
   return issueInvitation(ctx, caller, {
     clientId: previous.clientId,
     contactId: data.contactId,
     ...(data.email !== undefined ? { email: data.email } : {}),
     previousEmail: previous.email,
-    ...(formId !== undefined ? { formId } : {}),
+    ...form,
     reason: 'resend',
   });
 }

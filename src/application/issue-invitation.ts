@@ -44,7 +44,7 @@ export function acceptedPasswordHash(invitationEvents: readonly RecordedEvent[])
   return accepted ? (accepted.data as { passwordHash: string }).passwordHash : undefined;
 }
 
-const invitationRequest = sendInvitationData.pick({ clientId: true, contactId: true, formId: true, reason: true }).extend({
+const invitationRequest = sendInvitationData.pick({ clientId: true, contactId: true, formId: true, formName: true, reason: true }).extend({
   /** One of the member's addresses. Omitted: see issueInvitation. */
   email: emailInput.optional(),
   /** Where the previous invitation went: the default after the open login email, while the member still has it. */
@@ -53,12 +53,19 @@ const invitationRequest = sendInvitationData.pick({ clientId: true, contactId: t
 
 export type InvitationRequest = z.input<typeof invitationRequest>;
 
+/** The link's token for one send: derivable again from the send's id, only with the server's key. */
+export function invitationToken(ctx: AppContext, invitationId: string): string {
+  return ctx.deps.secrets.deriveToken('invitation', invitationId);
+}
+
 /**
- * Sends an invitation email to a member of a client: a fresh token whose hash goes into
- * InvitationSent (replacing any earlier token) while the raw token travels only to the delivery port.
+ * Sends an invitation email to a member of a client: a new send whose token (derived from the
+ * send's id) replaces any earlier one. InvitationSent keeps only the token's hash; the mail process
+ * derives the token again to put the link in the email.
  * The email must be one of the member's addresses; it defaults to the login email of open portal
  * access, else the previous invitation's address, else the contact's first address.
  * Rerunning after a crash sends again with a new token: only the latest link works, so it converges.
+ * A form's name without its id is ignored: the email names a form only when one is attached.
  */
 export async function issueInvitation(ctx: AppContext, caller: ProcessCaller, asked: InvitationRequest): Promise<IssuedInvitation> {
   const input = parseRequest(caller, invitationRequest, asked);
@@ -81,7 +88,7 @@ export async function issueInvitation(ctx: AppContext, caller: ProcessCaller, as
     );
   }
 
-  const token = ctx.deps.secrets.newToken();
+  const invitationId = ctx.deps.ids.newId();
   const { state, nextExpectedRevision, position } = await ctx.execute(
     invitationDecider,
     streams.invitation(member.contactId),
@@ -91,24 +98,15 @@ export async function issueInvitation(ctx: AppContext, caller: ProcessCaller, as
         clientId: client.id,
         contactId: member.contactId,
         email,
-        ...(input.formId !== undefined ? { formId: input.formId } : {}),
+        ...(input.formId !== undefined ? { formId: input.formId, ...(input.formName !== undefined ? { formName: input.formName } : {}) } : {}),
         reason: input.reason,
-        tokenHash: ctx.deps.secrets.hashToken(token),
+        invitationId,
+        tokenHash: ctx.deps.secrets.hashToken(invitationToken(ctx, invitationId)),
       },
     },
     request,
   );
   if (state.status !== 'open') throw new Error('SendInvitation did not leave an open invitation.');
-  await ctx.deps.invitations.deliver({
-    tenantId: caller.tenantId,
-    clientId: client.id,
-    contactId: member.contactId,
-    email: state.email,
-    token,
-    formId: state.formId,
-    expiresAt: state.expiresAt,
-    reason: input.reason,
-  });
   return {
     contactId: member.contactId,
     invitationId: state.invitationId,

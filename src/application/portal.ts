@@ -10,6 +10,7 @@ import { activationCsv } from './exports.js';
 import * as firms from './firms.js';
 import * as folders from './folders.js';
 import * as invitations from './invitations.js';
+import { mailProcess, type MailProcessOptions } from './mail.js';
 import * as personalData from './personal-data.js';
 
 type Service = (ctx: AppContext, ...args: any[]) => unknown;
@@ -33,6 +34,11 @@ export function createPortal(deps: PortalDeps) {
     log: ctx.log,
     /** Whether the store answers and the read models have caught up (a service's readiness). */
     readiness: () => ctx.readiness(),
+    /**
+     * The mail process over this portal's log (invitations, reminders, access notices, upload
+     * alerts): feed it the log in order with a checkpoint (adapters/mail's startMailDelivery does).
+     */
+    mailProcess: (options: MailProcessOptions) => mailProcess(ctx, options),
     firms: bind(ctx, {
       createFirm: firms.createFirm,
       getFirm: firms.getFirm,
@@ -49,6 +55,7 @@ export function createPortal(deps: PortalDeps) {
       removeCompanyAdmin: firms.removeCompanyAdmin,
       setBranding: firms.setBranding,
       clearBranding: firms.clearBranding,
+      setInvitationReminders: firms.setInvitationReminders,
       effectiveBrandingOf: firms.effectiveBrandingOf,
       connectOneDrive: firms.connectOneDrive,
       markOneDriveNeedsReconnect: firms.markOneDriveNeedsReconnect,

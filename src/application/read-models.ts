@@ -67,7 +67,8 @@ export interface ClientListMember {
   role: MemberRole;
   emails: string[];
   access: MemberAccess;
-  invitation: { sentAt: string; expiresAt: string } | null;
+  /** The latest send; `deliveryFailure`: the mail server's refusal of it, if it refused for good. */
+  invitation: { sentAt: string; expiresAt: string; deliveryFailure: string | null } | null;
   lastLoginAt: string | null;
   status: MemberActivationStatus;
   /** The client list's wording for `status`, e.g. "Waiting for member to accept invitation (sent 2026-12-01)". */
@@ -135,7 +136,7 @@ export interface DocumentAccessEntry {
 // ---------------------------------------------------------------- history and time travel
 
 /** Kinds of activity, for filtering the history and the feed. */
-export const activityKinds = ['client', 'member', 'invitation', 'access', 'folder', 'document', 'staff', 'firm', 'personal_data'] as const;
+export const activityKinds = ['client', 'member', 'invitation', 'access', 'folder', 'document', 'staff', 'firm', 'mail', 'personal_data'] as const;
 export type ActivityKind = (typeof activityKinds)[number];
 
 /** One readable line of history: when, who, and what changed, in the firm's words. */
@@ -229,6 +230,16 @@ export interface ReadModels {
     clientsAssignedTo(firmId: string, userId: string): Promise<string[]>;
     /** Clients with a linked OneDrive folder now. */
     linkedClients(firmId: string): Promise<string[]>;
+    /**
+     * Open, delivered invitations of every firm expiring after `after` (an instant and, for pages,
+     * the last contact seen) and at or before `until`, soonest first: for the mail process's
+     * reminders (a system read across tenants, never a firm's).
+     */
+    openInvitationsExpiring(
+      after: { expiresAt: string; contactId: string },
+      until: string,
+      limit: number,
+    ): Promise<Array<{ firmId: string; clientId: string; contactId: string; expiresAt: string }>>;
     /** Contacts whose portal access (open or closed) uses this login email, compared case-insensitively. */
     contactsByLoginEmail(firmId: string, email: string): Promise<Array<{ contactId: string; clientId: string }>>;
   };

@@ -37,6 +37,12 @@ export interface FieldCipher {
 export interface Secrets {
   /** A fresh unguessable token (URL-safe). */
   newToken(): string;
+  /**
+   * The token for one purpose and id (URL-safe), derivable again only with the server's secret
+   * key: the mail process re-derives an invitation's link after a crash, while the log keeps only
+   * its digest. `purpose` separates uses ('invitation', 'password-reset').
+   */
+  deriveToken(purpose: string, id: string): string;
   /** A deterministic digest of a token (stored in events instead of the token). */
   hashToken(token: string): string;
   /** SHA-256 of a text as 64 lower-case hex digits: deterministic names and fingerprints (not secrets). */
@@ -44,48 +50,4 @@ export interface Secrets {
   /** A slow salted password hash (scrypt). */
   hashPassword(password: string): Promise<string>;
   verifyPassword(password: string, hash: string): Promise<boolean>;
-}
-
-/** An invitation ready to go out: the only place the raw token ever travels. */
-export interface InvitationToDeliver {
-  tenantId: string;
-  clientId: string;
-  contactId: string;
-  email: string;
-  /** Raw single-use token for the activation link; never stored, never logged. */
-  token: string;
-  formId: string | null;
-  expiresAt: string;
-  reason: string;
-}
-
-/** Sends invitation emails (an SMTP adapter in production; an in-memory outbox in tests). */
-export interface InvitationDelivery {
-  deliver(invitation: InvitationToDeliver): Promise<void>;
-}
-
-/** Why an access notification goes out: access opened, re-opened, or what is shared changed. */
-export type AccessNotificationReason = 'opened' | 'reopened' | 'folders_changed';
-
-/**
- * "Your portal access is open" / "what is shared with you changed": sent on every save in the
- * access window. A contact without a password gets the invitation instead when access opens (the
- * invitation is the access notification then), so one save never sends two emails.
- */
-export interface AccessNotificationToDeliver {
-  tenantId: string;
-  clientId: string;
-  contactId: string;
-  /** The login email, where the notification goes. */
-  email: string;
-  /** What is shared with the contact after the save. */
-  sharedItems: ReadonlyArray<{ kind: 'folder'; path: string } | { kind: 'document'; documentId: string }>;
-  reason: AccessNotificationReason;
-  /** False while the contact still has to set a password through their invitation. */
-  contactHasPassword: boolean;
-}
-
-/** Sends access notifications (the mail adapter in production; an in-memory outbox in tests). */
-export interface AccessNotificationDelivery {
-  deliver(notification: AccessNotificationToDeliver): Promise<void>;
 }

@@ -57,6 +57,9 @@ export const setBranding = z.strictObject({
   supportChannel: plainText(MAX_URL_LENGTH).nullable(),
 });
 export const clearBranding = z.strictObject({});
+
+/** Whether invitees get a reminder a few days before their invitation expires (on by default). */
+export const setInvitationReminders = z.strictObject({ enabled: z.boolean() });
 export const connectOneDrive = z.strictObject({
   accountId: id,
   displayName: plainText(MAX_PERSON_NAME_LENGTH).trim().min(1, 'cannot be empty'),
@@ -81,6 +84,7 @@ export const firmCommandSchema = z.discriminatedUnion('type', [
   commandSchema('ChangePremiumApps', changePremiumApps),
   commandSchema('SetBranding', setBranding),
   commandSchema('ClearBranding', clearBranding),
+  commandSchema('SetInvitationReminders', setInvitationReminders),
   commandSchema('ConnectOneDrive', connectOneDrive),
   commandSchema('MarkOneDriveNeedsReconnect', markOneDriveNeedsReconnect),
   commandSchema('DisconnectOneDrive', disconnectOneDrive),

@@ -29,6 +29,7 @@ import {
   decideChangeLicensingPartner,
   decideChangePremiumApps,
   decideClearBranding,
+  decideSetInvitationReminders,
   decideCreateManagedCompany,
   decideDisablePartnerFeatures,
   decideEnablePartnerFeatures,
@@ -73,6 +74,8 @@ export const firmDecider: Decider<FirmCommand, FirmEvent, FirmState> = {
       case 'ClearBranding':
         parseCommand(c.clearBranding, command.data);
         return decideClearBranding(state, ctx);
+      case 'SetInvitationReminders':
+        return decideSetInvitationReminders(parseCommand(c.setInvitationReminders, command.data), state, ctx);
       case 'ConnectOneDrive':
         return decideConnectOneDrive(parseCommand(c.connectOneDrive, command.data), state, ctx);
       case 'MarkOneDriveNeedsReconnect':

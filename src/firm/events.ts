@@ -103,6 +103,13 @@ export const brandingCleared = defineEvent({
   schema: z.object({ firmId: id }),
 });
 
+/** The firm turned the reminder before an invitation expires on or off. */
+export const invitationRemindersSet = defineEvent({
+  type: 'InvitationRemindersSet',
+  version: 1,
+  schema: z.object({ firmId: id, enabled: z.boolean() }),
+});
+
 /**
  * The firm-wide OneDrive connection was made (or remade). The account's display name is usually the
  * connecting person's name or email, so it is treated as their personal data.
@@ -140,6 +147,7 @@ export const oneDriveDisconnected = defineEvent({
 });
 
 export const firmEvents = [
+  invitationRemindersSet,
   firmCreated,
   staffUserAdded,
   staffRoleChanged,

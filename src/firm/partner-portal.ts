@@ -103,6 +103,14 @@ export function decideSetBranding(data: z.output<typeof setBranding>, state: Fir
   return [{ type: 'BrandingChanged', data: { firmId: state.id, branding } }];
 }
 
+/** A firm setting: partner admins turn the invitation reminder on or off. */
+export function decideSetInvitationReminders(data: { enabled: boolean }, state: FirmState, ctx: DecisionContext): FirmEvent[] {
+  requireFirm(state, ctx);
+  requirePartnerAdmin(state, ctx);
+  if (state.invitationReminders === data.enabled) return [];
+  return [{ type: 'InvitationRemindersSet', data: { firmId: state.id, enabled: data.enabled } }];
+}
+
 /** Clearing needs partner admin rights but not the licensing flag, so a former licensing partner can clean up. */
 export function decideClearBranding(state: FirmState, ctx: DecisionContext): FirmEvent[] {
   requireFirm(state, ctx);

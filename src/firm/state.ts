@@ -39,6 +39,8 @@ export interface FirmState {
   managedCompanies: ManagedCompanyEntry[];
   branding: Branding | null;
   oneDrive: OneDriveConnection;
+  /** A reminder goes out a few days before an unaccepted invitation expires (on by default). */
+  invitationReminders: boolean;
 }
 
 export const initialFirmState: FirmState = {
@@ -51,6 +53,7 @@ export const initialFirmState: FirmState = {
   partner: { enabled: false, licensingPartner: false },
   managedCompanies: [],
   branding: null,
+  invitationReminders: true,
   oneDrive: { status: 'not_connected', accountId: null, displayName: null, connectedBy: null, connectedAt: null, reason: null },
 };
 
@@ -85,6 +88,8 @@ export function evolveFirm(state: FirmState, event: FirmEvent): FirmState {
       return { ...state, premiumApps: state.premiumApps.filter((app) => app !== event.data.app) };
     case 'BrandingChanged':
       return { ...state, branding: event.data.branding };
+    case 'InvitationRemindersSet':
+      return { ...state, invitationReminders: event.data.enabled };
     case 'BrandingCleared':
       return { ...state, branding: null };
     case 'OneDriveConnected': {

@@ -2,7 +2,8 @@
  * Invitation: one stream per invited contact (streams.invitation(contactId)); each send is an event.
  *
  * Process rules reacting to these events (application layer):
- * - InvitationSent     → mail: send the invitation email carrying the raw token (and the digital form, if any).
+ * - InvitationSent     → mail (src/notifications): the invitation email with the link, its token derived
+ *   again from the invitationId; a refusal for good comes back as RecordDeliveryFailure.
  * - InvitationAccepted → PortalAccess: ActivatePortalAccess { passwordHash } on streams.portalAccess(contactId).
  * Commands arriving from other aggregates' events:
  * - Client GuestAdded → SendInvitation { reason: 'guest_added' }; PortalAccess AccessNotificationRequested
@@ -13,7 +14,7 @@
 import type { Decider, DecisionContext } from '../core/decider.js';
 import { DomainError, NotFoundError } from '../core/errors.js';
 import { parseCommand } from '../core/validate.js';
-import { acceptInvitationData, cancelInvitationData, sendInvitationData, type InvitationCommand } from './commands.js';
+import { acceptInvitationData, cancelInvitationData, recordDeliveryFailureData, sendInvitationData, type InvitationCommand } from './commands.js';
 import type { InvitationEvent } from './events.js';
 
 /** An invitation email is valid for 30 days from sending. */
@@ -26,11 +27,14 @@ export interface LatestInvitation {
   clientId: string;
   email: string;
   formId: string | null;
+  formName: string | null;
   tokenHash: string;
   sentAt: string;
   expiresAt: string;
   /** How many emails were sent in all. */
   sends: number;
+  /** The mail server refused this send's email for good (until the next send). */
+  deliveryFailure: { reason: string; failedAt: string } | null;
 }
 
 export type InvitationState =
@@ -65,11 +69,12 @@ function decide(command: InvitationCommand, state: InvitationState, ctx: Decisio
         {
           type: 'InvitationSent',
           data: {
-            invitationId: ctx.newId(),
+            invitationId: data.invitationId ?? ctx.newId(),
             contactId: data.contactId,
             clientId: data.clientId,
             email: data.email,
             formId: data.formId ?? null,
+            formName: data.formName ?? null,
             reason: data.reason,
             tokenHash: data.tokenHash,
             sentAt,
@@ -113,12 +118,20 @@ function decide(command: InvitationCommand, state: InvitationState, ctx: Decisio
         },
       ];
     }
+    case 'RecordDeliveryFailure': {
+      const data = parseCommand(recordDeliveryFailureData, command.data);
+      guardContact(state, data.contactId);
+      // Only the latest send's failure matters; a later send or an acceptance made it moot.
+      if (state.status !== 'open' || state.invitationId !== data.invitationId || state.deliveryFailure !== null) return [];
+      const { invitationId, contactId, clientId } = state;
+      return [{ type: 'InvitationDeliveryFailed', data: { invitationId, contactId, clientId, reason: data.reason, failedAt: ctx.now.toISOString() } }];
+    }
   }
 }
 
 function latest(state: Exclude<InvitationState, { status: 'none' }>): LatestInvitation {
-  const { invitationId, contactId, clientId, email, formId, tokenHash, sentAt, expiresAt, sends } = state;
-  return { invitationId, contactId, clientId, email, formId, tokenHash, sentAt, expiresAt, sends };
+  const { invitationId, contactId, clientId, email, formId, formName, tokenHash, sentAt, expiresAt, sends, deliveryFailure } = state;
+  return { invitationId, contactId, clientId, email, formId, formName, tokenHash, sentAt, expiresAt, sends, deliveryFailure };
 }
 
 function evolve(state: InvitationState, event: InvitationEvent): InvitationState {
@@ -126,12 +139,18 @@ function evolve(state: InvitationState, event: InvitationEvent): InvitationState
     case 'InvitationSent': {
       const { invitationId, contactId, clientId, email, formId, tokenHash, sentAt, expiresAt } = event.data;
       const sends = state.status === 'none' ? 1 : state.sends + 1;
-      return { status: 'open', invitationId, contactId, clientId, email, formId, tokenHash, sentAt, expiresAt, sends };
+      const formName = event.data.formName ?? null;
+      return { status: 'open', invitationId, contactId, clientId, email, formId, formName, tokenHash, sentAt, expiresAt, sends, deliveryFailure: null };
     }
     case 'InvitationAccepted':
       return state.status === 'none' ? state : { ...latest(state), status: 'accepted', acceptedAt: event.data.acceptedAt };
     case 'InvitationCancelled':
       return state.status === 'none' ? state : { ...latest(state), status: 'cancelled', cancelledAt: event.data.cancelledAt };
+    case 'InvitationDeliveryFailed': {
+      if (state.status === 'none') return state;
+      const { reason, failedAt } = event.data;
+      return { ...state, deliveryFailure: { reason, failedAt } };
+    }
   }
 }
 

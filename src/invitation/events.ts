@@ -20,6 +20,8 @@ export const invitationSent = defineEvent({
     ...ids,
     email: personal(z.email()),
     formId: z.string().min(1).nullable(),
+    /** Absent in events written before forms had names in the email. */
+    formName: z.string().nullable().optional(),
     reason: z.enum(invitationReasons),
     tokenHash: z.string().min(1),
     sentAt: z.iso.datetime(),
@@ -42,5 +44,15 @@ export const invitationCancelled = defineEvent({
   schema: z.object({ ...ids, reason: z.enum(invitationCancelReasons), cancelledAt: z.iso.datetime() }),
 });
 
-export const invitationEvents = [invitationSent, invitationAccepted, invitationCancelled] as const;
+/**
+ * The mail server refused this send's email for good: the client list shows it until the next send.
+ * `reason` is the server's answer (never the link).
+ */
+export const invitationDeliveryFailed = defineEvent({
+  type: 'InvitationDeliveryFailed',
+  version: 1,
+  schema: z.object({ ...ids, reason: z.string().min(1), failedAt: z.iso.datetime() }),
+});
+
+export const invitationEvents = [invitationSent, invitationAccepted, invitationCancelled, invitationDeliveryFailed] as const;
 export type InvitationEvent = EventsOf<typeof invitationEvents>;

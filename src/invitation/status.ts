@@ -10,6 +10,7 @@ export type MemberActivationStatus =
   | { state: 'invited_just_now'; sentAt: string }
   | { state: 'waiting'; since: string }
   | { state: 'expired'; sentAt: string; expiredAt: string }
+  | { state: 'undeliverable'; sentAt: string; reason: string }
   | { state: 'active'; lastLoginAt: string | null };
 
 type AccessFacts = Pick<PortalAccessState, 'status' | 'activatedAt' | 'lastLoginAt'>;
@@ -24,7 +25,8 @@ export function memberActivationStatus(invitation: InvitationState, access: Acce
     return { state: 'active', lastLoginAt: access.lastLoginAt };
   }
   if (invitation.status !== 'open') return { state: 'not_invited' };
-  const { sentAt, expiresAt } = invitation;
+  const { sentAt, expiresAt, deliveryFailure } = invitation;
+  if (deliveryFailure) return { state: 'undeliverable', sentAt, reason: deliveryFailure.reason };
   if (isExpired(invitation, now)) return { state: 'expired', sentAt, expiredAt: expiresAt };
   if (now.getTime() - Date.parse(sentAt) < JUST_NOW_MS) return { state: 'invited_just_now', sentAt };
   return { state: 'waiting', since: sentAt };
@@ -44,6 +46,8 @@ export function describeStatus(status: MemberActivationStatus): string {
       return `Waiting for member to accept invitation (sent ${day(status.since)})`;
     case 'expired':
       return `Invitation expired (sent ${day(status.sentAt)})`;
+    case 'undeliverable':
+      return `Invitation could not be delivered (sent ${day(status.sentAt)}): ${status.reason}`;
     case 'active':
       return status.lastLoginAt === null ? 'Account activated, not logged in yet' : `Last logged in ${day(status.lastLoginAt)}`;
   }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MissingDatabaseError, openEmbeddedPortal } from '../../adapters/embedded.js';
-import { memoryInvitationOutbox } from '../../adapters/mail/memory-outbox.js';
+import { memoryMailer } from '../../adapters/mail/memory-mailer.js';
+import { linkIn } from '../support/mail.js';
 import { startEsdbStandIn } from '../support/esdb-stand-in.js';
 import { platformCaller } from '../support/portal.js';
 
@@ -49,15 +50,23 @@ describe('the embedded portal', { timeout: 30_000 }, () => {
     expect(existsSync(dbPath)).toBe(true);
   });
 
-  it('delivers invitations through the outbox it is given', async () => {
-    const invitations = memoryInvitationOutbox();
-    const opened = openEmbeddedPortal({ dataDir: join(root, 'mail'), invitations });
+  it('mails invitations through the mailer it is given, and derives the same link after a restart', async () => {
+    const mailer = memoryMailer();
+    const dataDir = join(root, 'mail');
+    const mail = { mailer, publicUrl: 'https://portal.example', messageDomain: 'portal.example' };
+    let opened = openEmbeddedPortal({ dataDir });
     try {
       const { firmId, partnerAdminId } = await opened.portal.firms.createFirm(platformCaller, harbour);
       const pat = { tenantId: firmId, actor: { kind: 'staff' as const, userId: partnerAdminId } };
       const { clientId, ownerIds } = await opened.portal.clients.createClient(pat, { kind: 'individual', owners: [{ name: 'Ann Smith', emails: ['ann@smith.example'] }] });
       await opened.portal.invitations.inviteMember(pat, { clientId, contactId: ownerIds[0]! });
-      expect(invitations.lastTo(ownerIds[0]!)?.email).toBe('ann@smith.example');
+      await opened.close();
+      // Nothing was mailed yet; a later open with a mailer catches up, deriving the link from the key in the data folder.
+      opened = openEmbeddedPortal({ dataDir, mail });
+      await opened.mail!.settled();
+      expect(mailer.sent.map((m) => m.to.address)).toEqual(['ann@smith.example']);
+      const { token } = linkIn(mailer.sent[0]!.text);
+      await expect(opened.portal.invitations.acceptInvitation({ contactId: ownerIds[0]!, token, password: 'a long passphrase' })).resolves.toMatchObject({ access: 'active' });
     } finally {
       await opened.close();
     }

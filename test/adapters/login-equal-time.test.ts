@@ -30,7 +30,7 @@ async function setUp() {
     return contactIds[0]!;
   };
   const ann = await open('ann@smith.example');
-  await acceptInvitation(portal.ctx, { contactId: ann, token: portal.outbox.lastTo(ann)!.token, password: PASSWORD });
+  await acceptInvitation(portal.ctx, { contactId: ann, token: (await portal.outbox.lastTo(ann))!.token, password: PASSWORD });
   await open('pending@smith.example');
   verified.length = 0;
   return { ...portal, tenantId, verified };

@@ -88,6 +88,7 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
       bounded: ['logo.blobRef', 'logo.contentType', 'logo.size', 'primaryColour', 'supportChannel'],
     },
     'firms.clearBranding': { call: (p, i, c) => p.firms.clearBranding(c, i), valid: {}, bounded: [] },
+    'firms.setInvitationReminders': { call: (p, i, c) => p.firms.setInvitationReminders(c, i), valid: { enabled: false }, bounded: [] },
     'firms.effectiveBrandingOf': { call: (p, i, c) => p.firms.effectiveBrandingOf(c, i), valid: { firmId }, bounded: ['firmId'] },
     'firms.connectOneDrive': {
       call: (p, i, c) => p.firms.connectOneDrive(c, i),

@@ -84,7 +84,7 @@ describe('cancelling an invitation', () => {
     const { clientId, contactIds } = await givenClient(test.ctx, admin);
     const contactId = contactIds[0]!;
     await portal.invitations.inviteMember(admin, { clientId, contactId });
-    const token = test.outbox.lastTo(contactId)!.token;
+    const token = (await test.outbox.lastTo(contactId))!.token;
     expect(await portal.invitations.cancelInvitation(admin, { contactId, reason: 'withdrawn_by_firm' })).toMatchObject({ changed: true });
     expect((await portal.invitations.memberStatus(admin, { clientId, contactId })).status.state).toBe('not_invited');
     expect((await refusal(portal.invitations.acceptInvitation({ contactId, token, password: 'a long passphrase' }))).code).toMatch(/^invitation\./);

@@ -81,7 +81,7 @@ beforeAll(async () => {
 describe('bad input to the application API', () => {
   it('gets a typed error from every service, and changes nothing', async () => {
     const before = await eventCount(test.ctx);
-    const sent = test.outbox.sent.length;
+    const sent = (await test.outbox.sent()).length;
     const services = servicesOf(portal);
     expect(services.length).toBeGreaterThan(60);
     for (const [name, fn] of services) {
@@ -102,7 +102,7 @@ describe('bad input to the application API', () => {
         expect(await eventCount(test.ctx), `${name}(${label}) changed the log`).toBe(before);
       }
     }
-    expect(test.outbox.sent.length).toBe(sent);
+    expect((await test.outbox.sent()).length).toBe(sent);
   });
 
   it('refuses a missing or malformed caller with a ValidationError', async () => {

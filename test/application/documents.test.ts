@@ -32,7 +32,7 @@ async function setUp() {
   const { clientId, contactIds } = await givenClient(ctx, admin);
   const contactId = contactIds[0]!;
   await openPortalAccess(ctx, admin, { contactId, clientId, sharedItems: [{ kind: 'folder', path: 'Tax' }] });
-  await acceptInvitation(ctx, { contactId, token: portal.outbox.lastTo(contactId)!.token, password: 'correct horse battery' });
+  await acceptInvitation(ctx, { contactId, token: (await portal.outbox.lastTo(contactId))!.token, password: 'correct horse battery' });
   const contact = contactCaller(tenantId, contactId);
   const firmUpload = (folderPath: string, name = 'Return.pdf') => uploadDocument(ctx, admin, { clientId, folderPath, name, ...content() });
   return { ...portal, tenantId, admin, clientId, contactId, contact, firmUpload };

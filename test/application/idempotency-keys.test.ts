@@ -70,7 +70,7 @@ describe('idempotency keys', () => {
       expect((await refusal(create('Lee', `key-${operation}`))).code, operation).toBe('idempotency.key_reused');
       expect(await eventCount(test.ctx), `${operation} appended on a reused key`).toBe(before);
     }
-    expect(test.outbox.sent.filter((s) => s.reason === 'guest_added')).toHaveLength(1);
+    expect((await test.outbox.sent()).filter((s) => s.reason === 'guest_added')).toHaveLength(1);
   });
 
   it('a refused create records nothing under its key: the key can be used again with other input', async () => {

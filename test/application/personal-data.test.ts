@@ -87,7 +87,7 @@ describe('forgetting a contact', () => {
     expect(client.members[0]).toEqual({ contactId: oliviaId, name: ERASED, emails: [ERASED], role: 'owner' });
     await renameClient(ctx, admin, { clientId, name: 'Renamed Family' });
     const another = await addGuest(ctx, admin, { clientId, contact: { name: 'Greta', emails: ['greta@guest.example'] } });
-    expect(portal.outbox.lastTo(another.contactId)?.email).toBe('greta@guest.example');
+    expect((await portal.outbox.lastTo(another.contactId))?.email).toBe('greta@guest.example');
     await removeMember(ctx, admin, { clientId, contactId: oliviaId });
     await archiveClient(ctx, admin, { clientId });
     expect(await getClient(ctx, admin, { clientId: clientId })).toMatchObject({ status: 'archived', name: 'Renamed Family' });

@@ -40,6 +40,7 @@ export function invitationSent(data: Partial<Sent> = {}): InvitationEvent {
       clientId,
       email: 'ann@example.com',
       formId: null,
+      formName: null,
       reason: 'invite',
       tokenHash: 'hash-1',
       sentAt,

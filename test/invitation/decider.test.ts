@@ -23,6 +23,14 @@ describe('sending an invitation', () => {
     given().when(sendInvitation({ formId: 'form-7' })).then(invitationSent({ formId: 'form-7' }));
   });
 
+  it("names the form when the form's name is given", () => {
+    given().when(sendInvitation({ formId: 'form-7', formName: 'Tax questionnaire 2025' })).then(invitationSent({ formId: 'form-7', formName: 'Tax questionnaire 2025' }));
+  });
+
+  it('takes the send id the application chose (its token is derived from it)', () => {
+    given().when(sendInvitation({ invitationId: 'send-42' })).then(invitationSent({ invitationId: 'send-42' }));
+  });
+
   it('stores the email address trimmed and lower-cased', () => {
     given().when(sendInvitation({ email: '  Ann@Example.COM ' })).then(invitationSent());
   });
@@ -51,6 +59,26 @@ describe('sending an invitation', () => {
 
   it('refuses a command for another contact than the stream', () => {
     given(invitationSent()).when(sendInvitation({ contactId: 'contact-2' })).thenThrows('invitation.contact_mismatch');
+  });
+});
+
+describe('a delivery refused for good', () => {
+  const failure = (invitationId = 'id-1') => ({ type: 'RecordDeliveryFailure' as const, data: { contactId: 'contact-1', invitationId, reason: '550 mailbox unavailable' } });
+  const failed = { type: 'InvitationDeliveryFailed' as const, data: { invitationId: 'id-1', contactId: 'contact-1', clientId: 'client-1', reason: '550 mailbox unavailable', failedAt: new Date(0).toISOString() } };
+
+  it("is recorded for the latest send, and the state shows it until the next send", () => {
+    const events = given(invitationSent()).when(failure()).then(() => undefined);
+    expect(events).toMatchObject([{ type: 'InvitationDeliveryFailed', data: { invitationId: 'id-1', reason: '550 mailbox unavailable' } }]);
+    const history: InvitationEvent[] = [invitationSent(), ...events];
+    expect(history.reduce(invitationDecider.evolve, invitationDecider.initialState)).toMatchObject({ deliveryFailure: { reason: '550 mailbox unavailable' } });
+    const state = [...history, invitationSent({ invitationId: 'id-2' })].reduce(invitationDecider.evolve, invitationDecider.initialState);
+    expect(state).toMatchObject({ status: 'open', invitationId: 'id-2', deliveryFailure: null });
+  });
+
+  it("records nothing for a send that is no longer the latest, an accepted one, or twice", () => {
+    given(invitationSent(), invitationSent({ invitationId: 'id-2' })).when(failure('id-1')).then();
+    given(invitationSent(), invitationAccepted()).when(failure()).then();
+    given(invitationSent(), failed).when(failure()).then();
   });
 });
 

@@ -5,7 +5,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
 import { sqliteKeyStore } from '../../adapters/event-store/sqlite-key-store.js';
 import { sqliteEventStore } from '../../adapters/event-store/sqlite.js';
-import { memoryAccessNotificationOutbox, memoryInvitationOutbox } from '../../adapters/mail/memory-outbox.js';
 import { uuidIds } from '../../adapters/system/clock-and-ids.js';
 import { nodeSecrets } from '../../adapters/system/secrets.js';
 import type { Caller } from '../../src/application/context.js';
@@ -15,6 +14,7 @@ import { ERASED } from '../../src/core/events.js';
 import type { EventStore } from '../../src/core/event-store.js';
 import { DAY_MS, testClock } from '../support/portal.js';
 import { hashOf } from '../support/content-hash.js';
+import { testMail } from '../support/mail.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'journey-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,7 +50,6 @@ describe("a partner firm's journey through the application API, on SQLite", () =
   it('runs from a managed company to a forgotten contact', async () => {
     const { store, measured, longestLoad, longestOverall, resetLongestLoad } = measuredStore();
     const clock = testClock(new Date('2026-03-02T09:00:00.000Z'));
-    const outbox = memoryInvitationOutbox();
     const portal = createPortal({
       store: measured,
       keys: sqliteKeyStore(store.db, aesGcmCipher),
@@ -58,10 +57,9 @@ describe("a partner firm's journey through the application API, on SQLite", () =
       clock,
       ids: uuidIds,
       secrets: nodeSecrets,
-      invitations: outbox,
-      accessNotifications: memoryAccessNotificationOutbox(),
       readModels: sqliteReadModels({ db: store.db }),
     });
+    const { outbox } = testMail(portal);
     const platform: Caller = { tenantId: 'platform', actor: { kind: 'platform', operatorId: 'operator-1' } };
 
     // A partner firm, switched on by the platform, creates a managed company.
@@ -91,7 +89,7 @@ describe("a partner firm's journey through the application API, on SQLite", () =
     const [ann, bob] = smiths.ownerIds as [string, string];
     const guest = await portal.clients.addGuest(acme, { clientId: smiths.clientId, contact: { name: 'Carol Guest', emails: ['carol@guest.example'] } });
     const carol = guest.contactId;
-    expect(outbox.lastTo(carol)).toMatchObject({ email: 'carol@guest.example', reason: 'guest_added' });
+    expect((await outbox.lastTo(carol))).toMatchObject({ email: 'carol@guest.example', reason: 'guest_added' });
     const solo = await portal.clients.createClient(acme, { kind: 'individual', owners: [{ name: 'Dee Solo', emails: ['dee@solo.example'] }] });
 
     // Thousands of synced documents live in their own streams and never slow a member command.
@@ -121,7 +119,7 @@ describe("a partner firm's journey through the application API, on SQLite", () =
     // Ann accepts and logs in.
     clock.advance(2 * 60 * 1000);
     expect((await portal.invitations.memberStatus(acme, { clientId: smiths.clientId, contactId: ann })).text).toBe('Waiting for member to accept invitation (sent 2026-03-02)');
-    const annToken = outbox.lastTo(ann)!.token;
+    const annToken = (await outbox.lastTo(ann))!.token;
     await expect(portal.invitations.acceptInvitation({ contactId: ann, token: annToken, password: 'ann-secret-pw' })).resolves.toMatchObject({
       access: 'active',
     });
@@ -132,12 +130,12 @@ describe("a partner firm's journey through the application API, on SQLite", () =
     expect((await portal.invitations.memberStatus(acme, { clientId: smiths.clientId, contactId: ann })).status).toEqual({ state: 'active', lastLoginAt: login.lastLoginAt });
     expect((await portal.access.getPortalAccess(acme, { contactId: ann })).toggle).toBe('green');
 
-    await portal.invitations.acceptInvitation({ contactId: carol, token: outbox.lastTo(carol)!.token, password: 'carol-secret-pw' });
+    await portal.invitations.acceptInvitation({ contactId: carol, token: (await outbox.lastTo(carol))!.token, password: 'carol-secret-pw' });
 
     // Bob's invitation expires after 30 days and is resent; only the new link works.
     clock.advance(31 * DAY_MS);
     expect((await portal.invitations.memberStatus(acme, { clientId: smiths.clientId, contactId: bob })).status.state).toBe('expired');
-    const oldToken = outbox.lastTo(bob)!.token;
+    const oldToken = (await outbox.lastTo(bob))!.token;
     await expect(portal.invitations.acceptInvitation({ contactId: bob, token: oldToken, password: 'bob-secret-pw' })).rejects.toMatchObject({
       code: 'invitation.expired',
     });
@@ -145,7 +143,7 @@ describe("a partner firm's journey through the application API, on SQLite", () =
     await expect(portal.invitations.acceptInvitation({ contactId: bob, token: oldToken, password: 'bob-secret-pw' })).rejects.toMatchObject({
       code: 'invitation.invalid_token',
     });
-    await portal.invitations.acceptInvitation({ contactId: bob, token: outbox.lastTo(bob)!.token, password: 'bob-secret-pw' });
+    await portal.invitations.acceptInvitation({ contactId: bob, token: (await outbox.lastTo(bob))!.token, password: 'bob-secret-pw' });
 
     // Access closed by each of the three ways; every closed access refuses the login.
     await portal.access.closePortalAccess(acme, { contactId: ann, via: 'access_window' });

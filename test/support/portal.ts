@@ -1,7 +1,6 @@
 import { memoryEventStore } from '../../adapters/event-store/memory.js';
 import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
 import { memoryKeyStore } from '../../adapters/keys/memory-key-store.js';
-import { memoryAccessNotificationOutbox, memoryInvitationOutbox } from '../../adapters/mail/memory-outbox.js';
 import { nodeSecrets } from '../../adapters/system/secrets.js';
 import { uuidIds } from '../../adapters/system/clock-and-ids.js';
 import Database from 'better-sqlite3';
@@ -15,6 +14,7 @@ import type { ClientKind } from '../../src/client/events.js';
 import type { ClientState } from '../../src/client/state.js';
 import { firmDecider } from '../../src/firm/decider.js';
 import { streams } from '../../src/streams.js';
+import { testMail } from './mail.js';
 
 /** Where every test portal's clock starts. */
 export const START = new Date('2026-01-15T09:00:00.000Z');
@@ -42,13 +42,11 @@ export function testClock(start: Date = START): TestClock {
 
 /**
  * The whole application stack on the in-memory store: real event log with encryption, real
- * scrypt secrets (slow-ish: keep password hashes few), in-memory invitation and access-notification outboxes, a settable
- * clock and uuid ids.
+ * scrypt secrets (slow-ish: keep password hashes few), the mail process into a memory mailer (its
+ * outboxes mail what the log asks for when read), a settable clock and uuid ids.
  */
 export function testPortal(options: { start?: Date; secrets?: Secrets; blobs?: BlobStore } = {}) {
   const clock = testClock(options.start);
-  const outbox = memoryInvitationOutbox();
-  const notifications = memoryAccessNotificationOutbox();
   const store = memoryEventStore();
   const deps: PortalDeps = {
     store,
@@ -57,21 +55,23 @@ export function testPortal(options: { start?: Date; secrets?: Secrets; blobs?: B
     clock,
     ids: uuidIds,
     secrets: options.secrets ?? nodeSecrets,
-    invitations: outbox,
-    accessNotifications: notifications,
     readModels: (log) => (readModels = views(log)),
     ...(options.blobs ? { blobs: options.blobs } : {}),
   };
   const views = sqliteReadModels({ db: new Database(':memory:') });
   let readModels!: SqliteReadModels;
   const ctx = new AppContext(deps);
+  const mail = testMail(ctx);
   // The read models the portal queries (client list, documents, history), for tests that rebuild or inspect them.
   return {
     ctx,
     deps,
     clock,
-    outbox,
-    notifications,
+    /** Invitation emails (and reminders), mailed when read. */
+    outbox: mail.outbox,
+    /** Access notices, mailed when read. */
+    notifications: mail.notifications,
+    mail,
     store,
     /** The read models of the last portal built over these deps (createPortal(deps) builds its own). */
     get readModels() {
@@ -161,9 +161,12 @@ export async function storedEvents(portal: Pick<TestPortal, 'store'>): Promise<R
   return out;
 }
 
-/** How many events the store holds: to assert that a refusal changed nothing. */
+/**
+ * How many events the store holds: to assert that a refusal changed nothing. The mail process's
+ * sent-mail records are left out: reading an outbox mails (and records) what earlier calls caused.
+ */
 export async function eventCount(ctx: AppContext): Promise<number> {
-  return (await allEvents(ctx)).length;
+  return (await allEvents(ctx)).filter((e) => !e.streamId.startsWith(streams.mail(''))).length;
 }
 
 /** Fake tokens and token hashes, and a fast reversible stand-in for scrypt: for tests that accept or log in many times. */
@@ -171,6 +174,7 @@ export const fastSecrets = (): Secrets => {
   let n = 0;
   return {
     newToken: () => `token-${++n}-${Math.random().toString(36).slice(2)}`,
+    deriveToken: nodeSecrets.deriveToken,
     hashToken: (t) => `h(${t})`,
     digest: nodeSecrets.digest,
     hashPassword: async (p) => `pw(${p})`,

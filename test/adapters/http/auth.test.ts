@@ -340,7 +340,7 @@ describe('an invitation link past its 30 days', () => {
     const client = await http.call('POST', '/clients', { token: firm.token, body: { kind: 'individual', owners: [{ name: 'Ann Smith', emails: ['ann@late.example'] }] } });
     const contactId = client.body.ownerIds[0];
     await http.call('POST', `/clients/${client.body.clientId}/invitations`, { token: firm.token, body: {} });
-    const token = http.outbox.lastTo(contactId)!.token;
+    const token = (await http.outbox.lastTo(contactId))!.token;
     http.clock.advance(30 * 24 * 3600 * 1000 + 1);
     const before = await http.eventCount();
     const late = await http.call('POST', '/invitations/accept', { body: { contactId, token, password: PASSWORD } });
@@ -348,7 +348,7 @@ describe('an invitation link past its 30 days', () => {
     expect(late.headers.get('content-type')).toBe('application/problem+json');
     expect(await http.eventCount()).toBe(before);
     await http.call('POST', `/contacts/${contactId}/invitation/resend`, { token: firm.token, body: {} });
-    const fresh = http.outbox.lastTo(contactId)!.token;
+    const fresh = (await http.outbox.lastTo(contactId))!.token;
     expect((await http.call('POST', '/invitations/accept', { body: { contactId, token: fresh, password: PASSWORD } })).status).toBe(200);
   });
 });

@@ -25,6 +25,8 @@ describe('the service configuration', () => {
       publicUrl: 'http://127.0.0.1:3000',
       eventStoreUrl: undefined,
       smtpUrl: undefined,
+      mailFrom: 'Client portal <no-reply@localhost>',
+      tokenKey: undefined,
       bootstrapToken: undefined,
       logLevel: 'info',
       secureCookies: false,
@@ -41,6 +43,8 @@ describe('the service configuration', () => {
         PORTAL_PUBLIC_URL: 'https://portal.example.com/',
         EVENTSTORE_URL: 'esdb://localhost:2113?tls=false',
         SMTP_URL: 'smtps://mailer:pw@mail.example.com:465',
+        MAIL_FROM: 'Harbour Portal <portal@harbour.example>',
+        PORTAL_TOKEN_KEY: Buffer.alloc(32, 7).toString('base64'),
         PORTAL_BOOTSTRAP_TOKEN: token,
         LOG_LEVEL: 'debug',
       },
@@ -53,6 +57,8 @@ describe('the service configuration', () => {
       publicUrl: 'https://portal.example.com',
       eventStoreUrl: 'esdb://localhost:2113?tls=false',
       smtpUrl: 'smtps://mailer:pw@mail.example.com:465',
+      mailFrom: 'Harbour Portal <portal@harbour.example>',
+      tokenKey: Buffer.alloc(32, 7),
       bootstrapToken: token,
       logLevel: 'debug',
       secureCookies: true,
@@ -109,6 +115,9 @@ describe('a variable that cannot be used', () => {
     ['a short bootstrap token', { PORTAL_BOOTSTRAP_TOKEN: 'changeme' }, /^PORTAL_BOOTSTRAP_TOKEN must be at least 32 printable characters without spaces/],
     ['a bootstrap token with a space', { PORTAL_BOOTSTRAP_TOKEN: `${token} ${token}` }, /^PORTAL_BOOTSTRAP_TOKEN must be/],
     ['an unknown log level', { LOG_LEVEL: 'verbose' }, /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent \(got "verbose"\)\.$/],
+    ['a sender that is no address', { MAIL_FROM: 'Harbour Portal' }, /^MAIL_FROM must be an email address or "Name <address>"/],
+    ['a sender with a line break', { MAIL_FROM: 'Harbour\r\nBcc: x@evil.example <p@harbour.example>' }, /^MAIL_FROM must be/],
+    ['a token key shorter than 32 bytes', { PORTAL_TOKEN_KEY: Buffer.alloc(16).toString('base64') }, /^PORTAL_TOKEN_KEY must be base64 text of at least 32 bytes/],
     ['a secure-cookies value that is not true or false', { PORTAL_SECURE_COOKIES: 'yes' }, /^PORTAL_SECURE_COOKIES must be true or false \(got "yes"\)\.$/],
   ];
   it.each(refusals)('refuses %s in one line naming it', (_label, env, message) => {
@@ -116,9 +125,14 @@ describe('a variable that cannot be used', () => {
   });
 
   it('never repeats the value of a variable that may hold a secret', () => {
-    const secrets = { SMTP_URL: 'http://mailer:hunter2-smtp@mail.example', EVENTSTORE_URL: 'tcp://admin:hunter2-esdb@esdb.example', PORTAL_BOOTSTRAP_TOKEN: 'hunter2 token' };
+    const secrets = {
+      SMTP_URL: 'http://mailer:hunter2-smtp@mail.example',
+      EVENTSTORE_URL: 'tcp://admin:hunter2-esdb@esdb.example',
+      PORTAL_BOOTSTRAP_TOKEN: 'hunter2 token',
+      PORTAL_TOKEN_KEY: 'hunter2',
+    };
     const message = refusal(secrets);
-    expect(message).toMatch(/^EVENTSTORE_URL .*; SMTP_URL .*; PORTAL_BOOTSTRAP_TOKEN .*\.$/);
+    expect(message).toMatch(/^EVENTSTORE_URL .*; SMTP_URL .*; PORTAL_TOKEN_KEY .*; PORTAL_BOOTSTRAP_TOKEN .*\.$/);
     expect(message).not.toContain('hunter2');
   });
 

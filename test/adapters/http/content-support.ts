@@ -47,7 +47,7 @@ export async function givenContact(http: Http, firm: { token: string }, email = 
     body: { sharedItems: [{ kind: 'folder', path: 'Shared' }] },
   });
   if (opened.status !== 200) throw new Error(`openPortalAccess: ${opened.status} ${JSON.stringify(opened.body)}`);
-  const token = http.outbox.lastTo(contactId)!.token;
+  const token = (await http.outbox.lastTo(contactId))!.token;
   const accepted = await http.call('POST', '/invitations/accept', { body: { contactId, token, password: 'ann-secret-pw' } });
   if (accepted.status !== 200) throw new Error(`acceptInvitation: ${accepted.status} ${JSON.stringify(accepted.body)}`);
   return { clientId, contactId, session: accepted.body.session.token as string };

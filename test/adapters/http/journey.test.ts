@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../adapters/http/config.js';
 import { startService, type RunningService } from '../../../adapters/http/service.js';
+import { simpleParser } from 'mailparser';
+import { linkIn } from '../../support/mail.js';
 
 let service: RunningService;
 let dir: string;
@@ -49,13 +51,13 @@ async function http(method: string, path: string, options: { token?: string; jso
   return { status: response.status, headers: response.headers, body: answer };
 }
 
-/** The activation link mailed to `email` last: contact id and raw token. */
-function activationLinkTo(email: string): { contactId: string; token: string } {
+/** The activation link mailed to `email` last (an .eml file in the outbox, parsed): contact id and raw token. */
+async function activationLinkTo(email: string): Promise<{ contactId: string; token: string }> {
+  await service.mailSettled();
   const outbox = join(dir, 'outbox');
-  const mails = readdirSync(outbox).sort().map((f) => readFileSync(join(outbox, f), 'utf8')).filter((m) => m.includes(`To: ${email}`) || m.includes(`<${email}>`));
-  const link = /https?:\/\/\S+\/activate\?\S+/.exec(mails.at(-1)!)![0];
-  const query = new URL(link).searchParams;
-  return { contactId: query.get('contactId')!, token: query.get('token')! };
+  const mails = await Promise.all(readdirSync(outbox).sort().map((f) => simpleParser(readFileSync(join(outbox, f)))));
+  const last = mails.filter((m) => m.to && !Array.isArray(m.to) && m.to.value[0]?.address === email).at(-1)!;
+  return linkIn(last.text!);
 }
 
 describe("a firm's whole journey over HTTP", () => {
@@ -77,7 +79,7 @@ describe("a firm's whole journey over HTTP", () => {
     expect(invited.body.results.every((r: { ok: boolean }) => r.ok)).toBe(true);
 
     // Ann follows her link, sets a password and logs in on the firm's portal.
-    const link = activationLinkTo('ann@smith.example');
+    const link = await activationLinkTo('ann@smith.example');
     expect(link.contactId).toBe(ann.ownerIds[0]);
     const accepted = await http('POST', '/invitations/accept', { json: { ...link, password: 'a long passphrase' } });
     expect(accepted.status).toBe(200);

@@ -54,8 +54,8 @@ export async function liveServer(liveUpdates: LiveUpdateOptions = {}, parts: Par
   }
 
   const invite = (firm: Firm, clientId: string) => http.call('POST', `/clients/${clientId}/invitations`, { token: firm.token, body: {} });
-  const accept = (contactId: string) =>
-    http.call('POST', '/invitations/accept', { body: { contactId, token: http.outbox.lastTo(contactId)!.token, password: PASSWORD } });
+  const accept = async (contactId: string) =>
+    http.call('POST', '/invitations/accept', { body: { contactId, token: (await http.outbox.lastTo(contactId))!.token, password: PASSWORD } });
   const logIn = (firm: Firm, email: string) => http.call('POST', `/firms/${firm.firmId}/login`, { body: { loginEmail: email, password: PASSWORD } });
   const rename = (firm: Firm, clientId: string, name: string) => http.call('PUT', `/clients/${clientId}/name`, { token: firm.token, body: { name } });
 

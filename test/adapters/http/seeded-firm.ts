@@ -133,7 +133,7 @@ export async function seedFirm(http: Http, plan: FirmPlan): Promise<SeededFirm> 
   const [activeContactId, pendingContactId] = ownersOf[0] as [string, string | undefined];
 
   await ok('POST', `/clients/${clientId}/members/${activeContactId}/portal-access`, { token, body: { sharedItems: [{ kind: 'folder', path: 'Tax' }] } });
-  const invitation = http.outbox.lastTo(activeContactId)!;
+  const invitation = (await http.outbox.lastTo(activeContactId))!;
   const accepted = await ok('POST', '/invitations/accept', { body: { contactId: activeContactId, token: invitation.token, password: PASSWORD } });
   if (pendingContactId !== undefined) {
     await ok('POST', `/clients/${clientId}/members/${pendingContactId}/portal-access`, { token, body: { sharedItems: [{ kind: 'folder', path: 'Tax' }] } });

@@ -53,7 +53,7 @@ export function testHttp(options: { parts?: Partial<HttpParts> } = {}) {
     const clientId = client.body.clientId as string;
     const contactId = client.body.ownerIds[0] as string;
     await call('POST', `/clients/${clientId}/invitations`, { token: firm.token, body: {} });
-    const accepted = await call('POST', '/invitations/accept', { body: { contactId, token: base.outbox.lastTo(contactId)!.token, password: PASSWORD } });
+    const accepted = await call('POST', '/invitations/accept', { body: { contactId, token: (await base.outbox.lastTo(contactId))!.token, password: PASSWORD } });
     if (accepted.status !== 200) throw new Error(`accept: ${accepted.status} ${JSON.stringify(accepted.body)}`);
     return { clientId, contactId, email, session: accepted.body.session.token as string };
   }

@@ -115,7 +115,7 @@ describe('access intervals and document versions against a replay (fast-check)',
               case 'select': await changeSharedSelection(ctx, admin, { contactId: contact.contactId, sharedItems: items(c.selection) }); break;
               case 'email': await changeLoginEmail(ctx, admin, { contactId: contact.contactId, loginEmail: `login${c.n}@x.example` }); break;
               case 'accept': {
-                const sent = outbox.lastTo(contact.contactId);
+                const sent = (await outbox.lastTo(contact.contactId));
                 if (sent) await acceptInvitation(ctx, { contactId: contact.contactId, token: sent.token, password: 'correct horse battery' });
                 break;
               }

@@ -58,7 +58,7 @@ describe('access intervals: as of an instant', () => {
     const portal = await setUp();
     const { ctx, admin, clientId, contactId, step, grantsAt } = portal;
     const opened = await step(() => openPortalAccess(ctx, admin, { contactId, clientId, sharedItems: tax }));
-    const token = portal.outbox.lastTo(contactId)!.token;
+    const token = (await portal.outbox.lastTo(contactId))!.token;
     const activated = await step(() => acceptInvitation(ctx, { contactId, token, password: 'correct horse battery' }));
     const changed = await step(() => changeSharedSelection(ctx, admin, { contactId, sharedItems: [{ kind: 'folder', path: 'Payroll' }] }));
     const emailed = await step(() => changeLoginEmail(ctx, admin, { contactId, loginEmail: 'olivia@work.example' }));
@@ -146,7 +146,7 @@ describe('access intervals: view as client', () => {
     const portal = await setUp();
     const { ctx, admin, tenantId, clientId, contactId, step } = portal;
     await step(() => openPortalAccess(ctx, admin, { contactId, clientId, sharedItems: tax }));
-    await acceptInvitation(ctx, { contactId, token: portal.outbox.lastTo(contactId)!.token, password: 'correct horse battery' });
+    await acceptInvitation(ctx, { contactId, token: (await portal.outbox.lastTo(contactId))!.token, password: 'correct horse battery' });
     const uploaded = await step(() => uploadDocument(ctx, contactCaller(tenantId, contactId), { clientId, folderPath: 'Uploads', name: 'r.jpg', ...content() }));
     const closed = await step(() => closePortalAccess(ctx, admin, { contactId, via: 'toggle' }));
     expect((await viewAsClient(ctx, admin, { contactId, at: uploaded })).map((d) => d.name)).toEqual(['r.jpg']);

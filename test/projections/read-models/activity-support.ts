@@ -33,7 +33,7 @@ export async function clientLife(test: TestPortal, pat: Caller, email = 'ann@x.e
   step('created');
   await inviteMember(ctx, pat, { clientId, contactId: annId });
   step('invited');
-  await acceptInvitation(ctx, { contactId: annId, token: test.outbox.lastTo(annId)!.token, password: 'a long passphrase' });
+  await acceptInvitation(ctx, { contactId: annId, token: (await test.outbox.lastTo(annId))!.token, password: 'a long passphrase' });
   step('accepted');
   await openPortalAccess(ctx, pat, { clientId, contactId: annId, loginEmail: email, sharedItems: [{ kind: 'folder', path: 'Uploads' }] });
   step('opened');

@@ -18,7 +18,7 @@ async function setUp() {
     const { clientId, contactIds } = await givenClient(portal.ctx, admin, { owners: [{ name: 'Fam Member', emails: [email] }] });
     const contactId = contactIds[0]!;
     await openPortalAccess(portal.ctx, admin, { contactId, clientId, sharedItems: tax });
-    await acceptInvitation(portal.ctx, { contactId, token: portal.outbox.lastTo(contactId)!.token, password });
+    await acceptInvitation(portal.ctx, { contactId, token: (await portal.outbox.lastTo(contactId))!.token, password });
     return { clientId, contactId };
   }
   return { ...portal, tenantId, admin, member, verified };

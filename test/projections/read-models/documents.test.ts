@@ -19,7 +19,7 @@ async function setUp() {
   const { clientId, contactIds } = await givenClient(ctx, admin, { owners: [{ name: 'Olivia Owner', emails: ['olivia@client.example'] }] });
   const contactId = contactIds[0]!;
   await openPortalAccess(ctx, admin, { contactId, clientId, sharedItems: [{ kind: 'folder', path: 'Tax' }] });
-  await acceptInvitation(ctx, { contactId, token: portal.outbox.lastTo(contactId)!.token, password: 'correct horse battery' });
+  await acceptInvitation(ctx, { contactId, token: (await portal.outbox.lastTo(contactId))!.token, password: 'correct horse battery' });
   const contact = contactCaller(tenantId, contactId);
   const upload = async (folderPath: string, name: string) => {
     clock.advance(1000);
@@ -193,7 +193,7 @@ describe('documents read model: rebuilding and forgetting', () => {
     const [gina, gus] = group.contactIds as [string, string];
     for (const contactId of [gina, gus]) {
       await openPortalAccess(ctx, admin, { contactId, clientId: group.clientId, sharedItems: [{ kind: 'folder', path: 'Tax' }] });
-      await acceptInvitation(ctx, { contactId, token: portal.outbox.lastTo(contactId)!.token, password: 'correct horse battery' });
+      await acceptInvitation(ctx, { contactId, token: (await portal.outbox.lastTo(contactId))!.token, password: 'correct horse battery' });
     }
     const { document } = await uploadDocument(ctx, admin, { clientId: group.clientId, folderPath: 'Tax', name: 'Return.pdf', ...content() });
     for (const contactId of [gina, gus]) await recordDownload(ctx, contactCaller(tenantId, contactId), { documentId: document.documentId, ipAddress: '203.0.113.7' });

@@ -8,7 +8,6 @@ import Database from 'better-sqlite3';
 import { aesGcmCipher } from '../../../adapters/crypto/aes-gcm.js';
 import { memoryEventStore } from '../../../adapters/event-store/memory.js';
 import { memoryKeyStore } from '../../../adapters/keys/memory-key-store.js';
-import { memoryAccessNotificationOutbox, memoryInvitationOutbox } from '../../../adapters/mail/memory-outbox.js';
 import { uuidIds } from '../../../adapters/system/clock-and-ids.js';
 import { sqliteReadModels, type SqliteReadModels } from '../../../projections/read-models/index.js';
 import type { Caller, PortalDeps } from '../../../src/application/context.js';
@@ -18,12 +17,12 @@ import { PortalError, ValidationError } from '../../../src/core/errors.js';
 import type { KeyStore } from '../../../src/core/ports.js';
 import { hashOf } from '../../support/content-hash.js';
 import { DAY_MS, fastSecrets, staffCaller, testClock, type TestClock } from '../../support/portal.js';
+import { testMail } from '../../support/mail.js';
 
 
 /** createPortal over a memory store (or the given one) with its read models in a fresh in-memory SQLite. */
 export function livePortal(options: { store?: EventStore; keys?: KeyStore; clock?: TestClock } = {}) {
   const clock = options.clock ?? testClock();
-  const outbox = memoryInvitationOutbox();
   const store = options.store ?? memoryEventStore();
   const keys = options.keys ?? memoryKeyStore(aesGcmCipher);
   const views = sqliteReadModels({ db: new Database(':memory:') });
@@ -35,11 +34,10 @@ export function livePortal(options: { store?: EventStore; keys?: KeyStore; clock
     clock,
     ids: uuidIds,
     secrets: fastSecrets(),
-    invitations: outbox,
-    accessNotifications: memoryAccessNotificationOutbox(),
     readModels: (log) => (readModels = views(log)),
   };
   const portal = createPortal(deps);
+  const { outbox } = testMail(portal);
   return { portal, readModels, clock, outbox, store, keys };
 }
 
@@ -206,8 +204,9 @@ export async function play(live: LivePortal, firm: Firm, steps: readonly Step[],
         case 'cancel': await portal.invitations.cancelInvitation(admin, { contactId: contact.contactId, reason: 'withdrawn_by_firm' }); break;
         case 'accept': {
           // Aimed at someone who was sent an invitation (else nothing to accept).
-          const invited = at(firm.contacts.filter((m) => outbox.lastTo(m.contactId)), c.contact);
-          const sent = invited && outbox.lastTo(invited.contactId);
+          const sentTo = new Set((await outbox.sent()).map((m) => m.contactId));
+          const invited = at(firm.contacts.filter((m) => sentTo.has(m.contactId)), c.contact);
+          const sent = invited && (await outbox.lastTo(invited.contactId));
           if (!invited || !sent) break;
           await portal.invitations.acceptInvitation({ contactId: invited.contactId, token: sent.token, password: 'correct horse battery' });
           firm.accepted.push(invited.contactId);

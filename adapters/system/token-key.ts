@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { TOKEN_KEY_BYTES } from './secrets.js';
+
+/**
+ * The server's token key, from configuration: base64 or base64url text of at least 32 bytes
+ * (e.g. `openssl rand -base64 32`).
+ */
+export function parseTokenKey(text: string): Buffer {
+  const key = Buffer.from(text.trim(), 'base64');
+  if (key.byteLength < TOKEN_KEY_BYTES) throw new Error(`The token key must be base64 text of at least ${TOKEN_KEY_BYTES} bytes.`);
+  return key;
+}
+
+/**
+ * The server's token key kept in a file (only the owner may read it), made on first use. With
+ * `create` false a missing file gives null (a read-only command must not invent a key the service
+ * does not have).
+ */
+export function tokenKeyFile(path: string, create = true): Buffer | null {
+  try {
+    return parseTokenKey(readFileSync(path, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !create) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+  try {
+    // 'wx': of two processes starting at once, one writes the key and the other reads it.
+    writeFileSync(path, `${randomBytes(TOKEN_KEY_BYTES).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return parseTokenKey(readFileSync(path, 'utf8'));
+}
