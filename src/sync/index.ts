@@ -1,0 +1,6 @@
+// The OneDrive sync process manager: pure decisions over Graph pages; the adapter fetches, downloads and appends.
+export * from './decision.js';
+export * from './drive-item.js';
+export * from './finish-round.js';
+export * from './round.js';
+export * from './state.js';
