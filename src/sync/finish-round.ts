@@ -136,7 +136,8 @@ export function finishRound(state: FolderSyncState, now: string): RoundResult {
     deltaLink: round.kind === 'delta' ? round.deltaLink : null,
     mode: backToDelta ? 'delta' : state.mode,
     walks: backToDelta ? 0 : walks,
-    resyncs: round.kind === 'delta' ? 0 : state.resyncs,
+    // Only a delta round that was no enumeration shows the folder's delta works again.
+    resyncs: round.kind === 'delta' && !round.enumeration ? 0 : state.resyncs,
     folderGone: false,
     lastSuccessAt: now,
     lastError: null,

@@ -4,3 +4,4 @@ export * from './drive-item.js';
 export * from './finish-round.js';
 export * from './round.js';
 export * from './state.js';
+export * from './faults.js';
