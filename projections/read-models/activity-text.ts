@@ -63,6 +63,7 @@ const kinds: Record<ActivityKind, readonly string[]> = {
     'DocumentMarkedForOneDriveSync',
     'DocumentUploadedToOneDrive',
     'DocumentOneDriveUploadFailed',
+    'DocumentSyncConflictRecorded',
     'DocumentDownloaded',
     'DocumentViewed',
   ],
@@ -252,6 +253,8 @@ export function describe(event: StoredEvent, names: Names): string {
       return `${documentName().replace(/^a d/, 'A d')} copied to the client's OneDrive folder`;
     case 'DocumentOneDriveUploadFailed':
       return `Copying ${documentName()} to OneDrive failed: ${d.reason}`;
+    case 'DocumentSyncConflictRecorded':
+      return `${quoted(d.name)} changed in the portal and in OneDrive: OneDrive's version kept, the portal's copied beside it as ${quoted(d.conflictName)}`;
     case 'DocumentDownloaded':
       return `${contact()} downloaded ${documentName()}`;
     case 'DocumentViewed':

@@ -25,6 +25,11 @@ group('the wording of events the client life does not show', () => {
     ['DocumentRenamed', { previousName: 'Q3.pdf', name: 'Q3 final.pdf' }, 'Document “Q3.pdf” renamed to “Q3 final.pdf”'],
     ['DocumentMoved', { name: 'Q3.pdf', previousFolderPath: 'Uploads', folderPath: 'Tax' }, 'Document “Q3.pdf” moved from Uploads to Tax'],
     ['DocumentAdded', { name: 'Q3.pdf', origin: 'onedrive_sync' }, 'Document “Q3.pdf” added from OneDrive'],
+    [
+      'DocumentSyncConflictRecorded',
+      { name: 'Q3.pdf', conflictName: 'Q3 (portal copy 2026-01-15).pdf' },
+      "“Q3.pdf” changed in the portal and in OneDrive: OneDrive's version kept, the portal's copied beside it as “Q3 (portal copy 2026-01-15).pdf”",
+    ],
     ['OneDriveNeedsReconnect', { reason: 'token_expired' }, 'OneDrive needs to be reconnected (sign-in expired)'],
     ['MemberRemoved', { contactId: 'ann', role: 'guest' }, 'Guest Ann Smith removed'],
     ['PersonalDataForgotten', { subjectId: 'client-1' }, 'Personal data of the client erased'],
