@@ -5,3 +5,4 @@ export * from './finish-round.js';
 export * from './round.js';
 export * from './state.js';
 export * from './faults.js';
+export * from './upload.js';
