@@ -153,3 +153,18 @@ function byFolderOrder(files: Record<string, SyncedFile>, before: Record<string,
   };
   return (a: Decision, b: Decision) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 }
+
+/**
+ * The finished state with some decisions not applied (a download that failed its size or hash
+ * check, a document refusing the change): those items keep what the portal had, so the next round
+ * decides them again, even if Graph does not list them again.
+ */
+export function withhold(before: FolderSyncState, finished: FolderSyncState, itemIds: Iterable<string>): FolderSyncState {
+  const synced = { ...finished.synced };
+  for (const id of itemIds) {
+    const previous = before.synced[id];
+    if (previous === undefined) delete synced[id];
+    else synced[id] = previous;
+  }
+  return { ...finished, synced, itemCount: Object.keys(synced).length };
+}

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/sync/decision.js';
-import { applyPage } from '../../src/sync/round.js';
+import { applyPage, nextFetch } from '../../src/sync/round.js';
+import { onFault } from '../../src/sync/faults.js';
 import { finishRound } from '../../src/sync/finish-round.js';
 import { initialSyncState, type FolderSyncState } from '../../src/sync/state.js';
 import { parseDrivePage } from '../../src/sync/drive-item.js';
@@ -66,6 +67,35 @@ describe('sync rounds against a model drive', () => {
           expect(again.decisions).toEqual([]);
           expect(again.state.synced).toEqual(state.synced);
         });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('remove nothing when a re-enumeration after a 410 is interrupted, and only what a complete one proved absent', () => {
+    fc.assert(
+      fc.property(rounds, fc.infiniteStream(fc.integer({ min: 0, max: 999 })), fc.array(mutation, { maxLength: 10 }), fc.nat(), (plan, randoms, later, cut) => {
+        const random = () => (randoms.next().value as number) / 1000;
+        const drive = new Drive();
+        let state = initialSyncState('d', ROOT);
+        plan.forEach(({ mutations, cuts }, n) => {
+          for (const m of mutations) drive.apply(m);
+          state = runRound(state, pagesOf(drive.round(n === 0, random), cuts)).state;
+        });
+        for (const m of later) drive.apply(m);
+        // 410: the drive is listed again from scratch, and the listing breaks off part-way.
+        const listing = drive.round(true, random);
+        let s = onFault(state, { kind: 'resync' }, 1, random, now).state;
+        const pages = pagesOf(listing, [cut]);
+        for (const value of pages.slice(0, -1)) s = applyPage(s, parseDrivePage({ value, '@odata.nextLink': 'nl' })).state;
+        expect(nextFetch(s).kind).not.toBe('finish');
+        const interrupted = onFault(s, { kind: 'resync' }, 1, random, now).state;
+        expect(interrupted.synced).toEqual(state.synced);
+        // Listed again, completely: the portal ends with exactly the drive's files.
+        const portal = new Map(Object.entries(state.synced).map(([id, f]) => [id, `${f.folderPath ? `${f.folderPath}/` : ''}${f.name}@${f.cTag!.split('.').pop()}`]));
+        const done = runRound(interrupted, [listing]);
+        applyDecisions(portal, done.decisions);
+        expect(Object.fromEntries(portal)).toEqual(drive.files());
       }),
       { numRuns: 200 },
     );

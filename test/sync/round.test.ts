@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyPage, nextFetch } from '../../src/sync/round.js';
-import { finishRound } from '../../src/sync/finish-round.js';
+import { finishRound, withhold } from '../../src/sync/finish-round.js';
 import { parseDrivePage, sameDriveId } from '../../src/sync/drive-item.js';
 import { deleted, deltaPage, driveId, file, folder, fresh, now, oneNote, placesOf, rootEntry, rootId, round, shortcut } from './builders.js';
 
@@ -148,5 +148,15 @@ describe('later rounds', () => {
     expect(r.decisions).toEqual([]);
     expect(r.state.folderGone).toBe(true);
     expect(r.state.synced).toEqual(first().state.synced);
+  });
+
+  it('decides a withheld item again in the next round, even when Graph does not list it again', () => {
+    const before = first().state;
+    const r = round(before, [file(B, 'Notes.txt', rootId, 'c2'), file('n', 'new.pdf')]);
+    const state = withhold(before, r.state, [B, 'n']);
+    expect(state.itemCount).toBe(2);
+    const next = round(state, []);
+    expect(Object.fromEntries(next.decisions.map((d) => [d.itemId, d.what]))).toEqual({ [B]: ['content'], n: ['added'] });
+    expect(next.decisions.every((d) => d.kind === 'upserted' && d.download !== null)).toBe(true);
   });
 });
