@@ -53,7 +53,7 @@ const kinds: Record<ActivityKind, readonly string[]> = {
     'LoginEmailChanged',
     'ContactLoggedIn',
   ],
-  folder: ['FolderLinked', 'FolderRelinked', 'FolderUnlinked'],
+  folder: ['FolderLinked', 'FolderRelinked', 'FolderUnlinked', 'FolderSynced', 'FolderSyncFailed'],
   document: [
     'DocumentAdded',
     'DocumentVersionAdded',
@@ -236,6 +236,12 @@ export function describe(event: StoredEvent, names: Names): string {
       return `Linked to another OneDrive folder: ${quoted(d.folderName)}`;
     case 'FolderUnlinked':
       return 'OneDrive folder unlinked';
+    case 'FolderSynced': {
+      const counts = [[d.added, 'added'], [d.changed, 'changed'], [d.removed, 'removed']].filter(([n]) => n > 0).map(([n, w]) => `${n} ${w}`);
+      return `OneDrive folder synced (${d.itemCount} ${d.itemCount === 1 ? 'file' : 'files'}${counts.length > 0 ? `; ${counts.join(', ')}` : ''})`;
+    }
+    case 'FolderSyncFailed':
+      return `OneDrive folder sync failed: ${d.message}`;
     // documents
     case 'DocumentAdded':
       return `Document ${quoted(d.name)} ${origins[d.origin] ?? 'added'}`;

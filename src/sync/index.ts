@@ -6,3 +6,4 @@ export * from './round.js';
 export * from './state.js';
 export * from './faults.js';
 export * from './upload.js';
+export * from './report.js';

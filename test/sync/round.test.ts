@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyPage, nextFetch } from '../../src/sync/round.js';
 import { finishRound, withhold } from '../../src/sync/finish-round.js';
 import { parseDrivePage, sameDriveId } from '../../src/sync/drive-item.js';
+import { failureReport, roundReport } from '../../src/sync/report.js';
 import { deleted, deltaPage, driveId, file, folder, fresh, now, oneNote, placesOf, rootEntry, rootId, round, shortcut } from './builders.js';
 
 const A = 'f0A1b2C3!aBc1';
@@ -158,5 +159,19 @@ describe('later rounds', () => {
     const next = round(state, []);
     expect(Object.fromEntries(next.decisions.map((d) => [d.itemId, d.what]))).toEqual({ [B]: ['content'], n: ['added'] });
     expect(next.decisions.every((d) => d.kind === 'upserted' && d.download !== null)).toBe(true);
+  });
+});
+
+describe('reports to the folder link', () => {
+  it('counts what a round added, changed and removed, with the folder it is about', () => {
+    const before = first().state;
+    const r = round(before, [deleted(B), file(A, 'Renamed.pdf', TAX, 'c2'), file('n', 'n.pdf')]);
+    expect(roundReport('client-1', before, r)).toEqual({ clientId: 'client-1', driveId, itemId: rootId, itemCount: 2, added: 1, changed: 1, removed: 1, mode: 'delta' });
+  });
+
+  it('reports a stopped sync and a folder gone, nothing for a healthy one', () => {
+    expect(failureReport('c', first().state)).toBeNull();
+    const gone = round(first().state, [deleted(rootId)]).state;
+    expect(failureReport('c', gone)).toMatchObject({ code: 'folder_gone', itemId: rootId });
   });
 });

@@ -25,6 +25,9 @@ group('the wording of events the client life does not show', () => {
     ['DocumentRenamed', { previousName: 'Q3.pdf', name: 'Q3 final.pdf' }, 'Document “Q3.pdf” renamed to “Q3 final.pdf”'],
     ['DocumentMoved', { name: 'Q3.pdf', previousFolderPath: 'Uploads', folderPath: 'Tax' }, 'Document “Q3.pdf” moved from Uploads to Tax'],
     ['DocumentAdded', { name: 'Q3.pdf', origin: 'onedrive_sync' }, 'Document “Q3.pdf” added from OneDrive'],
+    ['FolderSynced', { itemCount: 12, added: 2, changed: 0, removed: 1 }, 'OneDrive folder synced (12 files; 2 added, 1 removed)'],
+    ['FolderSynced', { itemCount: 1, added: 0, changed: 0, removed: 0 }, 'OneDrive folder synced (1 file)'],
+    ['FolderSyncFailed', { message: 'The OneDrive account is full.' }, 'OneDrive folder sync failed: The OneDrive account is full.'],
     [
       'DocumentSyncConflictRecorded',
       { name: 'Q3.pdf', conflictName: 'Q3 (portal copy 2026-01-15).pdf' },
