@@ -7,3 +7,4 @@ export * from './state.js';
 export * from './faults.js';
 export * from './upload.js';
 export * from './report.js';
+export * from './quick-xor-hash.js';
