@@ -5,7 +5,7 @@
  * the round's end (finishRound). The round in progress is part of the state, so a runner that stores
  * it after each page resumes from the last page it applied.
  */
-import { kindOf, quickXorHashOf, type DriveItem, type DrivePage } from './drive-item.js';
+import { kindOf, quickXorHashOf, sameDriveId, type DriveItem, type DrivePage } from './drive-item.js';
 import type { FolderSyncState, Round, RoundEntry } from './state.js';
 
 /** What the adapter fetches next. `url: null`: the first request of its kind, built from the ids. */
@@ -38,11 +38,16 @@ export function nextFetch(state: FolderSyncState): Fetch {
   return { kind: 'children', driveId, folderId: round.current.folderId, url: round.current.next };
 }
 
-function entryOf(item: DriveItem, listedUnder: string | null): RoundEntry {
+/** Stands for a parent on another drive: never in the tree, so whatever lies there is outside the folder. */
+const OTHER_DRIVE = '\u0000other-drive';
+
+function entryOf(item: DriveItem, driveId: string, listedUnder: string | null): RoundEntry {
   if (item.deleted !== undefined) return { deleted: true };
+  const parentDrive = item.parentReference?.driveId;
+  const elsewhere = parentDrive !== undefined && !sameDriveId(parentDrive, driveId);
   return {
     deleted: false,
-    parentId: item.parentReference?.id ?? listedUnder,
+    parentId: elsewhere ? OTHER_DRIVE : (item.parentReference?.id ?? listedUnder),
     name: item.name ?? '',
     kind: kindOf(item),
     cTag: item.cTag ?? null,
@@ -54,10 +59,10 @@ function entryOf(item: DriveItem, listedUnder: string | null): RoundEntry {
 }
 
 /** Later entries of an item replace earlier ones: the last occurrence in a round wins. */
-function withEntries(entries: Record<string, RoundEntry>, items: DriveItem[], listedUnder: string | null) {
+function withEntries(entries: Record<string, RoundEntry>, items: DriveItem[], driveId: string, listedUnder: string | null) {
   const next = { ...entries };
   for (const item of items) {
-    next[item.id] = entryOf(item, listedUnder);
+    next[item.id] = entryOf(item, driveId, listedUnder);
   }
   return next;
 }
@@ -72,11 +77,11 @@ export function applyPage(state: FolderSyncState, page: DrivePage): { state: Fol
   if (round.kind === 'delta') {
     if (round.deltaLink !== null) throw new Error('This round is complete: finish it before applying another page.');
     if (page.nextLink === null && page.deltaLink === null) throw new Error('A delta page carries neither a nextLink nor a deltaLink.');
-    updated = { ...round, entries: withEntries(round.entries, page.items, null), next: page.nextLink, deltaLink: page.deltaLink };
+    updated = { ...round, entries: withEntries(round.entries, page.items, state.driveId, null), next: page.nextLink, deltaLink: page.deltaLink };
   } else {
     if (round.current === null) throw new Error('This round is complete: finish it before applying another page.');
     const folderId = round.current.folderId;
-    const entries = withEntries(round.entries, page.items, folderId);
+    const entries = withEntries(round.entries, page.items, state.driveId, folderId);
     // Sub-folders are listed in turn; the inside of OneNote notebooks and shortcuts is not.
     const subFolders = page.items.filter((i) => i.deleted === undefined && kindOf(i) === 'folder').map((i) => i.id);
     const known = new Set([...round.queue, ...Object.keys(round.entries), folderId]);

@@ -49,6 +49,12 @@ describe('the first round', () => {
     expect(r.decisions.map((d) => d.itemId)).toEqual([A]);
   });
 
+  it('takes a parent on another drive as outside the folder, whatever the letter case of ours', () => {
+    const other = { ...file('x', 'x.pdf'), parentReference: { driveId: 'someone-else', id: rootId } };
+    const ours = { ...file('y', 'y.pdf'), parentReference: { driveId: driveId.toUpperCase(), id: rootId } };
+    expect(Object.keys(round(fresh(), [other, ours]).state.synced)).toEqual(['y']);
+  });
+
   it('ignores fields Graph adds and compares drive ids without regard to case', () => {
     expect(() => parseDrivePage({ value: [{ ...file(A, 'a.pdf'), shared: { scope: 'users' } }], '@odata.deltaLink': 'x' })).not.toThrow();
     expect(sameDriveId('b8f3A1', 'B8F3a1')).toBe(true);
