@@ -9,3 +9,4 @@ export * as invitation from './invitation/index.js';
 export * as portalAccess from './portal-access/index.js';
 export * as folderLink from './folder-link/index.js';
 export * as document from './document/index.js';
+export * as sync from './sync/index.js';

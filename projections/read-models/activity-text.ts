@@ -55,7 +55,7 @@ const kinds: Record<ActivityKind, readonly string[]> = {
     'LoginEmailChanged',
     'ContactLoggedIn',
   ],
-  folder: ['FolderLinked', 'FolderRelinked', 'FolderUnlinked'],
+  folder: ['FolderLinked', 'FolderRelinked', 'FolderUnlinked', 'FolderSynced', 'FolderSyncFailed'],
   document: [
     'DocumentAdded',
     'DocumentVersionAdded',
@@ -65,6 +65,7 @@ const kinds: Record<ActivityKind, readonly string[]> = {
     'DocumentMarkedForOneDriveSync',
     'DocumentUploadedToOneDrive',
     'DocumentOneDriveUploadFailed',
+    'DocumentSyncConflictRecorded',
     'DocumentDownloaded',
     'DocumentViewed',
   ],
@@ -253,6 +254,12 @@ export function describe(event: StoredEvent, names: Names): string {
       return `Linked to another OneDrive folder: ${quoted(d.folderName)}`;
     case 'FolderUnlinked':
       return 'OneDrive folder unlinked';
+    case 'FolderSynced': {
+      const counts = [[d.added, 'added'], [d.changed, 'changed'], [d.removed, 'removed']].filter(([n]) => n > 0).map(([n, w]) => `${n} ${w}`);
+      return `OneDrive folder synced (${d.itemCount} ${d.itemCount === 1 ? 'file' : 'files'}${counts.length > 0 ? `; ${counts.join(', ')}` : ''})`;
+    }
+    case 'FolderSyncFailed':
+      return `OneDrive folder sync failed: ${d.message}`;
     // documents
     case 'DocumentAdded':
       return `Document ${quoted(d.name)} ${origins[d.origin] ?? 'added'}`;
@@ -270,6 +277,8 @@ export function describe(event: StoredEvent, names: Names): string {
       return `${documentName().replace(/^a d/, 'A d')} copied to the client's OneDrive folder`;
     case 'DocumentOneDriveUploadFailed':
       return `Copying ${documentName()} to OneDrive failed: ${d.reason}`;
+    case 'DocumentSyncConflictRecorded':
+      return `${quoted(d.name)} changed in the portal and in OneDrive: OneDrive's version kept, the portal's copied beside it as ${quoted(d.conflictName)}`;
     case 'DocumentDownloaded':
       return `${contact()} downloaded ${documentName()}`;
     case 'DocumentViewed':

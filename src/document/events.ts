@@ -84,6 +84,33 @@ export const documentOneDriveUploadFailed = defineEvent({
   personal: [{ subject: 'clientId', fields: ['reason'] }],
 });
 
+/**
+ * The document changed both in the portal and in OneDrive since they were last level. Neither side
+ * is overwritten: OneDrive's content becomes the next version (the DocumentVersionAdded after this),
+ * and the portal's version named here is uploaded beside it in the client's folder as `conflictName`.
+ */
+export const documentSyncConflictRecorded = defineEvent({
+  type: 'DocumentSyncConflictRecorded',
+  version: 1,
+  schema: z.object({
+    documentId: id,
+    clientId: id,
+    driveItemId: id,
+    folderPath: personal(z.string()),
+    name: personal(z.string().min(1)),
+    conflictName: personal(z.string().min(1)),
+    /** The portal's version kept beside OneDrive's. */
+    portalVersion: z.number().int().positive(),
+    size: z.number().int().nonnegative(),
+    contentHash: z.string().min(1),
+    blobRef: z.string().min(1),
+    /** The tag of OneDrive's content that met it. */
+    oneDriveContentTag: z.string().min(1).nullable(),
+    detectedAt: at,
+  }),
+  personal: [{ subject: 'clientId', fields: ['folderPath', 'name', 'conflictName'] }],
+});
+
 const access = {
   documentId: id,
   clientId: id,
@@ -109,6 +136,7 @@ export const documentEvents = [
   documentMarkedForOneDriveSync,
   documentUploadedToOneDrive,
   documentOneDriveUploadFailed,
+  documentSyncConflictRecorded,
   documentDownloaded,
   documentViewed,
 ] as const;

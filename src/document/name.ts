@@ -15,3 +15,45 @@ export function oneDriveNameProblem(name: string): string | undefined {
   if (RESERVED.test(name) || name.startsWith('~$') || name.includes('_vti_')) return 'OneDrive does not allow this file name (a name reserved by Windows or by OneDrive).';
   return undefined;
 }
+
+/** OneDrive's limit on a whole path, from the drive's root. */
+export const MAX_ONEDRIVE_PATH_LENGTH = 400;
+
+/** Why OneDrive would refuse this place (`folderPath` in the client's folder, itself at `rootPath` in the drive), or undefined. */
+export function oneDrivePathProblem(folderPath: string, name: string, rootPath = ''): string | undefined {
+  for (const segment of folderPath.split('/').filter((s) => s.length > 0)) {
+    const problem = oneDriveNameProblem(segment);
+    if (problem) return `The folder "${segment}": ${problem}`;
+  }
+  const whole = [rootPath, folderPath, name].filter((s) => s.length > 0).join('/');
+  if (whole.length >= MAX_ONEDRIVE_PATH_LENGTH) {
+    return `OneDrive does not allow paths of ${MAX_ONEDRIVE_PATH_LENGTH} characters or more; this one has ${whole.length}.`;
+  }
+  return undefined;
+}
+
+/** Full-width look-alikes of the characters OneDrive refuses (as rclone maps them). */
+const LOOK_ALIKES: Record<string, string> = { '"': '＂', '*': '＊', ':': '：', '<': '＜', '>': '＞', '?': '？', '/': '／', '\\': '＼', '|': '｜' };
+
+/**
+ * A name OneDrive accepts, as close to `name` as possible: refused characters become their
+ * full-width look-alikes, leading spaces and trailing spaces or dots go, reserved names get a "_".
+ */
+export function oneDriveSafeName(name: string): string {
+  let safe = name.replace(/["*:<>?/\\|]/g, (c) => LOOK_ALIKES[c]!).replace(/^\s+/, '').replace(/[\s.]+$/, '');
+  if (safe.startsWith('~$')) safe = `_${safe.slice(1)}`;
+  safe = safe.replace(/_vti_/gi, '_vti-');
+  if (RESERVED.test(safe) || safe.length === 0) safe = `${safe}_`;
+  return safe;
+}
+
+/**
+ * The name the portal's version gets beside OneDrive's when both changed since the last sync:
+ * "Return 2024 (portal copy 2026-01-15).pdf".
+ */
+export function conflictCopyName(name: string, at: Date): string {
+  const dot = name.lastIndexOf('.');
+  const [base, extension] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  const suffix = ` (portal copy ${at.toISOString().slice(0, 10)})`;
+  return oneDriveSafeName(`${base.slice(0, MAX_FILE_NAME_LENGTH - suffix.length - extension.length)}${suffix}${extension}`);
+}

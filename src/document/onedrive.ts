@@ -9,7 +9,7 @@ import type {
   recordOneDriveUploadSucceededData,
 } from './commands.js';
 import type { DocumentEvent } from './events.js';
-import { oneDriveNameProblem } from './name.js';
+import { conflictCopyName, oneDriveNameProblem, oneDrivePathProblem } from './name.js';
 import { snapshot, type DocumentState, type ExistingDocument } from './state.js';
 
 /**
@@ -77,6 +77,27 @@ export function decideSyncedChange(
     events.push({ type: 'DocumentMoved', data: { ...facts, previousFolderPath: state.folderPath, movedAt: now } });
     current = { ...current, folderPath: change.folderPath };
   }
+  // The portal's content changed since it was last level with OneDrive: keep both, say so.
+  const portalChanged = state.oneDriveContentHash !== null && state.contentHash !== state.oneDriveContentHash;
+  if (contentChanged && change.content && portalChanged && change.content.contentHash !== state.contentHash) {
+    events.push({
+      type: 'DocumentSyncConflictRecorded',
+      data: {
+        documentId,
+        clientId,
+        driveItemId,
+        folderPath: current.folderPath,
+        name: current.name,
+        conflictName: conflictCopyName(state.name, ctx.now),
+        portalVersion: state.version,
+        size: state.size,
+        contentHash: state.contentHash,
+        blobRef: state.blobRef,
+        oneDriveContentTag: contentTag,
+        detectedAt: now,
+      },
+    });
+  }
   if (contentChanged && change.content) {
     const facts = snapshot(current, 'onedrive_sync', { ...change.content, contentTag });
     events.push({ type: 'DocumentVersionAdded', data: { ...facts, version: state.version + 1, updatedAt: now } });
@@ -94,7 +115,7 @@ export function decideMarkForSync(data: z.output<typeof markForOneDriveSyncData>
     throw new DomainError('document.already_in_onedrive', "This document is already in the client's OneDrive folder.");
   }
   if (state.oneDrive === 'pending') return [];
-  const problem = oneDriveNameProblem(state.name);
+  const problem = oneDriveNameProblem(state.name) ?? oneDrivePathProblem(state.folderPath, state.name);
   if (problem) throw new DomainError('document.name_not_allowed_in_onedrive', `${problem} Rename the document first.`);
   const { documentId, clientId, folderPath, name } = state;
   return [{ type: 'DocumentMarkedForOneDriveSync', data: { documentId, clientId, folderPath, name, markedAt: ctx.now.toISOString() } }];

@@ -18,6 +18,8 @@ export interface DocumentFile {
   contentTag: string | null;
   version: number;
   oneDrive: OneDriveCopy;
+  /** The content last level with the OneDrive item (synced from it or uploaded to it); null when never. */
+  oneDriveContentHash: string | null;
 }
 
 export type DocumentState = { status: 'none' } | ({ status: 'present' | 'removed' } & DocumentFile);
@@ -45,10 +47,13 @@ type FileFacts = ReturnType<typeof snapshot>;
 function withFacts(state: DocumentState, facts: FileFacts): ExistingDocument {
   const { origin: _changeOrigin, ...rest } = facts;
   if (state.status === 'none') {
-    return { status: 'present', ...rest, origin: facts.origin, uploadedByContactId: null, version: 1, oneDrive: 'not_synced' };
+    return { status: 'present', ...rest, origin: facts.origin, uploadedByContactId: null, version: 1, oneDrive: 'not_synced', oneDriveContentHash: null };
   }
   return { ...state, ...rest };
 }
+
+/** Content that came from OneDrive is level with it; content from the portal leaves the level mark where it was. */
+const levelAfter = (facts: FileFacts, before: string | null): string | null => (facts.origin === 'onedrive_sync' ? facts.contentHash : before);
 
 /** A change made in the portal leaves the OneDrive copy behind; one from the sync brings them level. */
 const copyAfter = (facts: FileFacts, before: OneDriveCopy): OneDriveCopy =>
@@ -58,12 +63,13 @@ export function evolveDocument(state: DocumentState, event: DocumentEvent): Docu
   switch (event.type) {
     case 'DocumentAdded': {
       const { version, uploadedByContactId, addedAt: _at, ...facts } = event.data;
-      return { ...withFacts({ status: 'none' }, facts), version, uploadedByContactId, oneDrive: copyAfter(facts, 'not_synced') };
+      const oneDriveContentHash = levelAfter(facts, null);
+      return { ...withFacts({ status: 'none' }, facts), version, uploadedByContactId, oneDrive: copyAfter(facts, 'not_synced'), oneDriveContentHash };
     }
     case 'DocumentVersionAdded': {
       const { version, updatedAt: _at, ...facts } = event.data;
       if (state.status === 'none') return state;
-      return { ...withFacts(state, facts), version, oneDrive: copyAfter(facts, state.oneDrive) };
+      return { ...withFacts(state, facts), version, oneDrive: copyAfter(facts, state.oneDrive), oneDriveContentHash: levelAfter(facts, state.oneDriveContentHash) };
     }
     case 'DocumentRenamed': {
       const { previousName: _p, renamedAt: _at, ...facts } = event.data;
@@ -79,10 +85,12 @@ export function evolveDocument(state: DocumentState, event: DocumentEvent): Docu
       return state.status === 'none' ? state : { ...state, oneDrive: 'pending' };
     case 'DocumentUploadedToOneDrive': {
       const { driveItemId, contentTag } = event.data;
-      return state.status === 'none' ? state : { ...state, driveItemId, contentTag, oneDrive: 'in_sync' };
+      return state.status === 'none' ? state : { ...state, driveItemId, contentTag, oneDrive: 'in_sync', oneDriveContentHash: state.contentHash };
     }
     case 'DocumentOneDriveUploadFailed':
       return state.status === 'none' ? state : { ...state, oneDrive: 'failed' };
+    // The version after it brings the document level with OneDrive; the portal's copy is uploaded beside.
+    case 'DocumentSyncConflictRecorded':
     case 'DocumentDownloaded':
     case 'DocumentViewed':
       return state;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idOf, MAX_DRIVE_ITEM_ID_LENGTH, MAX_FILE_NAME_LENGTH, MAX_LABEL_LENGTH, MAX_URL_LENGTH, plainText } from '../core/limits.js';
+import { idOf, MAX_DRIVE_ITEM_ID_LENGTH, MAX_FILE_NAME_LENGTH, MAX_LABEL_LENGTH, MAX_TEXT_LENGTH, MAX_URL_LENGTH, multilineText, plainText } from '../core/limits.js';
 import { commandSchema } from '../core/validate.js';
 
 const id = idOf();
@@ -25,9 +25,31 @@ export const linkFolderData = z.strictObject({
 
 export const unlinkFolderData = z.strictObject({ clientId: id });
 
+const syncedFolder = { clientId: id, driveId: driveItemId, itemId: driveItemId };
+const count = z.number().int().nonnegative();
+
+/** The sync process reports a finished round of the linked folder (see src/sync). */
+export const recordFolderSyncData = z.strictObject({
+  ...syncedFolder,
+  itemCount: count,
+  added: count,
+  changed: count,
+  removed: count,
+  mode: z.enum(['delta', 'children-walk']),
+});
+
+/** The sync process reports that the folder's sync stopped on an error. */
+export const recordFolderSyncFailureData = z.strictObject({
+  ...syncedFolder,
+  code: idOf(MAX_LABEL_LENGTH),
+  message: multilineText(MAX_TEXT_LENGTH).min(1, 'cannot be empty'),
+});
+
 export const folderLinkCommandSchema = z.discriminatedUnion('type', [
   commandSchema('LinkFolder', linkFolderData),
   commandSchema('UnlinkFolder', unlinkFolderData),
+  commandSchema('RecordFolderSync', recordFolderSyncData),
+  commandSchema('RecordFolderSyncFailure', recordFolderSyncFailureData),
 ]);
 
 export type FolderLinkCommand = z.input<typeof folderLinkCommandSchema>;

@@ -7,14 +7,22 @@
  * Process rules reacting to these events:
  * - FolderLinked / FolderRelinked → sync: start a full enumeration (delta without token) of the folder.
  * - FolderUnlinked → sync: stop polling the folder (documents already synced stay in the portal).
+ * The sync reports back through RecordFolderSync / RecordFolderSyncFailure (FolderSynced / FolderSyncFailed).
  * "Save all changes" on the client list is the application's loop over LinkFolder, one result per row.
  */
 import type { Decider, DecisionContext } from '../core/decider.js';
 import { DomainError } from '../core/errors.js';
 import { parseCommand } from '../core/validate.js';
-import { linkFolderData, unlinkFolderData, type FolderLinkCommand } from './commands.js';
+import { linkFolderData, recordFolderSyncData, recordFolderSyncFailureData, unlinkFolderData, type FolderLinkCommand } from './commands.js';
 import type { FolderLinkEvent } from './events.js';
 import { parseFolderUrl } from './folder-url.js';
+
+/** What the client list shows of the folder's sync. */
+export interface FolderSyncSummary {
+  lastSuccessAt: string | null;
+  itemCount: number;
+  lastError: { code: string; message: string; at: string } | null;
+}
 
 export interface LinkedFolder {
   driveId: string;
@@ -22,6 +30,7 @@ export interface LinkedFolder {
   name: string;
   url: string;
   linkedAt: string;
+  sync: FolderSyncSummary;
 }
 
 export interface FolderLinkState {
@@ -76,8 +85,32 @@ function decide(command: FolderLinkCommand, state: FolderLinkState, ctx: Decisio
       const { driveId, itemId } = state.folder;
       return [{ type: 'FolderUnlinked', data: { clientId: data.clientId, driveId, itemId, unlinkedAt: now } }];
     }
+    case 'RecordFolderSync': {
+      const data = parseCommand(recordFolderSyncData, command.data);
+      const { sync } = thisFolder(state, data.driveId, data.itemId);
+      const { added, changed, removed, itemCount } = data;
+      const worthSaying = added + changed + removed > 0 || sync.lastSuccessAt === null || sync.lastError !== null || itemCount !== sync.itemCount;
+      return worthSaying ? [{ type: 'FolderSynced', data: { ...data, syncedAt: now } }] : [];
+    }
+    case 'RecordFolderSyncFailure': {
+      const data = parseCommand(recordFolderSyncFailureData, command.data);
+      const { sync } = thisFolder(state, data.driveId, data.itemId);
+      if (sync.lastError?.code === data.code) return [];
+      return [{ type: 'FolderSyncFailed', data: { ...data, failedAt: now } }];
+    }
   }
 }
+
+/** A sync report is about the folder linked now: a report for a folder since relinked or unlinked is refused. */
+function thisFolder(state: FolderLinkState, driveId: string, itemId: string): LinkedFolder {
+  const folder = state.folder;
+  if (folder === null || !sameDrive(folder.driveId, driveId) || folder.itemId !== itemId) {
+    throw new DomainError('folder_link.not_this_folder', 'This client is no longer linked to that OneDrive folder.');
+  }
+  return folder;
+}
+
+const notSynced: FolderSyncSummary = { lastSuccessAt: null, itemCount: 0, lastError: null };
 
 function evolve(state: FolderLinkState, event: FolderLinkEvent): FolderLinkState {
   switch (event.type) {
@@ -85,10 +118,20 @@ function evolve(state: FolderLinkState, event: FolderLinkEvent): FolderLinkState
     case 'FolderRelinked': {
       const { clientId, driveId, itemId, folderName, folderUrl } = event.data;
       const linkedAt = event.type === 'FolderLinked' ? event.data.linkedAt : event.data.relinkedAt;
-      return { clientId, folder: { driveId, itemId, name: folderName, url: folderUrl, linkedAt } };
+      return { clientId, folder: { driveId, itemId, name: folderName, url: folderUrl, linkedAt, sync: notSynced } };
     }
     case 'FolderUnlinked':
       return { ...state, folder: null };
+    case 'FolderSynced': {
+      if (state.folder === null) return state;
+      const sync = { lastSuccessAt: event.data.syncedAt, itemCount: event.data.itemCount, lastError: null };
+      return { ...state, folder: { ...state.folder, sync } };
+    }
+    case 'FolderSyncFailed': {
+      if (state.folder === null) return state;
+      const lastError = { code: event.data.code, message: event.data.message, at: event.data.failedAt };
+      return { ...state, folder: { ...state.folder, sync: { ...state.folder.sync, lastError } } };
+    }
   }
 }
 

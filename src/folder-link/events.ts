@@ -34,5 +34,35 @@ export const folderUnlinked = defineEvent({
   schema: z.object({ clientId: z.string().min(1), driveId: z.string().min(1), itemId: z.string().min(1), unlinkedAt: at }),
 });
 
-export const folderLinkEvents = [folderLinked, folderRelinked, folderUnlinked] as const;
+const where = { clientId: z.string().min(1), driveId: z.string().min(1), itemId: z.string().min(1) };
+
+/**
+ * A sync round of the linked folder applied something, or was the first, or ended a failure: what
+ * the client list shows as the last sync. Rounds that change nothing are not recorded (one every
+ * few minutes per folder); the sync's own checkpoint knows when it last looked.
+ */
+export const folderSynced = defineEvent({
+  type: 'FolderSynced',
+  version: 1,
+  schema: z.object({
+    ...where,
+    itemCount: z.number().int().nonnegative(),
+    added: z.number().int().nonnegative(),
+    changed: z.number().int().nonnegative(),
+    removed: z.number().int().nonnegative(),
+    mode: z.enum(['delta', 'children-walk']),
+    syncedAt: at,
+  }),
+});
+
+/** The folder's sync stopped on an error (recorded once per kind of error, not at every poll). */
+export const folderSyncFailed = defineEvent({
+  type: 'FolderSyncFailed',
+  version: 1,
+  /** Graph's messages may quote file names, so the message is personal. */
+  schema: z.object({ ...where, code: z.string().min(1), message: personal(z.string().min(1)), failedAt: at }),
+  personal: [{ subject: 'clientId', fields: ['message'] }],
+});
+
+export const folderLinkEvents = [folderLinked, folderRelinked, folderUnlinked, folderSynced, folderSyncFailed] as const;
 export type FolderLinkEvent = EventsOf<typeof folderLinkEvents>;

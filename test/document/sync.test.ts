@@ -193,3 +193,69 @@ describe('syncing a portal document to OneDrive', () => {
   });
 
 });
+
+describe('a document changed on both sides since the last sync', () => {
+  const portalVersion = versionAdded({ ...syncedFacts, origin: 'firm_upload' });
+  const oneDriveChange = syncedUpsert({ cTag: 'ctag-3', content: { size: 3000, contentHash: hashOf(3), blobRef: 'blob-3' } });
+  const oneDriveVersion = (version = 3) => versionAdded({ ...syncedFacts, contentTag: 'ctag-3', size: 3000, contentHash: hashOf(3), blobRef: 'blob-3' }, version);
+  const conflict = (data: Partial<Extract<DocumentEvent, { type: 'DocumentSyncConflictRecorded' }>['data']> = {}): DocumentEvent => ({
+    type: 'DocumentSyncConflictRecorded',
+    data: {
+      documentId: syncedId,
+      clientId,
+      driveItemId,
+      folderPath: 'Tax',
+      name: 'Return 2024.pdf',
+      conflictName: 'Return 2024 (portal copy 2026-01-15).pdf',
+      portalVersion: 2,
+      size: 2000,
+      contentHash: hashOf(2),
+      blobRef: 'blob-2',
+      oneDriveContentTag: 'ctag-3',
+      detectedAt: '2026-01-15T09:00:00.000Z',
+      ...data,
+    },
+  });
+
+  it("records a conflict naming the portal's version and keeps OneDrive's as the next version", () => {
+    sync.given(syncedAdded(), portalVersion).when(oneDriveChange).then(conflict(), oneDriveVersion());
+  });
+
+  it('does the same for a portal document uploaded to OneDrive and changed in both places since', () => {
+    const uploaded = [documentAdded(), markedForSync(), uploadedToOneDrive(), versionAdded({ driveItemId, contentTag: 'ctag-up' })];
+    sync
+      .given(...uploaded)
+      .when(syncedUpsert({ cTag: 'ctag-3', content: { size: 3000, contentHash: hashOf(3), blobRef: 'blob-3' } }, { documentId }))
+      .then((events) => {
+        expect(events.map((e) => e.type)).toEqual(['DocumentSyncConflictRecorded', 'DocumentVersionAdded']);
+        expect(events[0]!.data).toMatchObject({ documentId, portalVersion: 2, contentHash: hashOf(2), blobRef: 'blob-2' });
+      });
+  });
+
+  it('is no conflict when the portal only renamed the document', () => {
+    sync
+      .given(syncedAdded(), renamed('Renamed.pdf', 'Return 2024.pdf', { ...syncedFacts, origin: 'firm_upload' }))
+      .when(syncedUpsert({ name: 'Renamed.pdf', cTag: 'ctag-3', content: { size: 3000, contentHash: hashOf(3), blobRef: 'blob-3' } }))
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['DocumentVersionAdded']));
+  });
+
+  it('is no conflict when both sides hold the same content', () => {
+    sync
+      .given(syncedAdded(), portalVersion)
+      .when(syncedUpsert({ cTag: 'ctag-3', content: { size: 2000, contentHash: hashOf(2), blobRef: 'blob-2' } }))
+      .then();
+  });
+
+  it('decides nothing when the conflicting change is applied again, and no conflict for the next OneDrive change', () => {
+    sync.given(syncedAdded(), portalVersion, conflict(), oneDriveVersion()).when(oneDriveChange).then();
+    sync
+      .given(syncedAdded(), portalVersion, conflict(), oneDriveVersion())
+      .when(syncedUpsert({ cTag: 'ctag-4', content: { size: 4000, contentHash: hashOf(4), blobRef: 'blob-4' } }))
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['DocumentVersionAdded']));
+  });
+
+  it('refuses to mark for sync a document in a folder OneDrive would refuse', () => {
+    firm.given(documentAdded({ folderPath: 'Tax|2024' })).when(markForSync()).thenThrows('document.name_not_allowed_in_onedrive');
+  });
+});
+

@@ -39,3 +39,22 @@ export function folderRelinked(item: DriveItem, previous: DriveItem, folderUrl =
 export function folderUnlinked(item: DriveItem = acmeFolder): FolderLinkEvent {
   return { type: 'FolderUnlinked', data: { clientId, driveId: item.driveId, itemId: item.itemId, unlinkedAt: at } };
 }
+
+type SyncData = Extract<FolderLinkCommand, { type: 'RecordFolderSync' }>['data'];
+const where = { clientId, driveId: acmeFolder.driveId, itemId: acmeFolder.itemId };
+export const recordSync = (data: Partial<SyncData> = {}): FolderLinkCommand => ({
+  type: 'RecordFolderSync',
+  data: { ...where, itemCount: 3, added: 3, changed: 0, removed: 0, mode: 'delta', ...data },
+});
+export const recordSyncFailure = (code = 'quota_exceeded', message = 'The OneDrive account is full.'): FolderLinkCommand => ({
+  type: 'RecordFolderSyncFailure',
+  data: { ...where, code, message },
+});
+export const folderSynced = (data: Partial<Extract<FolderLinkEvent, { type: 'FolderSynced' }>['data']> = {}): FolderLinkEvent => ({
+  type: 'FolderSynced',
+  data: { ...where, itemCount: 3, added: 3, changed: 0, removed: 0, mode: 'delta', syncedAt: at, ...data },
+});
+export const folderSyncFailed = (code = 'quota_exceeded', message = 'The OneDrive account is full.'): FolderLinkEvent => ({
+  type: 'FolderSyncFailed',
+  data: { ...where, code, message, failedAt: at },
+});
