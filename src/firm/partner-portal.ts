@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { DecisionContext } from '../core/decider.js';
 import { DomainError } from '../core/errors.js';
-import { requireFirm, requireManagingPartnerAdmin, requirePartnerAdmin, requirePlatform } from './access.js';
+import { requireFirm, requireManagingPartnerAdmin, requireFirmPartnerAdmin, requirePartnerAdmin, requirePlatform } from './access.js';
 import { brandColour, logo, sameBranding, supportChannel, type Branding } from './branding.js';
 import type {
   changeLicensingPartner,
@@ -106,7 +106,7 @@ export function decideSetBranding(data: z.output<typeof setBranding>, state: Fir
 /** A firm setting: partner admins turn the invitation reminder on or off. */
 export function decideSetInvitationReminders(data: { enabled: boolean }, state: FirmState, ctx: DecisionContext): FirmEvent[] {
   requireFirm(state, ctx);
-  requirePartnerAdmin(state, ctx);
+  requireFirmPartnerAdmin(state, ctx, 'change the firm settings');
   if (state.invitationReminders === data.enabled) return [];
   return [{ type: 'InvitationRemindersSet', data: { firmId: state.id, enabled: data.enabled } }];
 }

@@ -141,7 +141,8 @@ function accessNotice(intent: AccessNoticeIntent, facts: MailFacts): Content {
 function uploadAlert(intent: UploadAlertIntent, facts: MailFacts): Content {
   const client = facts.clientName ?? 'A client';
   const where = intent.folderPath === '' ? '' : ` in ${intent.folderPath}`;
-  const who = facts.uploaderName ? ` (${facts.uploaderName})` : '';
+  // A group's member is named beside the group; an individual client is the uploader.
+  const who = facts.uploaderName && facts.uploaderName !== client ? ` (${facts.uploaderName})` : '';
   const what = intent.version > 1 ? `a new version (${intent.version}) of “${intent.name}”` : `“${intent.name}”`;
   return {
     subject: `${client} uploaded ${intent.name}`,
