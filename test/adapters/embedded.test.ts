@@ -67,6 +67,16 @@ describe('the embedded portal', { timeout: 30_000 }, () => {
       expect(mailer.sent.map((m) => m.to.address)).toEqual(['ann@smith.example']);
       const { token } = linkIn(mailer.sent[0]!.text);
       await expect(opened.portal.invitations.acceptInvitation({ contactId: ownerIds[0]!, token, password: 'a long passphrase' })).resolves.toMatchObject({ access: 'active' });
+      // Rebuilding the read models sends nothing again, nor does a mail process that lost its checkpoint.
+      await opened.readModels.rebuild();
+      await opened.mail!.settled();
+      await opened.close();
+      opened = openEmbeddedPortal({ dataDir });
+      expect(opened.db.prepare('DELETE FROM process_checkpoints').run().changes).toBe(1);
+      await opened.close();
+      opened = openEmbeddedPortal({ dataDir, mail });
+      await opened.mail!.settled();
+      expect(mailer.sent).toHaveLength(1);
     } finally {
       await opened.close();
     }

@@ -69,6 +69,7 @@ describe("a partner firm's journey through the application API, on SQLite", () =
     });
     const pat: Caller = { tenantId: partner.firmId, actor: { kind: 'staff', userId: partner.partnerAdminId } };
     await portal.firms.enablePartnerFeatures(platform, { firmId: partner.firmId, licensingPartner: true });
+    await portal.firms.setBranding(pat, { logo: null, primaryColour: '#0a7d5a', supportChannel: 'https://help.harbour.example/portal' });
     const company = await portal.firms.createManagedCompany(pat, { name: 'Acme Bookkeeping', premiumApps: ['payroll'] });
     await expect(portal.firms.createManagedCompany(pat, { name: '  ACME   bookkeeping ' })).rejects.toMatchObject({
       code: 'firm.company_name_taken',
@@ -89,7 +90,12 @@ describe("a partner firm's journey through the application API, on SQLite", () =
     const [ann, bob] = smiths.ownerIds as [string, string];
     const guest = await portal.clients.addGuest(acme, { clientId: smiths.clientId, contact: { name: 'Carol Guest', emails: ['carol@guest.example'] } });
     const carol = guest.contactId;
-    expect((await outbox.lastTo(carol))).toMatchObject({ email: 'carol@guest.example', reason: 'guest_added' });
+    const toCarol = (await outbox.lastTo(carol))!;
+    expect(toCarol).toMatchObject({ email: 'carol@guest.example', reason: 'guest_added' });
+    // The managed company's email shows its own name in the partner's branding.
+    expect(toCarol.mail.subject).toBe('Acme Bookkeeping invites you to its client portal');
+    expect(toCarol.mail.html).toContain('background:#0a7d5a');
+    expect(toCarol.mail.text).toContain('Questions? Get help at https://help.harbour.example/portal.');
     const solo = await portal.clients.createClient(acme, { kind: 'individual', owners: [{ name: 'Dee Solo', emails: ['dee@solo.example'] }] });
 
     // Thousands of synced documents live in their own streams and never slow a member command.

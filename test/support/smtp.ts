@@ -31,6 +31,8 @@ export interface SmtpServerOptions {
   /** 'starttls' (default): STARTTLS offered; 'implicit': TLS from the first byte (smtps://); 'none': plain text only. */
   tls?: 'starttls' | 'implicit' | 'none';
   onMessage?: (mail: ReceivedMail) => void;
+  /** Listen on this port (default: a free one). */
+  port?: number;
 }
 
 export interface SmtpTestServer {
@@ -124,7 +126,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     socket.once('close', () => sockets.delete(port));
   });
   server.on('error', () => undefined); // a client cut off mid-command is expected in fault tests
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const address = server.server.address();
   if (address === null || typeof address === 'string') throw new Error('The SMTP server has no TCP address.');
   const port = address.port;

@@ -34,6 +34,7 @@ describe('npm start', () => {
     const token = /Platform operator token[^:]*: (cpo_\S+)/.exec(first.text)?.[1];
     expect(token).toBeDefined();
     expect(first.text).toContain(`${first.service.url}/docs`);
+    expect(first.text).toContain(`Mail:        written as .eml files to ${join(dir, 'outbox')}`);
     const curl = first.lines.find((l) => l.includes('curl'))!;
     expect(curl).toContain(`Bearer ${token}`);
     const body = /-d '(.+)'$/.exec(curl)![1]!;

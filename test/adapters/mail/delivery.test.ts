@@ -31,15 +31,17 @@ async function smtpServer(options: Parameters<typeof startSmtpServer>[0] = {}): 
   return server;
 }
 
-async function service(smtp: SmtpTestServer): Promise<RunningService> {
+/** The service in this process, logging at debug level into `logs`. */
+async function service(smtp: SmtpTestServer): Promise<RunningService & { logs: string[] }> {
   const port = await freePort();
   const config = parseConfig(
-    { PORT: String(port), PORTAL_DATA_DIR: dataDir(), SMTP_URL: smtp.url, MAIL_FROM: 'Client portal <portal@harbour.example>', PORTAL_BOOTSTRAP_TOKEN: OPERATOR_TOKEN, LOG_LEVEL: 'silent' },
+    { PORT: String(port), PORTAL_DATA_DIR: dataDir(), SMTP_URL: smtp.url, MAIL_FROM: 'Client portal <portal@harbour.example>', PORTAL_BOOTSTRAP_TOKEN: OPERATOR_TOKEN, LOG_LEVEL: 'debug' },
     [],
   );
-  const running = await startService(config, { print: () => undefined, graceMs: 1000 });
+  const logs: string[] = [];
+  const running = await startService(config, { print: () => undefined, graceMs: 1000, logDestination: { write: (line: string) => void logs.push(line) } });
   closers.push(() => running.close());
-  return running;
+  return { ...running, logs };
 }
 
 const PASSWORD = 'correct horse battery staple';
@@ -54,7 +56,7 @@ function arrivals(mails: readonly ReceivedMail[]): Map<string, number> {
 describe('the invitation email over SMTP', () => {
   it('arrives branded with both parts, and its link activates the account through the API', async () => {
     const smtp = await smtpServer({ auth: { user: 'mailer', pass: 'pass word' } });
-    const { url } = await service(smtp);
+    const { url, logs, mailSettled } = await service(smtp);
     const { firmId, token } = await openFirm(url, OPERATOR_TOKEN);
     expect((await call(url, 'PUT', `/firms/${firmId}/partner-features`, { token: OPERATOR_TOKEN, body: { licensingPartner: true } })).status).toBe(200);
     expect((await call(url, 'PUT', '/branding', { token, body: { logo: null, primaryColour: '#AA3300', supportChannel: 'help@harbour.example' } })).status).toBe(200);
@@ -74,6 +76,10 @@ describe('the invitation email over SMTP', () => {
     expect(mail!.html).toContain('mailto:help@harbour.example');
 
     const link = linkOf(mail!);
+    await mailSettled();
+    expect(logs.join('')).toContain('"msg":"mail sent"');
+    expect(logs.join('')).not.toContain(link.token);
+    expect(logs.join('')).not.toContain('pass word');
     expect(mail!.text).toContain(`${url}/activate?contactId=`);
     expect(link.contactId).toBe(ann!.contactId);
     const accepted = await call(url, 'POST', '/invitations/accept', { body: { ...link, password: PASSWORD } });
@@ -146,4 +152,51 @@ describe('npm start with SMTP_URL', () => {
     await started.stop();
     expect(started.child.exitCode ?? started.child.signalCode).not.toBeNull();
   }, 120_000);
+});
+
+describe('a crash in the middle of a batch', () => {
+  it('SIGKILL after 150 of 500 invitations, then a restart: every one arrives; a repeat only of one accepted but not yet recorded, with the same Message-ID', async () => {
+    const smtpPort = await freePort();
+    const dir = dataDir();
+    const env = { PORTAL_DATA_DIR: dir, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_FROM: 'portal@harbour.example', PORTAL_BOOTSTRAP_TOKEN: OPERATOR_TOKEN };
+    const first = await startServiceProcess({ ...env, PORT: String(await freePort()) });
+    closers.push(() => first.kill());
+    const { token } = await openFirm(first.url, OPERATOR_TOKEN);
+    const clients = await newClients(first.url, token, 500);
+    // The mail server comes up only once all 500 are invited, so the kill lands in the middle of sending them.
+    const bulk = await call(first.url, 'POST', '/invitations/bulk', { token, body: { clientIds: clients.map((c) => c.clientId) } });
+    expect(bulk.body.results.filter((r: { ok: boolean }) => r.ok)).toHaveLength(500);
+    let killed!: () => void;
+    const killing = new Promise<void>((resolve) => (killed = resolve));
+    let accepted = 0;
+    const smtp = await smtpServer({
+      port: smtpPort,
+      // Killed as the 150th email is accepted: its 250 may or may not reach the process.
+      onMessage: () => {
+        if (++accepted === 150) void first.kill().then(killed);
+      },
+    });
+    await killing;
+    const atKill = smtp.received.length;
+    expect(atKill).toBeLessThan(500);
+
+    const second = await startServiceProcess({ ...env, PORT: String(await freePort()) });
+    closers.push(() => second.stop());
+    await smtp.waitFor(500, 90_000);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // a repeat would arrive now
+
+    const counts = arrivals(smtp.received);
+    const repeats = [...counts.values()].filter((n) => n > 1).length;
+    console.log(`SIGKILL after ${atKill} of 500 emails: ${smtp.received.length} arrived, ${counts.size} distinct Message-IDs, ${repeats} repeated`);
+    expect(counts.size).toBe(500);
+    expect(new Set(smtp.received.map((m) => m.envelope.to[0])).size).toBe(500);
+    expect(repeats).toBeLessThanOrEqual(1);
+    expect(smtp.received.length).toBe(500 + repeats);
+    // Each recipient got one Message-ID, and the links work (a sample: each acceptance is a password hash).
+    const byRecipient = new Map(smtp.received.map((m) => [m.envelope.to[0], m]));
+    for (const client of clients.slice(140, 160)) {
+      const accepted = await call(second.url, 'POST', '/invitations/accept', { body: { ...linkOf(byRecipient.get(client.email)!), password: PASSWORD } });
+      expect(accepted.status).toBe(200);
+    }
+  }, 180_000);
 });
