@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseTokenKey } from '../system/token-key.js';
 import { logLevels, type LogLevel } from './logger.js';
 
 /** What `npm start` runs with, read once from the environment and the command line. */
@@ -84,7 +85,7 @@ const mailFrom = z
 
 const tokenKey = z.string().refine((k) => {
   try {
-    return Buffer.from(k.trim(), 'base64').byteLength >= 32;
+    return parseTokenKey(k) !== undefined;
   } catch {
     return false;
   }
@@ -134,7 +135,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     eventStoreUrl: e.EVENTSTORE_URL,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM?.trim() ?? `Client portal <no-reply@${mailDomain(url)}>`,
-    tokenKey: e.PORTAL_TOKEN_KEY === undefined ? undefined : Buffer.from(e.PORTAL_TOKEN_KEY.trim(), 'base64'),
+    tokenKey: e.PORTAL_TOKEN_KEY === undefined ? undefined : parseTokenKey(e.PORTAL_TOKEN_KEY),
     bootstrapToken: e.PORTAL_BOOTSTRAP_TOKEN,
     logLevel: e.LOG_LEVEL,
     secureCookies: e.PORTAL_SECURE_COOKIES ?? url.startsWith('https:'),

@@ -29,6 +29,11 @@ export interface MailDeliveryOptions extends Omit<MailProcessOptions, 'onFailure
   restartDelayMs?: number;
   /** Events per batch: the checkpoint moves on after each (default 50). */
   batchSize?: number;
+  /**
+   * Where a process without a checkpoint begins: 'start' (default) mails what the whole log asks
+   * for; 'end' only what comes from now on (attaching mail to a log written without it).
+   */
+  startAt?: 'start' | 'end';
 }
 
 export interface MailDelivery {
@@ -61,7 +66,13 @@ export function startMailDelivery(options: MailDeliveryOptions): MailDelivery {
   const target: ProjectionTarget = {
     name: CHECKPOINT,
     filter: process.filter,
-    checkpoint: () => checkpoints.get(CHECKPOINT),
+    async checkpoint() {
+      const stored = await checkpoints.get(CHECKPOINT);
+      if (stored !== undefined || options.startAt !== 'end') return stored;
+      const last = await portal.log.store.lastPosition();
+      if (last !== undefined) await checkpoints.set(CHECKPOINT, last);
+      return last;
+    },
     async applyBatch(events, checkpoint) {
       await process.handle(events, stopping.signal);
       await checkpoints.set(CHECKPOINT, checkpoint);

@@ -1,8 +1,8 @@
-import { MailRejectedError, type Mailer, type OutgoingMail } from '../../src/core/mail.js';
+import { MailDeferredError, MailRejectedError, type Mailer, type OutgoingMail } from '../../src/core/mail.js';
 import { MailTransientError } from './smtp-errors.js';
 
 /** A failure a test scripts: the kind (made into the error a real transport would throw) or the error itself. */
-export type ScriptedFailure = 'transient' | 'permanent' | Error;
+export type ScriptedFailure = 'transient' | 'deferred' | 'permanent' | Error;
 
 export interface MemoryMailerOptions {
   /** Failures consumed one per send, in order, before sends go through again. */
@@ -45,7 +45,8 @@ export function memoryMailer(options: MemoryMailerOptions = {}): MemoryMailer {
 }
 
 function asError(failure: ScriptedFailure): Error {
-  if (failure === 'transient') return new MailTransientError('Scripted transient failure: 451 try again later', 'EENVELOPE', 'RCPT TO', 451);
+  if (failure === 'transient') return new MailTransientError('Scripted transient failure: connection refused', 'ESOCKET', 'CONN');
+  if (failure === 'deferred') return new MailDeferredError('452 4.2.2 mailbox full (scripted)', 452);
   if (failure === 'permanent') return new MailRejectedError('550 5.1.1 mailbox unavailable (scripted)', 550);
   return failure;
 }

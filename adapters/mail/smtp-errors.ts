@@ -1,5 +1,5 @@
 import type { NodemailerError } from 'nodemailer';
-import { MailRejectedError } from '../../src/core/mail.js';
+import { MailDeferredError, MailRejectedError } from '../../src/core/mail.js';
 
 /** A failure worth retrying later with the same message: the server, the network or our configuration. */
 export class MailTransientError extends Error {
@@ -26,7 +26,7 @@ export class MailTransientError extends Error {
  * would fail the same way until someone fixes it. `secrets` (the password) are cut out of
  * every text kept; the original error is not kept as a cause for the same reason.
  */
-export function classifySmtpError(thrown: unknown, secrets: readonly string[]): MailRejectedError | MailTransientError {
+export function classifySmtpError(thrown: unknown, secrets: readonly string[]): MailRejectedError | MailDeferredError | MailTransientError {
   const error = (thrown ?? {}) as Partial<NodemailerError>;
   const scrub = (text: string) => secrets.filter((s) => s !== '').reduce((out, secret) => out.split(secret).join('***'), text);
   const code = typeof error.code === 'string' ? error.code : undefined;
@@ -34,6 +34,8 @@ export function classifySmtpError(thrown: unknown, secrets: readonly string[]): 
   const responseCode = typeof error.responseCode === 'number' ? error.responseCode : undefined;
   const reason = scrub(typeof error.response === 'string' && error.response !== '' ? error.response : String(error.message ?? thrown));
   if (isPermanent(code, command, responseCode)) return new MailRejectedError(reason, responseCode);
+  const aboutThisEmail = command === 'RCPT TO' || command === 'DATA';
+  if (aboutThisEmail && responseCode !== undefined && responseCode >= 400 && responseCode < 500) return new MailDeferredError(reason, responseCode);
   return new MailTransientError(scrub(String(error.message ?? thrown)), code, command, responseCode);
 }
 

@@ -7,7 +7,7 @@ import { messageOptions, parseSender } from './nodemailer-message.js';
 import { classifySmtpError } from './smtp-errors.js';
 
 export interface MailLogger {
-  info(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
 }
 
@@ -56,9 +56,9 @@ export function smtpMailer(options: SmtpMailerOptions): Mailer & { close(): Prom
       const log = { messageId: mail.messageId, kind: mail.kind };
       try {
         const info = await transport.sendMail(messageOptions(mail, sender, clock.now()));
-        if (info.rejected.length > 0) throw new MailRejectedError('recipient refused');
-        options.logger?.info({ ...log, response: info.response }, 'mail sent');
+        options.logger?.debug({ ...log, response: info.response }, 'accepted by the SMTP server');
       } catch (thrown) {
+        // Our own address checks refuse for good before anything is sent.
         const error = thrown instanceof MailRejectedError ? thrown : classifySmtpError(thrown, secrets);
         options.logger?.warn({ ...log, error: error.name, message: error.message }, 'mail not sent');
         throw error;

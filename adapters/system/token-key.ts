@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { TOKEN_KEY_BYTES } from './secrets.js';
 
 /**
@@ -26,11 +26,22 @@ export function tokenKeyFile(path: string, create = true): Buffer | null {
       throw error;
     }
   }
+  // Written whole to a file of its own, then linked into place: of two processes starting at once,
+  // one links its key and the other reads that key, never half of it.
+  const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const file = openSync(temporary, 'wx', 0o600);
   try {
-    // 'wx': of two processes starting at once, one writes the key and the other reads it.
-    writeFileSync(path, `${randomBytes(TOKEN_KEY_BYTES).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
+    writeSync(file, `${randomBytes(TOKEN_KEY_BYTES).toString('base64')}\n`);
+    fsyncSync(file);
+  } finally {
+    closeSync(file);
+  }
+  try {
+    linkSync(temporary, path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(temporary);
   }
   return parseTokenKey(readFileSync(path, 'utf8'));
 }

@@ -10,6 +10,9 @@ export async function writeAtomically(path: string, chunks: AsyncIterable<string
     await file.sync();
     await file.close();
     await rename(temporary, path);
+    // The rename itself survives a power cut only once the folder is synced.
+    const folder = await open(dirname(path), 'r');
+    await folder.sync().finally(() => folder.close());
   } catch (error) {
     await file.close().catch(() => undefined);
     await rm(temporary, { force: true });

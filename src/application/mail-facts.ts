@@ -1,10 +1,11 @@
 /** What an email needs beyond its event: the firm, its branding, names, recipients and links. */
+import { fold } from '../core/decider.js';
 import { clientDecider } from '../client/decider.js';
 import type { ClientState } from '../client/state.js';
 import { documentDecider } from '../document/decider.js';
 import { ERASED } from '../core/events.js';
 import { effectiveBranding } from '../firm/effective-branding.js';
-import type { FirmState } from '../firm/state.js';
+import type { FirmState, StaffUser } from '../firm/state.js';
 import { partnerAdminsOf } from '../firm/state.js';
 import type { MailFacts } from '../notifications/compose.js';
 import type { MailIntent } from '../notifications/intents.js';
@@ -20,10 +21,8 @@ export interface Recipient {
   name?: string;
 }
 
-/** The firm's name and effective branding (a managed company shows its partner's), or null when it is gone. */
-async function firmFacts(ctx: AppContext, firmId: string, publicUrl: string): Promise<Omit<MailFacts, 'loginUrl'> | null> {
-  const firm = await loadFirm(ctx, firmId);
-  if (firm === null) return null;
+/** The firm's name and effective branding (a managed company shows its partner's). */
+async function firmFacts(ctx: AppContext, firm: FirmState, publicUrl: string): Promise<Omit<MailFacts, 'loginUrl'>> {
   const partner = firm.managedBy === null ? undefined : ((await loadFirm(ctx, firm.managedBy)) ?? undefined);
   const branding = effectiveBranding(firm, partner);
   return { firmName: firm.name, branding, logoUrl: branding.logo ? logoLink(publicUrl, firm.id) : null };
@@ -31,11 +30,20 @@ async function firmFacts(ctx: AppContext, firmId: string, publicUrl: string): Pr
 
 const clientName = (client: ClientState) => client.name ?? client.members[0]?.name ?? 'A client';
 
-/** Who hears of a client's upload: its assigned staff, else the firm's partner admins. */
+/** Who hears of a client's upload: its assigned staff, else the firm's partner admins (whose address was not erased). */
 function uploadRecipients(firm: FirmState, client: ClientState): Recipient[] {
-  const assigned = firm.staff.filter((s) => client.assignedStaff.includes(s.userId));
-  const chosen = assigned.length > 0 ? assigned : partnerAdminsOf(firm);
-  return chosen.map((s) => ({ subjectId: s.userId, address: s.email, name: s.name }));
+  const reachable = (staff: StaffUser[]) => staff.filter((s) => s.email !== ERASED);
+  const assigned = reachable(firm.staff.filter((s) => client.assignedStaff.includes(s.userId)));
+  const chosen = assigned.length > 0 ? assigned : reachable(partnerAdminsOf(firm));
+  return chosen.map((s) => ({ subjectId: s.userId, address: s.email, ...(s.name !== ERASED ? { name: s.name } : {}) }));
+}
+
+/** A shared document's name, when it is this client's (a selection may name any id: nothing of another client or firm is read). */
+async function sharedDocumentName(ctx: AppContext, tenantId: string, clientId: string, documentId: string): Promise<string | undefined> {
+  const events = await ctx.log.readStream(streams.document(documentId));
+  if (events.length === 0 || events.some((e) => e.metadata.tenantId !== tenantId)) return undefined;
+  const state = fold(documentDecider, events as never[]);
+  return state.status !== 'none' && state.clientId === clientId && state.name !== ERASED ? state.name : undefined;
 }
 
 /**
@@ -48,11 +56,10 @@ export async function gatherFacts(
   publicUrl: string,
 ): Promise<{ facts: MailFacts; recipients: Recipient[] } | null> {
   const tenantId = intent.cause.tenantId;
-  const firmPart = await firmFacts(ctx, tenantId, publicUrl);
-  if (firmPart === null) return null;
-  const facts: MailFacts = { ...firmPart, loginUrl: loginLink(publicUrl) };
+  const firm = await loadFirm(ctx, tenantId);
+  if (firm === null) return null;
+  const facts: MailFacts = { ...(await firmFacts(ctx, firm, publicUrl)), loginUrl: loginLink(publicUrl) };
   if (intent.kind === 'upload_alert') {
-    const firm = (await loadFirm(ctx, tenantId))!;
     const { state: client } = await ctx.load(clientDecider, streams.client(intent.clientId));
     if (client.status === 'new' || client.firmId !== tenantId) return null;
     const uploader = client.members.find((m) => m.contactId === intent.uploadedByContactId);
@@ -62,7 +69,7 @@ export async function gatherFacts(
       documentUrl: documentLink(publicUrl, intent.documentId),
       ...(uploader && uploader.name !== ERASED ? { uploaderName: uploader.name } : {}),
     };
-    return { facts: withNames, recipients: uploadRecipients(firm, client).filter((r) => r.address !== ERASED) };
+    return { facts: withNames, recipients: uploadRecipients(firm, client) };
   }
   if (intent.email === ERASED) return null;
   const recipients = [{ subjectId: intent.contactId, address: intent.email }];
@@ -70,8 +77,8 @@ export async function gatherFacts(
   const documentNames: Record<string, string> = {};
   for (const item of intent.sharedItems) {
     if (item.kind !== 'document') continue;
-    const { state } = await ctx.load(documentDecider, streams.document(item.documentId));
-    if (state.status !== 'none' && state.name !== ERASED) documentNames[item.documentId] = state.name;
+    const name = await sharedDocumentName(ctx, tenantId, intent.clientId, item.documentId);
+    if (name !== undefined) documentNames[item.documentId] = name;
   }
   return { facts: { ...facts, documentNames }, recipients };
 }

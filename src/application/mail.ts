@@ -6,9 +6,11 @@
  * - the Message-ID is derived from the causing event, so every attempt is the same message;
  * - a sent-mail record (streams.mail(key)) is appended once the transport accepted the email, and
  *   an email with a record is never sent again (a replay, a retry, a restarted process);
- * - a transient failure is retried with capped, jittered backoff, holding the process at that email;
- * - a refusal for good is recorded (MailDeliveryFailed; for an invitation also
- *   InvitationDeliveryFailed, which the client list shows) and the process moves on.
+ * - a transient failure (the server away) is retried with capped, jittered backoff, holding the
+ *   process at that email, as every email would fail alike; an email refused for now (a 4xx about
+ *   it: a full mailbox) is retried the same way for at most `deferLimitMs`, then counts as refused;
+ * - a refusal for good is recorded (for an invitation InvitationDeliveryFailed, which the client
+ *   list shows, then MailDeliveryFailed) and the process moves on.
  *
  * An invitation's link is derived again from the send's id (Secrets.deriveToken); an invitation
  * replaced by a later send, accepted, cancelled or expired is not mailed: its link would not work.
@@ -18,7 +20,7 @@
 import { fold } from '../core/decider.js';
 import type { RecordedEvent } from '../core/envelope.js';
 import type { EventFilter } from '../core/event-store.js';
-import { MailRejectedError, type MailKind, type Mailer, type OutgoingMail } from '../core/mail.js';
+import { MailDeferredError, MailRejectedError, type MailKind, type Mailer, type OutgoingMail } from '../core/mail.js';
 import { invitationDecider, isExpired } from '../invitation/decider.js';
 import { composeMail } from '../notifications/compose.js';
 import { messageKey, type InvitationIntent, type MailIntent } from '../notifications/intents.js';
@@ -38,8 +40,11 @@ export interface MailProcessOptions {
   publicUrl: string;
   /** The domain of Message-IDs (the sender address's). */
   messageDomain: string;
-  /** Backoff between attempts of a transiently failing email: from `firstDelayMs` (1 s), doubling, up to `maxDelayMs` (5 min). */
-  retry?: { firstDelayMs?: number; maxDelayMs?: number };
+  /**
+   * Backoff between attempts of a failing email: from `firstDelayMs` (1 s), doubling, up to
+   * `maxDelayMs` (5 min); an email refused for now is given up after `deferLimitMs` (1 hour).
+   */
+  retry?: { firstDelayMs?: number; maxDelayMs?: number; deferLimitMs?: number };
   /** Told of every email handed to the transport (never logs its text: an invitation's holds its link). */
   onSent?: (mail: OutgoingMail, intent: MailIntent) => void;
   /** Told of every failed attempt; `permanent` ones are recorded and not tried again. */
@@ -48,6 +53,8 @@ export interface MailProcessOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Jitter's random source (default Math.random). */
   random?: () => number;
+  /** Milliseconds now, for how long an email has been refused for now (default Date.now). */
+  now?: () => number;
 }
 
 /** How many open invitations one reminder round looks at. */
@@ -58,10 +65,33 @@ const mailActor: Caller['actor'] = { kind: 'system', name: 'mail' };
 /** Characters a Message-ID's local part may hold (RFC 5322 dot-atom text). */
 const unsafeInLocalPart = /[^A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]/g;
 
+/** How long a recorded reason may be (the server's answer, on one line). */
+const MAX_REASON = 500;
+
+/** A server's answer as a record's reason: one line, at most MAX_REASON characters. */
+export function reasonText(answer: string): string {
+  const line = answer.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').replace(/ {2,}/g, ' ').trim() || 'refused';
+  return line.length <= MAX_REASON ? line : `${line.slice(0, MAX_REASON - 1)}…`;
+}
+
 export function mailProcess(ctx: AppContext, options: MailProcessOptions) {
   const { mailer, publicUrl, messageDomain } = options;
   const firstDelay = options.retry?.firstDelayMs ?? 1000;
   const maxDelay = options.retry?.maxDelayMs ?? 5 * 60 * 1000;
+  const deferLimit = options.retry?.deferLimitMs ?? 60 * 60 * 1000;
+  const now = options.now ?? Date.now;
+  const digest = (text: string) => ctx.deps.secrets.digest(text).slice(0, 16);
+
+  /**
+   * The record's key and the Message-ID's local part: the cause, the kind and, for an email sent to
+   * several people, a digest of the recipient's id. Anything a Message-ID cannot hold is replaced,
+   * with a digest of the whole key after it so two keys never meet.
+   */
+  const keyOf = (intent: MailIntent, recipientId?: string): string => {
+    const key = messageKey(intent, recipientId === undefined ? undefined : digest(recipientId));
+    const safe = key.replace(unsafeInLocalPart, '_');
+    return safe === key ? key : `${safe}~${digest(key)}`;
+  };
   const sleep = options.sleep ?? abortableSleep;
   const random = options.random ?? Math.random;
 
@@ -81,28 +111,51 @@ export function mailProcess(ctx: AppContext, options: MailProcessOptions) {
     return invitationToken(ctx, intent.invitationId);
   }
 
+  /**
+   * Records the outcome, trying a few times: the email went out, so a passing store error must not
+   * send it again. A refused invitation is recorded on the invitation first: should the process stop
+   * between the two, the email is tried again and the invitation's record is not repeated.
+   */
   async function record(intent: MailIntent, key: string, recipient: Recipient, messageId: string, failure?: string): Promise<void> {
     const caller = callerFor(intent.cause.tenantId);
     const facts = { messageId, kind: intent.kind, subjectId: recipient.subjectId, to: recipient.address, causeEventId: intent.cause.eventId };
-    const command = failure === undefined ? { type: 'RecordMailSent' as const, data: facts } : { type: 'RecordMailFailed' as const, data: { ...facts, reason: failure } };
-    await ctx.execute(mailRecordDecider, streams.mail(key), command, caller);
-    if (failure !== undefined && intent.kind === 'invitation') {
-      const data = { contactId: intent.contactId, invitationId: intent.invitationId, reason: failure };
-      await ctx.execute(invitationDecider, streams.invitation(intent.contactId), { type: 'RecordDeliveryFailure', data }, caller);
+    const reason = failure === undefined ? undefined : reasonText(failure);
+    await persistently(async () => {
+      if (reason !== undefined && intent.kind === 'invitation') {
+        const data = { contactId: intent.contactId, invitationId: intent.invitationId, reason };
+        await ctx.execute(invitationDecider, streams.invitation(intent.contactId), { type: 'RecordDeliveryFailure', data }, caller);
+      }
+      const command = reason === undefined ? { type: 'RecordMailSent' as const, data: facts } : { type: 'RecordMailFailed' as const, data: { ...facts, reason } };
+      await ctx.execute(mailRecordDecider, streams.mail(key), command, caller);
+    });
+  }
+
+  async function persistently(write: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await sleep(firstDelay * attempt);
+      }
     }
   }
 
-  /** Sends one email until the transport takes it or refuses it for good. */
+  /** Sends one email until the transport takes it or refuses it for good (or for now for too long). */
   async function sendOnce(mail: OutgoingMail, signal?: AbortSignal): Promise<{ refused?: string }> {
+    let deferredSince: number | undefined;
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
       try {
         await mailer.send(mail);
         return {};
       } catch (error) {
-        const permanent = error instanceof MailRejectedError;
+        if (error instanceof MailDeferredError) deferredSince ??= now();
+        const givenUp = error instanceof MailDeferredError && now() - deferredSince! >= deferLimit;
+        const permanent = error instanceof MailRejectedError || givenUp;
         options.onFailure?.({ messageId: mail.messageId, kind: mail.kind, permanent, attempt, error });
-        if (permanent) return { refused: error.reason };
+        if (error instanceof MailRejectedError) return { refused: error.reason };
+        if (givenUp) return { refused: `refused for now for ${Math.round(deferLimit / 60_000)} minutes; the last answer: ${error.reason}` };
         const ceiling = Math.min(maxDelay, firstDelay * 2 ** Math.min(attempt - 1, 30));
         await sleep(ceiling / 2 + random() * (ceiling / 2), signal);
       }
@@ -115,7 +168,7 @@ export function mailProcess(ctx: AppContext, options: MailProcessOptions) {
     const { recipients } = gathered;
     let facts = gathered.facts;
     for (const recipient of recipients) {
-      const key = messageKey(intent, intent.kind === 'upload_alert' ? recipient.subjectId : undefined).replace(unsafeInLocalPart, '_');
+      const key = keyOf(intent, intent.kind === 'upload_alert' ? recipient.subjectId : undefined);
       if ((await ctx.load(mailRecordDecider, streams.mail(key))).state.status !== 'none') continue;
       const messageId = `${key}@${messageDomain}`;
       if (intent.kind === 'invitation' || intent.kind === 'invitation_reminder') {

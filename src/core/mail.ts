@@ -35,12 +35,26 @@ export interface OutgoingMail {
 export interface Mailer {
   /**
    * Hands the email over. Throws MailRejectedError when it can never be delivered (the server
-   * refused the recipient or the message for good: a 5xx answer, a malformed address); any other
-   * error is transient and the caller retries the same message later.
+   * refused the recipient or the message for good: a 5xx answer, a malformed address), and
+   * MailDeferredError when the server refused this one email for now (a 4xx answer to the
+   * recipient or the message: a full mailbox, greylisting); any other error (the server away, a
+   * wrong password) is transient for every email alike, and the caller retries the same message later.
    */
   send(mail: OutgoingMail): Promise<void>;
   /** Closes pooled connections. */
   close?(): Promise<void>;
+}
+
+/** This email was refused for now (a 4xx answer about it): the server takes others. */
+export class MailDeferredError extends Error {
+  override readonly name = 'MailDeferredError';
+
+  constructor(
+    readonly reason: string,
+    readonly responseCode?: number,
+  ) {
+    super(`The mail server refused the email for now: ${reason}`);
+  }
 }
 
 /** A permanent refusal: retrying the same message will not help. */

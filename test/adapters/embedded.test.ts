@@ -68,7 +68,10 @@ describe('the embedded portal', { timeout: 30_000 }, () => {
       const { token } = linkIn(mailer.sent[0]!.text);
       await expect(opened.portal.invitations.acceptInvitation({ contactId: ownerIds[0]!, token, password: 'a long passphrase' })).resolves.toMatchObject({ access: 'active' });
       // Rebuilding the read models sends nothing again, nor does a mail process that lost its checkpoint.
+      const checkpoint = () => (opened.db.prepare("SELECT position FROM process_checkpoints WHERE name = 'mail'").get() as { position: number }).position;
+      const before = checkpoint();
       await opened.readModels.rebuild();
+      expect(checkpoint()).toBe(before); // the mail process's checkpoint is its own
       await opened.mail!.settled();
       await opened.close();
       opened = openEmbeddedPortal({ dataDir });

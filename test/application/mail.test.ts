@@ -5,6 +5,8 @@ import { addStaffUser, setInvitationReminders } from '../../src/application/firm
 import { assignStaff } from '../../src/application/clients.js';
 import { acceptInvitation, inviteMember, resendInvitation } from '../../src/application/invitations.js';
 import { createPortal } from '../../src/application/portal.js';
+import { memoryMailer } from '../../adapters/mail/memory-mailer.js';
+import { MailDeferredError, MailRejectedError } from '../../src/core/mail.js';
 import { search } from '../../src/application/client-list.js';
 import { AppContext } from '../../src/application/context.js';
 import { createNodeSecrets } from '../../adapters/system/secrets.js';
@@ -101,8 +103,38 @@ describe('the invitation email', () => {
     const { items: rows } = await search(test.ctx, test.admin, {});
     expect(rows[0]!.members[0]!.status).toMatchObject({ state: 'undeliverable' });
     expect(rows[0]!.members[0]!.statusText).toMatch(/^Invitation could not be delivered \(sent 2026-01-15\): /);
-    await testMail(test.ctx).settle();
-    expect(test.mail.mailer.attempts.size).toBe(1);
+    // Read again by a process without a checkpoint, through the same mailer: not tried again.
+    await testMail(test.ctx, { mailer: test.mail.mailer }).settle();
+    expect([...test.mail.mailer.attempts.values()]).toEqual([1]);
+  });
+
+  it("records a server's answer of several lines or thousands of characters on one line, and the client list shows it", async () => {
+    for (const answer of ['550-5.1.1 The email account that you tried to reach does not exist.\n550 5.1.1 https://support.example/NoSuchUser', `550 ${'x'.repeat(3000)}`]) {
+      const test = await invited();
+      test.mail.mailer.failNext(new MailRejectedError(answer, 550));
+      await test.outbox.sent();
+      const [record] = await mailRecords(test);
+      expect(record).toMatchObject({ type: 'MailDeliveryFailed' });
+      expect(record!.data.reason).toMatch(/^550[- ]5\.1\.1 The email|^550 x+…$/);
+      expect(record!.data.reason.length).toBeLessThanOrEqual(500);
+      expect(record!.data.reason).not.toMatch(/[\r\n]/);
+      const { items } = await search(test.ctx, test.admin, {});
+      expect(items[0]!.members[0]!.status.state).toBe('undeliverable');
+    }
+  });
+
+  it('gives up an email refused for now after the limit, records it, and the emails behind it go on', async () => {
+    const test = await invited();
+    const other = await givenFirm(test.ctx);
+    const { clientId, contactIds } = await givenClient(test.ctx, other.admin, { owners: [{ name: 'Bo', emails: ['bo@other.example'] }] });
+    await inviteMember(test.ctx, other.admin, { clientId, contactId: contactIds[0]! });
+    const mailer = memoryMailer({ fail: (mail) => (mail.to.address === 'ann@smith.example' ? new MailDeferredError('452 4.2.2 mailbox full', 452) : undefined) });
+    const mail = testMail(test.ctx, { mailer, retry: { firstDelayMs: 1, maxDelayMs: 2, deferLimitMs: 30 } });
+    expect((await mail.outbox.sent()).map((m) => m.email)).toEqual(['bo@other.example']);
+    expect((await mailRecords(test)).map((e) => [e.type, e.data.to, e.data.reason])).toEqual([
+      ['MailDeliveryFailed', 'ann@smith.example', 'refused for now for 0 minutes; the last answer: 452 4.2.2 mailbox full'],
+      ['MailSent', 'bo@other.example', undefined],
+    ]);
   });
 
   it('cannot be made again under another server key: recorded as a failure the firm can fix by resending', async () => {
@@ -173,6 +205,30 @@ describe('the access notice and the upload alert', () => {
     await upload('receipt.jpg', 2);
     alert = (await test.mail.alerts.sent())[1];
     expect(alert!.mail.to).toEqual({ name: 'Sam Staff', address: 'sam@firm.example' });
+  });
+
+  it("never names another client's or firm's document in an access notice", async () => {
+    const test = await active();
+    const other = await givenFirm(test.ctx);
+    const theirs = await givenClient(test.ctx, other.admin);
+    const { document } = await uploadDocument(test.ctx, other.admin, { clientId: theirs.clientId, folderPath: 'Private', name: 'Divorce settlement.pdf', size: 10, contentHash: hashOf(9), blobRef: 'b-9' });
+    const portal = createPortal(test.deps);
+    await portal.access.changeSharedSelection(test.admin, { contactId: test.contactId, sharedItems: [{ kind: 'document', documentId: document.documentId }] });
+    const [notice] = await test.notifications.sent();
+    expect(notice!.mail.text).toContain('- Document: a document');
+    expect(notice!.mail.text).not.toContain('Divorce');
+  });
+
+  it('tells each of two assigned staff whose ids differ only in characters a Message-ID cannot hold', async () => {
+    const test = await active();
+    for (const [userId, email] of [['sam smith', 'sam@firm.example'], ['sam_smith', 'sam2@firm.example']] as const) {
+      await addStaffUser(test.ctx, test.admin, { user: { userId, name: 'Sam Smith', email } });
+      await assignStaff(test.ctx, test.admin, { clientId: test.clientId, userId });
+    }
+    await uploadDocument(test.ctx, contactCaller(test.tenantId, test.contactId), { clientId: test.clientId, folderPath: 'Uploads', name: 'a.pdf', size: 10, contentHash: hashOf(3), blobRef: 'b-3' });
+    const alerts = await test.mail.alerts.sent();
+    expect(alerts.map((a) => a.mail.to.address).sort()).toEqual(['sam2@firm.example', 'sam@firm.example']);
+    expect(new Set(alerts.map((a) => a.mail.messageId)).size).toBe(2);
   });
 
   it('tells the contact when what is shared changes, naming the folders, with the login link', async () => {

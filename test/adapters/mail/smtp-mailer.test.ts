@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { smtpMailer, type SmtpMailerOptions } from '../../../adapters/mail/smtp-mailer.js';
 import { classifySmtpError, MailTransientError } from '../../../adapters/mail/smtp-errors.js';
-import { MailRejectedError, type OutgoingMail } from '../../../src/core/mail.js';
+import { MailDeferredError, MailRejectedError, type OutgoingMail } from '../../../src/core/mail.js';
 import { startSmtpServer, type SmtpServerOptions, type SmtpTestServer } from '../../support/smtp.js';
 
 const token = 'raw-activation-token-0123456789abcdef';
@@ -148,22 +148,22 @@ describe('the SMTP mailer', () => {
 });
 
 describe('the SMTP mailer on failures', () => {
-  it('reports a 4xx to RCPT TO as transient, and the same message goes through on the next attempt', async () => {
+  it('reports a 4xx to RCPT TO as this email deferred, and the same message goes through on the next attempt', async () => {
     const smtp = await server({ rejectFirst: 1, rejectAt: 'rcpt' });
     const smtpMail = mailer(smtp);
     const error = await failure(smtpMail.send(outgoing()));
-    expect(error).toBeInstanceOf(MailTransientError);
+    expect(error).toBeInstanceOf(MailDeferredError);
     expect(error).not.toBeInstanceOf(MailRejectedError);
-    expect(error).toMatchObject({ code: 'EENVELOPE', command: 'RCPT TO', responseCode: 451 });
+    expect(error).toMatchObject({ responseCode: 451 });
     await smtpMail.send(outgoing());
     expect(smtp.received).toHaveLength(1);
   });
 
-  it('reports a 4xx at the end of DATA as transient', async () => {
+  it('reports a 4xx at the end of DATA as this email deferred', async () => {
     const smtp = await server({ rejectFirst: 1, rejectAt: 'data' });
     const error = await failure(mailer(smtp).send(outgoing()));
-    expect(error).toBeInstanceOf(MailTransientError);
-    expect(error).toMatchObject({ code: 'EMESSAGE', command: 'DATA', responseCode: 451 });
+    expect(error).toBeInstanceOf(MailDeferredError);
+    expect(error).toMatchObject({ responseCode: 451 });
     expect(smtp.received).toEqual([]);
   });
 
@@ -236,6 +236,11 @@ describe('the SMTP mailer on failures', () => {
     expect(reply('MAIL FROM', 550)).toBeInstanceOf(MailTransientError);
     expect(reply('MAIL FROM', 552)).toBeInstanceOf(MailRejectedError);
     expect(reply('DATA', 554)).toBeInstanceOf(MailRejectedError);
+    // A 4xx about this email defers it; a 4xx before any recipient is the server's state, for every email.
+    expect(reply('RCPT TO', 452)).toBeInstanceOf(MailDeferredError);
+    expect(reply('DATA', 451)).toBeInstanceOf(MailDeferredError);
+    expect(reply('MAIL FROM', 421)).toBeInstanceOf(MailTransientError);
+    expect(reply('MAIL FROM', 421)).not.toBeInstanceOf(MailDeferredError);
   });
 });
 
@@ -263,7 +268,7 @@ describe('the SMTP mailer and hostile names', () => {
   it('logs the Message-ID and kind, never the body or its token', async () => {
     const smtp = await server({ rejectFirst: 1 });
     const lines: unknown[] = [];
-    const logger = { info: (obj: object, msg: string) => lines.push([obj, msg]), warn: (obj: object, msg: string) => lines.push([obj, msg]) };
+    const logger = { debug: (obj: object, msg: string) => lines.push([obj, msg]), warn: (obj: object, msg: string) => lines.push([obj, msg]) };
     const smtpMail = mailer(smtp, { logger });
     await smtpMail.send(outgoing()).catch(() => undefined);
     await smtpMail.send(outgoing());
