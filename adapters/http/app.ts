@@ -12,6 +12,7 @@ import { operationInputs, type OperationId } from '../../src/application/inputs.
 import type { Portal } from '../../src/application/portal.js';
 import type { BlobStore } from '../../src/core/blob-store.js';
 import { PortalError } from '../../src/core/errors.js';
+import { parseCommand } from '../../src/core/validate.js';
 import { memoryBlobStore } from '../blobs/memory-blob-store.js';
 import type { Clock } from '../../src/core/ports.js';
 import { authenticate, StaffOnFirm, stillAuthenticates, type Authenticator } from './auth.js';
@@ -162,6 +163,8 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
   return app;
 }
 
+const serverResolved = new Set<OperationId>(['folders.linkFolder', 'folders.saveAllFolderLinks']);
+
 /** Served by the session routes, which add the session to the function's answer. */
 const sessionOperations = new Set<OperationId>(['invitations.acceptInvitation', 'access.logIn']);
 
@@ -184,6 +187,8 @@ function registerOperation(ctx: RouteContext, id: OperationId, spec: RouteSpec):
       if (revision !== null) c.header('etag', etagOf(revision));
       return c.json(result);
     }
+    // Folder links name only the pasted address over HTTP: the server resolves it (never a client's claim).
+    if (serverResolved.has(id)) parseCommand(operationInputs[id], input);
     await checkContentReferences(ctx, id, asCaller, input);
     const expected = ifMatchOf(c);
     if (expected !== undefined) {
