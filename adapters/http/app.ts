@@ -21,6 +21,7 @@ import { loginLimiter, type LoginLimiter } from './credentials/rate-limit.js';
 import { checkContentReferences } from './content-references.js';
 import { registerContentRoutes } from './content-routes.js';
 import { registerDocs } from './docs.js';
+import { registerOneDriveRoutes, type OneDriveParts } from './onedrive-routes.js';
 import { registerLiveUpdates, type LiveUpdateOptions } from './live-updates.js';
 import { documentOperation, documentProbes } from './openapi.js';
 import { admit, call, etagOf, ifMatchOf, inputOf, revisionOf, type AnyCaller } from './operation.js';
@@ -61,6 +62,8 @@ export interface HttpParts {
    * elsewhere, from where they left off) instead of holding the shutdown for its whole grace.
    */
   shutdown?: AbortSignal;
+  /** The OneDrive login (connect and callback routes); without it those routes are not served. */
+  oneDrive?: OneDriveParts;
 }
 
 export interface AppEnv {
@@ -68,7 +71,7 @@ export interface AppEnv {
 }
 
 /** Everything a route module needs. */
-export interface RouteContext extends Required<Omit<HttpParts, 'ready' | 'authenticators' | 'limits' | 'loginLimiter' | 'clientIp'>> {
+export interface RouteContext extends Required<Omit<HttpParts, 'ready' | 'authenticators' | 'limits' | 'loginLimiter' | 'clientIp' | 'oneDrive'>> {
   app: OpenAPIHono<AppEnv>;
   limits: { jsonBytes: number; uploadBytes: number };
   loginLimiter: LoginLimiter;
@@ -154,6 +157,7 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
   registerSessionRoutes(ctx);
   registerLiveUpdates(ctx);
   registerContentRoutes(ctx);
+  if (parts.oneDrive) registerOneDriveRoutes(ctx, parts.oneDrive);
   for (const [id, spec] of Object.entries(routes) as [OperationId, RouteSpec][]) {
     if (sessionOperations.has(id)) continue; // described and served by the session routes
     documentOperation(app, id, spec);
