@@ -5,6 +5,7 @@
  * connection through portal.firms.connectOneDrive as the admin who started it.
  */
 import { z } from '@hono/zod-openapi';
+import type { Portal } from '../../src/application/portal.js';
 import { DomainError } from '../../src/core/errors.js';
 import { LoginStateError, type OneDriveConnector } from '../onedrive/connector.js';
 import type { OneDriveGraph } from '../onedrive/graph.js';
@@ -20,6 +21,26 @@ export interface OneDriveParts {
 
 export const personalOnly = () =>
   new DomainError('onedrive.personal_only', 'OneDrive Personal only: OneDrive for Business and SharePoint (work or school) accounts are not supported.');
+
+/** Redeems the login's code, checks the drive is personal, records the connection as the admin who started it. */
+export async function completeConnect(
+  portal: Portal,
+  parts: OneDriveParts,
+  login: ReturnType<OneDriveConnector['takeLogin']>,
+  code: string,
+  correlationId?: string,
+) {
+  const admin = { tenantId: login.firmId, actor: { kind: 'staff' as const, userId: login.userId }, ...(correlationId ? { correlationId } : {}) };
+  return parts.connector.redeem(login, code, async (accessToken, account) => {
+    const drive = (await parts.graph.withToken(accessToken).api('/me/drive').select('id,driveType').get()) as { driveType: string };
+    if (drive.driveType !== 'personal') throw personalOnly();
+    return portal.firms.connectOneDrive(admin, {
+      accountId: account.homeAccountId,
+      displayName: account.name?.trim() || account.username,
+      driveType: 'personal',
+    });
+  });
+}
 
 export function registerOneDriveRoutes(ctx: RouteContext, parts: OneDriveParts): void {
   const { app, portal } = ctx;
@@ -46,16 +67,7 @@ export function registerOneDriveRoutes(ctx: RouteContext, parts: OneDriveParts):
     if (refused !== undefined) throw new DomainError('onedrive.login_refused', `The Microsoft login did not complete (${refused}). Start connecting again.`);
     const code = c.req.query('code');
     if (code === undefined) throw new HttpProblem('onedrive.login_code_missing', 'The Microsoft login came back without a code.', 400);
-    const admin = { tenantId: login.firmId, actor: { kind: 'staff' as const, userId: login.userId }, correlationId: c.get('requestId') };
-    const connected = await parts.connector.redeem(login, code, async (accessToken, account) => {
-      const drive = (await parts.graph.withToken(accessToken).api('/me/drive').select('id,driveType').get()) as { driveType: string };
-      if (drive.driveType !== 'personal') throw personalOnly();
-      return portal.firms.connectOneDrive(admin, {
-        accountId: account.homeAccountId,
-        displayName: account.name?.trim() || account.username,
-        driveType: 'personal',
-      });
-    });
+    const connected = await completeConnect(portal, parts, login, code, c.get('requestId'));
     return c.json({ connected: true, oneDrive: connected.oneDrive });
   });
 
