@@ -14,6 +14,7 @@ import { openReadModelDb, sqliteReadModels, type SqliteReadModels } from '../pro
 import type { RunnerOptions } from '../projections/runner.js';
 import { createPortal, type Portal } from '../src/application/portal.js';
 import type { BlobStore } from '../src/core/blob-store.js';
+import type { FolderResolver } from '../src/folder-link/resolver.js';
 import type { EventStore } from '../src/core/event-store.js';
 import type { Clock, IdGenerator, Secrets } from '../src/core/ports.js';
 
@@ -42,6 +43,11 @@ export interface EmbeddedPortalOptions {
   runner?: RunnerOptions;
   /** Documents' content; forgetting an individual client deletes the blobs only its documents use. */
   blobs?: BlobStore;
+  /**
+   * Resolves pasted OneDrive folder addresses (adapters/onedrive's graphFolderResolver). For the
+   * sync itself, start adapters/onedrive's startOneDriveSync over this portal and its `db`.
+   */
+  folderResolver?: FolderResolver;
   /** Refuse (MissingDatabaseError) rather than create a SQLite file that is not there yet. */
   mustExist?: boolean;
 }
@@ -92,6 +98,7 @@ export function openEmbeddedPortal(options: EmbeddedPortalOptions = {}): Embedde
       // Kept, so the host can start, stop and rebuild the read models the portal queries.
       readModels: (log) => (readModels = views(log)),
       ...(options.blobs ? { blobs: options.blobs } : {}),
+      ...(options.folderResolver ? { folderResolver: options.folderResolver } : {}),
     });
     const mail = options.mail ? startMailDelivery({ ...options.mail, portal, checkpoints: sqliteCheckpoints(db) }) : null;
     return {

@@ -12,6 +12,7 @@ import { operationInputs, type OperationId } from '../../src/application/inputs.
 import type { Portal } from '../../src/application/portal.js';
 import type { BlobStore } from '../../src/core/blob-store.js';
 import { PortalError } from '../../src/core/errors.js';
+import { parseCommand } from '../../src/core/validate.js';
 import { memoryBlobStore } from '../blobs/memory-blob-store.js';
 import type { Clock } from '../../src/core/ports.js';
 import { authenticate, StaffOnFirm, stillAuthenticates, type Authenticator } from './auth.js';
@@ -20,6 +21,7 @@ import { loginLimiter, type LoginLimiter } from './credentials/rate-limit.js';
 import { checkContentReferences } from './content-references.js';
 import { registerContentRoutes } from './content-routes.js';
 import { registerDocs } from './docs.js';
+import { registerOneDriveRoutes, type OneDriveParts } from './onedrive-routes.js';
 import { registerLiveUpdates, type LiveUpdateOptions } from './live-updates.js';
 import { documentOperation, documentProbes } from './openapi.js';
 import { admit, call, etagOf, ifMatchOf, inputOf, revisionOf, type AnyCaller } from './operation.js';
@@ -60,6 +62,8 @@ export interface HttpParts {
    * elsewhere, from where they left off) instead of holding the shutdown for its whole grace.
    */
   shutdown?: AbortSignal;
+  /** The OneDrive login (connect and callback routes); without it those routes are not served. */
+  oneDrive?: OneDriveParts;
 }
 
 export interface AppEnv {
@@ -67,7 +71,7 @@ export interface AppEnv {
 }
 
 /** Everything a route module needs. */
-export interface RouteContext extends Required<Omit<HttpParts, 'ready' | 'authenticators' | 'limits' | 'loginLimiter' | 'clientIp'>> {
+export interface RouteContext extends Required<Omit<HttpParts, 'ready' | 'authenticators' | 'limits' | 'loginLimiter' | 'clientIp' | 'oneDrive'>> {
   app: OpenAPIHono<AppEnv>;
   limits: { jsonBytes: number; uploadBytes: number };
   loginLimiter: LoginLimiter;
@@ -153,6 +157,7 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
   registerSessionRoutes(ctx);
   registerLiveUpdates(ctx);
   registerContentRoutes(ctx);
+  if (parts.oneDrive) registerOneDriveRoutes(ctx, parts.oneDrive);
   for (const [id, spec] of Object.entries(routes) as [OperationId, RouteSpec][]) {
     if (sessionOperations.has(id)) continue; // described and served by the session routes
     documentOperation(app, id, spec);
@@ -161,6 +166,8 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
   registerDocs(app);
   return app;
 }
+
+const serverResolved = new Set<OperationId>(['folders.linkFolder', 'folders.saveAllFolderLinks']);
 
 /** Served by the session routes, which add the session to the function's answer. */
 const sessionOperations = new Set<OperationId>(['invitations.acceptInvitation', 'access.logIn']);
@@ -184,6 +191,8 @@ function registerOperation(ctx: RouteContext, id: OperationId, spec: RouteSpec):
       if (revision !== null) c.header('etag', etagOf(revision));
       return c.json(result);
     }
+    // Folder links name only the pasted address over HTTP: the server resolves it (never a client's claim).
+    if (serverResolved.has(id)) parseCommand(operationInputs[id], input);
     await checkContentReferences(ctx, id, asCaller, input);
     const expected = ifMatchOf(c);
     if (expected !== undefined) {

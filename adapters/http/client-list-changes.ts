@@ -42,6 +42,8 @@ const kinds = {
   FolderRelinked: 'folder.linked',
   FolderUnlinked: 'folder.unlinked',
   DocumentOneDriveUploadFailed: 'folder.sync_state',
+  FolderSynced: 'folder.sync_state',
+  FolderSyncFailed: 'folder.sync_state',
   DocumentAdded: 'document.added',
   DocumentRemoved: 'document.removed',
 } as const satisfies Partial<Record<DomainEventType, string>>;

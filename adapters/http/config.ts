@@ -27,6 +27,19 @@ export interface Config {
   secureCookies: boolean;
   /** Start with sample data to look around. */
   demo: boolean;
+  /** The OneDrive Personal sync, when an app registration is configured (ONEDRIVE_CLIENT_ID …). */
+  oneDrive: OneDriveConfig | undefined;
+}
+
+export interface OneDriveConfig {
+  clientId: string;
+  clientSecret: string;
+  /** Where Microsoft sends the browser back (default: the public URL + /onedrive/callback). */
+  redirectUri: string;
+  /** Seals each firm's token cache (AES-256-GCM). */
+  cacheKey: Buffer;
+  pollSeconds: number;
+  concurrency: number;
 }
 
 /** A variable or flag that cannot be used: the message is one line naming it and what is wrong. */
@@ -35,7 +48,7 @@ export class ConfigError extends Error {
 }
 
 /** Variables whose values are never repeated in a message: they may hold passwords or tokens. */
-const secretVariables = new Set(['EVENTSTORE_URL', 'SMTP_URL', 'PORTAL_BOOTSTRAP_TOKEN', 'PORTAL_TOKEN_KEY']);
+const secretVariables = new Set(['EVENTSTORE_URL', 'SMTP_URL', 'PORTAL_BOOTSTRAP_TOKEN', 'PORTAL_TOKEN_KEY', 'ONEDRIVE_CLIENT_SECRET', 'ONEDRIVE_CACHE_KEY']);
 
 const MIN_TOKEN_LENGTH = 32;
 
@@ -105,6 +118,12 @@ const environment = z.object({
   PORTAL_BOOTSTRAP_TOKEN: bootstrapToken.optional(),
   LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }).default('info'),
   PORTAL_SECURE_COOKIES: yesNo.optional(),
+  ONEDRIVE_CLIENT_ID: z.string().regex(/^[0-9a-fA-F-]{36}$/, 'must be the application (client) id of the app registration, a GUID').optional(),
+  ONEDRIVE_CLIENT_SECRET: z.string().min(1).optional(),
+  ONEDRIVE_REDIRECT_URI: publicUrl.optional(),
+  ONEDRIVE_CACHE_KEY: tokenKey.optional(),
+  ONEDRIVE_POLL_SECONDS: z.string().regex(/^\d{1,6}$/, 'must be a number of seconds').transform(Number).refine((n) => n >= 10, 'must be at least 10').default(300),
+  ONEDRIVE_CONCURRENCY: z.string().regex(/^\d{1,3}$/, 'must be a whole number').transform(Number).refine((n) => n >= 1 && n <= 64, 'must be from 1 to 64').default(4),
 });
 
 /**
@@ -140,6 +159,25 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     logLevel: e.LOG_LEVEL,
     secureCookies: e.PORTAL_SECURE_COOKIES ?? url.startsWith('https:'),
     demo,
+    oneDrive: oneDriveConfig(e, url),
+  };
+}
+
+/** All three of ONEDRIVE_CLIENT_ID, ONEDRIVE_CLIENT_SECRET and ONEDRIVE_CACHE_KEY, or none. */
+function oneDriveConfig(e: z.output<typeof environment>, publicUrl: string): OneDriveConfig | undefined {
+  const given = [e.ONEDRIVE_CLIENT_ID, e.ONEDRIVE_CLIENT_SECRET, e.ONEDRIVE_CACHE_KEY];
+  if (given.every((v) => v === undefined)) return undefined;
+  if (given.some((v) => v === undefined)) {
+    throw new ConfigError('ONEDRIVE_CLIENT_ID, ONEDRIVE_CLIENT_SECRET and ONEDRIVE_CACHE_KEY go together: set all three (or none).');
+  }
+  const cacheKey = Buffer.from(e.ONEDRIVE_CACHE_KEY!.trim(), 'base64').subarray(0, 32);
+  return {
+    clientId: e.ONEDRIVE_CLIENT_ID!,
+    clientSecret: e.ONEDRIVE_CLIENT_SECRET!,
+    redirectUri: e.ONEDRIVE_REDIRECT_URI ?? `${publicUrl}/onedrive/callback`,
+    cacheKey,
+    pollSeconds: e.ONEDRIVE_POLL_SECONDS,
+    concurrency: e.ONEDRIVE_CONCURRENCY,
   };
 }
 

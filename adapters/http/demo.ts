@@ -53,6 +53,7 @@ export async function seedDemo({ portal, credentials, blobs, clock, secrets }: D
   const seeded = (await portal.clientList.search(pat, { limit: 1 })).items.length > 0;
   if (!seeded) await seedClients(portal, pat, blobs, clock, secrets);
   return {
+    pat,
     lines: (url: string) => [
       '',
       'Demo firm "Demo Accountants" (clients in every invitation and access state):',

@@ -21,6 +21,7 @@ import { createHttpApp } from './app.js';
 import type { Config } from './config.js';
 import { sqliteCredentials } from './credentials/sqlite-credentials.js';
 import { seedDemo, shiftableClock } from './demo.js';
+import { openServiceOneDrive } from './onedrive-service.js';
 import { createLogger } from './logger.js';
 
 export interface RunningService {
@@ -51,7 +52,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const blobs = fsBlobStore({ dir: join(config.dataDir, 'blobs') });
   // Apart from documents' blobs, which forgetting a client deletes.
   const logos = fsBlobStore({ dir: join(config.dataDir, 'logos') });
+  const oneDrive = await openServiceOneDrive(config);
   const embedded = openEmbeddedPortal({
+    ...(oneDrive ? { folderResolver: oneDrive.resolver } : {}),
     dataDir: config.dataDir,
     ...(config.eventStoreUrl ? { eventStoreUrl: config.eventStoreUrl } : {}),
     secrets,
@@ -65,6 +68,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     },
   });
   const credentials = sqliteCredentials(embedded.db);
+  const oneDriveParts = oneDrive?.attach(embedded, blobs, logger);
   const stopping = new AbortController();
   const app = createHttpApp({
     portal: embedded.portal,
@@ -75,6 +79,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     clock,
     secureCookies: config.secureCookies,
     shutdown: stopping.signal,
+    ...(oneDriveParts ? { oneDrive: oneDriveParts } : {}),
   });
 
   const operator = await credentials.ensureOperatorToken(config.bootstrapToken);
@@ -98,6 +103,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
     );
   }
   if (demo) for (const line of demo.lines(url)) print(line);
+  if (demo && oneDrive) for (const line of await oneDrive.seedDemo(embedded, demo.pat)) print(line);
+  else if (oneDriveParts) print(`  OneDrive:    connect with POST ${url}/onedrive/connect (a partner admin), Microsoft returns to ${config.oneDrive!.redirectUri}`);
 
   let closing: Promise<void> | undefined;
   return {
@@ -107,6 +114,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       (closing ??= (async () => {
         stopping.abort(); // live streams end now: they resume on reconnection, so they need no grace
         await stopServer(server, options.graceMs ?? 10_000);
+        await oneDrive?.close();
         await credentials.close();
         await embedded.close();
         logger.info('stopped');

@@ -27,6 +27,8 @@ interface ClientRecord {
   folder_url: string | null;
   folder_name: string | null;
   folder_error: string | null;
+  folder_synced_at: string | null;
+  folder_items: number | null;
   document_count: number;
   key: string;
 }
@@ -224,7 +226,15 @@ function searchSql(q: ClientListQuery, sort: (typeof SORTS)[SortTag], after: boo
 
 function folderOf(c: ClientRecord): FolderLinkSummary | null {
   if (c.folder_url === null) return null;
-  return { folderUrl: c.folder_url, folderName: c.folder_name ?? '', syncState: 'linked', lastSyncAt: null, lastError: c.folder_error };
+  const syncState = c.folder_error !== null ? 'failed' : c.folder_synced_at !== null ? 'synced' : 'linked';
+  return {
+    folderUrl: c.folder_url,
+    folderName: c.folder_name ?? '',
+    syncState,
+    lastSyncAt: c.folder_synced_at,
+    itemCount: c.folder_items,
+    lastError: c.folder_error,
+  };
 }
 
 /** The facts memberActivationStatus reads (it looks at status, sentAt, expiresAt and deliveryFailure only). */

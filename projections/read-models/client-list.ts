@@ -102,6 +102,7 @@ interface Statements {
   setArchived: Statement;
   setFolder: Statement;
   setFolderError: Statement;
+  folderSynced: Statement;
   addDocuments: Statement;
   forgetClient: Statement;
   insertMember: Statement;
@@ -156,7 +157,12 @@ function statements(db: Database): Statements {
     ),
     setSubscription: db.prepare('UPDATE rm_cl_clients SET subscription = ? WHERE client_id = ?'),
     setArchived: db.prepare('UPDATE rm_cl_clients SET archived = ? WHERE client_id = ?'),
-    setFolder: db.prepare('UPDATE rm_cl_clients SET folder_url = ?, folder_name = ?, folder_error = NULL WHERE client_id = ?'),
+    setFolder: db.prepare(
+      'UPDATE rm_cl_clients SET folder_url = ?, folder_name = ?, folder_error = NULL, folder_synced_at = NULL, folder_items = NULL WHERE client_id = ?',
+    ),
+    folderSynced: db.prepare(
+      'UPDATE rm_cl_clients SET folder_synced_at = ?, folder_items = ?, folder_error = NULL WHERE client_id = ? AND folder_url IS NOT NULL',
+    ),
     setFolderError: db.prepare('UPDATE rm_cl_clients SET folder_error = ? WHERE client_id = ? AND folder_url IS NOT NULL'),
     addDocuments: db.prepare('UPDATE rm_cl_clients SET document_count = document_count + ? WHERE client_id = ?'),
     forgetClient: db.prepare(
@@ -277,6 +283,8 @@ const TYPES = [
   'FolderLinked',
   'FolderRelinked',
   'FolderUnlinked',
+  'FolderSynced',
+  'FolderSyncFailed',
   'DocumentAdded',
   'DocumentRemoved',
   'DocumentOneDriveUploadFailed',
@@ -292,6 +300,11 @@ export const clientListProjection: SqliteProjection = {
     // Read models made before invitations could fail to deliver: no such event was applied to them.
     const columns = db.prepare("SELECT name FROM pragma_table_info('rm_cl_members')").all() as Array<{ name: string }>;
     if (!columns.some((c) => c.name === 'inv_failure')) db.exec('ALTER TABLE rm_cl_members ADD COLUMN inv_failure TEXT');
+    // Read models made before the sync reported to the client list (FolderSynced events before this are not in them: rebuild).
+    const clientColumns = db.prepare("SELECT name FROM pragma_table_info('rm_cl_clients')").all() as Array<{ name: string }>;
+    if (!clientColumns.some((c) => c.name === 'folder_synced_at')) {
+      db.exec('ALTER TABLE rm_cl_clients ADD COLUMN folder_synced_at TEXT; ALTER TABLE rm_cl_clients ADD COLUMN folder_items INTEGER');
+    }
   },
   drop(db) {
     db.exec('DROP TABLE IF EXISTS rm_cl_clients; DROP TABLE IF EXISTS rm_cl_text; DROP TABLE IF EXISTS rm_cl_members; DROP TABLE IF EXISTS rm_cl_staff;');
@@ -359,6 +372,10 @@ export const clientListProjection: SqliteProjection = {
         return void s.setFolder.run(d.folderUrl, d.folderName, d.clientId);
       case 'FolderUnlinked':
         return void s.setFolder.run(null, null, d.clientId);
+      case 'FolderSynced':
+        return void s.folderSynced.run(d.syncedAt, d.itemCount, d.clientId);
+      case 'FolderSyncFailed':
+        return void s.setFolderError.run(d.message, d.clientId);
       case 'DocumentAdded':
       case 'DocumentRemoved':
         return void s.addDocuments.run(event.type === 'DocumentAdded' ? 1 : -1, d.clientId);

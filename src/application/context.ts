@@ -1,4 +1,5 @@
 import type { BlobStore } from '../core/blob-store.js';
+import type { FolderResolver } from '../folder-link/resolver.js';
 import { handleCommand, type CommandHandlerDeps, type CommandResult } from '../core/command-handler.js';
 import { fold, type Decider } from '../core/decider.js';
 import type { Actor, DomainEvent } from '../core/envelope.js';
@@ -38,6 +39,11 @@ export interface PortalDeps {
    * store there is nothing to delete.
    */
   blobs?: BlobStore;
+  /**
+   * Resolves pasted OneDrive folder addresses through the firm's connection (the OneDrive adapter's
+   * graphFolderResolver). Without it, linkFolder needs the resolved `driveItem` in its input.
+   */
+  folderResolver?: FolderResolver;
   /** Folded states of recently used streams for commands (one of default size when omitted). */
   stateCache?: StateCache;
 }

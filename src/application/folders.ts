@@ -2,10 +2,10 @@
  * Linking a client to its OneDrive Personal folder.
  *
  * The pasted address is read here (parseFolderUrl: clear refusals for SharePoint/Business links and
- * links to files); the drive item it names is resolved by the HTTP/Graph layer (a later issue) and
- * arrives in the input as `driveItem`. The firm's state knows its OneDrive account but not its drive
- * id, so LinkFolder gets no connectedDriveId: the Graph layer resolves the address through the
- * firm's own connection, which already confines it to that drive.
+ * links to files, before any call); the drive item it names is resolved through the FolderResolver
+ * port (the OneDrive adapter asks Graph through the firm's own connection), which also names the
+ * connected drive the folder must be in. A host that resolved the address itself may pass
+ * `driveItem` instead (the HTTP routes take only the address).
  *
  * One folder maps to one client within a firm: the folder is reserved under
  * folderReservationKey(tenantId, driveId, itemId) before LinkFolder; a refusal releases the new
@@ -15,9 +15,15 @@ import type { RecordedEvent } from '../core/envelope.js';
 import { DomainError, NotFoundError } from '../core/errors.js';
 import { release, reserve, type Reservation } from '../core/reservation.js';
 import { firmDecider } from '../firm/decider.js';
-import { linkFolderData, unlinkFolderData, type resolvedDriveItem } from '../folder-link/commands.js';
+import {
+  linkFolderData,
+  recordFolderSyncData,
+  recordFolderSyncFailureData,
+  unlinkFolderData,
+  type resolvedDriveItem,
+} from '../folder-link/commands.js';
 import { folderLinkDecider, folderReservationKey } from '../folder-link/decider.js';
-import { parseFolderUrl } from '../folder-link/folder-url.js';
+import { parseFolderUrl, type FolderUrl } from '../folder-link/folder-url.js';
 import { listOf, MAX_BULK_ITEMS } from '../core/limits.js';
 import { streams } from '../streams.js';
 import { z } from 'zod';
@@ -31,9 +37,12 @@ import { latest, type Written } from './written.js';
 /** The folder as the Graph layer resolved the pasted address. */
 export type DriveItemFacts = z.input<typeof resolvedDriveItem>;
 
-export const linkFolderInput = linkFolderData.omit({ connectedDriveId: true });
+export const linkFolderInput = linkFolderData.omit({ connectedDriveId: true }).partial({ driveItem: true });
 
-/** One client's row: the pasted folder address and the drive item it resolved to. */
+/** What the HTTP routes take: the pasted address only; the server resolves it. */
+export const linkFolderByUrlInput = linkFolderInput.omit({ driveItem: true });
+
+/** One client's row: the pasted folder address (and, from a host that resolved it itself, the drive item). */
 export type FolderLinkInput = z.input<typeof linkFolderInput>;
 
 /** `revision`: the client's folder link stream's. */
@@ -48,6 +57,7 @@ export interface FolderLinkResult extends Written {
 export type FolderRowResult = { clientId: string; ok: true; link: FolderLinkResult } | { clientId: string; ok: false; error: ItemError };
 
 export const saveAllInput = z.strictObject({ links: listOf(linkFolderInput, MAX_BULK_ITEMS, 'folder rows') });
+export const saveAllByUrlInput = z.strictObject({ links: listOf(linkFolderByUrlInput, MAX_BULK_ITEMS, 'folder rows') });
 
 const FOLDER_KIND = 'onedrive-folder';
 
@@ -87,16 +97,17 @@ async function releaseGivenUpFolder(ctx: AppContext, caller: ProcessCaller, clie
 export async function linkFolder(ctx: AppContext, caller: ProcessCaller, input: FolderLinkInput): Promise<FolderLinkResult> {
   const data = parseRequest(caller, linkFolderInput, input);
   await requireFirmSide(ctx, caller);
-  parseFolderUrl(data.folderUrl);
+  const parsed = parseFolderUrl(data.folderUrl);
   const request = ctx.correlate(caller);
   const client = await loadActiveClient(ctx, caller.tenantId, data.clientId);
   await requireOneDriveConnected(ctx, caller.tenantId);
+  const resolved = await resolveFolder(ctx, caller.tenantId, data, parsed);
 
   const stream = streams.folderLink(client.id);
-  const command = { type: 'LinkFolder' as const, data };
+  const command = { type: 'LinkFolder' as const, data: { clientId: data.clientId, folderUrl: data.folderUrl, ...resolved } };
   // Refused before the folder is claimed, so a refusal writes nothing.
   const { state: before } = await refuseEarly(ctx, folderLinkDecider, stream, command, request);
-  const { driveId, itemId } = data.driveItem;
+  const { driveId, itemId } = resolved.driveItem;
   const reservation = folderReservation(caller.tenantId, client.id, driveId, itemId);
   const heldBefore = before.folder !== null && folderReservationKey(caller.tenantId, before.folder.driveId, before.folder.itemId) === reservation.key;
   try {
@@ -118,7 +129,22 @@ export async function linkFolder(ctx: AppContext, caller: ProcessCaller, input: 
   const [first] = linked.events;
   const change = first?.type === 'FolderLinked' ? 'linked' : first?.type === 'FolderRelinked' ? 'relinked' : 'unchanged';
   const written = { revision: linked.nextExpectedRevision, position: latest(linked.position, released) };
-  return { clientId: client.id, driveId, itemId, folderName: data.driveItem.name, change, ...written };
+  return { clientId: client.id, driveId, itemId, folderName: resolved.driveItem.name, change, ...written };
+}
+
+/** The drive item the input names, else what the FolderResolver port finds the address names. */
+async function resolveFolder(
+  ctx: AppContext,
+  firmId: string,
+  data: { folderUrl: string; driveItem?: DriveItemFacts | undefined },
+  parsed: FolderUrl,
+): Promise<{ driveItem: DriveItemFacts; connectedDriveId?: string }> {
+  if (data.driveItem !== undefined) return { driveItem: data.driveItem };
+  const resolver = ctx.deps.folderResolver;
+  if (resolver === undefined) {
+    throw new DomainError('folder_link.resolver_missing', 'This portal cannot look up OneDrive folders: OneDrive is not configured.');
+  }
+  return resolver.resolve(firmId, data.folderUrl.trim(), parsed);
 }
 
 /**
@@ -173,4 +199,26 @@ export async function getFolderLink(ctx: AppContext, caller: Caller, input: z.in
   const client = await loadClient(ctx, caller.tenantId, clientId);
   const { state } = await ctx.load(folderLinkDecider, streams.folderLink(client.id));
   return state.folder;
+}
+
+/** The sync reports a finished round of the client's folder (a system process; FolderSynced when it says something new). */
+export async function recordFolderSync(ctx: AppContext, caller: ProcessCaller, input: z.input<typeof recordFolderSyncData>): Promise<Written & { changed: boolean }> {
+  const data = parseRequest(caller, recordFolderSyncData, input);
+  await requireFirmSide(ctx, caller);
+  const client = await loadClient(ctx, caller.tenantId, data.clientId);
+  const done = await ctx.execute(folderLinkDecider, streams.folderLink(client.id), { type: 'RecordFolderSync', data }, ctx.correlate(caller));
+  return { revision: done.nextExpectedRevision, position: done.position, changed: done.events.length > 0 };
+}
+
+/** The sync reports that the folder's sync stopped on an error (FolderSyncFailed once per kind of error). */
+export async function recordFolderSyncFailure(
+  ctx: AppContext,
+  caller: ProcessCaller,
+  input: z.input<typeof recordFolderSyncFailureData>,
+): Promise<Written & { changed: boolean }> {
+  const data = parseRequest(caller, recordFolderSyncFailureData, input);
+  await requireFirmSide(ctx, caller);
+  const client = await loadClient(ctx, caller.tenantId, data.clientId);
+  const done = await ctx.execute(folderLinkDecider, streams.folderLink(client.id), { type: 'RecordFolderSyncFailure', data }, ctx.correlate(caller));
+  return { revision: done.nextExpectedRevision, position: done.position, changed: done.events.length > 0 };
 }

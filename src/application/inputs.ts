@@ -26,7 +26,7 @@ import { setBranding, markOneDriveNeedsReconnect, setInvitationReminders } from 
 import { cancelInvitationData } from '../invitation/commands.js';
 import { editSharedSelectionData } from '../portal-access/commands.js';
 import { moveDocumentData, removeDocumentData, renameDocumentData, uploadNewVersionData } from '../document/commands.js';
-import { unlinkFolderData } from '../folder-link/commands.js';
+import { recordFolderSyncData, recordFolderSyncFailureData, unlinkFolderData } from '../folder-link/commands.js';
 
 type Areas = Omit<Portal, 'log' | 'readiness' | 'mailProcess'>;
 /** `area.name` of every function of createPortal, e.g. 'clients.createClient'. */
@@ -87,10 +87,12 @@ export const operationInputs: Record<OperationId, z.ZodType> = {
   'access.closePortalAccess': access.closePortalAccessInput,
   'access.logIn': access.logInInput,
 
-  'folders.linkFolder': folders.linkFolderInput,
-  'folders.saveAllFolderLinks': folders.saveAllInput,
+  'folders.linkFolder': folders.linkFolderByUrlInput,
+  'folders.saveAllFolderLinks': folders.saveAllByUrlInput,
   'folders.unlinkFolder': unlinkFolderData,
   'folders.getFolderLink': unlinkFolderData,
+  'folders.recordFolderSync': recordFolderSyncData,
+  'folders.recordFolderSyncFailure': recordFolderSyncFailureData,
 
   'documents.uploadDocument': documents.uploadDocumentInput,
   'documents.uploadNewVersion': uploadNewVersionData,

@@ -102,6 +102,8 @@ export function createPortal(deps: PortalDeps) {
       saveAllFolderLinks: folders.saveAllFolderLinks,
       unlinkFolder: folders.unlinkFolder,
       getFolderLink: folders.getFolderLink,
+      recordFolderSync: folders.recordFolderSync,
+      recordFolderSyncFailure: folders.recordFolderSyncFailure,
     }),
     documents: bind(ctx, {
       uploadDocument: documents.uploadDocument,

@@ -81,6 +81,9 @@ export interface FolderLinkSummary {
   /** 'linked': waiting for its first sync; the sync process moves it on. */
   syncState: 'linked' | 'syncing' | 'synced' | 'failed';
   lastSyncAt: string | null;
+  /** Files in the folder at its last successful sync (null before the first). */
+  itemCount: number | null;
+  /** The last sync error (or failed upload), until a sync succeeds. */
   lastError: string | null;
 }
 

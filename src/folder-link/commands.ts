@@ -26,7 +26,8 @@ export const linkFolderData = z.strictObject({
 export const unlinkFolderData = z.strictObject({ clientId: id });
 
 const syncedFolder = { clientId: id, driveId: driveItemId, itemId: driveItemId };
-const count = z.number().int().nonnegative();
+/** Items of one folder: far beyond any OneDrive folder a client has. */
+const count = z.number().int().nonnegative().max(10_000_000);
 
 /** The sync process reports a finished round of the linked folder (see src/sync). */
 export const recordFolderSyncData = z.strictObject({

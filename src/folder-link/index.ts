@@ -3,3 +3,4 @@ export * from './commands.js';
 export * from './decider.js';
 export * from './events.js';
 export * from './folder-url.js';
+export * from './resolver.js';

@@ -232,6 +232,16 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
     },
     'folders.unlinkFolder': { ...onClient, call: (p, i, c) => p.folders.unlinkFolder(c, i) },
     'folders.getFolderLink': { ...onClient, call: (p, i, c) => p.folders.getFolderLink(c, i) },
+    'folders.recordFolderSync': {
+      call: (p, i, c) => p.folders.recordFolderSync(c, i),
+      valid: { clientId, driveId: driveItem.driveId, itemId: driveItem.itemId, itemCount: 1, added: 1, changed: 0, removed: 0, mode: 'delta' },
+      bounded: ['clientId', 'driveId', 'itemId', 'itemCount', 'added', 'changed', 'removed', 'mode'],
+    },
+    'folders.recordFolderSyncFailure': {
+      call: (p, i, c) => p.folders.recordFolderSyncFailure(c, i),
+      valid: { clientId, driveId: driveItem.driveId, itemId: driveItem.itemId, code: 'quota_exceeded', message: 'The OneDrive account is full.' },
+      bounded: ['clientId', 'driveId', 'itemId', 'code', 'message'],
+    },
 
     'documents.uploadDocument': {
       call: (p, i, c) => p.documents.uploadDocument(c, i),

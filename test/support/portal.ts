@@ -1,3 +1,4 @@
+import { fakeFolderResolver } from './folder-resolver.js';
 import { memoryEventStore } from '../../adapters/event-store/memory.js';
 import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
 import { memoryKeyStore } from '../../adapters/keys/memory-key-store.js';
@@ -48,6 +49,7 @@ export function testClock(start: Date = START): TestClock {
 export function testPortal(options: { start?: Date; secrets?: Secrets; blobs?: BlobStore } = {}) {
   const clock = testClock(options.start);
   const store = memoryEventStore();
+  const folders = fakeFolderResolver();
   const deps: PortalDeps = {
     store,
     keys: memoryKeyStore(aesGcmCipher),
@@ -56,6 +58,7 @@ export function testPortal(options: { start?: Date; secrets?: Secrets; blobs?: B
     ids: uuidIds,
     secrets: options.secrets ?? nodeSecrets,
     readModels: (log) => (readModels = views(log)),
+    folderResolver: folders,
     ...(options.blobs ? { blobs: options.blobs } : {}),
   };
   const views = sqliteReadModels({ db: new Database(':memory:') });
@@ -73,6 +76,8 @@ export function testPortal(options: { start?: Date; secrets?: Secrets; blobs?: B
     notifications: mail.notifications,
     mail,
     store,
+    /** Resolves pasted folder addresses from their cid and item id (name them with folders.name). */
+    folders,
     /** The read models of the last portal built over these deps (createPortal(deps) builds its own). */
     get readModels() {
       return readModels;

@@ -1,4 +1,4 @@
-import { quickXorHash } from '../quick-xor-hash.js';
+import { quickXorHash } from '../../../src/sync/quick-xor-hash.js';
 import { invalidRequest, nameExists, notFound, quotaReached } from './errors.js';
 import { itemIds, newCid, type IdStyle } from './ids.js';
 

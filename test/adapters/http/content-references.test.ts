@@ -28,7 +28,6 @@ async function linkFolder(http: Http, firm: { token: string }, clientId: string)
     token: firm.token,
     body: {
       folderUrl: 'https://onedrive.live.com/?id=ABCDEF1234567890%211&cid=ABCDEF1234567890',
-      driveItem: { driveId: 'abcdef1234567890', itemId: 'ABCDEF1234567890!1', driveType: 'personal', isFolder: true, name: 'Client' },
     },
   });
   if (linked.status !== 200) throw new Error(`linkFolder: ${linked.status} ${JSON.stringify(linked.body)}`);

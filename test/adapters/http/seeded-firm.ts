@@ -140,10 +140,10 @@ export async function seedFirm(http: Http, plan: FirmPlan): Promise<SeededFirm> 
   }
 
   await ok('PUT', '/onedrive/connection', { token, body: { accountId: `od-${firmId}`, displayName: `${plan.name} OneDrive`, driveType: 'personal' } });
-  const itemId = `ABCDEF1234567890!${firmId.slice(0, 8)}`;
+  http.folders.name(folderUrl(firmId.slice(0, 8)), `${plan.clients[0]!.name} folder`);
   await ok('PUT', `/clients/${clientId}/folder-link`, {
     token,
-    body: { folderUrl: folderUrl(firmId.slice(0, 8)), driveItem: { driveId: 'abcdef1234567890', itemId, driveType: 'personal', isFolder: true, name: `${plan.clients[0]!.name} folder` } },
+    body: { folderUrl: folderUrl(firmId.slice(0, 8)) },
   });
   const company = await ok('POST', '/managed-companies', { token, body: { name: plan.company } });
   const tokenInfo = await ok('POST', '/staff-tokens', { token, body: { userId: staffUserId, label: `${plan.name} integration` } });

@@ -1,6 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quickXorHash } from '../../../adapters/onedrive/quick-xor-hash.js';
+import { quickXorHash } from '../../../src/sync/quick-xor-hash.js';
 import type { Item } from '../../../adapters/onedrive/simulator/drive.js';
 import { startGraphSimulator, type GraphSimulator } from '../../../adapters/onedrive/simulator/server.js';
 import { bodyOf, signedIn } from './simulator-support.js';

@@ -151,7 +151,7 @@ describe('client list access, folder and documents', () => {
     emit('DocumentAdded', { clientId: 'c1' });
     emit('DocumentRemoved', { clientId: 'c1' });
     row = (await search({ linked: true })).items[0]!;
-    expect(row.folder).toEqual({ folderUrl: 'https://od/1', folderName: 'Smiths', syncState: 'linked', lastSyncAt: null, lastError: 'quota' });
+    expect(row.folder).toEqual({ folderUrl: 'https://od/1', folderName: 'Smiths', syncState: 'failed', lastSyncAt: null, itemCount: null, lastError: 'quota' });
     expect(row.documentCount).toBe(1);
     expect(await names({ linked: false })).toEqual(['Jones']);
     expect(await queries().linkedClients('firm-a')).toEqual(['c1']);

@@ -1,0 +1,151 @@
+/**
+ * One poll of one linked folder, as src/sync's recipe says: page through the round (storing the
+ * state after each page, so a crash or a reset resumes from the last page applied), act on faults
+ * as onFault decides, then finish the round: download what it asks for into the blob store,
+ * verified, before each document change is appended; store the state with what failed withheld;
+ * report to the folder link.
+ */
+import type { Portal } from '../../src/application/portal.js';
+import type { Caller } from '../../src/application/context.js';
+import type { BlobStore } from '../../src/core/blob-store.js';
+import { PortalError } from '../../src/core/errors.js';
+import type { ReconnectReason } from '../../src/firm/events.js';
+import { syncedChangeInput, type StoredContent } from '../../src/sync/decision.js';
+import { parseDrivePage } from '../../src/sync/drive-item.js';
+import { defaultRetryPolicy, onFault, type RetryPolicy } from '../../src/sync/faults.js';
+import { finishRound, withhold } from '../../src/sync/finish-round.js';
+import { failureReport, roundReport } from '../../src/sync/report.js';
+import { applyPage, nextFetch, type Fetch } from '../../src/sync/round.js';
+import { initialSyncState, type FolderSyncState } from '../../src/sync/state.js';
+import { NeedsReconnectError } from './connector.js';
+import { faultOf, type OneDriveGraph } from './graph.js';
+import type { SyncedFolder, SyncStore } from './sync-store.js';
+import { downloadInto } from './transfer.js';
+
+export interface SyncLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+export interface FolderSyncDeps {
+  portal: Portal;
+  graph: OneDriveGraph;
+  blobs: BlobStore;
+  store: SyncStore;
+  log: SyncLog;
+  now: () => Date;
+  random: () => number;
+  sleep: (ms: number) => Promise<void>;
+  policy?: RetryPolicy;
+  /** Largest file taken from OneDrive (bytes). */
+  maxFileBytes: number;
+  /** Called once a firm's connection is found dead (the runner stops polling the firm). */
+  onNeedsReconnect(firmId: string, reason: ReconnectReason): Promise<void>;
+}
+
+export type PollOutcome = 'synced' | 'unchanged' | 'stopped' | 'needs-reconnect' | 'unlinked';
+
+export const syncCaller = (firmId: string): Caller => ({ tenantId: firmId, actor: { kind: 'system', name: 'onedrive-sync' } });
+
+const enc = encodeURIComponent;
+
+function firstUrl(fetch: Exclude<Fetch, { kind: 'finish' }>): string {
+  if (fetch.url !== null) return fetch.url;
+  if (fetch.kind === 'delta') return `/drives/${enc(fetch.driveId)}/items/${enc(fetch.itemId)}/delta`;
+  return `/drives/${enc(fetch.driveId)}/items/${enc(fetch.folderId)}/children`;
+}
+
+/** Polls the folder once. */
+export async function pollFolder(deps: FolderSyncDeps, folder: SyncedFolder): Promise<PollOutcome> {
+  const { store, graph, log } = deps;
+  let state = folder.state ?? initialSyncState(folder.driveId, folder.itemId);
+  const save = (next: FolderSyncState) => store.saveState(folder.clientId, (state = next));
+  let attempt = 0;
+  let pages = 0;
+  for (;;) {
+    const next = nextFetch(state);
+    if (next.kind === 'finish') break;
+    let json: unknown;
+    try {
+      json = await graph.getOnce(folder.firmId, graph.relative(firstUrl(next)));
+    } catch (error) {
+      if (error instanceof NeedsReconnectError) {
+        await deps.onNeedsReconnect(folder.firmId, error.reason);
+        return 'needs-reconnect';
+      }
+      attempt++;
+      const decided = onFault(state, faultOf(error, next.kind === 'delta'), attempt, deps.random, deps.now().toISOString(), deps.policy ?? defaultRetryPolicy);
+      save(decided.state);
+      const action = decided.action;
+      if (action.kind === 'retry') await deps.sleep(action.delayMs);
+      else if (action.kind === 'refresh-token') graph.forFirm(folder.firmId).refreshToken();
+      else if (action.kind === 'restart') attempt = 0;
+      else if (action.kind === 'needs-reconnect') {
+        await deps.onNeedsReconnect(folder.firmId, 'token_expired');
+        return 'needs-reconnect';
+      } else {
+        log.warn({ clientId: folder.clientId, code: action.code }, 'folder sync stopped');
+        return (await report(deps, folder, state)) ? 'stopped' : 'unlinked';
+      }
+      continue;
+    }
+    attempt = 0;
+    pages++;
+    save(applyPage(state, parseDrivePage(json)).state);
+  }
+  const before = state;
+  const result = finishRound(before, deps.now().toISOString());
+  if (result.state.folderGone) {
+    save(result.state);
+    return (await report(deps, folder, state)) ? 'stopped' : 'unlinked';
+  }
+  const failed: string[] = [];
+  for (const decision of result.decisions) {
+    let settle: () => void = () => undefined;
+    const hold = new Promise<void>((resolve) => (settle = resolve));
+    try {
+      let content: StoredContent | undefined;
+      if (decision.kind === 'upserted' && decision.download !== null) {
+        content = await downloadInto(deps.blobs, graph, folder, decision.download, { maxBytes: deps.maxFileBytes, hold });
+      }
+      await deps.portal.documents.applySyncedChange(syncCaller(folder.firmId), syncedChangeInput(folder.clientId, decision, content));
+    } catch (error) {
+      if (error instanceof PortalError && (error.code === 'document.folder_not_linked' || error.code === 'client.archived')) {
+        log.warn({ clientId: folder.clientId, code: error.code }, 'folder no longer synced');
+        return 'unlinked';
+      }
+      if (error instanceof NeedsReconnectError) {
+        await deps.onNeedsReconnect(folder.firmId, error.reason);
+        return 'needs-reconnect';
+      }
+      // Decided again next round (withhold), whatever went wrong with this one item.
+      log.warn({ clientId: folder.clientId, itemId: decision.itemId, reason: (error as Error).message }, 'synced change not applied');
+      failed.push(decision.itemId);
+    } finally {
+      settle();
+    }
+  }
+  for (const skip of result.skipped) log.warn({ clientId: folder.clientId, itemId: skip.itemId, reason: skip.reason }, 'file skipped');
+  save(withhold(before, result.state, failed));
+  try {
+    await deps.portal.folders.recordFolderSync(syncCaller(folder.firmId), roundReport(folder.clientId, before, result));
+  } catch (error) {
+    if (error instanceof PortalError && error.code === 'folder_link.not_this_folder') return 'unlinked';
+    throw error;
+  }
+  log.info({ clientId: folder.clientId, pages, decisions: result.decisions.length, failed: failed.length }, 'folder synced');
+  return result.decisions.length === 0 && pages <= 1 ? 'unchanged' : 'synced';
+}
+
+/** Records the stop (or the folder gone) on the folder link; false when the client is no longer linked to it. */
+async function report(deps: FolderSyncDeps, folder: SyncedFolder, state: FolderSyncState): Promise<boolean> {
+  const failure = failureReport(folder.clientId, state);
+  if (failure === null) return true;
+  try {
+    await deps.portal.folders.recordFolderSyncFailure(syncCaller(folder.firmId), failure);
+    return true;
+  } catch (error) {
+    if (error instanceof PortalError && error.code === 'folder_link.not_this_folder') return false;
+    throw error;
+  }
+}

@@ -1,0 +1,147 @@
+/** The sync runner against the simulator: first sync, incremental changes, uploads and their echoes. */
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { streams } from '../../../src/streams.js';
+import { filesUnder, oneDriveWorld, type World } from './sync-support.js';
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+async function linked(options: Parameters<typeof oneDriveWorld>[0] = {}) {
+  const w = (world = await oneDriveWorld(options));
+  await w.connect();
+  const d = w.sim.personal;
+  d.addFolder('/', 'Acme');
+  d.addFolder('/Acme', 'Tax');
+  d.addFile('/Acme', 'engagement.pdf', 'engagement letter');
+  d.addFile('/Acme/Tax', '2025 return.pdf', 'the return');
+  d.addNotebook('/Acme', 'Meeting notes');
+  d.addFolder('/', 'Elsewhere');
+  const clientId = await w.client();
+  const answer = await w.http('PUT', `/clients/${clientId}/folder-link`, { folderUrl: w.sim.share(d, '/Acme') });
+  if (answer.status !== 200) throw new Error(JSON.stringify(answer.body));
+  return { w, d, clientId };
+}
+
+const bytesOf = async (w: World, contentHash: string) => {
+  const stream = await w.blobs.get(contentHash);
+  const parts: Uint8Array[] = [];
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) parts.push(chunk);
+  return Buffer.concat(parts);
+};
+
+describe('syncing a linked folder into the portal', () => {
+  it('first sync: every file with its sub-folder path, content verified in the blob store; OneNote skipped; the client list shows it', async () => {
+    const { w, clientId } = await linked();
+    await w.poll();
+    expect(await w.documents(clientId)).toEqual(['Tax/2025 return.pdf', 'engagement.pdf']);
+    const item = w.sim.personal.byPath('/Acme/engagement.pdf');
+    const doc = await w.portal.documents.getDocument(w.admin, { documentId: w.syncedDocumentId(clientId, item.id) });
+    expect((await bytesOf(w, doc.contentHash)).toString()).toBe('engagement letter');
+    const row = (await w.portal.clientList.folders(w.admin, { text: 'acme' })).items[0]!;
+    expect(row.folder).toMatchObject({ syncState: 'synced', itemCount: 2, lastError: null });
+  });
+
+  it('an unchanged folder costs one request per poll', async () => {
+    const { w } = await linked();
+    await w.poll();
+    w.sim.requests.reset();
+    await w.poll();
+    expect(w.sim.requests.graph()).toBe(1);
+  });
+
+  it('follows additions, new content, renames, moves inside, moves out and in, and deletions', async () => {
+    const { w, d, clientId } = await linked();
+    await w.poll();
+    const letter = d.byPath('/Acme/engagement.pdf');
+    d.addFile('/Acme/Tax', 'receipts.zip', 'zip');
+    d.modify('/Acme/Tax/2025 return.pdf', 'the amended return');
+    d.rename(letter.id, 'engagement (signed).pdf');
+    d.addFolder('/Acme', 'Archive');
+    d.move('/Acme/Tax/receipts.zip', '/Acme/Archive');
+    d.addFile('/Elsewhere', 'incoming.txt', 'moved in');
+    d.move('/Elsewhere/incoming.txt', '/Acme');
+    await w.poll();
+    expect(await w.documents(clientId)).toEqual(['Archive/receipts.zip', 'Tax/2025 return.pdf', 'engagement (signed).pdf', 'incoming.txt']);
+    const letterEvents = (await w.test.ctx.log.readStream(streams.document(w.syncedDocumentId(clientId, letter.id)))).map((e) => e.type);
+    expect(letterEvents).toEqual(['DocumentAdded', 'DocumentRenamed']);
+    const returned = await w.portal.documents.getDocument(w.admin, { documentId: w.syncedDocumentId(clientId, d.byPath('/Acme/Tax/2025 return.pdf').id) });
+    expect(returned.version).toBe(2);
+
+    d.move('/Acme/incoming.txt', '/Elsewhere');
+    d.remove('/Acme/Archive');
+    d.rename('/Acme/Tax', 'Taxes');
+    await w.poll();
+    expect(await w.documents(clientId)).toEqual(['Taxes/2025 return.pdf', 'engagement (signed).pdf']);
+    expect(filesUnder(w.sim, '/Acme')).toEqual(await w.documents(clientId));
+  });
+
+  it('downloads a large file in full and verified', async () => {
+    const { w, d, clientId } = await linked();
+    const big = randomBytes(9 * 1024 * 1024 + 123);
+    d.addFile('/Acme', 'scan.bin', big);
+    await w.poll();
+    const doc = await w.portal.documents.getDocument(w.admin, { documentId: w.syncedDocumentId(clientId, d.byPath('/Acme/scan.bin').id) });
+    expect(doc.size).toBe(big.length);
+    expect((await bytesOf(w, doc.contentHash)).equals(big)).toBe(true);
+  });
+
+  it.each([
+    ['simple', 1000],
+    ['session', 5 * 1024 * 1024 + 17],
+  ])('uploads a document marked for Sync (%s upload) and does not import its echo', async (_kind, size) => {
+    const { w, clientId } = await linked();
+    await w.poll();
+    const content = randomBytes(size);
+    const stored = await w.blobs.put(Readable.from([content]), { maxBytes: size });
+    const { document } = await w.portal.documents.uploadDocument(w.admin, { clientId, folderPath: 'Tax/2026', name: 'Plan draft.pdf', size, contentHash: stored.contentHash, blobRef: stored.contentHash });
+    await w.portal.documents.markForOneDriveSync(w.admin, { documentId: document.documentId });
+    await w.poll();
+    const uploaded = w.sim.personal.byPath('/Acme/Tax/2026/Plan draft.pdf');
+    expect(uploaded.content.equals(content)).toBe(true);
+    expect(await w.portal.documents.getDocument(w.admin, { documentId: document.documentId })).toMatchObject({ oneDrive: 'in_sync', driveItemId: uploaded.id });
+    await w.poll();
+    // The echo is the same document: no synced copy of it, one document at that place.
+    expect(await w.test.ctx.log.readStream(streams.document(w.syncedDocumentId(clientId, uploaded.id)))).toEqual([]);
+    expect((await w.documents(clientId)).filter((p) => p.startsWith('Tax/2026/'))).toHaveLength(1);
+    // A later change in OneDrive lands on the original document.
+    w.sim.personal.modify(uploaded.id, 'changed in OneDrive');
+    await w.poll();
+    expect(await w.portal.documents.getDocument(w.admin, { documentId: document.documentId })).toMatchObject({ version: 2 });
+  });
+
+  it('keeps both versions of a document changed on both sides, uploading the portal’s beside it under a conflict name', async () => {
+    const { w, d, clientId } = await linked();
+    await w.poll();
+    const item = d.byPath('/Acme/engagement.pdf');
+    const documentId = w.syncedDocumentId(clientId, item.id);
+    const mine = Buffer.from('changed in the portal');
+    const stored = await w.blobs.put(Readable.from([mine]), { maxBytes: mine.length });
+    await w.portal.documents.uploadNewVersion(w.admin, { documentId, size: stored.size, contentHash: stored.contentHash, blobRef: stored.contentHash });
+    d.modify(item.id, 'changed in OneDrive');
+    await w.poll();
+    const types = (await w.test.ctx.log.readStream(streams.document(documentId))).map((e) => e.type);
+    expect(types).toContain('DocumentSyncConflictRecorded');
+    await w.poll();
+    const copies = filesUnder(w.sim, '/Acme').filter((p) => p !== 'engagement.pdf' && p.startsWith('engagement'));
+    expect(copies).toHaveLength(1);
+    expect(d.byPath(`/Acme/${copies[0]}`).content.toString()).toBe('changed in the portal');
+    expect(d.byPath('/Acme/engagement.pdf').content.toString()).toBe('changed in OneDrive');
+  });
+
+  it('records a failure the client list shows, and clears it with the next good round', async () => {
+    const { w, clientId } = await linked();
+    await w.poll();
+    w.sim.faults.add({ path: /delta/, status: 507, times: 1 });
+    await w.poll();
+    const row = async () => (await w.portal.clientList.folders(w.admin, { text: 'acme' })).items[0]!.folder;
+    expect(await row()).toMatchObject({ syncState: 'failed', lastError: 'The OneDrive account is full.' });
+    await w.poll();
+    expect(await row()).toMatchObject({ syncState: 'synced', lastError: null });
+    expect(clientId).toBeTruthy();
+  });
+});
