@@ -163,7 +163,7 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
 }
 
 /** Served by the session routes, which add the session to the function's answer. */
-const sessionOperations = new Set<OperationId>(['invitations.acceptInvitation', 'access.logIn']);
+const sessionOperations = new Set<OperationId>(['invitations.acceptInvitation', 'access.logIn', 'access.requestPasswordReset', 'access.resetPassword']);
 
 const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 

@@ -89,6 +89,29 @@ export function registerSessionRoutes(ctx: RouteContext): void {
     return c.json({ ...loggedIn, session: await startSession(c, String(input.tenantId), loggedIn.contactId) });
   });
 
+  /**
+   * Asking for a reset link counts against the login limits (a failure each time: it mails someone),
+   * so nobody floods a person's inbox or probes addresses faster than they could guess passwords.
+   */
+  app.post('/firms/:tenantId/password-reset', limit, async (c) => {
+    const input = withPathParams(await jsonInput(c), c.req.param());
+    const keys = { account: loginAccount(String(input.tenantId), String(input.loginEmail ?? '')), ip: ipOf(c) ?? 'unknown' };
+    const verdict = ctx.loginLimiter.check(keys);
+    if (!verdict.allowed) {
+      throw new HttpProblem('auth.too_many_attempts', 'Too many attempts; wait before trying again.', 429, { 'retry-after': String(verdict.retryAfterSeconds) });
+    }
+    ctx.loginLimiter.recordFailure(keys);
+    const { requested } = await call(portal, 'access.requestPasswordReset', null, input);
+    return c.json({ requested }, 202);
+  });
+
+  /** A new password from the emailed link: the contact's other sessions end, and this request starts one. */
+  app.post('/password-reset/confirm', limit, async (c) => {
+    const reset = await call(portal, 'access.resetPassword', null, await jsonInput(c));
+    await credentials.revokeSessionsOf(reset.tenantId, reset.contactId);
+    return c.json({ ...reset, session: await startSession(c, reset.tenantId, reset.contactId) });
+  });
+
   app.post('/logout', async (c) => {
     const token = bearerOf(c) ?? getCookie(c, SESSION_COOKIE);
     if (token?.startsWith('cpc_')) await credentials.revokeSession(token);
@@ -170,6 +193,10 @@ function documentSessionRoutes({ app }: RouteContext): void {
   const login = routes['access.logIn'];
   const loginBody = z.object({ loginEmail: z.string().optional(), contactId: z.string().optional(), password: z.string() });
   doc({ ...login, operationId: 'access.logIn', params: z.object({ tenantId: z.string() }), body: loginBody, ok: 200, okSchema: z.object({ session }).passthrough() });
+  const resetAsk = routes['access.requestPasswordReset'];
+  doc({ ...resetAsk, operationId: 'access.requestPasswordReset', params: z.object({ tenantId: z.string() }), body: z.object({ loginEmail: z.string() }), ok: 202, okSchema: z.object({ requested: z.literal(true) }) });
+  const reset = routes['access.resetPassword'];
+  doc({ ...reset, operationId: 'access.resetPassword', body: operationInputs['access.resetPassword'], ok: 200, okSchema: z.object({ session }).passthrough() });
   doc({ method: 'post', path: '/logout', operationId: 'auth.logOut', summary: 'Ends the client session', audience: ['public'], ok: 204 });
   doc({ method: 'get', path: '/me', operationId: 'auth.me', summary: 'Who the credentials belong to', audience: ['platform', 'staff', 'contact'], ok: 200, okSchema: z.object({ tenantId: z.string(), actor: z.record(z.string(), z.unknown()) }) });
   doc({ method: 'post', path: '/staff-tokens', operationId: 'auth.issueStaffToken', summary: 'Issues an API token for a staff user (partner admins)', audience: ['staff'], body: issueTokenInput, ok: 201 });

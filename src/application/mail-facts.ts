@@ -50,7 +50,7 @@ export async function gatherFacts(
   const tenantId = intent.cause.tenantId;
   const firmPart = await firmFacts(ctx, tenantId, publicUrl);
   if (firmPart === null) return null;
-  const facts: MailFacts = { ...firmPart, loginUrl: loginLink(publicUrl) };
+  const facts: MailFacts = { ...firmPart, loginUrl: loginLink(publicUrl, tenantId) };
   if (intent.kind === 'upload_alert') {
     const firm = (await loadFirm(ctx, tenantId))!;
     const { state: client } = await ctx.load(clientDecider, streams.client(intent.clientId));
