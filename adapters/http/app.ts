@@ -26,6 +26,7 @@ import { admit, call, etagOf, ifMatchOf, inputOf, revisionOf, type AnyCaller } f
 import { HttpProblem, internalProblem, problemHeadersOf, problemOf, problemResponse } from './problem.js';
 import { jsonBodyLimit } from './request-input.js';
 import { routes, type RouteSpec } from './routes.js';
+import { registerPages } from './pages/index.js';
 import { registerSessionRoutes, socketAddressOf } from './session-routes.js';
 
 export interface HttpParts {
@@ -159,6 +160,7 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
     if (!spec.content) registerOperation(ctx, id, spec);
   }
   registerDocs(app);
+  registerPages(ctx);
   return app;
 }
 

@@ -42,75 +42,87 @@ export const userAgentOf = (c: Context) =>
     .trim()
     .slice(0, 512) || undefined;
 
+/** Starts a client session: the HttpOnly, SameSite=Lax cookie (Secure behind HTTPS), and the same token for API clients. */
+export async function startSession(ctx: RouteContext, c: Context<AppEnv>, firmId: string, contactId: string) {
+  const session = await ctx.credentials.createSession({ firmId, contactId, ttlSeconds: ctx.sessionTtlSeconds, now: ctx.clock.now() });
+  setCookie(c, SESSION_COOKIE, session.token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: ctx.secureCookies,
+    path: '/',
+    maxAge: ctx.sessionTtlSeconds,
+  });
+  return { token: session.token, expiresAt: session.expiresAt };
+}
+
+/**
+ * A login with the rate limits (per account and per IP, checked before anything is parsed or
+ * hashed), starting a session when it succeeds. Shared by the JSON route and the login page.
+ */
+export async function logInWithLimits(ctx: RouteContext, c: Context<AppEnv>, input: Record<string, unknown>) {
+  const ip = ipOf(c);
+  const keys = { account: loginAccount(String(input.tenantId), String(input.loginEmail ?? input.contactId ?? '')), ip: ip ?? 'unknown' };
+  const verdict = ctx.loginLimiter.check(keys);
+  if (!verdict.allowed) {
+    throw new HttpProblem('auth.too_many_attempts', 'Too many login attempts; wait before trying again.', 429, {
+      'retry-after': String(verdict.retryAfterSeconds),
+    });
+  }
+  const userAgent = userAgentOf(c);
+  let loggedIn;
+  try {
+    loggedIn = await call(ctx.portal, 'access.logIn', null, { ...input, ...(ip ? { ipAddress: ip } : {}), ...(userAgent ? { userAgent } : {}) });
+  } catch (error) {
+    ctx.loginLimiter.recordFailure(keys);
+    throw error;
+  }
+  ctx.loginLimiter.recordSuccess(keys);
+  return { ...loggedIn, session: await startSession(ctx, c, String(input.tenantId), loggedIn.contactId) };
+}
+
+/**
+ * Asking for a reset link counts against the login limits (a failure each time: it mails someone),
+ * so nobody floods a person's inbox or probes addresses faster than they could guess passwords.
+ */
+export async function requestResetWithLimits(ctx: RouteContext, c: Context<AppEnv>, input: Record<string, unknown>): Promise<void> {
+  const keys = { account: loginAccount(String(input.tenantId), String(input.loginEmail ?? '')), ip: ipOf(c) ?? 'unknown' };
+  const verdict = ctx.loginLimiter.check(keys);
+  if (!verdict.allowed) {
+    throw new HttpProblem('auth.too_many_attempts', 'Too many attempts; wait before trying again.', 429, { 'retry-after': String(verdict.retryAfterSeconds) });
+  }
+  ctx.loginLimiter.recordFailure(keys);
+  await call(ctx.portal, 'access.requestPasswordReset', null, input);
+}
+
+/** A new password from the emailed link: the contact's other sessions end, and this request starts one. */
+export async function resetPasswordAndStartSession(ctx: RouteContext, c: Context<AppEnv>, input: unknown) {
+  const reset = await call(ctx.portal, 'access.resetPassword', null, input);
+  await ctx.credentials.revokeSessionsOf(reset.tenantId, reset.contactId);
+  return { ...reset, session: await startSession(ctx, c, reset.tenantId, reset.contactId) };
+}
+
 export function registerSessionRoutes(ctx: RouteContext): void {
   const { app, portal, credentials } = ctx;
-
-  async function startSession(c: Context<AppEnv>, firmId: string, contactId: string) {
-    const session = await credentials.createSession({ firmId, contactId, ttlSeconds: ctx.sessionTtlSeconds, now: ctx.clock.now() });
-    setCookie(c, SESSION_COOKIE, session.token, {
-      httpOnly: true,
-      sameSite: 'Lax',
-      secure: ctx.secureCookies,
-      path: '/',
-      maxAge: ctx.sessionTtlSeconds,
-    });
-    return { token: session.token, expiresAt: session.expiresAt };
-  }
-
   const limit = jsonBodyLimit(ctx.limits.jsonBytes);
 
   app.post('/invitations/accept', limit, async (c) => {
     const input = await jsonInput(c);
     const accepted = await call(portal, 'invitations.acceptInvitation', null, input);
-    const session = accepted.access === 'active' ? await startSession(c, accepted.tenantId, accepted.contactId) : null;
+    const session = accepted.access === 'active' ? await startSession(ctx, c, accepted.tenantId, accepted.contactId) : null;
     return c.json({ ...accepted, session });
   });
 
   app.post('/firms/:tenantId/login', limit, async (c) => {
     const input = withPathParams(refuseRequestFacts(await jsonInput(c)), c.req.param());
-    const ip = ipOf(c);
-    // Checked before anything is parsed or hashed: a refused attempt costs nothing.
-    const keys = { account: loginAccount(String(input.tenantId), String(input.loginEmail ?? input.contactId ?? '')), ip: ip ?? 'unknown' };
-    const verdict = ctx.loginLimiter.check(keys);
-    if (!verdict.allowed) {
-      throw new HttpProblem('auth.too_many_attempts', 'Too many login attempts; wait before trying again.', 429, {
-        'retry-after': String(verdict.retryAfterSeconds),
-      });
-    }
-    const userAgent = userAgentOf(c);
-    let loggedIn;
-    try {
-      loggedIn = await call(portal, 'access.logIn', null, { ...input, ...(ip ? { ipAddress: ip } : {}), ...(userAgent ? { userAgent } : {}) });
-    } catch (error) {
-      ctx.loginLimiter.recordFailure(keys);
-      throw error;
-    }
-    ctx.loginLimiter.recordSuccess(keys);
-    return c.json({ ...loggedIn, session: await startSession(c, String(input.tenantId), loggedIn.contactId) });
+    return c.json(await logInWithLimits(ctx, c, input));
   });
 
-  /**
-   * Asking for a reset link counts against the login limits (a failure each time: it mails someone),
-   * so nobody floods a person's inbox or probes addresses faster than they could guess passwords.
-   */
   app.post('/firms/:tenantId/password-reset', limit, async (c) => {
-    const input = withPathParams(await jsonInput(c), c.req.param());
-    const keys = { account: loginAccount(String(input.tenantId), String(input.loginEmail ?? '')), ip: ipOf(c) ?? 'unknown' };
-    const verdict = ctx.loginLimiter.check(keys);
-    if (!verdict.allowed) {
-      throw new HttpProblem('auth.too_many_attempts', 'Too many attempts; wait before trying again.', 429, { 'retry-after': String(verdict.retryAfterSeconds) });
-    }
-    ctx.loginLimiter.recordFailure(keys);
-    const { requested } = await call(portal, 'access.requestPasswordReset', null, input);
-    return c.json({ requested }, 202);
+    await requestResetWithLimits(ctx, c, withPathParams(await jsonInput(c), c.req.param()));
+    return c.json({ requested: true }, 202);
   });
 
-  /** A new password from the emailed link: the contact's other sessions end, and this request starts one. */
-  app.post('/password-reset/confirm', limit, async (c) => {
-    const reset = await call(portal, 'access.resetPassword', null, await jsonInput(c));
-    await credentials.revokeSessionsOf(reset.tenantId, reset.contactId);
-    return c.json({ ...reset, session: await startSession(c, reset.tenantId, reset.contactId) });
-  });
+  app.post('/password-reset/confirm', limit, async (c) => c.json(await resetPasswordAndStartSession(ctx, c, await jsonInput(c))));
 
   app.post('/logout', async (c) => {
     const token = bearerOf(c) ?? getCookie(c, SESSION_COOKIE);
