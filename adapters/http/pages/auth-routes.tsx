@@ -13,7 +13,7 @@ import { ActivatePage } from './activate.js';
 import { ForgotPasswordPage } from './forgot-password.js';
 import { portalPath } from './layout.js';
 import { LoginPage } from './login.js';
-import { contactOn, FORM_BYTES, formOf, notFoundPage, pageSetup, refusalOf, render } from './page-kit.js';
+import { contactOn, FORM_BYTES, fieldsOf, formOf, notFoundPage, pageSetup, refusalOf, render } from './page-kit.js';
 import { ResetPasswordPage } from './reset-password.js';
 
 const mismatch = 'The two passwords are not the same. Type the same password twice.';
@@ -54,8 +54,8 @@ export function registerAuthPages(ctx: RouteContext): void {
     const firmId = setup.look.firmId;
     let link: { contactId: string; token: string } | null = null;
     try {
+      link = linkOf(await fieldsOf(c)); // kept to show the form again after a refusal
       const fields = await formOf(c);
-      link = linkOf(fields);
       if ((await liveInvitation(firmId, link)) === null) return render(c, <ActivatePage {...setup} link={null} />, 410);
       if (fields.password !== fields.confirm) return render(c, <ActivatePage {...setup} link={link} error={mismatch} />, 400);
       const accepted = await call(portal, 'invitations.acceptInvitation', null, { ...link, password: fields.password });
@@ -148,8 +148,9 @@ export function registerAuthPages(ctx: RouteContext): void {
     if (setup === null) return notFoundPage(c);
     let link: { contactId: string; token: string } | null = null;
     try {
+      link = linkOf(await fieldsOf(c)); // kept to show the form again after a refusal
       const fields = await formOf(c);
-      link = await liveReset(setup.look.firmId, linkOf(fields));
+      link = await liveReset(setup.look.firmId, link);
       if (link === null) return render(c, <ResetPasswordPage {...setup} link={null} />, 410);
       if (fields.password !== fields.confirm) return render(c, <ResetPasswordPage {...setup} link={link} error={mismatch} />, 400);
       await resetPasswordAndStartSession(ctx, c, { ...link, password: fields.password });

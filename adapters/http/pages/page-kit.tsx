@@ -33,12 +33,18 @@ export async function pageSetup(ctx: RouteContext, c: Context<AppEnv>): Promise<
   return { look, csrf: csrfTokenOf(c, ctx.secureCookies) };
 }
 
+/** A posted form's text fields, unchecked: call `formOf` unless a field is needed to word a refusal. */
+export async function fieldsOf(c: Context<AppEnv>): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(body)) if (typeof value === 'string') fields[name] = value;
+  return fields;
+}
+
 /** A posted form's text fields, after the CSRF check. */
 export async function formOf(c: Context<AppEnv>): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
-  requireCsrf(c, body[CSRF_FIELD]);
-  const fields: Record<string, string> = {};
-  for (const [name, value] of Object.entries(body)) if (typeof value === 'string' && name !== CSRF_FIELD) fields[name] = value;
+  const { [CSRF_FIELD]: token, ...fields } = await fieldsOf(c);
+  requireCsrf(c, token);
   return fields;
 }
 

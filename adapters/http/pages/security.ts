@@ -52,12 +52,16 @@ export function csrfTokenOf(c: Context<AppEnv>, secure: boolean): string {
 
 const csrfRefused = () => new HttpProblem('request.csrf', 'This form has expired or did not come from this site. Go back, reload the page and try again.', 403);
 
-/** Whether the request says it came from another site (browsers send Origin on posts, and Sec-Fetch-Site). */
+/**
+ * Whether the request says it came from another site: Sec-Fetch-Site, and Origin when it names
+ * one (under `Referrer-Policy: no-referrer` browsers send `Origin: null` even for the page's own
+ * forms, so that says nothing; the token decides).
+ */
 function crossSite(c: Context): boolean {
   const site = c.req.header('sec-fetch-site');
   if (site !== undefined && site !== 'same-origin' && site !== 'none') return true;
   const origin = c.req.header('origin');
-  if (origin === undefined || origin === 'null') return origin === 'null';
+  if (origin === undefined || origin === 'null') return false;
   const host = c.req.header('host');
   try {
     return host === undefined || new URL(origin).host !== host;
