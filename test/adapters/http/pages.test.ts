@@ -81,6 +81,23 @@ describe('client pages: headers and cookies', () => {
   });
 });
 
+describe('client pages: branding', () => {
+  it("shows a managed company's pages in its partner's branding", async () => {
+    const http = testHttp();
+    const partner = await http.givenFirm('Harbour Partners');
+    expect((await http.call('PUT', `/firms/${partner.firmId}/partner-features`, { token: partner.operator, body: { licensingPartner: true } })).status).toBe(200);
+    expect((await http.call('PUT', '/branding', { token: partner.token, body: { logo: null, primaryColour: '#0a5c36', supportChannel: 'https://help.harbour.example/' } })).status).toBe(200);
+    const company = await http.call('POST', '/managed-companies', { token: partner.token, body: { name: 'Acme Bakery' } });
+    expect(company.status).toBe(201);
+    const companyId = company.body.companyId as string;
+    const browser = browserOf(http);
+    const login = await browser.get(`/portal/${companyId}/login`);
+    expect(login.html).toContain('Log in to Acme Bakery');
+    expect(login.html).toContain('href="https://help.harbour.example/"');
+    expect((await browser.get(`/portal/${companyId}/brand.css`)).html).toContain('--brand:#0a5c36;--brand-ink:#ffffff');
+  });
+});
+
 describe('client pages: CSRF', () => {
   it('refuses a form post without the token, with another token, or from another site', async () => {
     const { http, contact, path } = await setUp();
