@@ -217,13 +217,25 @@ describe.skipIf(!hasChromium)('the client portal in a real browser', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), row.locator('a.doc-name').click()]);
     expect(readFileSync((await download.path())!)).toEqual(LETTER);
 
-    // Upload into Uploads, with progress; the firm's partner admin is emailed.
-    await page.setInputFiles('#files', { name: 'receipt.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 receipt\n') });
-    await page.click('#upload-form button[type=submit]');
+    // Keyboard: the first Tab reaches the skip link, and the upload is reachable and labelled.
+    await page.goto(`${service.url}/portal/${firmId}/documents`);
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => (globalThis as any).document.activeElement?.textContent?.trim())).resolves.toBe('Skip to the content');
+    await page.focus('#files');
+    await expect(page.locator('label[for=files]').innerText()).resolves.toBe('Choose one or more files');
+
+    // Upload two files into Uploads, with progress; the firm's partner admin is emailed about each.
+    await page.setInputFiles('#files', [
+      { name: 'receipt.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 receipt\n') },
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('Questions for the meeting\n') },
+    ]);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     await page.waitForURL(`**/portal/${firmId}/documents?uploaded=1`);
     await expect(page.locator('tr', { hasText: 'receipt.pdf' }).innerText()).resolves.toContain('You');
-    const [alert] = await mailsTo('pat@harbour.example');
-    expect(alert!.subject).toContain('uploaded receipt.pdf');
+    await expect(page.locator('tr', { hasText: 'notes.txt' }).count()).resolves.toBe(1);
+    const alerts = await mailsTo('pat@harbour.example', 2);
+    expect(alerts.map((m) => m.subject).sort()).toEqual(['Ann Smith uploaded notes.txt', 'Ann Smith uploaded receipt.pdf']);
     await check('documents-after-upload');
 
     // A program is refused before it is sent.
