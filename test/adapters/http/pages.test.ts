@@ -192,6 +192,28 @@ describe('client pages: what they show', () => {
     expect(JSON.parse(big.html).detail).toContain('a file can be at most 10 bytes');
   });
 
+  it('takes the upload form without script (multipart), with the form token', async () => {
+    const s = await setUp();
+    const browser = await loggedIn(s);
+    const multipart = async (csrf: string) => {
+      const form = new FormData();
+      form.append('_csrf', csrf);
+      form.append('files', new File(['one'], 'one.txt', { type: 'text/plain' }));
+      form.append('files', new File(['two'], 'two.txt', { type: 'text/plain' }));
+      const request = new Request('http://localhost/x', { method: 'POST', body: form });
+      const body = new Uint8Array(await request.arrayBuffer());
+      return { body, headers: { 'content-type': request.headers.get('content-type')!, 'content-length': String(body.length) } };
+    };
+    const forged = await browser.send('POST', s.path('documents/upload'), await multipart('B'.repeat(43)));
+    expect(forged.status).toBe(403);
+    const sent = await browser.send('POST', s.path('documents/upload'), await multipart(browser.jar.get('portal_csrf')!));
+    expect(sent.status).toBe(303);
+    const page = await browser.get(s.path('documents?uploaded=1'));
+    expect(page.html).toContain('one.txt');
+    expect(page.html).toContain('two.txt');
+    expect(page.html).toContain('Your documents were sent.');
+  });
+
   it('sends a signed-out visitor to the login page, and logs out', async () => {
     const s = await setUp();
     const anonymous = await browserOf(s.http).get(s.path('documents'));
