@@ -44,7 +44,7 @@ it('README: create a firm, add a client, invite a member, accept', async () => {
 
   // Ann follows the emailed link (contact id + raw token) and sets her password.
   await mail.settled();
-  const link = new URL(/https:\/\/portal\.example\/activate\S+/.exec(mailer.sent.at(-1)!.text)![0]);
+  const link = new URL(/https:\/\/portal\.example\/portal\/\S+\/activate\S+/.exec(mailer.sent.at(-1)!.text)![0]);
   const token = link.searchParams.get('token')!;
   await portal.invitations.acceptInvitation({ contactId: annId, token, password: 'a long passphrase' });
   await portal.access.logIn({ tenantId: firmId, contactId: annId, password: 'a long passphrase' });

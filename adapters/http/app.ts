@@ -28,6 +28,7 @@ import { admit, call, etagOf, ifMatchOf, inputOf, revisionOf, type AnyCaller } f
 import { HttpProblem, internalProblem, problemHeadersOf, problemOf, problemResponse } from './problem.js';
 import { jsonBodyLimit } from './request-input.js';
 import { routes, type RouteSpec } from './routes.js';
+import { registerPages } from './pages/index.js';
 import { registerSessionRoutes, socketAddressOf } from './session-routes.js';
 
 export interface HttpParts {
@@ -164,13 +165,14 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
     if (!spec.content) registerOperation(ctx, id, spec);
   }
   registerDocs(app);
+  registerPages(ctx);
   return app;
 }
 
 const serverResolved = new Set<OperationId>(['folders.linkFolder', 'folders.saveAllFolderLinks']);
 
 /** Served by the session routes, which add the session to the function's answer. */
-const sessionOperations = new Set<OperationId>(['invitations.acceptInvitation', 'access.logIn']);
+const sessionOperations = new Set<OperationId>(['invitations.acceptInvitation', 'access.logIn', 'access.requestPasswordReset', 'access.resetPassword']);
 
 const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 

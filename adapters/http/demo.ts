@@ -61,6 +61,7 @@ export async function seedDemo({ portal, credentials, blobs, clock, secrets }: D
       `  staff token:  ${token}`,
       `  try:          curl -s '${url}/client-list' -H 'Authorization: Bearer ${token}'`,
       `  client login: ${ANN} / ${DEMO_PASSWORD}`,
+      `  in a browser: ${url}/portal/${firm.firmId}/login`,
       `                curl -s -X POST ${url}/firms/${firm.firmId}/login -H 'Content-Type: application/json' -d '{"loginEmail":"${ANN}","password":"${DEMO_PASSWORD}"}'`,
     ],
   };

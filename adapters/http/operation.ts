@@ -13,7 +13,7 @@ import { jsonInput, queryInput, withPathParams, fieldsOf } from './request-input
 import type { Audience, RouteSpec } from './routes.js';
 
 /** Functions that take no caller: the emailed link and the login. */
-const callerless = new Set<OperationId>(['invitations.acceptInvitation', 'access.logIn']);
+const callerless = new Set<OperationId>(['invitations.acceptInvitation', 'invitations.checkInvitationLink', 'access.logIn', 'access.requestPasswordReset', 'access.checkPasswordResetLink', 'access.resetPassword']);
 
 export type AnyCaller = Omit<Caller, 'correlationId'>;
 

@@ -75,6 +75,7 @@ export const routes: Record<OperationId, RouteSpec> = {
   'invitations.resendInvitation': { method: 'post', path: '/contacts/{contactId}/invitation/resend', audience: staff, summary: 'Resends an invitation (the old link stops working)' },
   'invitations.cancelInvitation': { method: 'post', path: '/contacts/{contactId}/invitation/cancel', audience: staff, summary: 'Withdraws an invitation' },
   'invitations.acceptInvitation': { method: 'post', path: '/invitations/accept', audience: ['public'], summary: 'Accepts an invitation from the emailed link and sets a password (returns a session)' },
+  'invitations.checkInvitationLink': { method: 'post', path: '/invitations/check', audience: ['public'], summary: 'Whether an emailed activation link works now (never why not)' },
   'invitations.memberStatus': { method: 'get', path: '/clients/{clientId}/members/{contactId}/status', audience: staff, summary: "A member's activation status, in the client list's words" },
   'invitations.clientMemberStatuses': { method: 'get', path: '/clients/{clientId}/member-statuses', audience: staff, summary: "Every member's activation status" },
 
@@ -84,6 +85,9 @@ export const routes: Record<OperationId, RouteSpec> = {
   'access.changeLoginEmail': { method: 'put', path: '/contacts/{contactId}/portal-access/login-email', audience: staff, stream: onAccess, summary: 'Changes the login email' },
   'access.closePortalAccess': { method: 'post', path: '/contacts/{contactId}/portal-access/close', audience: staff, stream: onAccess, summary: 'Closes portal access (the contact’s sessions end)' },
   'access.logIn': { method: 'post', path: '/firms/{tenantId}/login', audience: ['public'], summary: "Logs a contact in on the firm's portal (a session cookie and token)" },
+  'access.requestPasswordReset': { method: 'post', path: '/firms/{tenantId}/password-reset', audience: ['public'], summary: 'Mails a password reset link to the login email (the same answer whoever it belongs to; rate-limited)' },
+  'access.checkPasswordResetLink': { method: 'post', path: '/password-reset/check', audience: ['public'], summary: 'Whether an emailed password reset link works now (never why not)' },
+  'access.resetPassword': { method: 'post', path: '/password-reset/confirm', audience: ['public'], summary: 'Sets a new password with the emailed reset link (single use; returns a session; other sessions end)' },
 
   'folders.linkFolder': { method: 'put', path: '/clients/{clientId}/folder-link', audience: staff, stream: onFolderLink, summary: "Links the client's OneDrive folder" },
   'folders.saveAllFolderLinks': { method: 'post', path: '/folder-links', audience: staff, summary: 'Save all changes: links many folders, each row on its own' },

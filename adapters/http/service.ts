@@ -37,6 +37,8 @@ export interface ServiceOptions {
   logDestination?: DestinationStream;
   /** How long close() waits for requests in flight before cutting connections (default 10 s). */
   graceMs?: number;
+  /** The service's clock (default: the system's, shiftable by the demo); tests move it to expire links. */
+  clock?: ReturnType<typeof shiftableClock>;
 }
 
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<RunningService> {
@@ -48,7 +50,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const mailer = config.smtpUrl
     ? smtpMailer({ url: config.smtpUrl, from: config.mailFrom, logger: logger.child({ component: 'smtp' }) })
     : emlFolderMailer({ dir: outbox, from: config.mailFrom });
-  const clock = shiftableClock();
+  const clock = options.clock ?? shiftableClock();
   const blobs = fsBlobStore({ dir: join(config.dataDir, 'blobs') });
   // Apart from documents' blobs, which forgetting a client deletes.
   const logos = fsBlobStore({ dir: join(config.dataDir, 'logos') });

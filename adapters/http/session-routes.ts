@@ -42,52 +42,87 @@ export const userAgentOf = (c: Context) =>
     .trim()
     .slice(0, 512) || undefined;
 
+/** Starts a client session: the HttpOnly, SameSite=Lax cookie (Secure behind HTTPS), and the same token for API clients. */
+export async function startSession(ctx: RouteContext, c: Context<AppEnv>, firmId: string, contactId: string) {
+  const session = await ctx.credentials.createSession({ firmId, contactId, ttlSeconds: ctx.sessionTtlSeconds, now: ctx.clock.now() });
+  setCookie(c, SESSION_COOKIE, session.token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: ctx.secureCookies,
+    path: '/',
+    maxAge: ctx.sessionTtlSeconds,
+  });
+  return { token: session.token, expiresAt: session.expiresAt };
+}
+
+/**
+ * A login with the rate limits (per account and per IP, checked before anything is parsed or
+ * hashed), starting a session when it succeeds. Shared by the JSON route and the login page.
+ */
+export async function logInWithLimits(ctx: RouteContext, c: Context<AppEnv>, input: Record<string, unknown>) {
+  const ip = ipOf(c);
+  const keys = { account: loginAccount(String(input.tenantId), String(input.loginEmail ?? input.contactId ?? '')), ip: ip ?? 'unknown' };
+  const verdict = ctx.loginLimiter.check(keys);
+  if (!verdict.allowed) {
+    throw new HttpProblem('auth.too_many_attempts', 'Too many login attempts; wait before trying again.', 429, {
+      'retry-after': String(verdict.retryAfterSeconds),
+    });
+  }
+  const userAgent = userAgentOf(c);
+  let loggedIn;
+  try {
+    loggedIn = await call(ctx.portal, 'access.logIn', null, { ...input, ...(ip ? { ipAddress: ip } : {}), ...(userAgent ? { userAgent } : {}) });
+  } catch (error) {
+    ctx.loginLimiter.recordFailure(keys);
+    throw error;
+  }
+  ctx.loginLimiter.recordSuccess(keys);
+  return { ...loggedIn, session: await startSession(ctx, c, String(input.tenantId), loggedIn.contactId) };
+}
+
+/**
+ * Asking for a reset link counts against the login limits (a failure each time: it mails someone),
+ * so nobody floods a person's inbox or probes addresses faster than they could guess passwords.
+ */
+export async function requestResetWithLimits(ctx: RouteContext, c: Context<AppEnv>, input: Record<string, unknown>): Promise<void> {
+  const keys = { account: loginAccount(String(input.tenantId), String(input.loginEmail ?? '')), ip: ipOf(c) ?? 'unknown' };
+  const verdict = ctx.loginLimiter.check(keys);
+  if (!verdict.allowed) {
+    throw new HttpProblem('auth.too_many_attempts', 'Too many attempts; wait before trying again.', 429, { 'retry-after': String(verdict.retryAfterSeconds) });
+  }
+  ctx.loginLimiter.recordFailure(keys);
+  await call(ctx.portal, 'access.requestPasswordReset', null, input);
+}
+
+/** A new password from the emailed link: the contact's other sessions end, and this request starts one. */
+export async function resetPasswordAndStartSession(ctx: RouteContext, c: Context<AppEnv>, input: unknown) {
+  const reset = await call(ctx.portal, 'access.resetPassword', null, input);
+  await ctx.credentials.revokeSessionsOf(reset.tenantId, reset.contactId);
+  return { ...reset, session: await startSession(ctx, c, reset.tenantId, reset.contactId) };
+}
+
 export function registerSessionRoutes(ctx: RouteContext): void {
   const { app, portal, credentials } = ctx;
-
-  async function startSession(c: Context<AppEnv>, firmId: string, contactId: string) {
-    const session = await credentials.createSession({ firmId, contactId, ttlSeconds: ctx.sessionTtlSeconds, now: ctx.clock.now() });
-    setCookie(c, SESSION_COOKIE, session.token, {
-      httpOnly: true,
-      sameSite: 'Lax',
-      secure: ctx.secureCookies,
-      path: '/',
-      maxAge: ctx.sessionTtlSeconds,
-    });
-    return { token: session.token, expiresAt: session.expiresAt };
-  }
-
   const limit = jsonBodyLimit(ctx.limits.jsonBytes);
 
   app.post('/invitations/accept', limit, async (c) => {
     const input = await jsonInput(c);
     const accepted = await call(portal, 'invitations.acceptInvitation', null, input);
-    const session = accepted.access === 'active' ? await startSession(c, accepted.tenantId, accepted.contactId) : null;
+    const session = accepted.access === 'active' ? await startSession(ctx, c, accepted.tenantId, accepted.contactId) : null;
     return c.json({ ...accepted, session });
   });
 
   app.post('/firms/:tenantId/login', limit, async (c) => {
     const input = withPathParams(refuseRequestFacts(await jsonInput(c)), c.req.param());
-    const ip = ipOf(c);
-    // Checked before anything is parsed or hashed: a refused attempt costs nothing.
-    const keys = { account: loginAccount(String(input.tenantId), String(input.loginEmail ?? input.contactId ?? '')), ip: ip ?? 'unknown' };
-    const verdict = ctx.loginLimiter.check(keys);
-    if (!verdict.allowed) {
-      throw new HttpProblem('auth.too_many_attempts', 'Too many login attempts; wait before trying again.', 429, {
-        'retry-after': String(verdict.retryAfterSeconds),
-      });
-    }
-    const userAgent = userAgentOf(c);
-    let loggedIn;
-    try {
-      loggedIn = await call(portal, 'access.logIn', null, { ...input, ...(ip ? { ipAddress: ip } : {}), ...(userAgent ? { userAgent } : {}) });
-    } catch (error) {
-      ctx.loginLimiter.recordFailure(keys);
-      throw error;
-    }
-    ctx.loginLimiter.recordSuccess(keys);
-    return c.json({ ...loggedIn, session: await startSession(c, String(input.tenantId), loggedIn.contactId) });
+    return c.json(await logInWithLimits(ctx, c, input));
   });
+
+  app.post('/firms/:tenantId/password-reset', limit, async (c) => {
+    await requestResetWithLimits(ctx, c, withPathParams(await jsonInput(c), c.req.param()));
+    return c.json({ requested: true }, 202);
+  });
+
+  app.post('/password-reset/confirm', limit, async (c) => c.json(await resetPasswordAndStartSession(ctx, c, await jsonInput(c))));
 
   app.post('/logout', async (c) => {
     const token = bearerOf(c) ?? getCookie(c, SESSION_COOKIE);
@@ -170,6 +205,10 @@ function documentSessionRoutes({ app }: RouteContext): void {
   const login = routes['access.logIn'];
   const loginBody = z.object({ loginEmail: z.string().optional(), contactId: z.string().optional(), password: z.string() });
   doc({ ...login, operationId: 'access.logIn', params: z.object({ tenantId: z.string() }), body: loginBody, ok: 200, okSchema: z.object({ session }).passthrough() });
+  const resetAsk = routes['access.requestPasswordReset'];
+  doc({ ...resetAsk, operationId: 'access.requestPasswordReset', params: z.object({ tenantId: z.string() }), body: z.object({ loginEmail: z.string() }), ok: 202, okSchema: z.object({ requested: z.literal(true) }) });
+  const reset = routes['access.resetPassword'];
+  doc({ ...reset, operationId: 'access.resetPassword', body: operationInputs['access.resetPassword'], ok: 200, okSchema: z.object({ session }).passthrough() });
   doc({ method: 'post', path: '/logout', operationId: 'auth.logOut', summary: 'Ends the client session', audience: ['public'], ok: 204 });
   doc({ method: 'get', path: '/me', operationId: 'auth.me', summary: 'Who the credentials belong to', audience: ['platform', 'staff', 'contact'], ok: 200, okSchema: z.object({ tenantId: z.string(), actor: z.record(z.string(), z.unknown()) }) });
   doc({ method: 'post', path: '/staff-tokens', operationId: 'auth.issueStaffToken', summary: 'Issues an API token for a staff user (partner admins)', audience: ['staff'], body: issueTokenInput, ok: 201 });

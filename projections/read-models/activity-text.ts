@@ -54,6 +54,8 @@ const kinds: Record<ActivityKind, readonly string[]> = {
     'SharedSelectionChanged',
     'LoginEmailChanged',
     'ContactLoggedIn',
+    'PasswordResetRequested',
+    'PasswordReset',
   ],
   folder: ['FolderLinked', 'FolderRelinked', 'FolderUnlinked', 'FolderSynced', 'FolderSyncFailed'],
   document: [
@@ -247,6 +249,10 @@ export function describe(event: StoredEvent, names: Names): string {
       return `Login of ${contact()} changed from ${d.previousLoginEmail} to ${d.loginEmail}`;
     case 'ContactLoggedIn':
       return `${contact()} logged in`;
+    case 'PasswordResetRequested':
+      return `${contact()} asked for a password reset link (sent to ${d.email})`;
+    case 'PasswordReset':
+      return `${contact()} set a new password with a reset link`;
     // folder link
     case 'FolderLinked':
       return `OneDrive folder ${quoted(d.folderName)} linked`;

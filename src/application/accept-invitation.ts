@@ -13,7 +13,7 @@ import { NotFoundError } from '../core/errors.js';
 import { idOf, MAX_TOKEN_LENGTH } from '../core/limits.js';
 import { parseCommand } from '../core/validate.js';
 import { CLIENT_UPLOAD_FOLDER } from '../document/folder-path.js';
-import { invitationDecider, type InvitationState } from '../invitation/decider.js';
+import { invitationDecider, isExpired, type InvitationState } from '../invitation/decider.js';
 import type { InvitationEvent } from '../invitation/events.js';
 import { portalAccessDecider } from '../portal-access/decider.js';
 import { streams } from '../streams.js';
@@ -28,7 +28,7 @@ import { latest, type Written } from './written.js';
 export const MIN_PASSWORD_LENGTH = 10;
 
 /** A new password: long enough, not too long, not only spaces. */
-const newPassword = z
+export const newPassword = z
   .string()
   .min(MIN_PASSWORD_LENGTH, `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`)
   .max(200, 'A password can have at most 200 characters.')
@@ -81,6 +81,23 @@ export async function acceptInvitation(ctx: AppContext, input: z.input<typeof ac
   const activated = await activateAccess(ctx, followUp(request), { clientId: state.clientId, contactId: input.contactId, email: state.email, passwordHash });
   const position = latest(accepted.position, activated.position);
   return { tenantId, clientId: state.clientId, contactId: input.contactId, access: activated.access, revision: accepted.revision, position };
+}
+
+export const invitationLinkInput = acceptInvitationInput.pick({ contactId: true, token: true });
+
+/**
+ * Whether the emailed link would activate the account now (the invitation open, this send's token,
+ * not expired), for the activation page to say so before the contact types a password. It never
+ * says why not; `tenantId` is the firm's only when the link works.
+ */
+export async function checkInvitationLink(ctx: AppContext, input: z.input<typeof invitationLinkInput>): Promise<{ usable: boolean; tenantId: string | null }> {
+  const { contactId, token } = parseCommand(invitationLinkInput, input);
+  const history = await ctx.log.readStream(streams.invitation(contactId));
+  const tenantId = history[0]?.metadata.tenantId;
+  const state = fold(invitationDecider, history as unknown as InvitationEvent[]);
+  const usable =
+    tenantId !== undefined && state.status === 'open' && state.tokenHash === ctx.deps.secrets.hashToken(token) && !isExpired(state, ctx.deps.clock.now());
+  return usable ? { usable, tenantId } : { usable: false, tenantId: null };
 }
 
 /**

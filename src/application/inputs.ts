@@ -4,7 +4,8 @@
  * function without an entry a compile error.
  */
 import type { z } from 'zod';
-import { acceptInvitationInput } from './accept-invitation.js';
+import { acceptInvitationInput, invitationLinkInput } from './accept-invitation.js';
+import * as passwordReset from './password-reset.js';
 import * as access from './access.js';
 import * as auditAccess from './audit-access.js';
 import * as auditHistory from './audit-history.js';
@@ -77,6 +78,7 @@ export const operationInputs: Record<OperationId, z.ZodType> = {
   'invitations.resendInvitation': invitations.resendInvitationInput,
   'invitations.cancelInvitation': cancelInvitationData,
   'invitations.acceptInvitation': acceptInvitationInput,
+  'invitations.checkInvitationLink': invitationLinkInput,
   'invitations.memberStatus': invitations.memberStatusInput,
   'invitations.clientMemberStatuses': invitations.clientMemberStatusesInput,
 
@@ -86,6 +88,9 @@ export const operationInputs: Record<OperationId, z.ZodType> = {
   'access.changeLoginEmail': access.changeLoginEmailInput,
   'access.closePortalAccess': access.closePortalAccessInput,
   'access.logIn': access.logInInput,
+  'access.requestPasswordReset': passwordReset.requestPasswordResetInput,
+  'access.checkPasswordResetLink': passwordReset.passwordResetLinkInput,
+  'access.resetPassword': passwordReset.resetPasswordInput,
 
   'folders.linkFolder': folders.linkFolderByUrlInput,
   'folders.saveAllFolderLinks': folders.saveAllByUrlInput,

@@ -24,7 +24,7 @@ import { loadActiveClient, loadClient, requireFirmSide, type ProcessCaller } fro
 import { latest, type Written } from './written.js';
 
 export { issueInvitation, type IssuedInvitation } from './issue-invitation.js';
-export { acceptInvitation, MIN_PASSWORD_LENGTH, type AcceptedInvitation } from './accept-invitation.js';
+export { acceptInvitation, checkInvitationLink, MIN_PASSWORD_LENGTH, type AcceptedInvitation } from './accept-invitation.js';
 export type { ItemError } from './batch.js';
 
 export type ContactInvitationResult =

@@ -58,7 +58,7 @@ export async function gatherFacts(
   const tenantId = intent.cause.tenantId;
   const firm = await loadFirm(ctx, tenantId);
   if (firm === null) return null;
-  const facts: MailFacts = { ...(await firmFacts(ctx, firm, publicUrl)), loginUrl: loginLink(publicUrl) };
+  const facts: MailFacts = { ...(await firmFacts(ctx, firm, publicUrl)), loginUrl: loginLink(publicUrl, tenantId) };
   if (intent.kind === 'upload_alert') {
     const { state: client } = await ctx.load(clientDecider, streams.client(intent.clientId));
     if (client.status === 'new' || client.firmId !== tenantId) return null;

@@ -14,6 +14,7 @@
  *
  * An invitation's link is derived again from the send's id (Secrets.deriveToken); an invitation
  * replaced by a later send, accepted, cancelled or expired is not mailed: its link would not work.
+ * A password reset link likewise, from the request's id.
  * The only repeat possible is an email the transport accepted just before a crash and whose record
  * was not written yet; it carries the same Message-ID, so a receiver can drop it.
  */
@@ -23,7 +24,8 @@ import type { EventFilter } from '../core/event-store.js';
 import { MailDeferredError, MailRejectedError, type MailKind, type Mailer, type OutgoingMail } from '../core/mail.js';
 import { invitationDecider, isExpired } from '../invitation/decider.js';
 import { composeMail } from '../notifications/compose.js';
-import { messageKey, type InvitationIntent, type MailIntent } from '../notifications/intents.js';
+import { messageKey, type InvitationIntent, type MailIntent, type PasswordResetIntent } from '../notifications/intents.js';
+import { portalAccessDecider } from '../portal-access/decider.js';
 import { mailEventTypes, mailIntentsOf } from '../notifications/plan.js';
 import { mailRecordDecider } from '../notifications/record.js';
 import { reminderDue, REMINDER_LEAD_MS } from '../notifications/reminders.js';
@@ -32,7 +34,8 @@ import type { AppContext, Caller } from './context.js';
 import { loadFirm } from './firm-scope.js';
 import { invitationToken } from './issue-invitation.js';
 import { gatherFacts, type Recipient } from './mail-facts.js';
-import { activationLink } from './mail-links.js';
+import { activationLink, passwordResetLink } from './mail-links.js';
+import { passwordResetToken } from './password-reset.js';
 
 export interface MailProcessOptions {
   mailer: Mailer;
@@ -111,6 +114,14 @@ export function mailProcess(ctx: AppContext, options: MailProcessOptions) {
     return invitationToken(ctx, intent.invitationId);
   }
 
+  /** A reset link's token, or null when the request is no longer the one that works (replaced, used, expired). */
+  async function liveResetToken(intent: PasswordResetIntent): Promise<string | null> {
+    const { state } = await ctx.load(portalAccessDecider, streams.portalAccess(intent.contactId));
+    const reset = state.passwordReset;
+    if (reset === null || reset.resetId !== intent.resetId || ctx.deps.clock.now().getTime() >= Date.parse(reset.expiresAt)) return null;
+    return passwordResetToken(ctx, intent.resetId);
+  }
+
   /**
    * Records the outcome, trying a few times: the email went out, so a passing store error must not
    * send it again. A refused invitation is recorded on the invitation first: should the process stop
@@ -178,7 +189,16 @@ export function mailProcess(ctx: AppContext, options: MailProcessOptions) {
           await record(intent, key, recipient, messageId, 'The link could not be made again (the server key changed). Send the invitation again.');
           continue;
         }
-        facts = { ...facts, activationUrl: activationLink(publicUrl, intent.contactId, token) };
+        facts = { ...facts, activationUrl: activationLink(publicUrl, intent.cause.tenantId, intent.contactId, token) };
+      }
+      if (intent.kind === 'password_reset') {
+        const token = await liveResetToken(intent);
+        if (token === null) continue;
+        if (ctx.deps.secrets.hashToken(token) !== intent.tokenHash) {
+          await record(intent, key, recipient, messageId, 'The link could not be made again (the server key changed). Ask for a new reset link.');
+          continue;
+        }
+        facts = { ...facts, resetUrl: passwordResetLink(publicUrl, intent.cause.tenantId, intent.contactId, token) };
       }
       const composed = composeMail(intent, facts);
       const to = recipient.name === undefined ? { address: recipient.address } : { name: recipient.name, address: recipient.address };

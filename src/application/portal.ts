@@ -11,6 +11,7 @@ import * as firms from './firms.js';
 import * as folders from './folders.js';
 import * as invitations from './invitations.js';
 import { mailProcess, type MailProcessOptions } from './mail.js';
+import * as passwordReset from './password-reset.js';
 import * as personalData from './personal-data.js';
 
 type Service = (ctx: AppContext, ...args: any[]) => unknown;
@@ -86,6 +87,7 @@ export function createPortal(deps: PortalDeps) {
       resendInvitation: invitations.resendInvitation,
       cancelInvitation: invitations.cancelInvitation,
       acceptInvitation: invitations.acceptInvitation,
+      checkInvitationLink: invitations.checkInvitationLink,
       memberStatus: invitations.memberStatus,
       clientMemberStatuses: invitations.clientMemberStatuses,
     }),
@@ -96,6 +98,9 @@ export function createPortal(deps: PortalDeps) {
       changeLoginEmail: access.changeLoginEmail,
       closePortalAccess: access.closePortalAccess,
       logIn: access.logIn,
+      requestPasswordReset: passwordReset.requestPasswordReset,
+      checkPasswordResetLink: passwordReset.checkPasswordResetLink,
+      resetPassword: passwordReset.resetPassword,
     }),
     folders: bind(ctx, {
       linkFolder: folders.linkFolder,

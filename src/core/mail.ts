@@ -4,7 +4,7 @@
  */
 
 /** What an email is about; also a part of its Message-ID and of the sent-mail record. */
-export const mailKinds = ['invitation', 'invitation_reminder', 'access_notice', 'upload_alert'] as const;
+export const mailKinds = ['invitation', 'invitation_reminder', 'access_notice', 'upload_alert', 'password_reset'] as const;
 export type MailKind = (typeof mailKinds)[number];
 
 export interface MailAddress {

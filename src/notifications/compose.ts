@@ -6,7 +6,7 @@
 import type { Branding } from '../firm/branding.js';
 import { INVITATION_VALIDITY_MS } from '../invitation/decider.js';
 import { button, escape, frame, link, list, paragraph } from './html.js';
-import type { AccessNoticeIntent, InvitationIntent, MailIntent, UploadAlertIntent } from './intents.js';
+import type { AccessNoticeIntent, InvitationIntent, MailIntent, PasswordResetIntent, UploadAlertIntent } from './intents.js';
 
 /** What the mail process looked up for one email. Links are absolute. */
 export interface MailFacts {
@@ -19,6 +19,8 @@ export interface MailFacts {
   loginUrl: string;
   /** The invitation's activation link (invitations and reminders). */
   activationUrl?: string;
+  /** The password reset link (password resets). */
+  resetUrl?: string;
   /** The client's name (upload alerts). */
   clientName?: string;
   /** Who uploaded (upload alerts), when known. */
@@ -55,7 +57,14 @@ interface Content {
 }
 
 export function composeMail(intent: MailIntent, facts: MailFacts): ComposedMail {
-  const content = intent.kind === 'access_notice' ? accessNotice(intent, facts) : intent.kind === 'upload_alert' ? uploadAlert(intent, facts) : invitation(intent, facts);
+  const content =
+    intent.kind === 'access_notice'
+      ? accessNotice(intent, facts)
+      : intent.kind === 'upload_alert'
+        ? uploadAlert(intent, facts)
+        : intent.kind === 'password_reset'
+          ? passwordReset(intent, facts)
+          : invitation(intent, facts);
   const subject = oneLine(content.subject);
   const support = facts.branding.supportChannel;
   const supportText =
@@ -150,6 +159,19 @@ function uploadAlert(intent: UploadAlertIntent, facts: MailFacts): Content {
       { text: 'Hello,' },
       { text: `${client}${who} uploaded ${what}${where} to the client portal.` },
       ...(facts.documentUrl ? [{ action: 'Open the document', url: facts.documentUrl }] : []),
+    ],
+  };
+}
+
+function passwordReset(intent: PasswordResetIntent, facts: MailFacts): Content {
+  return {
+    subject: `Set a new password for your ${facts.firmName} client portal`,
+    blocks: [
+      { text: 'Hello,' },
+      { text: `Someone, probably you, asked to set a new password for your ${facts.firmName} client portal. To choose a new password, open this link:` },
+      { action: 'Set a new password', url: facts.resetUrl ?? facts.loginUrl },
+      { text: `The link works once, until ${formatInstant(intent.expiresAt)}.` },
+      { text: 'If you did not ask for this, you can ignore this email: your password stays as it is.' },
     ],
   };
 }

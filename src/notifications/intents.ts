@@ -52,7 +52,20 @@ export interface UploadAlertIntent {
   uploadedByContactId: string | null;
 }
 
-export type MailIntent = InvitationIntent | AccessNoticeIntent | UploadAlertIntent;
+/** A contact asked for a password reset: the link's token is derived again from `resetId`. */
+export interface PasswordResetIntent {
+  kind: 'password_reset';
+  cause: MailCause;
+  clientId: string;
+  contactId: string;
+  resetId: string;
+  email: string;
+  expiresAt: string;
+  /** The digest the log keeps: the derived token must match it, or the link would not work. */
+  tokenHash: string;
+}
+
+export type MailIntent = InvitationIntent | AccessNoticeIntent | UploadAlertIntent | PasswordResetIntent;
 
 /**
  * The local part of an email's Message-ID and the key of its sent-mail record: the causing event,

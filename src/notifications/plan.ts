@@ -8,6 +8,7 @@
  *   is open" (again); without a password the invitation is that notice (issueInvitation sends it).
  * - SharedSelectionChanged → "what is shared with you changed".
  * - DocumentAdded / DocumentVersionAdded from a client upload → an alert to the firm.
+ * - PasswordResetRequested → the reset link to the login email.
  * Reminders are due by time, not by an event: see reminders.ts.
  */
 import type { RecordedEvent } from '../core/envelope.js';
@@ -17,7 +18,7 @@ import type { PortalAccessEvent } from '../portal-access/events.js';
 import type { MailCause, MailIntent } from './intents.js';
 
 /** Event types the planner reads: the process's subscription filter. */
-export const mailEventTypes = ['InvitationSent', 'AccessNotificationRequested', 'SharedSelectionChanged', 'DocumentAdded', 'DocumentVersionAdded'] as const;
+export const mailEventTypes = ['InvitationSent', 'AccessNotificationRequested', 'SharedSelectionChanged', 'DocumentAdded', 'DocumentVersionAdded', 'PasswordResetRequested'] as const;
 
 /**
  * The emails `event` asks for. `accessStream` holds the contact's portal-access events up to and
@@ -69,6 +70,10 @@ export function mailIntentsOf(event: RecordedEvent, accessStream: readonly Recor
       const uploadedByContactId = typed.type === 'DocumentAdded' ? typed.data.uploadedByContactId : null;
       const { documentId, clientId, name, folderPath, version } = d;
       return [{ kind: 'upload_alert', cause, clientId, documentId, name, folderPath, version, uploadedByContactId }];
+    }
+    case 'PasswordResetRequested': {
+      const { clientId, contactId, resetId, email, expiresAt, tokenHash } = typed.data;
+      return [{ kind: 'password_reset', cause, clientId, contactId, resetId, email, expiresAt, tokenHash }];
     }
     default:
       return [];

@@ -39,6 +39,11 @@ export const recordLoginData = z.strictObject({
   userAgent: userAgent.optional(),
 });
 
+/** The application derives the token from `resetId` and passes only its digest. */
+export const requestPasswordResetData = z.strictObject({ contactId: id, resetId: id, tokenHash: z.string().min(1) });
+
+export const resetPasswordData = z.strictObject({ contactId: id, tokenHash: z.string().min(1), passwordHash: z.string().min(1) });
+
 export const portalAccessCommandSchema = z.discriminatedUnion('type', [
   commandSchema('OpenPortalAccess', openPortalAccessData),
   commandSchema('ActivatePortalAccess', activatePortalAccessData),
@@ -46,6 +51,8 @@ export const portalAccessCommandSchema = z.discriminatedUnion('type', [
   commandSchema('EditSharedSelection', editSharedSelectionData),
   commandSchema('ChangeLoginEmail', changeLoginEmailData),
   commandSchema('RecordLogin', recordLoginData),
+  commandSchema('RequestPasswordReset', requestPasswordResetData),
+  commandSchema('ResetPassword', resetPasswordData),
 ]);
 
 export type PortalAccessCommand = z.input<typeof portalAccessCommandSchema>;

@@ -8,6 +8,7 @@
  * - PortalAccessOpened / LoginEmailChanged with addToContactEmails → Client: add the login email to the contact.
  * - AccessNotificationRequested → contactHasPassword false: Invitation SendInvitation { reason: 'access_opened',
  *   email }; true: mail the plain "your portal access is open" notification.
+ * - PasswordResetRequested → the mail process mails the reset link (token derived again from resetId).
  * - PortalAccessClosed → nothing required (visibility is computed from this state).
  * Commands arriving from other aggregates' events:
  * - Invitation InvitationAccepted → ActivatePortalAccess { passwordHash } (refused 'portal_access.closed' when the
@@ -26,6 +27,8 @@ import {
   editSharedSelectionData,
   openPortalAccessData,
   recordLoginData,
+  requestPasswordResetData,
+  resetPasswordData,
   type PortalAccessCommand,
 } from './commands.js';
 import type { CloseReason, PortalAccessEvent } from './events.js';
@@ -42,7 +45,12 @@ export interface PortalAccessState extends VisibilityState {
   activatedAt: string | null;
   lastLoginAt: string | null;
   closedReason: CloseReason | null;
+  /** The reset link that works now, if any: replaced by a later request, gone once used. */
+  passwordReset: { resetId: string; tokenHash: string; expiresAt: string } | null;
 }
+
+/** A password reset link works for one hour. */
+export const PASSWORD_RESET_VALIDITY_MS = 60 * 60 * 1000;
 
 const initialState: PortalAccessState = {
   status: 'none',
@@ -54,6 +62,7 @@ const initialState: PortalAccessState = {
   activatedAt: null,
   lastLoginAt: null,
   closedReason: null,
+  passwordReset: null,
 };
 
 type OpenState = PortalAccessState & { status: 'pending' | 'active'; contactId: string; clientId: string; loginEmail: string };
@@ -61,6 +70,10 @@ type OpenState = PortalAccessState & { status: 'pending' | 'active'; contactId: 
 const isOpen = (state: PortalAccessState): state is OpenState => state.status === 'pending' || state.status === 'active';
 
 const closed = () => new DomainError('portal_access.closed', 'Portal access for this contact is closed.');
+/** One answer for a wrong, replaced, used or expired reset link: nobody learns which. */
+export const resetLinkInvalid = () =>
+  new DomainError('portal_access.reset_link_invalid', 'This password reset link no longer works. Ask for a new one on the login page.');
+
 const notOpen = () => new DomainError('portal_access.not_open', 'Portal access is not open for this contact.');
 
 function guardContact(state: PortalAccessState, contactId: string): void {
@@ -184,6 +197,26 @@ function decide(command: PortalAccessCommand, state: PortalAccessState, ctx: Dec
         },
       ];
     }
+    case 'RequestPasswordReset': {
+      const data = parseCommand(requestPasswordResetData, command.data);
+      guardContact(state, data.contactId);
+      if (state.status === 'closed') throw closed();
+      if (!isOpen(state) || state.status !== 'active') {
+        throw new DomainError('portal_access.not_activated', 'This contact has not activated their portal access yet.');
+      }
+      const expiresAt = new Date(ctx.now.getTime() + PASSWORD_RESET_VALIDITY_MS).toISOString();
+      const { contactId, resetId, tokenHash } = data;
+      return [{ type: 'PasswordResetRequested', data: { contactId, clientId: state.clientId, resetId, tokenHash, email: state.loginEmail, requestedAt: now, expiresAt } }];
+    }
+    case 'ResetPassword': {
+      const data = parseCommand(resetPasswordData, command.data);
+      guardContact(state, data.contactId);
+      const reset = state.passwordReset;
+      if (state.status !== 'active' || reset === null || reset.tokenHash !== data.tokenHash || ctx.now.getTime() >= Date.parse(reset.expiresAt)) {
+        throw resetLinkInvalid();
+      }
+      return [{ type: 'PasswordReset', data: { contactId: data.contactId, clientId: state.clientId!, resetId: reset.resetId, passwordHash: data.passwordHash, resetAt: now } }];
+    }
   }
 }
 
@@ -200,13 +233,20 @@ function evolve(state: PortalAccessState, event: PortalAccessEvent): PortalAcces
     case 'PortalAccessActivated':
       return { ...state, status: 'active', passwordHash: event.data.passwordHash, activatedAt: event.data.activatedAt };
     case 'PortalAccessClosed':
-      return { ...state, status: 'closed', closedReason: event.data.reason };
+      return { ...state, status: 'closed', closedReason: event.data.reason, passwordReset: null };
     case 'SharedSelectionChanged':
       return { ...state, sharedItems: event.data.sharedItems };
     case 'LoginEmailChanged':
-      return { ...state, loginEmail: event.data.loginEmail };
+      // A reset link went to the previous address: it stops working.
+      return { ...state, loginEmail: event.data.loginEmail, passwordReset: null };
     case 'ContactLoggedIn':
       return { ...state, lastLoginAt: later(state.lastLoginAt, event.data.at) };
+    case 'PasswordResetRequested': {
+      const { resetId, tokenHash, expiresAt } = event.data;
+      return { ...state, passwordReset: { resetId, tokenHash, expiresAt } };
+    }
+    case 'PasswordReset':
+      return { ...state, passwordHash: event.data.passwordHash, passwordReset: null };
   }
 }
 

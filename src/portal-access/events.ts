@@ -89,6 +89,26 @@ export const contactLoggedIn = defineEvent({
   personal: [{ subject: 'contactId', fields: ['ipAddress', 'userAgent'] }],
 });
 
+/**
+ * The contact asked for a password reset on the login page: a link goes to the login email. Its
+ * token is derived again from `resetId` by the mail process (Secrets.deriveToken('password-reset',
+ * resetId)); only its digest is kept here. A later request replaces it; it works once, for a short
+ * while (PASSWORD_RESET_VALIDITY_MS).
+ */
+export const passwordResetRequested = defineEvent({
+  type: 'PasswordResetRequested',
+  version: 1,
+  schema: z.object({ ...ids, resetId: z.string().min(1), tokenHash: z.string().min(1), email: personal(z.email()), requestedAt: at, expiresAt: at }),
+  personal: [{ subject: 'contactId', fields: ['email'] }],
+});
+
+/** The contact followed the reset link and set a new password: the link is used up. */
+export const passwordReset = defineEvent({
+  type: 'PasswordReset',
+  version: 1,
+  schema: z.object({ ...ids, resetId: z.string().min(1), passwordHash: z.string().min(1), resetAt: at }),
+});
+
 export const portalAccessEvents = [
   portalAccessOpened,
   accessNotificationRequested,
@@ -97,5 +117,7 @@ export const portalAccessEvents = [
   sharedSelectionChanged,
   loginEmailChanged,
   contactLoggedIn,
+  passwordResetRequested,
+  passwordReset,
 ] as const;
 export type PortalAccessEvent = EventsOf<typeof portalAccessEvents>;

@@ -173,6 +173,12 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
       noCaller: true,
       anyCharacters: ['password'],
     },
+    'invitations.checkInvitationLink': {
+      call: (p, i) => p.invitations.checkInvitationLink(i),
+      valid: { contactId, token: 'not-the-token' },
+      bounded: ['contactId', 'token'],
+      noCaller: true,
+    },
     'invitations.memberStatus': { valid: { clientId, contactId }, bounded: ['clientId', 'contactId'], call: (p, i, c) => p.invitations.memberStatus(c, i) },
     'invitations.clientMemberStatuses': { ...onClient, call: (p, i, c) => p.invitations.clientMemberStatuses(c, i) },
 
@@ -224,6 +230,25 @@ export function apiTable({ firmId, userId, clientId, contactId, documentId }: Id
       bounded: ['text', 'cursor', 'limit'],
     },
 
+    'access.requestPasswordReset': {
+      call: (p, i) => p.access.requestPasswordReset(i),
+      valid: { tenantId: firmId, loginEmail: 'ann@smith.example' },
+      bounded: ['tenantId', 'loginEmail'],
+      noCaller: true,
+    },
+    'access.checkPasswordResetLink': {
+      call: (p, i) => p.access.checkPasswordResetLink(i),
+      valid: { contactId, token: 'not-the-token' },
+      bounded: ['contactId', 'token'],
+      noCaller: true,
+    },
+    'access.resetPassword': {
+      call: (p, i) => p.access.resetPassword(i),
+      valid: { contactId, token: 'not-the-token', password: 'a long passphrase' },
+      bounded: ['contactId', 'token', 'password'],
+      noCaller: true,
+      anyCharacters: ['password'],
+    },
     'folders.linkFolder': { call: (p, i, c) => p.folders.linkFolder(c, i), valid: row, bounded: rowPaths('') },
     'folders.saveAllFolderLinks': {
       call: (p, i, c) => p.folders.saveAllFolderLinks(c, i),

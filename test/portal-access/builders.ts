@@ -70,3 +70,13 @@ export function loginEmailChanged(data: Partial<EventData<'LoginEmailChanged'>> 
 export function loggedIn(data: Partial<EventData<'ContactLoggedIn'>> = {}): PortalAccessEvent {
   return { type: 'ContactLoggedIn', data: { contactId, clientId, at, ipAddress: null, userAgent: null, ...data } };
 }
+
+const inAnHour = new Date(Date.parse(at) + 60 * 60 * 1000).toISOString();
+export const requestReset = (resetId = 'reset-1', tokenHash = 'digest-1'): PortalAccessCommand => ({ type: 'RequestPasswordReset', data: { contactId, resetId, tokenHash } });
+export const resetPassword = (tokenHash = 'digest-1', passwordHash = 'scrypt$new'): PortalAccessCommand => ({ type: 'ResetPassword', data: { contactId, tokenHash, passwordHash } });
+export function resetRequested(data: Partial<EventData<'PasswordResetRequested'>> = {}): PortalAccessEvent {
+  return { type: 'PasswordResetRequested', data: { contactId, clientId, resetId: 'reset-1', tokenHash: 'digest-1', email: 'ann@example.com', requestedAt: at, expiresAt: inAnHour, ...data } };
+}
+export function passwordWasReset(data: Partial<EventData<'PasswordReset'>> = {}): PortalAccessEvent {
+  return { type: 'PasswordReset', data: { contactId, clientId, resetId: 'reset-1', passwordHash: 'scrypt$new', resetAt: at, ...data } };
+}

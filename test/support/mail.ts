@@ -3,7 +3,7 @@ import type { AppContext } from '../../src/application/context.js';
 import { mailProcess, type MailProcessOptions } from '../../src/application/mail.js';
 import type { Portal } from '../../src/application/portal.js';
 import type { OutgoingMail } from '../../src/core/mail.js';
-import type { AccessNoticeIntent, InvitationIntent, MailIntent, UploadAlertIntent } from '../../src/notifications/intents.js';
+import type { AccessNoticeIntent, InvitationIntent, MailIntent, PasswordResetIntent, UploadAlertIntent } from '../../src/notifications/intents.js';
 
 /** The public address test portals put in their emails' links. */
 export const TEST_PUBLIC_URL = 'https://portal.test';
@@ -12,6 +12,14 @@ export const TEST_PUBLIC_URL = 'https://portal.test';
 export type DeliveredInvitation = Omit<InvitationIntent, 'cause' | 'tokenHash'> & { tenantId: string; token: string; mail: OutgoingMail };
 export type DeliveredNotice = Omit<AccessNoticeIntent, 'cause'> & { tenantId: string; mail: OutgoingMail };
 export type DeliveredAlert = Omit<UploadAlertIntent, 'cause'> & { tenantId: string; mail: OutgoingMail };
+export type DeliveredReset = Omit<PasswordResetIntent, 'cause' | 'tokenHash'> & { tenantId: string; token: string; mail: OutgoingMail };
+
+/** The contact id and token of the password reset link in an email's text. */
+export function resetLinkIn(text: string): { contactId: string; token: string } {
+  const match = /\/reset-password\?contactId=([^&\s]+)&token=([^\s&]+)/.exec(text);
+  if (!match) throw new Error('No password reset link in the email.');
+  return { contactId: decodeURIComponent(match[1]!), token: decodeURIComponent(match[2]!) };
+}
 
 /** The contact id and token of the activation link in an email's text. */
 export function linkIn(text: string): { contactId: string; token: string } {
@@ -32,11 +40,16 @@ export function testMail(source: AppContext | Pick<Portal, 'log' | 'mailProcess'
   const invitations: DeliveredInvitation[] = [];
   const notices: DeliveredNotice[] = [];
   const alerts: DeliveredAlert[] = [];
+  const resets: DeliveredReset[] = [];
   const delivered = (mail: OutgoingMail, intent: MailIntent) => {
     const { cause, ...about } = intent;
     const tenantId = cause.tenantId;
     if (about.kind === 'access_notice') notices.push({ ...about, tenantId, mail });
     else if (about.kind === 'upload_alert') alerts.push({ ...about, tenantId, mail });
+    else if (about.kind === 'password_reset') {
+      const { tokenHash: _, ...rest } = about;
+      resets.push({ ...rest, tenantId, token: resetLinkIn(mail.text).token, mail });
+    }
     else {
       const { tokenHash: _, ...rest } = about as InvitationIntent;
       invitations.push({ ...rest, tenantId, token: linkIn(mail.text).token, mail });
@@ -83,6 +96,8 @@ export function testMail(source: AppContext | Pick<Portal, 'log' | 'mailProcess'
     outbox: outbox(invitations),
     /** Access notices. */
     notifications: outbox(notices),
+    /** Password reset links. */
+    resets: outbox(resets),
     /** Upload alerts to the firm. */
     alerts: {
       async sent(): Promise<DeliveredAlert[]> {

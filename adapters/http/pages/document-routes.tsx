@@ -1,0 +1,147 @@
+/**
+ * The documents page and what it posts: upload into the Uploads folder (the page's script sends
+ * each file as the request body, with progress; without script, the form's multipart body), rename
+ * and delete (the domain refuses a firm file, and the page shows its message), and staff's "view as
+ * client", read-only.
+ */
+import type { Context } from 'hono';
+import type { Caller } from '../../../src/application/context.js';
+import type { DocumentRow, VisibleDocument } from '../../../src/application/read-models.js';
+import { CLIENT_UPLOAD_FOLDER } from '../../../src/document/folder-path.js';
+import type { AppEnv, RouteContext } from '../app.js';
+import { HttpProblem } from '../problem.js';
+import { jsonBodyLimit } from '../request-input.js';
+import { admitUpload } from '../upload-admission.js';
+import { storeAndRecord } from '../upload-body.js';
+import { DocumentsPage, type ShownDocument, type Viewer } from './documents.js';
+import { portalPath } from './layout.js';
+import type { Look } from './look.js';
+import { pagesCaller } from './look.js';
+import { contactOn, FORM_BYTES, formOf, notFoundPage, pageSetup, refusalOf, render } from './page-kit.js';
+import { CSRF_FIELD, CSRF_HEADER, requireCsrf } from './security.js';
+import { uploadRefusal } from './upload-policy.js';
+
+/** Without script the files come in one multipart body, held in memory: a smaller limit for that. */
+const FORM_UPLOAD_BYTES = 32 * 1024 * 1024;
+
+/** The firm's rows of a client's documents, by id: who added each, when, from where. */
+export async function rowsOf(ctx: RouteContext, firmId: string, clientId: string): Promise<Map<string, DocumentRow>> {
+  const rows = new Map<string, DocumentRow>();
+  let cursor: string | undefined;
+  do {
+    const page = await ctx.portal.documents.list(pagesCaller(firmId), { clientId, limit: 200, ...(cursor ? { cursor } : {}) });
+    for (const row of page.items) rows.set(row.documentId, row);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return rows;
+}
+
+/** What the page shows of each visible document; `at`: as of an instant (the date then, if it had one). */
+export function shown(look: Look, contactId: string, visible: VisibleDocument[], rows: Map<string, DocumentRow>, at: string | null): ShownDocument[] {
+  return visible.map((doc) => {
+    const row = rows.get(doc.documentId);
+    const by = row?.addedBy;
+    const own = row?.origin === 'client_upload' && by?.kind === 'contact' && by.id === contactId;
+    const sharedBy = by === undefined ? look.firmName : by.kind === 'contact' ? (by.id === contactId ? 'You' : by.name) : by.kind === 'staff' ? `${by.name}, ${look.firmName}` : look.firmName;
+    const date = row === undefined ? null : at !== null && row.updatedAt > at ? (row.addedAt <= at ? row.addedAt : null) : row.updatedAt;
+    return { ...doc, date, sharedBy, own };
+  });
+}
+
+const notices: Record<string, string> = {
+  welcome: 'Your account is active. Welcome!',
+  password: 'Your new password is saved.',
+  uploaded: 'Your documents were sent.',
+  renamed: 'The document was renamed.',
+  deleted: 'The document was deleted.',
+};
+
+export function registerDocumentPages(ctx: RouteContext): void {
+  const { app, portal, blobs, limits } = ctx;
+  const form = jsonBodyLimit(FORM_BYTES);
+
+  async function signedIn(c: Context<AppEnv>) {
+    const firmId = c.req.param('firmId') ?? '';
+    const contact = await contactOn(ctx, c, firmId);
+    if (contact === null) return null;
+    const caller: Caller = ctx.asCaller(c, { tenantId: contact.tenantId, actor: { kind: 'contact', contactId: contact.contactId } });
+    const access = await portal.access.getPortalAccess(caller, { contactId: contact.contactId });
+    return { caller, contactId: contact.contactId, clientId: access.clientId };
+  }
+
+  async function page(c: Context<AppEnv>, messages: { error?: string | null; info?: string | null } = {}, status = 200) {
+    const setup = await pageSetup(ctx, c);
+    if (setup === null) return notFoundPage(c);
+    const me = await signedIn(c);
+    if (me === null) return c.redirect(`${portalPath(setup.look.firmId, 'login')}?again=1`, 303);
+    const visible = await portal.documents.shared(me.caller);
+    const documents = shown(setup.look, me.contactId, visible, await rowsOf(ctx, setup.look.firmId, me.clientId), null);
+    const viewer: Viewer = { kind: 'contact' };
+    return render(c, <DocumentsPage {...setup} viewer={viewer} documents={documents} maxUploadBytes={limits.uploadBytes} {...messages} />, status);
+  }
+
+  app.get('/portal/:firmId/documents', async (c) => {
+    const notice = Object.keys(notices).find((key) => c.req.query(key) !== undefined);
+    return page(c, { info: notice ? notices[notice] : null });
+  });
+
+  app.post('/portal/:firmId/documents/upload', async (c) => {
+    const firmId = c.req.param('firmId');
+    const multipart = (c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/form-data');
+    if (!multipart) requireCsrf(c, c.req.header(CSRF_HEADER));
+    const me = await signedIn(c);
+    if (me === null) throw new HttpProblem('auth.unauthenticated', 'Your session has ended. Log in again.', 401);
+    if (!multipart) {
+      // The page's script: one file per request, its bytes the whole body; answers JSON for the progress list.
+      const name = c.req.query('name') ?? '';
+      const declared = Number(c.req.header('content-length') ?? NaN);
+      const refusal = uploadRefusal(name, Number.isFinite(declared) ? declared : undefined, limits.uploadBytes);
+      if (refusal !== null) throw new HttpProblem('upload.refused', refusal, /programs/.test(refusal) ? 415 : 413);
+      await admitUpload(portal, me.caller, me.clientId, CLIENT_UPLOAD_FOLDER);
+      const result = await storeAndRecord(c, blobs, limits.uploadBytes, (blob) =>
+        portal.documents.uploadDocument(me.caller, { clientId: me.clientId, folderPath: CLIENT_UPLOAD_FOLDER, name, size: blob.size, contentHash: blob.contentHash, blobRef: blob.contentHash }),
+      );
+      return c.json({ documentId: result.document.documentId, name: result.document.name }, 201);
+    }
+    try {
+      if (Number(c.req.header('content-length') ?? Infinity) > FORM_UPLOAD_BYTES) {
+        throw new HttpProblem('upload.refused', `Without script, files can be sent ${FORM_UPLOAD_BYTES / 1024 / 1024} MB at a time; send fewer or smaller files.`, 413);
+      }
+      const body = await c.req.parseBody({ all: true });
+      requireCsrf(c, body[CSRF_FIELD]);
+      const files = [body.files].flat().filter((f): f is File => typeof f === 'object' && f !== null && 'stream' in f);
+      for (const file of files) {
+        const refusal = uploadRefusal(file.name, file.size, limits.uploadBytes);
+        if (refusal !== null) throw new HttpProblem('upload.refused', refusal, 415);
+      }
+      await admitUpload(portal, me.caller, me.clientId, CLIENT_UPLOAD_FOLDER);
+      for (const file of files) {
+        const blob = await blobs.put(file.stream() as ReadableStream<Uint8Array>, { maxBytes: limits.uploadBytes });
+        await portal.documents.uploadDocument(me.caller, { clientId: me.clientId, folderPath: CLIENT_UPLOAD_FOLDER, name: file.name, size: blob.size, contentHash: blob.contentHash, blobRef: blob.contentHash });
+      }
+      return c.redirect(`${portalPath(firmId, 'documents')}?uploaded=1`, 303);
+    } catch (error) {
+      const refused = refusalOf(error);
+      return page(c, { error: refused.message }, refused.status);
+    }
+  });
+
+  for (const action of ['rename', 'delete'] as const) {
+    app.post(`/portal/:firmId/documents/:documentId/${action}`, form, async (c) => {
+      const firmId = c.req.param('firmId');
+      try {
+        const fields = await formOf(c);
+        const me = await signedIn(c);
+        if (me === null) return c.redirect(`${portalPath(firmId, 'login')}?again=1`, 303);
+        const documentId = c.req.param('documentId');
+        if (action === 'rename') await portal.documents.renameDocument(me.caller, { documentId, name: fields.name ?? '' });
+        else await portal.documents.removeDocument(me.caller, { documentId });
+        return c.redirect(`${portalPath(firmId, 'documents')}?${action === 'rename' ? 'renamed' : 'deleted'}=1`, 303);
+      } catch (error) {
+        const refused = refusalOf(error);
+        return page(c, { error: refused.message }, refused.status);
+      }
+    });
+  }
+
+}

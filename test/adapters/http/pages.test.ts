@@ -1,0 +1,297 @@
+/**
+ * The client pages over HTTP (no browser): security headers, CSRF on every form post, escaping,
+ * the same answer for a wrong password and an unknown email, dead links, refusals shown with the
+ * domain's words, and staff's read-only "view as client".
+ */
+import { describe, expect, it } from 'vitest';
+import { pagePolicy } from '../../../adapters/http/pages/security.js';
+import { browserOf } from './page-support.js';
+import { PASSWORD, testHttp } from './support.js';
+
+const XSS = '<img src=x onerror=alert(1)>';
+
+async function setUp(parts: Parameters<typeof testHttp>[0] = {}) {
+  const http = testHttp(parts);
+  const firm = await http.givenFirm();
+  const contact = await http.givenContact(firm);
+  const upload = async (folderPath: string, name: string, bytes = 'hello') => {
+    const query = new URLSearchParams({ folderPath, name });
+    const response = await http.app.request(`/clients/${contact.clientId}/documents?${query}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${firm.token}`, 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
+    expect(response.status).toBe(201);
+    return ((await response.json()) as { document: { documentId: string } }).document.documentId;
+  };
+  const share = (paths: string[]) =>
+    http.call('PUT', `/contacts/${contact.contactId}/portal-access/shared-items`, { token: firm.token, body: { sharedItems: paths.map((path) => ({ kind: 'folder', path })) } });
+  return { http, firm, contact, upload, share, path: (page: string) => `/portal/${firm.firmId}/${page}` };
+}
+
+/** A browser logged in as the contact through the login page. */
+async function loggedIn(s: Awaited<ReturnType<typeof setUp>>) {
+  const browser = browserOf(s.http);
+  await browser.get(s.path('login'));
+  const answer = await browser.post(s.path('login'), { loginEmail: s.contact.email, password: PASSWORD });
+  expect(answer.status).toBe(303);
+  return browser;
+}
+
+describe('client pages: headers and cookies', () => {
+  it('answers every page with a strict policy, nosniff, no referrer and no framing', async () => {
+    const { http, path } = await setUp();
+    const answer = await browserOf(http).get(path('login'));
+    expect(answer.status).toBe(200);
+    const policy = answer.headers.get('content-security-policy')!;
+    expect(policy).toBe(pagePolicy);
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).not.toContain('unsafe-inline');
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(answer.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+    expect(answer.html).not.toMatch(/<script(?![^>]*\bsrc=)/);
+    expect(answer.html).not.toMatch(/\sstyle=/);
+    expect(answer.setCookies.find((c) => c.startsWith('portal_csrf='))).toMatch(/HttpOnly.*SameSite=Strict|SameSite=Strict.*HttpOnly/);
+  });
+
+  it('sets the session cookie HttpOnly and SameSite=Lax, and Secure behind HTTPS', async () => {
+    for (const secure of [false, true]) {
+      const s = await setUp({ parts: { secureCookies: secure } });
+      const browser = browserOf(s.http);
+      await browser.get(s.path('login'));
+      const answer = await browser.post(s.path('login'), { loginEmail: s.contact.email, password: PASSWORD });
+      const cookie = answer.setCookies.find((c) => c.startsWith('portal_session='))!;
+      expect(cookie).toMatch(/HttpOnly/);
+      expect(cookie).toMatch(/SameSite=Lax/);
+      expect(/Secure/.test(cookie)).toBe(secure);
+    }
+  });
+
+  it('serves the brand colour as a stylesheet and a 404 page for an unknown firm', async () => {
+    const { http, firm, path } = await setUp();
+    expect((await http.call('PUT', `/firms/${firm.firmId}/partner-features`, { token: firm.operator, body: { licensingPartner: true } })).status).toBe(200);
+    expect((await http.call('PUT', '/branding', { token: firm.token, body: { logo: null, primaryColour: '#f0e68c', supportChannel: 'help@harbour.example' } })).status).toBe(200);
+    const css = await browserOf(http).get(path('brand.css'));
+    expect(css.html).toContain('--brand:#f0e68c;--brand-ink:#000000');
+    const login = await browserOf(http).get(path('login'));
+    expect(login.html).toContain('mailto:help@harbour.example');
+    expect((await browserOf(http).get('/portal/no-such-firm/login')).status).toBe(404);
+  });
+});
+
+describe('client pages: branding', () => {
+  it("shows a managed company's pages in its partner's branding", async () => {
+    const http = testHttp();
+    const partner = await http.givenFirm('Harbour Partners');
+    expect((await http.call('PUT', `/firms/${partner.firmId}/partner-features`, { token: partner.operator, body: { licensingPartner: true } })).status).toBe(200);
+    expect((await http.call('PUT', '/branding', { token: partner.token, body: { logo: null, primaryColour: '#0a5c36', supportChannel: 'https://help.harbour.example/' } })).status).toBe(200);
+    const company = await http.call('POST', '/managed-companies', { token: partner.token, body: { name: 'Acme Bakery' } });
+    expect(company.status).toBe(201);
+    const companyId = company.body.companyId as string;
+    const browser = browserOf(http);
+    const login = await browser.get(`/portal/${companyId}/login`);
+    expect(login.html).toContain('Log in to Acme Bakery');
+    expect(login.html).toContain('href="https://help.harbour.example/"');
+    expect((await browser.get(`/portal/${companyId}/brand.css`)).html).toContain('--brand:#0a5c36;--brand-ink:#ffffff');
+  });
+});
+
+describe('client pages: CSRF', () => {
+  it('refuses a form post without the token, with another token, or from another site', async () => {
+    const { http, contact, path } = await setUp();
+    const browser = browserOf(http);
+    await browser.get(path('login'));
+    const fields = { loginEmail: contact.email, password: PASSWORD };
+    const missing = await browser.post(path('login'), fields, { csrf: null });
+    expect(missing.status).toBe(403);
+    expect(missing.html).toContain('This form has expired or did not come from this site');
+    expect((await browser.post(path('login'), fields, { csrf: 'A'.repeat(43) })).status).toBe(403);
+    expect((await browser.post(path('login'), fields, { headers: { origin: 'https://evil.example' } })).status).toBe(403);
+    expect((await browser.post(path('login'), fields, { headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+    expect(browser.jar.has('portal_session')).toBe(false);
+    expect((await browser.post(path('login'), fields)).status).toBe(303);
+  });
+
+  it('refuses an upload, a delete and a logout without the token', async () => {
+    const s = await setUp();
+    const browser = await loggedIn(s);
+    const upload = await browser.send('POST', `${s.path('documents/upload')}?name=a.txt`, { body: 'x', headers: { 'content-type': 'application/octet-stream' } });
+    expect(upload.status).toBe(403);
+    const documentId = await s.upload('Uploads', 'mine.txt');
+    expect((await browser.post(s.path(`documents/${documentId}/delete`), {}, { csrf: null })).status).toBe(403);
+    expect((await browser.post(s.path('logout'), {}, { csrf: null })).status).toBe(403);
+    expect(browser.jar.has('portal_session')).toBe(true);
+  });
+});
+
+describe('client pages: what they show', () => {
+  it('shows a document named like markup as text', async () => {
+    const s = await setUp();
+    await s.upload('Tax', XSS);
+    await s.share(['Tax', 'Uploads']);
+    const page = await (await loggedIn(s)).get(s.path('documents'));
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(page.html).not.toContain(XSS);
+    expect(page.html).toContain('Pat Partner, Harbour Accountants');
+  });
+
+  it('says what to expect when nothing is shared yet', async () => {
+    const s = await setUp();
+    const page = await (await loggedIn(s)).get(s.path('documents'));
+    expect(page.html).toContain('Your firm has not shared any documents yet');
+  });
+
+  it('gives the same answer for a wrong password and an unknown email', async () => {
+    const s = await setUp();
+    const browser = browserOf(s.http);
+    await browser.get(s.path('login'));
+    const wrong = await browser.post(s.path('login'), { loginEmail: s.contact.email, password: 'not the password' });
+    const unknown = await browser.post(s.path('login'), { loginEmail: 'nobody@nowhere.example', password: 'not the password' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    const message = (html: string) => /role="alert">([^<]*)</.exec(html)?.[1];
+    expect(message(wrong.html)).toBe('The login details are not correct.');
+    expect(message(unknown.html)).toBe(message(wrong.html));
+  });
+
+  it("shows the domain's refusal when the client tries to delete a firm file, and deletes their own upload", async () => {
+    const s = await setUp();
+    const firmFile = await s.upload('Tax', 'Return 2025.pdf');
+    await s.share(['Tax', 'Uploads']);
+    const browser = await loggedIn(s);
+    const refused = await browser.post(s.path(`documents/${firmFile}/delete`), {});
+    expect(refused.status).toBe(403);
+    expect(refused.html).toContain('Documents shared by your firm cannot be changed or deleted.');
+    expect(refused.html).toContain('Return 2025.pdf');
+
+    const upload = await browser.send('POST', `${s.path('documents/upload')}?name=${encodeURIComponent('scan.pdf')}`, {
+      body: 'scanned',
+      headers: { 'content-type': 'application/octet-stream', 'x-csrf-token': browser.jar.get('portal_csrf')! },
+    });
+    expect(upload.status).toBe(201);
+    const own = JSON.parse(upload.html).documentId as string;
+    const renamed = await browser.post(s.path(`documents/${own}/rename`), { name: 'scan 2025.pdf' });
+    expect(renamed.status).toBe(303);
+    expect((await browser.get(s.path('documents'))).html).toContain('scan 2025.pdf');
+    expect((await browser.post(s.path(`documents/${own}/delete`), {})).status).toBe(303);
+    expect((await browser.get(s.path('documents'))).html).not.toContain('scan 2025.pdf');
+  });
+
+  it('refuses a program and a file over the limit before storing anything', async () => {
+    const s = await setUp({ parts: { limits: { uploadBytes: 10 } } });
+    const browser = await loggedIn(s);
+    const headers = { 'content-type': 'application/octet-stream', 'x-csrf-token': browser.jar.get('portal_csrf')! };
+    const program = await browser.send('POST', `${s.path('documents/upload')}?name=setup.exe`, { body: 'MZ', headers });
+    expect(program.status).toBe(415);
+    expect(JSON.parse(program.html).detail).toContain('programs and scripts (.exe) cannot be uploaded');
+    const big = await browser.send('POST', `${s.path('documents/upload')}?name=big.pdf`, { body: 'x'.repeat(11), headers: { ...headers, 'content-length': '11' } });
+    expect(big.status).toBe(413);
+    expect(JSON.parse(big.html).detail).toContain('a file can be at most 10 bytes');
+  });
+
+  it('takes the upload form without script (multipart), with the form token', async () => {
+    const s = await setUp();
+    const browser = await loggedIn(s);
+    const multipart = async (csrf: string) => {
+      const form = new FormData();
+      form.append('_csrf', csrf);
+      form.append('files', new File(['one'], 'one.txt', { type: 'text/plain' }));
+      form.append('files', new File(['two'], 'two.txt', { type: 'text/plain' }));
+      const request = new Request('http://localhost/x', { method: 'POST', body: form });
+      const body = new Uint8Array(await request.arrayBuffer());
+      return { body, headers: { 'content-type': request.headers.get('content-type')!, 'content-length': String(body.length) } };
+    };
+    const forged = await browser.send('POST', s.path('documents/upload'), await multipart('B'.repeat(43)));
+    expect(forged.status).toBe(403);
+    const sent = await browser.send('POST', s.path('documents/upload'), await multipart(browser.jar.get('portal_csrf')!));
+    expect(sent.status).toBe(303);
+    const page = await browser.get(s.path('documents?uploaded=1'));
+    expect(page.html).toContain('one.txt');
+    expect(page.html).toContain('two.txt');
+    expect(page.html).toContain('Your documents were sent.');
+  });
+
+  it('sends a signed-out visitor to the login page, and logs out', async () => {
+    const s = await setUp();
+    const anonymous = await browserOf(s.http).get(s.path('documents'));
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toBe(`${s.path('login')}?again=1`);
+    const browser = await loggedIn(s);
+    const out = await browser.post(s.path('logout'), {});
+    expect(out.headers.get('location')).toBe(`${s.path('login')}?bye=1`);
+    expect((await browser.get(s.path('documents'))).status).toBe(303);
+  });
+});
+
+describe('client pages: links from emails', () => {
+  it('shows one message for a wrong and for a used activation link', async () => {
+    const s = await setUp();
+    const browser = browserOf(s.http);
+    const wrong = await browser.get(`${s.path('activate')}?contactId=${s.contact.contactId}&token=guessed`);
+    expect(wrong.status).toBe(410);
+    expect(wrong.html).toContain('This link no longer works. Ask Harbour Accountants to send you a new invitation');
+    const used = await browser.get(`${s.path('activate')}?contactId=${s.contact.contactId}&token=${(await s.http.outbox.lastTo(s.contact.contactId))!.token}`);
+    expect(used.status).toBe(410);
+    expect(used.html).toContain('This link no longer works.');
+    expect(used.html).not.toContain('<form method="post" action="/portal');
+  });
+
+  it('activates from a live link: the password rule is shown, a mismatch is refused, then the client is in', async () => {
+    const s = await setUp();
+    const client = await s.http.call('POST', '/clients', { token: s.firm.token, body: { kind: 'individual', owners: [{ name: 'Bea Brown', emails: ['bea@brown.example'] }] } });
+    const contactId = client.body.ownerIds[0] as string;
+    await s.http.call('POST', `/clients/${client.body.clientId}/invitations`, { token: s.firm.token, body: {} });
+    const { token } = (await s.http.outbox.lastTo(contactId))!;
+    const browser = browserOf(s.http);
+    const page = await browser.get(`${s.path('activate')}?contactId=${contactId}&token=${token}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Welcome to Harbour Accountants');
+    expect(page.html).toContain('At least 10 characters');
+    const mismatch = await browser.post(s.path('activate'), { contactId, token, password: 'a long passphrase', confirm: 'another passphrase' });
+    expect(mismatch.status).toBe(400);
+    const short = await browser.post(s.path('activate'), { contactId, token, password: 'short', confirm: 'short' });
+    expect(short.html).toContain('A password needs at least 10 characters.');
+    const done = await browser.post(s.path('activate'), { contactId, token, password: 'a long passphrase', confirm: 'a long passphrase' });
+    expect(done.status).toBe(303);
+    expect((await browser.get(s.path('documents?welcome=1'))).html).toContain('Your account is active.');
+  });
+});
+
+describe('view as client', () => {
+  it("shows staff a contact's documents read-only, now and as of an instant", async () => {
+    const s = await setUp();
+    const before = s.http.clock.now().toISOString();
+    s.http.clock.advance(60_000);
+    await s.upload('Tax', 'Return 2025.pdf');
+    await s.share(['Tax', 'Uploads']);
+    const browser = browserOf(s.http);
+    const bearer = { authorization: `Bearer ${s.firm.token}` };
+    const now = await browser.get(`${s.path('view-as')}?contactId=${s.contact.contactId}`, bearer);
+    expect(now.status).toBe(200);
+    expect(now.html).toContain('Read-only: the portal as Ann Smith sees it now.');
+    expect(now.html).toContain('Return 2025.pdf');
+    expect(now.html).not.toContain('id="upload-form"');
+    expect(now.html).not.toContain('/delete"');
+    const then = await browser.get(`${s.path('view-as')}?contactId=${s.contact.contactId}&at=${encodeURIComponent(before)}`, bearer);
+    expect(then.html).not.toContain('Return 2025.pdf');
+    expect(then.html).toContain('saw it on');
+
+    await browser.get(s.path('view-as'));
+    const posted = await browser.post(s.path('view-as'), { token: s.firm.token, contactId: s.contact.contactId, at: '' });
+    expect(posted.html).toContain('Return 2025.pdf');
+    const badToken = await browser.post(s.path('view-as'), { token: 'cps_nope', contactId: s.contact.contactId, at: '' });
+    expect(badToken.status).toBe(401);
+  });
+
+  it('refuses a contact and another firm', async () => {
+    const s = await setUp();
+    const contactView = await browserOf(s.http).get(`${s.path('view-as')}?contactId=${s.contact.contactId}`, { authorization: `Bearer ${s.contact.session}` });
+    expect(contactView.status).toBe(403);
+    const other = await s.http.givenFirm('Other Firm');
+    const otherView = await browserOf(s.http).get(`${s.path('view-as')}?contactId=${s.contact.contactId}`, { authorization: `Bearer ${other.token}` });
+    expect(otherView.status).toBe(403);
+  });
+});
