@@ -238,7 +238,7 @@ describe('the access notice and the upload alert', () => {
     const [notice] = await test.notifications.sent();
     expect(notice!.mail.subject).toBe('Harbour Accountants changed what is shared with you');
     expect(notice!.mail.text).toContain('- Folder: Payroll');
-    expect(notice!.mail.text).toContain('https://portal.test/login');
+    expect(notice!.mail.text).toContain(`https://portal.test/portal/${test.tenantId}/login`);
   });
 });
 

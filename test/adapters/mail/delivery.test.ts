@@ -80,7 +80,7 @@ describe('the invitation email over SMTP', () => {
     expect(logs.join('')).toContain('"msg":"mail sent"');
     expect(logs.join('')).not.toContain(link.token);
     expect(logs.join('')).not.toContain('pass word');
-    expect(mail!.text).toContain(`${url}/activate?contactId=`);
+    expect(mail!.text).toContain(`${url}/portal/${firmId}/activate?contactId=`);
     expect(link.contactId).toBe(ann!.contactId);
     const accepted = await call(url, 'POST', '/invitations/accept', { body: { ...link, password: PASSWORD } });
     expect(accepted.status).toBe(200);
