@@ -10,3 +10,4 @@ export * as portalAccess from './portal-access/index.js';
 export * as folderLink from './folder-link/index.js';
 export * as document from './document/index.js';
 export * as sync from './sync/index.js';
+export * as notifications from './notifications/index.js';

@@ -14,6 +14,7 @@ export * from './event-store.js';
 export * from './events.js';
 export * from './limits.js';
 export * from './log-messages.js';
+export * from './mail.js';
 export * from './personal-data.js';
 export * from './ports.js';
 export * from './reservation.js';
