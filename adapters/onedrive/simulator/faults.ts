@@ -20,6 +20,8 @@ export interface FaultRule {
   reset?: 'before-response' | 'mid-body';
   /** Wait this long before answering (alone: a slow but correct response). */
   delayMs?: number;
+  /** Do the request's work (an upload stored), then hold the answer this long: the caller may be gone by then. */
+  holdResponseMs?: number;
   /** How many matching requests this rule takes; 1 when absent, Infinity for all. */
   times?: number;
   /** Matching requests let through untouched before the rule takes any (e.g. the 3rd page of a round). */
