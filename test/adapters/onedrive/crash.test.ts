@@ -1,10 +1,11 @@
 /**
  * Crash: the service (`node adapters/http/main.ts`, as `npm start` runs it) syncs a folder of the
  * Graph simulator, which runs in this process (ONEDRIVE_SIMULATOR_URL). The simulator holds one
- * chosen request open (a fault rule with a delay: a delta page, a download, an upload fragment, a
- * simple upload) and the test SIGKILLs the service's process group while it is in flight, then
- * starts it again on the same data folder. At the end the portal holds exactly the folder's files,
- * each once with its content, and each document marked for sync is in the drive exactly once.
+ * chosen request open (a fault rule with a delay: a delta page, two downloads, an upload fragment;
+ * or with its answer held after the work is done: a simple upload, a replacement by a new portal
+ * version) and the test SIGKILLs the service's process group then, and starts it again on the same
+ * data folder. At the end the portal holds exactly the folder's files, each once with its content,
+ * and each document marked for sync is in the drive exactly once.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,7 +25,7 @@ afterAll(async () => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+const sha256 = (bytes: Buffer | Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -151,6 +152,19 @@ describe('the OneDrive sync killed with SIGKILL and started again', () => {
       const smallId = ((await small.json()) as { document: { documentId: string } }).document.documentId;
       expect((await call(service!.url, 'POST', `/documents/${encodeURIComponent(smallId)}/onedrive-sync`, { token })).status).toBe(200);
     }, stored);
+    // 6. A new portal version of a synced document: OneDrive stored the replacement, the answer did not come back.
+    const letter = d.byPath('/Acme/letter-7.txt');
+    const letterId = syncedDocumentId(clientId, letter.id);
+    const replaced = () => d.byPath('/Acme/letter-7.txt').content.toString() === 'letter 7, second version';
+    await killDuring('a replacement OneDrive stored, its answer not yet back', { method: 'PUT', path: `/items/${encodeURIComponent(letter.id)}/content`, holdResponseMs: 20_000 }, async () => {
+      await start();
+      const answer = await fetch(`${service!.url}/documents/${encodeURIComponent(letterId)}/content`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+        body: 'letter 7, second version',
+      });
+      expect(answer.status).toBe(200);
+    }, replaced);
     await start();
 
     // Both uploads recorded; then a round that surely follows them (a third document marked for sync makes the folder due).
@@ -188,7 +202,7 @@ describe('the OneDrive sync killed with SIGKILL and started again', () => {
         path: pathOf(doc),
         driveItemId: item.id,
         contentHash: sha256(item.content),
-        version: 1,
+        version: doc.documentId === letterId ? 2 : 1,
       });
       if (doc.folderPath !== 'Out') expect(doc.documentId).toBe(syncedDocumentId(clientId, item.id));
     }
@@ -199,7 +213,11 @@ describe('the OneDrive sync killed with SIGKILL and started again', () => {
       const echo = await call(service!.url, 'GET', `/documents/${encodeURIComponent(syncedDocumentId(clientId, d.byPath(`/Acme/Out/${name}`).id))}`, { token });
       expect(echo.status).toBe(404);
     }
-    expect(kills).toHaveLength(5);
+    expect(kills).toHaveLength(6);
+    // The replaced item: the same item, the portal's second version, nothing beside it.
+    expect(d.byPath('/Acme/letter-7.txt').id).toBe(letter.id);
+    expect(filesUnder(sim, '/Acme').filter((p) => /^letter-7[ .]/.test(p))).toEqual(['letter-7.txt']);
+    expect((await call(service!.url, 'GET', `/documents/${encodeURIComponent(letterId)}`, { token })).body).toMatchObject({ oneDrive: 'in_sync', version: 2 });
     await service!.stop();
   });
 });
