@@ -40,6 +40,8 @@ export interface OneDriveConfig {
   cacheKey: Buffer;
   pollSeconds: number;
   concurrency: number;
+  /** Graph and the Microsoft login reached at a Graph simulator on loopback instead (tests, trials). */
+  simulatorUrl?: string;
 }
 
 /** A variable or flag that cannot be used: the message is one line naming it and what is wrong. */
@@ -124,6 +126,10 @@ const environment = z.object({
   ONEDRIVE_CACHE_KEY: tokenKey.optional(),
   ONEDRIVE_POLL_SECONDS: z.string().regex(/^\d{1,6}$/, 'must be a number of seconds').transform(Number).refine((n) => n >= 10, 'must be at least 10').default(300),
   ONEDRIVE_CONCURRENCY: z.string().regex(/^\d{1,3}$/, 'must be a whole number').transform(Number).refine((n) => n >= 1 && n <= 64, 'must be from 1 to 64').default(4),
+  ONEDRIVE_SIMULATOR_URL: z
+    .string()
+    .refine((u) => /^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}$/.test(u), 'must be a Graph simulator on loopback, e.g. http://127.0.0.1:4010')
+    .optional(),
 });
 
 /**
@@ -178,6 +184,7 @@ function oneDriveConfig(e: z.output<typeof environment>, publicUrl: string): One
     cacheKey,
     pollSeconds: e.ONEDRIVE_POLL_SECONDS,
     concurrency: e.ONEDRIVE_CONCURRENCY,
+    ...(e.ONEDRIVE_SIMULATOR_URL !== undefined ? { simulatorUrl: e.ONEDRIVE_SIMULATOR_URL } : {}),
   };
 }
 

@@ -43,6 +43,8 @@ export async function openServiceOneDrive(config: Config): Promise<ServiceOneDri
     pollSeconds: 10,
     concurrency: 4,
   };
+  // The demo's own simulator, or one running elsewhere on loopback (ONEDRIVE_SIMULATOR_URL).
+  const simulatorUrl = sim?.url ?? config.oneDrive?.simulatorUrl;
   return {
     resolver: {
       resolve: (...args) => {
@@ -56,9 +58,9 @@ export async function openServiceOneDrive(config: Config): Promise<ServiceOneDri
         clientSecret: settings.clientSecret,
         redirectUri: settings.redirectUri,
         caches: sqliteTokenCaches(embedded.db, settings.cacheKey),
-        ...(sim ? { networkClient: loopbackNetworkClient(sim.url) } : {}),
+        ...(simulatorUrl ? { networkClient: loopbackNetworkClient(simulatorUrl) } : {}),
       });
-      const graph = new OneDriveGraph({ connector, ...(sim ? { baseUrl: sim.url } : {}) });
+      const graph = new OneDriveGraph({ connector, ...(simulatorUrl ? { baseUrl: simulatorUrl } : {}) });
       resolver = graphFolderResolver(graph);
       const log = logger.child({ component: 'onedrive' });
       const sync = startOneDriveSync({

@@ -10,7 +10,7 @@ import type { Caller } from '../../src/application/context.js';
 import type { BlobStore } from '../../src/core/blob-store.js';
 import { PortalError } from '../../src/core/errors.js';
 import type { ReconnectReason } from '../../src/firm/events.js';
-import { syncedChangeInput, type StoredContent } from '../../src/sync/decision.js';
+import { syncedChangeInput, type Decision, type StoredContent } from '../../src/sync/decision.js';
 import { parseDrivePage } from '../../src/sync/drive-item.js';
 import { defaultRetryPolicy, onFault, type RetryPolicy } from '../../src/sync/faults.js';
 import { finishRound, withhold } from '../../src/sync/finish-round.js';
@@ -39,6 +39,8 @@ export interface FolderSyncDeps {
   policy?: RetryPolicy;
   /** Largest file taken from OneDrive (bytes). */
   maxFileBytes: number;
+  /** Decisions of a round applied at once (APPLY_CONCURRENCY by default). */
+  applyConcurrency?: number;
   /** Called once a firm's connection is found dead (the runner stops polling the firm). */
   onNeedsReconnect(firmId: string, reason: ReconnectReason): Promise<void>;
 }
@@ -100,7 +102,36 @@ export async function pollFolder(deps: FolderSyncDeps, folder: SyncedFolder): Pr
     return (await report(deps, folder, state)) ? 'stopped' : 'unlinked';
   }
   const failed: string[] = [];
-  for (const decision of result.decisions) {
+  const stopped = await applyDecisions(deps, folder, result.decisions, failed);
+  if (stopped !== null) return stopped;
+  for (const skip of result.skipped) log.warn({ clientId: folder.clientId, itemId: skip.itemId, reason: skip.reason }, 'file skipped');
+  save(withhold(before, result.state, failed));
+  try {
+    await deps.portal.folders.recordFolderSync(syncCaller(folder.firmId), roundReport(folder.clientId, before, result));
+  } catch (error) {
+    if (error instanceof PortalError && error.code === 'folder_link.not_this_folder') return 'unlinked';
+    throw error;
+  }
+  log.info({ clientId: folder.clientId, pages, decisions: result.decisions.length, failed: failed.length }, 'folder synced');
+  return result.decisions.length === 0 && pages <= 1 ? 'unchanged' : 'synced';
+}
+
+/** Decisions applied at once by default: downloads overlap, blob fsyncs overlap, appends share group commits. */
+export const APPLY_CONCURRENCY = 8;
+
+/**
+ * Applies the round's decisions, a few at once (each is its own document, and the round's state is
+ * stored only after all of them, so a crash applies them all again, each idempotently): content
+ * downloaded and checked into the blob store first, then the document change. The items that
+ * failed go to `failed` (decided again next round); a folder no longer synced or a dead connection
+ * stops the round (the changes under way finish first).
+ */
+async function applyDecisions(deps: FolderSyncDeps, folder: SyncedFolder, decisions: Decision[], failed: string[]): Promise<PollOutcome | null> {
+  const { graph, log } = deps;
+  let stop: PollOutcome | null = null;
+  let reconnect: ReconnectReason | null = null;
+  let next = 0;
+  const applyOne = async (decision: Decision) => {
     let settle: () => void = () => undefined;
     const hold = new Promise<void>((resolve) => (settle = resolve));
     try {
@@ -112,29 +143,25 @@ export async function pollFolder(deps: FolderSyncDeps, folder: SyncedFolder): Pr
     } catch (error) {
       if (error instanceof PortalError && (error.code === 'document.folder_not_linked' || error.code === 'client.archived')) {
         log.warn({ clientId: folder.clientId, code: error.code }, 'folder no longer synced');
-        return 'unlinked';
+        stop ??= 'unlinked';
+      } else if (error instanceof NeedsReconnectError) {
+        reconnect ??= error.reason;
+        stop ??= 'needs-reconnect';
+      } else {
+        // Decided again next round (withhold), whatever went wrong with this one item.
+        log.warn({ clientId: folder.clientId, itemId: decision.itemId, reason: (error as Error).message }, 'synced change not applied');
+        failed.push(decision.itemId);
       }
-      if (error instanceof NeedsReconnectError) {
-        await deps.onNeedsReconnect(folder.firmId, error.reason);
-        return 'needs-reconnect';
-      }
-      // Decided again next round (withhold), whatever went wrong with this one item.
-      log.warn({ clientId: folder.clientId, itemId: decision.itemId, reason: (error as Error).message }, 'synced change not applied');
-      failed.push(decision.itemId);
     } finally {
       settle();
     }
-  }
-  for (const skip of result.skipped) log.warn({ clientId: folder.clientId, itemId: skip.itemId, reason: skip.reason }, 'file skipped');
-  save(withhold(before, result.state, failed));
-  try {
-    await deps.portal.folders.recordFolderSync(syncCaller(folder.firmId), roundReport(folder.clientId, before, result));
-  } catch (error) {
-    if (error instanceof PortalError && error.code === 'folder_link.not_this_folder') return 'unlinked';
-    throw error;
-  }
-  log.info({ clientId: folder.clientId, pages, decisions: result.decisions.length, failed: failed.length }, 'folder synced');
-  return result.decisions.length === 0 && pages <= 1 ? 'unchanged' : 'synced';
+  };
+  const worker = async () => {
+    while (stop === null && next < decisions.length) await applyOne(decisions[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(deps.applyConcurrency ?? APPLY_CONCURRENCY, decisions.length) }, worker));
+  if (reconnect !== null) await deps.onNeedsReconnect(folder.firmId, reconnect);
+  return stop;
 }
 
 /** Records the stop (or the folder gone) on the folder link; false when the client is no longer linked to it. */

@@ -105,6 +105,7 @@ export function startOneDriveSync(options: OneDriveSyncOptions): OneDriveSync {
 
   const pollOne = async (folder: SyncedFolder): Promise<PollOutcome> => {
     const at = now().getTime();
+    store.claim(folder.clientId);
     let outcome: PollOutcome = 'stopped';
     try {
       await runUploads(deps, folder);
@@ -114,7 +115,7 @@ export function startOneDriveSync(options: OneDriveSyncOptions): OneDriveSync {
       log.warn({ clientId: folder.clientId, reason: (error as Error).message }, 'folder poll failed');
     }
     const spread = 1 + jitter * (random() * 2 - 1);
-    store.schedule(folder.clientId, at + Math.round(interval * spread));
+    store.scheduleAfterPoll(folder.clientId, at + Math.round(interval * spread));
     return outcome;
   };
 
@@ -195,7 +196,9 @@ function follow(store: SyncStore, event: RecordedEvent, onDisconnected?: (firmId
       store.setFirm(firmId, 'disconnected');
       return onDisconnected?.(firmId);
     case 'DocumentMarkedForOneDriveSync':
-      return store.addUpload({ kind: 'sync', documentId: d.documentId, clientId: d.clientId, firmId, session: null });
+      store.addUpload({ kind: 'sync', documentId: d.documentId, clientId: d.clientId, firmId, session: null });
+      // Uploaded within a tick, not at the folder's next poll (its round runs first, so the echo is known).
+      return store.dueSoon(d.clientId);
     case 'DocumentSyncConflictRecorded':
       return store.addUpload({ kind: 'conflict', documentId: d.documentId, clientId: d.clientId, firmId, session: null, eventId: event.id });
   }

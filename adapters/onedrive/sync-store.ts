@@ -41,6 +41,12 @@ export interface SyncStore {
   folder(clientId: string): SyncedFolder | null;
   saveState(clientId: string, state: FolderSyncState): void;
   schedule(clientId: string, at: number): void;
+  /** The folder is polled at the next tick (something waits to be uploaded into it), even if a poll of it is running. */
+  dueSoon(clientId: string): void;
+  /** A poll of the folder begins: a dueSoon from now on asks for another one. */
+  claim(clientId: string): void;
+  /** After a poll: the next one at `at`, unless a dueSoon came during the poll. */
+  scheduleAfterPoll(clientId: string, at: number): void;
   /** Every folder of the firm starts afresh (another account was connected). */
   resetFirm(firmId: string): void;
   setFirm(firmId: string, status: 'connected' | 'needs_reconnect' | 'disconnected'): void;
@@ -72,6 +78,9 @@ export function sqliteSyncStore(db: Database): SyncStore {
     one: db.prepare('SELECT * FROM onedrive_sync_folders WHERE client_id = ?'),
     save: db.prepare('UPDATE onedrive_sync_folders SET state = ? WHERE client_id = ?'),
     schedule: db.prepare('UPDATE onedrive_sync_folders SET next_poll_at = ? WHERE client_id = ?'),
+    // -1: asked for during a poll (dueSoon); left for the next tick.
+    claim: db.prepare('UPDATE onedrive_sync_folders SET next_poll_at = 0 WHERE client_id = ? AND next_poll_at < 0'),
+    after: db.prepare('UPDATE onedrive_sync_folders SET next_poll_at = ? WHERE client_id = ? AND next_poll_at >= 0'),
     reset: db.prepare('UPDATE onedrive_sync_folders SET state = NULL, next_poll_at = 0 WHERE firm_id = ?'),
     setFirm: db.prepare('INSERT INTO onedrive_sync_firms (firm_id, status) VALUES (?, ?) ON CONFLICT (firm_id) DO UPDATE SET status = excluded.status'),
     firm: db.prepare('SELECT status FROM onedrive_sync_firms WHERE firm_id = ?'),
@@ -100,6 +109,9 @@ export function sqliteSyncStore(db: Database): SyncStore {
     },
     saveState: (clientId, state) => void s.save.run(JSON.stringify(state), clientId),
     schedule: (clientId, at) => void s.schedule.run(at, clientId),
+    dueSoon: (clientId) => void s.schedule.run(-1, clientId),
+    claim: (clientId) => void s.claim.run(clientId),
+    scheduleAfterPoll: (clientId, at) => void s.after.run(at, clientId),
     resetFirm: (firmId) => void s.reset.run(firmId),
     setFirm: (firmId, status) => void s.setFirm.run(firmId, status),
     firmStatus: (firmId) => (s.firm.get(firmId) as { status: string } | undefined)?.status ?? null,

@@ -10,7 +10,7 @@ import { GraphError } from '@microsoft/microsoft-graph-client';
 import type { BlobStore } from '../../src/core/blob-store.js';
 import { streams } from '../../src/streams.js';
 import { quickXorHasher } from '../../src/sync/quick-xor-hash.js';
-import { planUpload, remainingChunks, recordUploadedItem, type Chunk } from '../../src/sync/upload.js';
+import { planUpload, remainingChunks, recordUploadedItem, REPLACE_REFUSED, syncTarget, type Chunk, type SyncTarget } from '../../src/sync/upload.js';
 import { syncCaller, type FolderSyncDeps } from './folder-sync.js';
 import { keyOf, type SyncedFolder, type UploadJob } from './sync-store.js';
 
@@ -60,27 +60,41 @@ async function runUpload(deps: FolderSyncDeps, folder: SyncedFolder, job: Upload
   const caller = syncCaller(folder.firmId);
   const document = await deps.portal.documents.getDocument(caller, { documentId: job.documentId });
   let target: { folderPath: string; name: string; contentHash: string; size: number };
+  let place: SyncTarget = { kind: 'new' };
   if (job.kind === 'sync') {
     if (document.status === 'removed' || document.oneDrive !== 'pending') return;
     target = { folderPath: document.folderPath, name: document.name, contentHash: document.contentHash, size: document.size };
+    place = syncTarget(document, folder.state!);
+    if (place.kind === 'wait') throw new Error(place.reason);
   } else {
     const conflict = (await deps.portal.log.readStream(streams.document(job.documentId))).find((e) => e.id === job.eventId);
     if (!conflict) return;
     const d = conflict.data as { conflictName: string; contentHash: string; size: number };
     target = { folderPath: document.folderPath, name: d.conflictName, contentHash: d.contentHash, size: d.size };
   }
-  const plan = planUpload({ folderPath: target.folderPath, name: target.name, size: target.size, replaceItemId: null, ifMatch: null });
+  const replace = place.kind === 'replace' ? place : null;
+  const plan = planUpload({ folderPath: target.folderPath, name: target.name, size: target.size, replaceItemId: replace?.itemId ?? null, ifMatch: replace?.ifMatch ?? null });
   if (!plan.ok) {
     if (job.kind === 'sync') await deps.portal.documents.recordOneDriveUpload(caller, { outcome: 'failed', documentId: job.documentId, reason: plan.message });
     return;
   }
-  const parentId = await ensureFolders(deps, folder, plan.folderPath);
   const hash = await quickXorOfBlob(deps.blobs, target.contentHash);
-  const existing = await itemAt(deps, folder, parentId, plan.name);
+  const same = (found: DriveItemJson | null): found is DriveItemJson => found !== null && found.size === target.size && found.file?.hashes?.quickXorHash === hash;
   let item: DriveItemJson;
-  if (existing && existing.size === target.size && existing.file?.hashes?.quickXorHash === hash) item = existing;
-  else if (plan.transfer.kind === 'simple') item = await simpleUpload(deps, folder, parentId, plan.name, await bytesOf(deps.blobs, target.contentHash));
-  else item = await sessionUpload(deps, folder, job, parentId, plan.name, target, plan.transfer.chunkSize);
+  if (replace !== null) {
+    const { itemId, ifMatch } = replace;
+    // Already replaced (a crash after Graph stored it, before the portal recorded it): taken as it is.
+    const existing = await itemById(deps, folder, itemId);
+    if (same(existing)) item = existing;
+    else if (plan.transfer.kind === 'simple') item = await simpleReplace(deps, folder, itemId, ifMatch, await bytesOf(deps.blobs, target.contentHash));
+    else item = await sessionUpload(deps, folder, job, { itemId, ifMatch }, target, plan.transfer.chunkSize);
+  } else {
+    const parentId = await ensureFolders(deps, folder, plan.folderPath);
+    const existing = await itemAt(deps, folder, parentId, plan.name);
+    if (same(existing)) item = existing;
+    else if (plan.transfer.kind === 'simple') item = await simpleUpload(deps, folder, parentId, plan.name, await bytesOf(deps.blobs, target.contentHash));
+    else item = await sessionUpload(deps, folder, job, { parentId, name: plan.name }, target, plan.transfer.chunkSize);
+  }
   if (job.kind === 'conflict') return;
   await deps.portal.documents.recordOneDriveUpload(caller, {
     outcome: 'succeeded',
@@ -91,6 +105,31 @@ async function runUpload(deps: FolderSyncDeps, folder: SyncedFolder, job: Upload
   });
   const now = deps.store.folder(folder.clientId);
   if (now?.state) deps.store.saveState(folder.clientId, recordUploadedItem(now.state, item, { folderPath: document.folderPath, name: document.name }));
+}
+
+/** A replacement OneDrive refused (412): the job waits for the folder's next round (REPLACE_REFUSED). */
+function refusedReplace(error: unknown): never {
+  if (error instanceof GraphError && error.statusCode === 412) throw new Error(REPLACE_REFUSED);
+  throw error;
+}
+
+async function itemById(deps: FolderSyncDeps, folder: SyncedFolder, itemId: string): Promise<DriveItemJson | null> {
+  try {
+    return (await deps.graph.forFirm(folder.firmId).client.api(`/drives/${enc(folder.driveId)}/items/${enc(itemId)}`).get()) as DriveItemJson;
+  } catch (error) {
+    if (error instanceof GraphError && error.statusCode === 404) return null;
+    throw error;
+  }
+}
+
+async function simpleReplace(deps: FolderSyncDeps, folder: SyncedFolder, itemId: string, ifMatch: string, bytes: Buffer): Promise<DriveItemJson> {
+  return (await deps.graph
+    .forFirm(folder.firmId)
+    .client.api(`/drives/${enc(folder.driveId)}/items/${enc(itemId)}/content`)
+    .header('Content-Type', 'application/octet-stream')
+    .header('If-Match', ifMatch)
+    .put(bytes)
+    .catch(refusedReplace)) as DriveItemJson;
 }
 
 async function itemAt(deps: FolderSyncDeps, folder: SyncedFolder, parentId: string, name: string): Promise<DriveItemJson | null> {
@@ -135,8 +174,7 @@ async function sessionUpload(
   deps: FolderSyncDeps,
   folder: SyncedFolder,
   job: UploadJob,
-  parentId: string,
-  name: string,
+  at: { parentId: string; name: string } | { itemId: string; ifMatch: string },
   target: { contentHash: string; size: number },
   chunkSize: number,
 ): Promise<DriveItemJson> {
@@ -145,10 +183,18 @@ async function sessionUpload(
   let chunks: Chunk[] | null = null;
   if (uploadUrl !== null) chunks = await statusChunks(uploadUrl, target.size, chunkSize);
   if (uploadUrl === null || chunks === null) {
-    const session = (await deps.graph
-      .forFirm(folder.firmId)
-      .client.api(`/drives/${enc(folder.driveId)}/items/${enc(parentId)}:/${enc(name)}:/createUploadSession`)
-      .post({ item: { '@microsoft.graph.conflictBehavior': 'rename', name } })) as { uploadUrl: string };
+    const { client } = deps.graph.forFirm(folder.firmId);
+    const session = (
+      'itemId' in at
+        ? await client
+            .api(`/drives/${enc(folder.driveId)}/items/${enc(at.itemId)}/createUploadSession`)
+            .header('If-Match', at.ifMatch)
+            .post({ item: { '@microsoft.graph.conflictBehavior': 'replace' } })
+            .catch(refusedReplace)
+        : await client
+            .api(`/drives/${enc(folder.driveId)}/items/${enc(at.parentId)}:/${enc(at.name)}:/createUploadSession`)
+            .post({ item: { '@microsoft.graph.conflictBehavior': 'rename', name: at.name } })
+    ) as { uploadUrl: string };
     uploadUrl = session.uploadUrl;
     deps.store.saveSession(job.documentId, key, uploadUrl);
     chunks = remainingChunks(target.size, chunkSize, ['0-']);

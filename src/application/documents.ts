@@ -163,8 +163,10 @@ async function documentAsItStands(ctx: AppContext, tenantId: string, documentId:
 /** New content for a document (a contact only for their own uploads). Same content hash: nothing changes. */
 export async function uploadNewVersion(ctx: AppContext, caller: ProcessCaller, input: z.input<typeof uploadNewVersionData>) {
   const data = parseRequest(caller, uploadNewVersionData, input);
-  await documentFor(ctx, caller, data.documentId);
-  return run(ctx, caller, data.documentId, { type: 'UploadNewVersion', data });
+  const { document } = await documentFor(ctx, caller, data.documentId);
+  // Only a document already in OneDrive needs the fact (its new version follows it there).
+  const folderLinked = document.driveItemId !== null ? (await ctx.load(folderLinkDecider, streams.folderLink(document.clientId))).state.folder !== null : false;
+  return run(ctx, caller, data.documentId, { type: 'UploadNewVersion', data: { ...data, folderLinked } });
 }
 
 /** Renames a document (a contact only their own uploads). */

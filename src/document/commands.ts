@@ -26,6 +26,8 @@ const content = { size: z.number().int().nonnegative().max(MAX_FILE_BYTES), cont
 export const uploadDocumentData = z.strictObject({ documentId, clientId: id, folderPath: folderPathInput, name: documentNameInput, ...content });
 
 export const uploadNewVersionData = z.strictObject({ documentId, ...content });
+/** The command adds a fact from FolderLink: whether the client's OneDrive folder is linked now. */
+export const uploadNewVersionCommandData = uploadNewVersionData.extend({ folderLinked: z.boolean().optional() });
 export const renameDocumentData = z.strictObject({ documentId, name: documentNameInput });
 export const moveDocumentData = z.strictObject({ documentId, folderPath: folderPathInput });
 export const removeDocumentData = z.strictObject({ documentId });
@@ -73,7 +75,7 @@ export const recordDocumentAccessData = z.strictObject({
 
 export const documentCommandSchema = z.discriminatedUnion('type', [
   commandSchema('UploadDocument', uploadDocumentData),
-  commandSchema('UploadNewVersion', uploadNewVersionData),
+  commandSchema('UploadNewVersion', uploadNewVersionCommandData),
   commandSchema('RenameDocument', renameDocumentData),
   commandSchema('MoveDocument', moveDocumentData),
   commandSchema('RemoveDocument', removeDocumentData),

@@ -26,7 +26,7 @@ import {
   removeDocumentData,
   renameDocumentData,
   uploadDocumentData,
-  uploadNewVersionData,
+  uploadNewVersionCommandData,
   type DocumentCommand,
 } from './commands.js';
 import type { DocumentEvent, DocumentOrigin } from './events.js';
@@ -96,12 +96,20 @@ function decide(command: DocumentCommand, state: DocumentState, ctx: DecisionCon
       ];
     }
     case 'UploadNewVersion': {
-      const data = parseCommand(uploadNewVersionData, command.data);
+      const data = parseCommand(uploadNewVersionCommandData, command.data);
       const document = present(state);
       const origin = changeOrigin(document, ctx.actor);
       if (data.contentHash === document.contentHash) return [];
-      const { documentId: _id, ...content } = data;
-      return [{ type: 'DocumentVersionAdded', data: { ...snapshot(document, origin, content), version: document.version + 1, updatedAt: now } }];
+      const { documentId: _id, folderLinked, ...content } = data;
+      const events: DocumentEvent[] = [
+        { type: 'DocumentVersionAdded', data: { ...snapshot(document, origin, content), version: document.version + 1, updatedAt: now } },
+      ];
+      // A document in OneDrive (uploaded there or synced from there) takes its new version there too.
+      if (document.driveItemId !== null && folderLinked === true && document.oneDrive !== 'pending') {
+        const { documentId, clientId, folderPath, name } = document;
+        events.push({ type: 'DocumentMarkedForOneDriveSync', data: { documentId, clientId, folderPath, name, markedAt: now } });
+      }
+      return events;
     }
     case 'RenameDocument': {
       const data = parseCommand(renameDocumentData, command.data);

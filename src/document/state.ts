@@ -59,6 +59,9 @@ const levelAfter = (facts: FileFacts, before: string | null): string | null => (
 const copyAfter = (facts: FileFacts, before: OneDriveCopy): OneDriveCopy =>
   facts.origin === 'onedrive_sync' ? 'in_sync' : before === 'pending' ? 'pending' : 'not_synced';
 
+/** A rename or move from OneDrive says nothing about content: a portal version waiting for upload still waits. */
+const placeAfter = (facts: FileFacts, before: OneDriveCopy): OneDriveCopy => (facts.origin === 'onedrive_sync' ? before : copyAfter(facts, before));
+
 export function evolveDocument(state: DocumentState, event: DocumentEvent): DocumentState {
   switch (event.type) {
     case 'DocumentAdded': {
@@ -73,11 +76,11 @@ export function evolveDocument(state: DocumentState, event: DocumentEvent): Docu
     }
     case 'DocumentRenamed': {
       const { previousName: _p, renamedAt: _at, ...facts } = event.data;
-      return state.status === 'none' ? state : { ...withFacts(state, facts), oneDrive: copyAfter(facts, state.oneDrive) };
+      return state.status === 'none' ? state : { ...withFacts(state, facts), oneDrive: placeAfter(facts, state.oneDrive) };
     }
     case 'DocumentMoved': {
       const { previousFolderPath: _p, movedAt: _at, ...facts } = event.data;
-      return state.status === 'none' ? state : { ...withFacts(state, facts), oneDrive: copyAfter(facts, state.oneDrive) };
+      return state.status === 'none' ? state : { ...withFacts(state, facts), oneDrive: placeAfter(facts, state.oneDrive) };
     }
     case 'DocumentRemoved':
       return state.status === 'none' ? state : { ...state, status: 'removed' };

@@ -76,6 +76,34 @@ function transferOf(request: UploadRequest): Extract<UploadPlan, { ok: true }>['
 }
 
 /**
+ * Where a document marked for sync goes: a new file when it has no drive item yet; else a
+ * replacement of its item (a new portal version of a document already in OneDrive), guarded by the
+ * eTag the folder's sync last saw, so a change made in OneDrive since is never overwritten. An item
+ * the sync does not know yet (its echo not seen) waits for the folder's next round.
+ */
+export type SyncTarget =
+  | { kind: 'new' }
+  | { kind: 'replace'; itemId: string; ifMatch: string }
+  | { kind: 'wait'; reason: string };
+
+export function syncTarget(document: { driveItemId: string | null }, state: FolderSyncState): SyncTarget {
+  const itemId = document.driveItemId;
+  if (itemId === null) return { kind: 'new' };
+  const eTag = state.synced[itemId]?.eTag ?? state.tree[itemId]?.eTag ?? null;
+  if (eTag === null) return { kind: 'wait', reason: `OneDrive item ${itemId} is not known to the folder's sync yet.` };
+  return { kind: 'replace', itemId, ifMatch: eTag };
+}
+
+/**
+ * A replacement refused with 412: OneDrive changed the item since the sync last saw it. Nothing is
+ * overwritten; the upload waits for the folder's next round, which brings OneDrive's change: if its
+ * content changed too, the document records the conflict and keeps both (OneDrive's as a version,
+ * the portal's uploaded beside under a conflict name, and this upload is then moot); if only its
+ * name or place changed, the replacement goes again with the new eTag.
+ */
+export const REPLACE_REFUSED = 'OneDrive changed this file since the last sync; the next sync round decides (a conflict keeps both).';
+
+/**
  * The fragments still to send after a crash or a 416, from the session's `nextExpectedRanges`
  * ("26-", "26-99"): the ranges the server lacks, cut at the plan's chunk size.
  */

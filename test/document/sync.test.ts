@@ -23,7 +23,7 @@ import {
   syncProcess,
   uploadedToOneDrive,
   uploadFailed,
-
+  uploadNewVersion,
   uploadSucceeded,
   uploadToOneDriveFailed,
   versionAdded,
@@ -192,6 +192,36 @@ describe('syncing a portal document to OneDrive', () => {
     sync.given(documentAdded()).when(syncedUpsert({}, { documentId })).thenThrows('document.drive_item_mismatch');
   });
 
+});
+
+describe('a new portal version of a document in OneDrive', () => {
+  const inOneDrive = { driveItemId, contentTag: 'ctag-up' };
+
+  it('is marked for upload as a replacement when the document was uploaded to OneDrive', () => {
+    firm
+      .given(documentAdded(), markedForSync(), uploadedToOneDrive())
+      .when(uploadNewVersion({ folderLinked: true }))
+      .then(versionAdded(inOneDrive), markedForSync());
+  });
+
+  it('is marked for upload when the document came from OneDrive', () => {
+    firm
+      .given(syncedAdded())
+      .when(uploadNewVersion({ documentId: syncedId, folderLinked: true }))
+      .then(versionAdded({ ...syncedFacts, origin: 'firm_upload' }), markedForSync({ ...syncedFacts }));
+  });
+
+  it('is not marked when the folder is no longer linked, nor when the document never was in OneDrive', () => {
+    firm.given(documentAdded(), markedForSync(), uploadedToOneDrive()).when(uploadNewVersion({ folderLinked: false })).then(versionAdded(inOneDrive));
+    firm.given(documentAdded()).when(uploadNewVersion({ folderLinked: true })).then(versionAdded());
+  });
+
+  it('is not marked twice while an upload is waiting', () => {
+    firm
+      .given(syncedAdded(), versionAdded({ ...syncedFacts, origin: 'firm_upload' }), markedForSync({ ...syncedFacts }))
+      .when(uploadNewVersion({ documentId: syncedId, contentHash: hashOf(3), folderLinked: true }))
+      .then(versionAdded({ ...syncedFacts, origin: 'firm_upload', contentHash: hashOf(3) }, 3));
+  });
 });
 
 describe('a document changed on both sides since the last sync', () => {

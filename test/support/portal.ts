@@ -1,5 +1,6 @@
 import { fakeFolderResolver } from './folder-resolver.js';
 import { memoryEventStore } from '../../adapters/event-store/memory.js';
+import type { EventStore } from '../../src/core/event-store.js';
 import { aesGcmCipher } from '../../adapters/crypto/aes-gcm.js';
 import { memoryKeyStore } from '../../adapters/keys/memory-key-store.js';
 import { nodeSecrets } from '../../adapters/system/secrets.js';
@@ -46,9 +47,9 @@ export function testClock(start: Date = START): TestClock {
  * scrypt secrets (slow-ish: keep password hashes few), the mail process into a memory mailer (its
  * outboxes mail what the log asks for when read), a settable clock and uuid ids.
  */
-export function testPortal(options: { start?: Date; secrets?: Secrets; blobs?: BlobStore } = {}) {
+export function testPortal(options: { start?: Date; secrets?: Secrets; blobs?: BlobStore; store?: EventStore } = {}) {
   const clock = testClock(options.start);
-  const store = memoryEventStore();
+  const store = options.store ?? memoryEventStore();
   const folders = fakeFolderResolver();
   const deps: PortalDeps = {
     store,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { conflictCopyName, oneDriveNameProblem, oneDrivePathProblem, oneDriveSafeName } from '../../src/document/name.js';
-import { CHUNK_UNIT, planUpload, recordUploadedItem, remainingChunks, SIMPLE_UPLOAD_LIMIT } from '../../src/sync/upload.js';
+import { CHUNK_UNIT, planUpload, recordUploadedItem, remainingChunks, SIMPLE_UPLOAD_LIMIT, syncTarget } from '../../src/sync/upload.js';
 import { applyPage } from '../../src/sync/round.js';
 import { deltaPage, file, folder, fresh, round } from './builders.js';
 
@@ -107,5 +107,26 @@ describe('echo suppression', () => {
     expect(recordUploadedItem(mid, uploaded, { folderPath: 'Tax', name: 'Plan.pdf' })).toBe(mid);
     const s = synced();
     expect(recordUploadedItem(s, { ...uploaded, parentReference: { id: 'new-folder' } }, { folderPath: 'New', name: 'Plan.pdf' })).toBe(s);
+  });
+});
+
+describe('where a document marked for sync goes', () => {
+  const synced = () => round(fresh(), [folder('tax', 'Tax'), file('F!1', 'Return.pdf', 'tax')]).state;
+
+  it('a new file when the document has no drive item', () => {
+    expect(syncTarget({ driveItemId: null }, synced())).toEqual({ kind: 'new' });
+  });
+
+  it('a replacement of its item, guarded by the eTag the sync last saw', () => {
+    expect(syncTarget({ driveItemId: 'F!1' }, synced())).toEqual({ kind: 'replace', itemId: 'F!1', ifMatch: '"{F!1},c1-Return.pdf"' });
+  });
+
+  it('follows the eTag of a later round (a rename in OneDrive moves it)', () => {
+    const after = round(synced(), [{ ...file('F!1', 'Return (signed).pdf', 'tax') }]).state;
+    expect(syncTarget({ driveItemId: 'F!1' }, after)).toMatchObject({ kind: 'replace', ifMatch: '"{F!1},c1-Return (signed).pdf"' });
+  });
+
+  it('waits for the next round when the sync does not know the item yet', () => {
+    expect(syncTarget({ driveItemId: 'Unknown!9' }, synced())).toMatchObject({ kind: 'wait' });
   });
 });

@@ -20,14 +20,20 @@ export interface FaultRule {
   reset?: 'before-response' | 'mid-body';
   /** Wait this long before answering (alone: a slow but correct response). */
   delayMs?: number;
+  /** Do the request's work (an upload stored), then hold the answer this long: the caller may be gone by then. */
+  holdResponseMs?: number;
   /** How many matching requests this rule takes; 1 when absent, Infinity for all. */
   times?: number;
+  /** Matching requests let through untouched before the rule takes any (e.g. the 3rd page of a round). */
+  skip?: number;
 }
 
 export interface ArmedFault {
   readonly rule: FaultRule;
   remaining: number;
   hits: number;
+  /** Matching requests still to let through first. */
+  skipping: number;
 }
 
 const CODES: Record<number, string> = {
@@ -47,7 +53,7 @@ export class Faults {
 
   /** Arms a rule; the returned handle counts its hits. */
   add(rule: FaultRule): ArmedFault {
-    const fault = { rule, remaining: rule.times ?? 1, hits: 0 };
+    const fault = { rule, remaining: rule.times ?? 1, hits: 0, skipping: rule.skip ?? 0 };
     this.armed.push(fault);
     return fault;
   }
@@ -63,7 +69,16 @@ export class Faults {
 
   /** The first armed rule matching the request, used up by one. */
   take(method: string, pathAndQuery: string): FaultRule | undefined {
-    const fault = this.armed.find((f) => f.remaining > 0 && matches(f.rule, method, pathAndQuery));
+    let fault: ArmedFault | undefined;
+    for (const f of this.armed) {
+      if (f.remaining <= 0 || !matches(f.rule, method, pathAndQuery)) continue;
+      if (f.skipping > 0) {
+        f.skipping--;
+        continue;
+      }
+      fault = f;
+      break;
+    }
     if (fault === undefined) return undefined;
     fault.remaining--;
     fault.hits++;

@@ -11,6 +11,8 @@ export interface Exchange {
   base: string;
   /** Set by a 'mid-body' fault: the response is cut after half its body. */
   cutMidBody: boolean;
+  /** Hold the answer this long after the route has done its work (a response lost on the way). */
+  holdMs?: number;
   /** The route's name for the request log (e.g. 'delta', 'children'). */
   routeName: string;
 }
@@ -28,6 +30,13 @@ export const route = (method: string, pattern: RegExp, name: string, handle: Han
 
 /** Answers a response, or half of it then a reset connection when a fault asked for that. */
 export function send(ex: Exchange, status: number, headers: Record<string, string>, body: Buffer | string = ''): void {
+  if (ex.holdMs !== undefined && ex.holdMs > 0) {
+    const held = { ...ex, holdMs: 0 };
+    setTimeout(() => {
+      if (!ex.res.destroyed) send(held, status, headers, body);
+    }, ex.holdMs);
+    return;
+  }
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   ex.res.writeHead(status, { ...headers, 'content-length': String(bytes.length) });
   if (ex.cutMidBody) {

@@ -128,6 +128,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     try {
       const rule = faults.take(method, `${url.pathname}${url.search}`);
       if (rule?.delayMs !== undefined) await sleep(rule.delayMs);
+      if (rule?.holdResponseMs !== undefined) ex.holdMs = rule.holdResponseMs;
       if (rule !== undefined) {
         if (rule.status !== undefined) for await (const _chunk of req);
         if (applyFault(ex, rule, record)) return;

@@ -66,6 +66,13 @@ describe('the service configuration', () => {
     });
   });
 
+  it('takes a Graph simulator on loopback for OneDrive, and nothing else in its place', () => {
+    const oneDrive = { ONEDRIVE_CLIENT_ID: '00000000-1111-2222-3333-444444444444', ONEDRIVE_CLIENT_SECRET: 's', ONEDRIVE_CACHE_KEY: Buffer.alloc(32, 1).toString('base64') };
+    expect(parseConfig({ ...oneDrive, ONEDRIVE_SIMULATOR_URL: 'http://127.0.0.1:4010' }, []).oneDrive).toMatchObject({ simulatorUrl: 'http://127.0.0.1:4010' });
+    expect(parseConfig(oneDrive, []).oneDrive).not.toHaveProperty('simulatorUrl');
+    expect(refusal({ ...oneDrive, ONEDRIVE_SIMULATOR_URL: 'https://graph.example.com' })).toContain('ONEDRIVE_SIMULATOR_URL');
+  });
+
   it('treats an empty variable as unset', () => {
     expect(parseConfig({ PORT: '', HOST: '', EVENTSTORE_URL: '', LOG_LEVEL: '' }, [])).toEqual(parseConfig({}, []));
   });

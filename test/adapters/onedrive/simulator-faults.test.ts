@@ -33,6 +33,16 @@ describe('Graph simulator: fault injection', () => {
     expect(sim.requests.records.map((r) => r.status)).toEqual([429, 200]);
   });
 
+  it('lets the first `skip` matching requests through before taking any', async () => {
+    const fault = sim.faults.add({ method: 'GET', path: '/me/drive', status: 503, skip: 2 });
+    expect((await graph('/me/drive')).status).toBe(200);
+    expect((await graph('/me/drive')).status).toBe(200);
+    expect(fault.hits).toBe(0);
+    expect((await graph('/me/drive')).status).toBe(503);
+    expect((await graph('/me/drive')).status).toBe(200);
+    expect(fault.hits).toBe(1);
+  });
+
   it.each([503, 504])('answers %i with Retry-After as many times as armed', async (status) => {
     sim.faults.add({ method: 'GET', path: '/me/drive', status, retryAfter: 7, times: 2 });
     for (let i = 0; i < 2; i++) {

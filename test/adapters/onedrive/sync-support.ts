@@ -15,12 +15,15 @@ import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions } 
 import { startOneDriveSync, type OneDriveSyncOptions } from '../../../adapters/onedrive/sync-runner.js';
 import { memoryTokenCaches } from '../../../adapters/onedrive/token-cache.js';
 import { createPortal } from '../../../src/application/portal.js';
+import type { BlobStore } from '../../../src/core/blob-store.js';
+import type { EventStore } from '../../../src/core/event-store.js';
 import { syncedDocumentId } from '../../../src/document/onedrive.js';
 import { givenClient, givenFirm, testPortal } from '../../support/portal.js';
 
 export const REDIRECT_URI = 'http://127.0.0.1:3000/onedrive/callback';
 
-export async function oneDriveWorld(options: { sim?: GraphSimulatorOptions; sync?: Partial<OneDriveSyncOptions> } = {}) {
+/** `store` and `blobs`: the portal's own (the benchmark's SQLite file and blob folder); in memory by default. */
+export async function oneDriveWorld(options: { sim?: GraphSimulatorOptions; sync?: Partial<OneDriveSyncOptions>; store?: EventStore; blobs?: BlobStore } = {}) {
   const sim = await startGraphSimulator(options.sim ?? {});
   const caches = memoryTokenCaches();
   const connector = new OneDriveConnector({
@@ -31,8 +34,8 @@ export async function oneDriveWorld(options: { sim?: GraphSimulatorOptions; sync
     networkClient: loopbackNetworkClient(sim.url),
   });
   const graph = new OneDriveGraph({ connector, baseUrl: sim.url, retries: 0 });
-  const blobs = memoryBlobStore();
-  const test = testPortal({ blobs });
+  const blobs = options.blobs ?? memoryBlobStore();
+  const test = testPortal({ blobs, ...(options.store ? { store: options.store } : {}) });
   const portal = createPortal({ ...test.deps, folderResolver: graphFolderResolver(graph) });
   const credentials = memoryCredentials();
   const app = createHttpApp({ portal, credentials, blobs, logger: pino({ level: 'silent' }), clock: test.clock, oneDrive: { connector, graph } });

@@ -133,6 +133,91 @@ describe('syncing a linked folder into the portal', () => {
     expect(d.byPath('/Acme/engagement.pdf').content.toString()).toBe('changed in OneDrive');
   });
 
+  const newVersion = async (w: World, documentId: string, content: Buffer) => {
+    const stored = await w.blobs.put(Readable.from([content]), { maxBytes: content.length });
+    await w.portal.documents.uploadNewVersion(w.admin, { documentId, size: stored.size, contentHash: stored.contentHash, blobRef: stored.contentHash });
+  };
+
+  it.each([
+    ['simple', 2000],
+    ['session', 5 * 1024 * 1024 + 17],
+  ])('uploads a new portal version of a synced document as a replacement of its item (%s), If-Match on its eTag', async (_kind, size) => {
+    const { w, d, clientId } = await linked();
+    await w.poll();
+    const item = d.byPath('/Acme/engagement.pdf');
+    const documentId = w.syncedDocumentId(clientId, item.id);
+    const content = randomBytes(size);
+    await newVersion(w, documentId, content);
+    w.sim.requests.reset();
+    await w.poll();
+    expect(d.byPath('/Acme/engagement.pdf').id).toBe(item.id);
+    expect(d.byPath('/Acme/engagement.pdf').content.equals(content)).toBe(true);
+    expect(filesUnder(w.sim, '/Acme')).toEqual(['Tax/2025 return.pdf', 'engagement.pdf']);
+    expect(w.sim.requests.records.filter((r) => r.status === 412)).toEqual([]);
+    expect(await w.portal.documents.getDocument(w.admin, { documentId })).toMatchObject({ oneDrive: 'in_sync', version: 2 });
+    // Its echo changes nothing.
+    await w.poll();
+    const types = (await w.test.ctx.log.readStream(streams.document(documentId))).map((e) => e.type);
+    expect(types).toEqual(['DocumentAdded', 'DocumentVersionAdded', 'DocumentMarkedForOneDriveSync', 'DocumentUploadedToOneDrive']);
+  });
+
+  it('replaces the item of a document the portal uploaded, on its next version', async () => {
+    const { w, clientId } = await linked();
+    await w.poll();
+    const first = Buffer.from('first');
+    const stored = await w.blobs.put(Readable.from([first]), { maxBytes: first.length });
+    const { document } = await w.portal.documents.uploadDocument(w.admin, { clientId, folderPath: '', name: 'Plan.pdf', size: first.length, contentHash: stored.contentHash, blobRef: stored.contentHash });
+    await w.portal.documents.markForOneDriveSync(w.admin, { documentId: document.documentId });
+    await w.poll();
+    const uploaded = w.sim.personal.byPath('/Acme/Plan.pdf');
+    await newVersion(w, document.documentId, Buffer.from('second'));
+    await w.poll();
+    await w.poll();
+    expect(w.sim.personal.byPath('/Acme/Plan.pdf')).toMatchObject({ id: uploaded.id });
+    expect(w.sim.personal.byPath('/Acme/Plan.pdf').content.toString()).toBe('second');
+    expect(filesUnder(w.sim, '/Acme').filter((p) => p.startsWith('Plan'))).toEqual(['Plan.pdf']);
+    expect((await w.documents(clientId)).filter((p) => p.startsWith('Plan'))).toEqual(['Plan.pdf']);
+    expect(await w.portal.documents.getDocument(w.admin, { documentId: document.documentId })).toMatchObject({ oneDrive: 'in_sync', version: 2 });
+  });
+
+  it('never overwrites a change made in OneDrive meanwhile: the replacement is refused (412) and the conflict keeps both', async () => {
+    const { w, d, clientId } = await linked();
+    await w.poll();
+    const item = d.byPath('/Acme/engagement.pdf');
+    const documentId = w.syncedDocumentId(clientId, item.id);
+    d.modify(item.id, 'changed in OneDrive');
+    await newVersion(w, documentId, Buffer.from('changed in the portal'));
+    w.sim.requests.reset();
+    await w.poll();
+    expect(w.sim.requests.records.filter((r) => r.status === 412)).toHaveLength(1);
+    await w.poll();
+    expect(d.byPath('/Acme/engagement.pdf').content.toString()).toBe('changed in OneDrive');
+    const copies = filesUnder(w.sim, '/Acme').filter((p) => p.startsWith('engagement'));
+    expect(copies).toHaveLength(2);
+    expect(d.byPath(`/Acme/${copies.find((p) => p !== 'engagement.pdf')}`).content.toString()).toBe('changed in the portal');
+    const types = (await w.test.ctx.log.readStream(streams.document(documentId))).map((e) => e.type);
+    expect(types.filter((t) => t === 'DocumentSyncConflictRecorded')).toHaveLength(1);
+    expect(await w.portal.documents.getDocument(w.admin, { documentId })).toMatchObject({ version: 3 });
+  });
+
+  it('replaces after a rename in OneDrive (a new eTag, the same content): no conflict', async () => {
+    const { w, d, clientId } = await linked();
+    await w.poll();
+    const item = d.byPath('/Acme/engagement.pdf');
+    const documentId = w.syncedDocumentId(clientId, item.id);
+    d.rename(item.id, 'engagement (signed).pdf');
+    await newVersion(w, documentId, Buffer.from('portal version'));
+    w.sim.requests.reset();
+    await w.poll();
+    await w.poll();
+    expect(w.sim.requests.records.filter((r) => r.status === 412)).toHaveLength(1);
+    expect(d.byPath('/Acme/engagement (signed).pdf').content.toString()).toBe('portal version');
+    expect(filesUnder(w.sim, '/Acme').filter((p) => p.startsWith('engagement'))).toEqual(['engagement (signed).pdf']);
+    const types = (await w.test.ctx.log.readStream(streams.document(documentId))).map((e) => e.type);
+    expect(types).not.toContain('DocumentSyncConflictRecorded');
+    expect(await w.portal.documents.getDocument(w.admin, { documentId })).toMatchObject({ oneDrive: 'in_sync', name: 'engagement (signed).pdf' });
+  });
+
   it('records a failure the client list shows, and clears it with the next good round', async () => {
     const { w, clientId } = await linked();
     await w.poll();
