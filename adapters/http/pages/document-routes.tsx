@@ -17,7 +17,7 @@ import { DocumentsPage, type ShownDocument, type Viewer } from './documents.js';
 import { portalPath } from './layout.js';
 import type { Look } from './look.js';
 import { pagesCaller } from './look.js';
-import { contactOn, FORM_BYTES, formOf, notFoundPage, pageSetup, refusalOf, render } from './page-kit.js';
+import { contactOn, FORM_BYTES, formOf, notFoundPage, pageSetup, parsedForm, refusalOf, render } from './page-kit.js';
 import { CSRF_FIELD, CSRF_HEADER, requireCsrf } from './security.js';
 import { uploadRefusal } from './upload-policy.js';
 
@@ -107,7 +107,7 @@ export function registerDocumentPages(ctx: RouteContext): void {
       if (Number(c.req.header('content-length') ?? Infinity) > FORM_UPLOAD_BYTES) {
         throw new HttpProblem('upload.refused', `Without script, files can be sent ${FORM_UPLOAD_BYTES / 1024 / 1024} MB at a time; send fewer or smaller files.`, 413);
       }
-      const body = await c.req.parseBody({ all: true });
+      const body = await parsedForm(c, true);
       requireCsrf(c, body[CSRF_FIELD]);
       const files = [body.files].flat().filter((f): f is File => typeof f === 'object' && f !== null && 'stream' in f);
       for (const file of files) {

@@ -295,3 +295,29 @@ describe('view as client', () => {
     expect(otherView.status).toBe(403);
   });
 });
+
+describe('client pages: malformed bodies', () => {
+  it('answers a malformed multipart body on every form route with a 400 page, never a 500', async () => {
+    const s = await setUp();
+    const browser = await loggedIn(s);
+    const documentId = await s.upload('Uploads', 'mine.txt');
+    const routes = ['login', 'activate', 'logout', 'forgot-password', 'reset-password', 'view-as', `documents/${documentId}/rename`, `documents/${documentId}/delete`, 'documents/upload'];
+    const bodies = [
+      { 'content-type': 'multipart/form-data; boundary=x', body: '--x\r\nbad' },
+      { 'content-type': 'multipart/form-data', body: 'no boundary at all' },
+    ];
+    for (const route of routes) {
+      for (const { body, ...headers } of bodies) {
+        const answer = await browser.send('POST', s.path(route), { body, headers: { ...headers, 'content-length': String(body.length) } });
+        expect(answer.status, `${route} ${headers['content-type']}`).toBe(400);
+        expect(answer.headers.get('content-type'), route).toMatch(/^text\/html/);
+        expect(answer.html, route).toContain('The form could not be read');
+      }
+    }
+    const script = await browser.send('POST', `${s.path('documents/upload')}?name=a.txt`, {
+      body: '--x\r\nbad',
+      headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': '8', 'x-csrf-token': browser.jar.get('portal_csrf')! },
+    });
+    expect(script.status).toBe(400);
+  });
+});
