@@ -33,6 +33,7 @@ import type { DocumentEvent, DocumentOrigin } from './events.js';
 import { decideMarkForSync, decideSyncedChange, decideUploadFailed, decideUploadSucceeded } from './onedrive.js';
 import { evolveDocument, snapshot, type DocumentState, type ExistingDocument } from './state.js';
 import { CLIENT_UPLOAD_FOLDER, isWithinFolder } from './folder-path.js';
+import { requireNotProgram } from './name.js';
 
 const notFound = () => new NotFoundError('document.not_found', 'This document does not exist.');
 const removed = () => new DomainError('document.removed', 'This document was removed.');
@@ -86,7 +87,10 @@ function decide(command: DocumentCommand, state: DocumentState, ctx: DecisionCon
       const data = parseCommand(uploadDocumentData, command.data);
       if (state.status !== 'none') throw new DomainError('document.already_exists', 'This document already exists.');
       const byContact = ctx.actor.kind === 'contact' ? ctx.actor.contactId : null;
-      if (byContact !== null) requireUploadArea(data.folderPath);
+      if (byContact !== null) {
+        requireUploadArea(data.folderPath);
+        requireNotProgram(data.name);
+      }
       const origin: DocumentOrigin = byContact !== null ? 'client_upload' : 'firm_upload';
       return [
         {
@@ -107,6 +111,7 @@ function decide(command: DocumentCommand, state: DocumentState, ctx: DecisionCon
       const data = parseCommand(renameDocumentData, command.data);
       const document = present(state);
       const origin = changeOrigin(document, ctx.actor);
+      if (origin === 'client_upload') requireNotProgram(data.name);
       if (data.name === document.name) return [];
       return [{ type: 'DocumentRenamed', data: { ...snapshot(document, origin, { name: data.name }), previousName: document.name, renamedAt: now } }];
     }

@@ -96,9 +96,9 @@ document.addEventListener('DOMContentLoaded', function () {
   };
   var send = function (file) {
     return new Promise(function (resolve) {
-      var ext = (/\.([^.]+)$/.exec(file.name) || [])[1];
+      var ext = (/\.([^.]+)$/.exec(file.name.replace(/[\s.]+$/, '')) || [])[1];
       if (ext && refused.indexOf(ext.toLowerCase()) >= 0) {
-        line('“' + file.name + '” was not sent: programs and scripts (.' + ext.toLowerCase() + ') cannot be uploaded. Send documents such as PDFs, images or office files.', 'error');
+        line('“' + file.name + '” was not sent: Programs and scripts (.' + ext.toLowerCase() + ') cannot be sent. Send documents such as PDFs, images or office files.', 'error');
         return resolve(false);
       }
       if (file.size > maxBytes) {

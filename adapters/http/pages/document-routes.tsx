@@ -6,6 +6,7 @@
  */
 import type { Context } from 'hono';
 import type { Caller } from '../../../src/application/context.js';
+import { DomainError } from '../../../src/core/errors.js';
 import type { DocumentRow, VisibleDocument } from '../../../src/application/read-models.js';
 import { CLIENT_UPLOAD_FOLDER } from '../../../src/document/folder-path.js';
 import type { AppEnv, RouteContext } from '../app.js';
@@ -19,7 +20,8 @@ import type { Look } from './look.js';
 import { pagesCaller } from './look.js';
 import { contactOn, FORM_BYTES, formOf, notFoundPage, pageSetup, parsedForm, refusalOf, render } from './page-kit.js';
 import { CSRF_FIELD, CSRF_HEADER, requireCsrf } from './security.js';
-import { uploadRefusal } from './upload-policy.js';
+import { requireSize } from './upload-policy.js';
+import { answersJson } from './error-pages.js';
 
 /** Without script the files come in one multipart body, held in memory: a smaller limit for that. */
 const FORM_UPLOAD_BYTES = 32 * 1024 * 1024;
@@ -46,6 +48,16 @@ export function shown(look: Look, contactId: string, visible: VisibleDocument[],
     const date = row === undefined ? null : at !== null && row.updatedAt > at ? (row.addedAt <= at ? row.addedAt : null) : row.updatedAt;
     return { ...doc, date, sharedBy, own };
   });
+}
+
+/** A refusal of one of several files, saying which: "“a.exe” was not sent: …". */
+async function namedRefusal(name: string, check: Promise<void>): Promise<void> {
+  try {
+    await check;
+  } catch (error) {
+    if (error instanceof DomainError) throw new DomainError(error.code, `“${name}” was not sent: ${error.message}`);
+    throw error;
+  }
 }
 
 const notices: Record<string, string> = {
@@ -87,7 +99,7 @@ export function registerDocumentPages(ctx: RouteContext): void {
 
   app.post('/portal/:firmId/documents/upload', async (c) => {
     const firmId = c.req.param('firmId');
-    const multipart = (c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/form-data');
+    const multipart = !answersJson(c);
     if (!multipart) requireCsrf(c, c.req.header(CSRF_HEADER));
     const me = await signedIn(c);
     if (me === null) throw new HttpProblem('auth.unauthenticated', 'Your session has ended. Log in again.', 401);
@@ -95,9 +107,8 @@ export function registerDocumentPages(ctx: RouteContext): void {
       // The page's script: one file per request, its bytes the whole body; answers JSON for the progress list.
       const name = c.req.query('name') ?? '';
       const declared = Number(c.req.header('content-length') ?? NaN);
-      const refusal = uploadRefusal(name, Number.isFinite(declared) ? declared : undefined, limits.uploadBytes);
-      if (refusal !== null) throw new HttpProblem('upload.refused', refusal, /programs/.test(refusal) ? 415 : 413);
-      await admitUpload(portal, me.caller, me.clientId, CLIENT_UPLOAD_FOLDER);
+      requireSize(name, Number.isFinite(declared) ? declared : undefined, limits.uploadBytes);
+      await admitUpload(portal, me.caller, me.clientId, CLIENT_UPLOAD_FOLDER, name);
       const result = await storeAndRecord(c, blobs, limits.uploadBytes, (blob) =>
         portal.documents.uploadDocument(me.caller, { clientId: me.clientId, folderPath: CLIENT_UPLOAD_FOLDER, name, size: blob.size, contentHash: blob.contentHash, blobRef: blob.contentHash }),
       );
@@ -105,16 +116,15 @@ export function registerDocumentPages(ctx: RouteContext): void {
     }
     try {
       if (Number(c.req.header('content-length') ?? Infinity) > FORM_UPLOAD_BYTES) {
-        throw new HttpProblem('upload.refused', `Without script, files can be sent ${FORM_UPLOAD_BYTES / 1024 / 1024} MB at a time; send fewer or smaller files.`, 413);
+        throw new HttpProblem('upload.too_large', `Without script, files can be sent ${FORM_UPLOAD_BYTES / 1024 / 1024} MB at a time; send fewer or smaller files.`, 413);
       }
       const body = await parsedForm(c, true);
       requireCsrf(c, body[CSRF_FIELD]);
       const files = [body.files].flat().filter((f): f is File => typeof f === 'object' && f !== null && 'stream' in f);
       for (const file of files) {
-        const refusal = uploadRefusal(file.name, file.size, limits.uploadBytes);
-        if (refusal !== null) throw new HttpProblem('upload.refused', refusal, 415);
+        requireSize(file.name, file.size, limits.uploadBytes);
+        await namedRefusal(file.name, admitUpload(portal, me.caller, me.clientId, CLIENT_UPLOAD_FOLDER, file.name));
       }
-      await admitUpload(portal, me.caller, me.clientId, CLIENT_UPLOAD_FOLDER);
       for (const file of files) {
         const blob = await blobs.put(file.stream() as ReadableStream<Uint8Array>, { maxBytes: limits.uploadBytes });
         await portal.documents.uploadDocument(me.caller, { clientId: me.clientId, folderPath: CLIENT_UPLOAD_FOLDER, name: file.name, size: blob.size, contentHash: blob.contentHash, blobRef: blob.contentHash });

@@ -241,7 +241,7 @@ describe.skipIf(!hasChromium)('the client portal in a real browser', () => {
     // A program is refused before it is sent.
     await page.setInputFiles('#files', { name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
     await page.click('#upload-form button[type=submit]');
-    await expect(page.locator('#upload-progress li.error').innerText()).resolves.toContain('programs and scripts (.exe) cannot be uploaded');
+    await expect(page.locator('#upload-progress li.error').innerText()).resolves.toContain('Programs and scripts (.exe) cannot be sent');
 
     // Deleting the firm's file (no button for it: a forged form with the page's token) is refused in the domain's words.
     await page.evaluate(

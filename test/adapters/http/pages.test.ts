@@ -185,8 +185,8 @@ describe('client pages: what they show', () => {
     const browser = await loggedIn(s);
     const headers = { 'content-type': 'application/octet-stream', 'x-csrf-token': browser.jar.get('portal_csrf')! };
     const program = await browser.send('POST', `${s.path('documents/upload')}?name=setup.exe`, { body: 'MZ', headers });
-    expect(program.status).toBe(415);
-    expect(JSON.parse(program.html).detail).toContain('programs and scripts (.exe) cannot be uploaded');
+    expect(program.status).toBe(422);
+    expect(JSON.parse(program.html).detail).toContain('Programs and scripts (.exe) cannot be sent');
     const big = await browser.send('POST', `${s.path('documents/upload')}?name=big.pdf`, { body: 'x'.repeat(11), headers: { ...headers, 'content-length': '11' } });
     expect(big.status).toBe(413);
     expect(JSON.parse(big.html).detail).toContain('a file can be at most 10 bytes');
@@ -319,5 +319,65 @@ describe('client pages: malformed bodies', () => {
       headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': '8', 'x-csrf-token': browser.jar.get('portal_csrf')! },
     });
     expect(script.status).toBe(400);
+  });
+});
+
+describe('client pages: programs and scripts', () => {
+  const programRule = 'Programs and scripts (.exe) cannot be sent';
+
+  it('refuses renaming an upload to a program, with the rule on the page', async () => {
+    const s = await setUp();
+    const browser = await loggedIn(s);
+    const headers = { 'content-type': 'application/octet-stream', 'x-csrf-token': browser.jar.get('portal_csrf')! };
+    const own = JSON.parse((await browser.send('POST', `${s.path('documents/upload')}?name=notes.txt`, { body: 'n', headers })).html).documentId as string;
+    const renamed = await browser.post(s.path(`documents/${own}/rename`), { name: 'notes.exe' });
+    expect(renamed.status).toBe(422);
+    expect(renamed.html).toContain(programRule);
+  });
+
+  it('refuses a program name the domain would trim into one (a.bat%20, run.exe.)', async () => {
+    const s = await setUp();
+    const browser = await loggedIn(s);
+    const headers = { 'content-type': 'application/octet-stream', 'x-csrf-token': browser.jar.get('portal_csrf')! };
+    for (const name of ['a.bat%20', 'run.exe.']) {
+      const answer = await browser.send('POST', `${s.path('documents/upload')}?name=${name}`, { body: 'MZ', headers });
+      expect(answer.status, name).toBe(422);
+      expect(JSON.parse(answer.html).detail).toMatch(/Programs and scripts \(\.(bat|exe)\) cannot be sent/);
+    }
+  });
+
+  it('refuses a program from a contact over the JSON API as problem+json 422, and takes the firm’s own', async () => {
+    const s = await setUp();
+    const before = await s.http.eventCount();
+    const response = await s.http.app.request(`/clients/${s.contact.clientId}/documents?folderPath=Uploads&name=setup.exe`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.contact.session}`, 'content-type': 'application/octet-stream' },
+      body: 'MZ',
+    });
+    expect(response.status).toBe(422);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(((await response.json()) as { detail: string }).detail).toContain(programRule);
+    expect(await s.http.eventCount()).toBe(before);
+    await s.upload('Tools', 'setup.exe');
+  });
+});
+
+/** A multipart upload form as the browser sends it without script. */
+async function uploadForm(csrf: string, files: File[]) {
+  const form = new FormData();
+  form.append('_csrf', csrf);
+  for (const file of files) form.append('files', file);
+  const request = new Request('http://localhost/x', { method: 'POST', body: form });
+  const body = new Uint8Array(await request.arrayBuffer());
+  return { body, headers: { 'content-type': request.headers.get('content-type')!, 'content-length': String(body.length) } };
+}
+
+describe('client pages: the upload form without script', () => {
+  it('refuses a file over the limit with 413, like the script does', async () => {
+    const s = await setUp({ parts: { limits: { uploadBytes: 10 } } });
+    const browser = await loggedIn(s);
+    const answer = await browser.send('POST', s.path('documents/upload'), await uploadForm(browser.jar.get('portal_csrf')!, [new File(['x'.repeat(11)], 'big.pdf')]));
+    expect(answer.status).toBe(413);
+    expect(answer.html).toContain('a file can be at most 10 bytes');
   });
 });
