@@ -7,7 +7,7 @@
 import type { Context } from 'hono';
 import type { Caller } from '../../../src/application/context.js';
 import { DomainError } from '../../../src/core/errors.js';
-import type { DocumentRow, VisibleDocument } from '../../../src/application/read-models.js';
+import type { DocumentAsOf, DocumentRow, VisibleDocument } from '../../../src/application/read-models.js';
 import { CLIENT_UPLOAD_FOLDER } from '../../../src/document/folder-path.js';
 import type { AppEnv, RouteContext } from '../app.js';
 import { HttpProblem } from '../problem.js';
@@ -38,15 +38,31 @@ export async function rowsOf(ctx: RouteContext, firmId: string, clientId: string
   return rows;
 }
 
-/** What the page shows of each visible document; `at`: as of an instant (the date then, if it had one). */
-export function shown(look: Look, contactId: string, visible: VisibleDocument[], rows: Map<string, DocumentRow>, at: string | null): ShownDocument[] {
+/** What the page shows of each document the contact sees now. */
+export function shown(look: Look, contactId: string, visible: VisibleDocument[], rows: Map<string, DocumentRow>): ShownDocument[] {
   return visible.map((doc) => {
     const row = rows.get(doc.documentId);
     const by = row?.addedBy;
     const own = row?.origin === 'client_upload' && by?.kind === 'contact' && by.id === contactId;
     const sharedBy = by === undefined ? look.firmName : by.kind === 'contact' ? (by.id === contactId ? 'You' : by.name) : by.kind === 'staff' ? `${by.name}, ${look.firmName}` : look.firmName;
-    const date = row === undefined ? null : at !== null && row.updatedAt > at ? (row.addedAt <= at ? row.addedAt : null) : row.updatedAt;
-    return { ...doc, date, sharedBy, own };
+    return { ...doc, date: row?.updatedAt ?? null, sharedBy, own };
+  });
+}
+
+/**
+ * What the page shows of each document a contact saw at an instant: who uploaded it and when that
+ * version came are the time travel's own facts (the document may be deleted since); the current
+ * rows only lend the name of whoever shared it, while they still have one.
+ */
+export function shownAsOf(look: Look, contactId: string, seen: DocumentAsOf[], rows: Map<string, DocumentRow>, contactNames: Map<string, string>): ShownDocument[] {
+  return seen.map(({ uploadedByContactId: uploader, versionAddedAt, ...doc }) => {
+    const by = rows.get(doc.documentId)?.addedBy;
+    const sharedBy =
+      uploader === contactId ? 'You'
+      : uploader !== null ? (contactNames.get(uploader) ?? 'Another contact')
+      : by?.kind === 'staff' ? `${by.name}, ${look.firmName}`
+      : look.firmName;
+    return { ...doc, date: versionAddedAt, sharedBy, own: uploader === contactId };
   });
 }
 
@@ -87,7 +103,7 @@ export function registerDocumentPages(ctx: RouteContext): void {
     const me = await signedIn(c);
     if (me === null) return c.redirect(`${portalPath(setup.look.firmId, 'login')}?again=1`, 303);
     const visible = await portal.documents.shared(me.caller);
-    const documents = shown(setup.look, me.contactId, visible, await rowsOf(ctx, setup.look.firmId, me.clientId), null);
+    const documents = shown(setup.look, me.contactId, visible, await rowsOf(ctx, setup.look.firmId, me.clientId));
     const viewer: Viewer = { kind: 'contact' };
     return render(c, <DocumentsPage {...setup} viewer={viewer} documents={documents} maxUploadBytes={limits.uploadBytes} {...messages} />, status);
   }

@@ -9,7 +9,7 @@ import type { Caller } from '../../../src/application/context.js';
 import type { AppEnv, RouteContext } from '../app.js';
 import { HttpProblem } from '../problem.js';
 import { jsonBodyLimit } from '../request-input.js';
-import { rowsOf, shown } from './document-routes.js';
+import { rowsOf, shownAsOf } from './document-routes.js';
 import { DocumentsPage } from './documents.js';
 import type { Look } from './look.js';
 import { FORM_BYTES, formOf, notFoundPage, pageSetup, refusalOf, render } from './page-kit.js';
@@ -45,9 +45,10 @@ export function registerViewAs(ctx: RouteContext): void {
     const at = instantOf(atText);
     const access = await portal.access.getPortalAccess(caller, { contactId });
     const client = await portal.clients.getClient(caller, { clientId: access.clientId });
-    const contactName = client.members.find((m) => m.contactId === contactId)?.name ?? 'The contact';
-    const visible = await portal.audit.viewAsClient(caller, { contactId, at: at ?? ctx.clock.now().toISOString() });
-    const documents = shown(look, contactId, visible, await rowsOf(ctx, look.firmId, access.clientId), at);
+    const names = new Map(client.members.map((m) => [m.contactId, m.name]));
+    const contactName = names.get(contactId) ?? 'The contact';
+    const seen = await portal.audit.viewAsClient(caller, { contactId, at: at ?? ctx.clock.now().toISOString() });
+    const documents = shownAsOf(look, contactId, seen, await rowsOf(ctx, look.firmId, access.clientId), names);
     return render(c, <DocumentsPage look={look} csrf={csrf} viewer={{ kind: 'staff', contactName, at }} documents={documents} maxUploadBytes={ctx.limits.uploadBytes} />);
   }
 

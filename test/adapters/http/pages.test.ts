@@ -381,3 +381,22 @@ describe('client pages: the upload form without script', () => {
     expect(answer.html).toContain('a file can be at most 10 bytes');
   });
 });
+
+describe('view as client: the past', () => {
+  it("shows a contact's own upload, deleted since, as theirs and with its date, at an instant it stood", async () => {
+    const s = await setUp();
+    await s.share(['Uploads']);
+    const browser = await loggedIn(s);
+    const headers = { 'content-type': 'application/octet-stream', 'x-csrf-token': browser.jar.get('portal_csrf')! };
+    const sent = await browser.send('POST', `${s.path('documents/upload')}?name=payslip.pdf`, { body: 'p', headers });
+    const own = JSON.parse(sent.html).documentId as string;
+    s.http.clock.advance(60_000);
+    const then = s.http.clock.now().toISOString();
+    s.http.clock.advance(60_000);
+    expect((await browser.post(s.path(`documents/${own}/delete`), {})).status).toBe(303);
+    const view = await browserOf(s.http).get(`${s.path('view-as')}?contactId=${s.contact.contactId}&at=${encodeURIComponent(then)}`, { authorization: `Bearer ${s.firm.token}` });
+    const row = /<tr>\s*<th scope="row"[^>]*>[\s\S]*?payslip\.pdf[\s\S]*?<\/tr>/.exec(view.html)?.[0] ?? '';
+    expect(row).toContain('<td data-label="Shared by">You</td>');
+    expect(row).toMatch(/<time datetime="[^"]+">/);
+  });
+});
