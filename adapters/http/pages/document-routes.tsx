@@ -118,6 +118,7 @@ export function registerDocumentPages(ctx: RouteContext): void {
     const multipart = !answersJson(c);
     if (!multipart) requireCsrf(c, c.req.header(CSRF_HEADER));
     const me = await signedIn(c);
+    if (me === null && multipart) return c.redirect(`${portalPath(firmId, 'login')}?again=1`, 303);
     if (me === null) throw new HttpProblem('auth.unauthenticated', 'Your session has ended. Log in again.', 401);
     if (!multipart) {
       // The page's script: one file per request, its bytes the whole body; answers JSON for the progress list.
@@ -136,7 +137,9 @@ export function registerDocumentPages(ctx: RouteContext): void {
       }
       const body = await parsedForm(c, true);
       requireCsrf(c, body[CSRF_FIELD]);
-      const files = [body.files].flat().filter((f): f is File => typeof f === 'object' && f !== null && 'stream' in f);
+      // An empty file input still sends one part: no name, no bytes.
+      const files = [body.files].flat().filter((f): f is File => typeof f === 'object' && f !== null && 'stream' in f && (f.name !== '' || f.size > 0));
+      if (files.length === 0) throw new HttpProblem('upload.nothing_chosen', 'Choose at least one file first.', 400);
       for (const file of files) {
         requireSize(file.name, file.size, limits.uploadBytes);
         await namedRefusal(file.name, admitUpload(portal, me.caller, me.clientId, CLIENT_UPLOAD_FOLDER, file.name));

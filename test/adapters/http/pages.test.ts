@@ -373,6 +373,24 @@ async function uploadForm(csrf: string, files: File[]) {
 }
 
 describe('client pages: the upload form without script', () => {
+  it('sends a visitor whose session ended to the login page', async () => {
+    const s = await setUp();
+    const browser = await loggedIn(s);
+    await s.http.credentials.revokeSessionsOf(s.firm.firmId, s.contact.contactId);
+    const answer = await browser.send('POST', s.path('documents/upload'), await uploadForm(browser.jar.get('portal_csrf')!, [new File(['a'], 'a.pdf')]));
+    expect(answer.status).toBe(303);
+    expect(answer.headers.get('location')).toBe(`${s.path('login')}?again=1`);
+  });
+
+  it('says nothing was chosen when the form holds no file', async () => {
+    const s = await setUp();
+    const browser = await loggedIn(s);
+    const answer = await browser.send('POST', s.path('documents/upload'), await uploadForm(browser.jar.get('portal_csrf')!, []));
+    expect(answer.status).toBe(400);
+    expect(answer.html).toContain('Choose at least one file first.');
+    expect(answer.html).not.toContain('Your documents were sent.');
+  });
+
   it('refuses a file over the limit with 413, like the script does', async () => {
     const s = await setUp({ parts: { limits: { uploadBytes: 10 } } });
     const browser = await loggedIn(s);
