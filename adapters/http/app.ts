@@ -29,6 +29,7 @@ import { HttpProblem, internalProblem, problemHeadersOf, problemOf, problemRespo
 import { jsonBodyLimit } from './request-input.js';
 import { routes, type RouteSpec } from './routes.js';
 import { registerPages } from './pages/index.js';
+import { sameOriginCookieWrites } from './same-origin.js';
 import { registerSessionRoutes, socketAddressOf } from './session-routes.js';
 
 export interface HttpParts {
@@ -134,6 +135,7 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
     // Method, path and status only: never headers, query strings or bodies (tokens, passwords, names).
     c.get('log').info({ method: c.req.method, path: c.req.routePath, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
+  app.use(sameOriginCookieWrites);
   app.onError((error, c) => {
     if (error instanceof PortalError) {
       const problem = problemOf(error);

@@ -125,8 +125,8 @@ export function registerSessionRoutes(ctx: RouteContext): void {
   app.post('/password-reset/confirm', limit, async (c) => c.json(await resetPasswordAndStartSession(ctx, c, await jsonInput(c))));
 
   app.post('/logout', async (c) => {
-    const token = bearerOf(c) ?? getCookie(c, SESSION_COOKIE);
-    if (token?.startsWith('cpc_')) await credentials.revokeSession(token);
+    // Both, when both are sent: the bearer may be a staff token, and the cookie still a session.
+    for (const token of [bearerOf(c), getCookie(c, SESSION_COOKIE)]) if (token?.startsWith('cpc_')) await credentials.revokeSession(token);
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.body(null, 204);
   });
