@@ -38,6 +38,9 @@ export async function rowsOf(ctx: RouteContext, firmId: string, clientId: string
   return rows;
 }
 
+/** The folders among what is shared (each gets a heading on the page, empty or not). */
+export const sharedFoldersOf = (items: ReadonlyArray<{ kind: string; path?: string }>) => items.flatMap((item) => (item.kind === 'folder' && item.path !== undefined ? [item.path] : []));
+
 /** What the page shows of each document the contact sees now. */
 export function shown(look: Look, contactId: string, visible: VisibleDocument[], rows: Map<string, DocumentRow>): ShownDocument[] {
   return visible.map((doc) => {
@@ -94,7 +97,7 @@ export function registerDocumentPages(ctx: RouteContext): void {
     if (contact === null) return null;
     const caller: Caller = ctx.asCaller(c, { tenantId: contact.tenantId, actor: { kind: 'contact', contactId: contact.contactId } });
     const access = await portal.access.getPortalAccess(caller, { contactId: contact.contactId });
-    return { caller, contactId: contact.contactId, clientId: access.clientId };
+    return { caller, contactId: contact.contactId, clientId: access.clientId, sharedFolders: sharedFoldersOf(access.sharedItems) };
   }
 
   async function page(c: Context<AppEnv>, messages: { error?: string | null; info?: string | null } = {}, status = 200) {
@@ -105,7 +108,7 @@ export function registerDocumentPages(ctx: RouteContext): void {
     const visible = await portal.documents.shared(me.caller);
     const documents = shown(setup.look, me.contactId, visible, await rowsOf(ctx, setup.look.firmId, me.clientId));
     const viewer: Viewer = { kind: 'contact' };
-    return render(c, <DocumentsPage {...setup} viewer={viewer} documents={documents} maxUploadBytes={limits.uploadBytes} {...messages} />, status);
+    return render(c, <DocumentsPage {...setup} viewer={viewer} documents={documents} sharedFolders={me.sharedFolders} maxUploadBytes={limits.uploadBytes} {...messages} />, status);
   }
 
   app.get('/portal/:firmId/documents', async (c) => {

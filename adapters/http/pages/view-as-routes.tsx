@@ -9,7 +9,7 @@ import type { Caller } from '../../../src/application/context.js';
 import type { AppEnv, RouteContext } from '../app.js';
 import { HttpProblem } from '../problem.js';
 import { jsonBodyLimit } from '../request-input.js';
-import { rowsOf, shownAsOf } from './document-routes.js';
+import { rowsOf, sharedFoldersOf, shownAsOf } from './document-routes.js';
 import { DocumentsPage } from './documents.js';
 import type { Look } from './look.js';
 import { FORM_BYTES, formOf, notFoundPage, pageSetup, refusalOf, render } from './page-kit.js';
@@ -49,7 +49,7 @@ export function registerViewAs(ctx: RouteContext): void {
     const contactName = names.get(contactId) ?? 'The contact';
     const seen = await portal.audit.viewAsClient(caller, { contactId, at: at ?? ctx.clock.now().toISOString() });
     const documents = shownAsOf(look, contactId, seen, await rowsOf(ctx, look.firmId, access.clientId), names);
-    return render(c, <DocumentsPage look={look} csrf={csrf} viewer={{ kind: 'staff', contactName, at }} documents={documents} maxUploadBytes={ctx.limits.uploadBytes} />);
+    return render(c, <DocumentsPage look={look} csrf={csrf} viewer={{ kind: 'staff', contactName, at }} documents={documents} sharedFolders={at === null ? sharedFoldersOf(access.sharedItems) : []} maxUploadBytes={ctx.limits.uploadBytes} />);
   }
 
   app.get('/portal/:firmId/view-as', async (c) => {

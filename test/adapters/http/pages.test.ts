@@ -418,3 +418,15 @@ describe('view as client: the past', () => {
     expect(row).toMatch(/<time datetime="[^"]+">/);
   });
 });
+
+describe('client pages: shared folders', () => {
+  it('shows a shared folder that holds nothing yet, with a note', async () => {
+    const s = await setUp();
+    await s.upload('Payroll', 'March.pdf');
+    await s.share(['Tax', 'Payroll']);
+    const page = await (await loggedIn(s)).get(s.path('documents'));
+    expect(page.html).toMatch(/<h2 id="folder-\d+">Tax<\/h2>/);
+    expect(page.html).toContain('Nothing in this folder yet.');
+    expect(page.html).toContain('March.pdf');
+  });
+});
