@@ -4,7 +4,7 @@
  * ink (black or white) that reads best on the brand colour.
  */
 import type { Caller } from '../../../src/application/context.js';
-import { NotFoundError } from '../../../src/core/errors.js';
+import { NotFoundError, ValidationError } from '../../../src/core/errors.js';
 import type { SupportChannel } from '../../../src/firm/branding.js';
 import type { RouteContext } from '../app.js';
 
@@ -28,7 +28,7 @@ const pagesActor = { kind: 'system', name: 'client-pages' } as const;
 /** The system, reading inside a firm for its pages. */
 export const pagesCaller = (firmId: string): Caller => ({ tenantId: firmId, actor: pagesActor });
 
-/** The firm's look, or null when there is no such firm. */
+/** The firm's look, or null when there is no such firm (or the id could not be one). */
 export async function lookOf(ctx: RouteContext, firmId: string): Promise<Look | null> {
   try {
     const caller = pagesCaller(firmId);
@@ -44,7 +44,8 @@ export async function lookOf(ctx: RouteContext, firmId: string): Promise<Look | 
       support: branding.supportChannel,
     };
   } catch (error) {
-    if (error instanceof NotFoundError) return null;
+    // A firm id that could be none (too long, control characters) names no firm either.
+    if (error instanceof NotFoundError || error instanceof ValidationError) return null;
     throw error;
   }
 }

@@ -430,3 +430,26 @@ describe('client pages: shared folders', () => {
     expect(page.html).toContain('March.pdf');
   });
 });
+
+describe('client pages: never the JSON API’s answers', () => {
+  it('answers an unknown page, a GET of a post-only page, a bad firm id and an over-large form with a page', async () => {
+    const s = await setUp();
+    const browser = browserOf(s.http);
+    const page = (answer: { headers: Headers; html: string }) => {
+      expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(answer.html).not.toContain('caller.tenantId');
+      expect(answer.html).toContain('<h1>');
+    };
+    for (const path of [s.path('nope'), s.path('logout'), `/portal/${'x'.repeat(300)}/login`, '/portal/bad%07firm/login']) {
+      const answer = await browser.get(path);
+      expect(answer.status, path).toBe(404);
+      page(answer);
+    }
+    expect((await browser.get(s.path('nope'))).html).toContain('Harbour Accountants');
+    await browser.get(s.path('login'));
+    const big = await browser.post(s.path('login'), { loginEmail: 'a@b.example', password: 'x'.repeat(17 * 1024) });
+    expect(big.status).toBe(413);
+    page(big);
+    expect(big.html).toContain('Harbour Accountants');
+  });
+});
