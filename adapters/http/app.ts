@@ -58,6 +58,8 @@ export interface HttpParts {
   secureCookies?: boolean;
   sessionTtlSeconds?: number;
   loginLimiter?: LoginLimiter;
+  /** Limits on asking for a password reset link (its own: asking for links never locks the login). */
+  resetLimiter?: LoginLimiter;
   liveUpdates?: LiveUpdateOptions;
   /**
    * Aborted when the host stops: open live update streams end at once (browsers resume them
@@ -73,10 +75,11 @@ export interface AppEnv {
 }
 
 /** Everything a route module needs. */
-export interface RouteContext extends Required<Omit<HttpParts, 'ready' | 'authenticators' | 'limits' | 'loginLimiter' | 'clientIp' | 'oneDrive'>> {
+export interface RouteContext extends Required<Omit<HttpParts, 'ready' | 'authenticators' | 'limits' | 'loginLimiter' | 'resetLimiter' | 'clientIp' | 'oneDrive'>> {
   app: OpenAPIHono<AppEnv>;
   limits: { jsonBytes: number; uploadBytes: number };
   loginLimiter: LoginLimiter;
+  resetLimiter: LoginLimiter;
   /** The caller of a request (null: no credentials). */
   callerOf(c: Context<AppEnv>): Promise<AnyCaller | null>;
   /** The caller as the application takes it, the request id as its correlation id. */
@@ -113,6 +116,8 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
     sessionTtlSeconds: parts.sessionTtlSeconds ?? 8 * 3600,
     limits: { jsonBytes: parts.limits?.jsonBytes ?? 1024 * 1024, uploadBytes: parts.limits?.uploadBytes ?? 256 * 1024 * 1024 },
     loginLimiter: parts.loginLimiter ?? loginLimiter(),
+    // Each request mails someone: a few per account, and per address as many as logins allow.
+    resetLimiter: parts.resetLimiter ?? loginLimiter({ perAccount: { limit: 5, windowSeconds: 15 * 60 } }),
     liveUpdates: parts.liveUpdates ?? {},
     shutdown: parts.shutdown ?? new AbortController().signal,
     async callerOf(c) {

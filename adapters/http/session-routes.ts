@@ -81,16 +81,16 @@ export async function logInWithLimits(ctx: RouteContext, c: Context<AppEnv>, inp
 }
 
 /**
- * Asking for a reset link counts against the login limits (a failure each time: it mails someone),
- * so nobody floods a person's inbox or probes addresses faster than they could guess passwords.
+ * Asking for a reset link has its own limits (each request counts: it mails someone), so nobody
+ * floods a person's inbox or probes addresses, and asking for links never locks the login.
  */
 export async function requestResetWithLimits(ctx: RouteContext, c: Context<AppEnv>, input: Record<string, unknown>): Promise<void> {
   const keys = { account: loginAccount(String(input.tenantId), String(input.loginEmail ?? '')), ip: ipOf(c) ?? 'unknown' };
-  const verdict = ctx.loginLimiter.check(keys);
+  const verdict = ctx.resetLimiter.check(keys);
   if (!verdict.allowed) {
-    throw new HttpProblem('auth.too_many_attempts', 'Too many attempts; wait before trying again.', 429, { 'retry-after': String(verdict.retryAfterSeconds) });
+    throw new HttpProblem('auth.too_many_attempts', 'Too many requests for a reset link; wait before trying again.', 429, { 'retry-after': String(verdict.retryAfterSeconds) });
   }
-  ctx.loginLimiter.recordFailure(keys);
+  ctx.resetLimiter.recordFailure(keys);
   await call(ctx.portal, 'access.requestPasswordReset', null, input);
 }
 

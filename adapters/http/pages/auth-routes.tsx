@@ -92,7 +92,7 @@ export function registerAuthPages(ctx: RouteContext): void {
       const refused = refusalOf(error);
       // A malformed email is refused like a wrong one: the same answer for every failed login.
       const message = refused.status === 400 ? 'The login details are not correct.' : refused.message;
-      if (refused.status === 429) c.header('retry-after', String((error as { headers?: Record<string, string> }).headers?.['retry-after'] ?? 60));
+      for (const [name, value] of Object.entries(refused.headers)) c.header(name, value);
       return render(c, <LoginPage {...setup} email={email} error={message} />, refused.status === 400 ? 401 : refused.status);
     }
   });
@@ -126,6 +126,7 @@ export function registerAuthPages(ctx: RouteContext): void {
       return render(c, <ForgotPasswordPage {...setup} sent />);
     } catch (error) {
       const refused = refusalOf(error);
+      for (const [name, value] of Object.entries(refused.headers)) c.header(name, value);
       return render(c, <ForgotPasswordPage {...setup} error={refused.message} />, refused.status);
     }
   });

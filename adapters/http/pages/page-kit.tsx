@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { PortalError } from '../../../src/core/errors.js';
 import type { AppEnv, RouteContext } from '../app.js';
-import { HttpProblem, problemOf } from '../problem.js';
+import { HttpProblem, problemHeadersOf, problemOf } from '../problem.js';
 import { messagePage, pageNotFoundMessage } from './error-pages.js';
 import { lookOf, type Look } from './look.js';
 import { csrfTokenOf, requireCsrf, CSRF_FIELD } from './security.js';
@@ -61,12 +61,12 @@ export async function formOf(c: Context<AppEnv>): Promise<Record<string, string>
 const pageLevel = new Set(['request.malformed_form', 'request.too_large']);
 
 /** A refusal of ours as the page shows it: the domain's human message and the status the API would answer. */
-export function refusalOf(error: unknown): { message: string; status: number } {
+export function refusalOf(error: unknown): { message: string; status: number; headers: Record<string, string> } {
   if (!(error instanceof PortalError) || pageLevel.has(error.code)) throw error;
   const problem = problemOf(error);
   if (problem.status >= 500) throw error;
   const detail = problem.errors?.length ? problem.errors.map((e) => e.message).join(' ') : problem.detail;
-  return { message: detail, status: problem.status };
+  return { message: detail, status: problem.status, headers: problemHeadersOf(error) };
 }
 
 /** The contact signed in on this firm's portal, or null (no session, an ended one, or another firm's). */

@@ -453,3 +453,18 @@ describe('client pages: never the JSON API’s answers', () => {
     expect(big.html).toContain('Harbour Accountants');
   });
 });
+
+describe('client pages: forgot password', () => {
+  it('answers too many reset requests with 429 and Retry-After, and leaves the login open', async () => {
+    const s = await setUp();
+    const browser = browserOf(s.http);
+    await browser.get(s.path('forgot-password'));
+    let answer = await browser.post(s.path('forgot-password'), { loginEmail: s.contact.email });
+    for (let i = 0; i < 30 && answer.status !== 429; i++) answer = await browser.post(s.path('forgot-password'), { loginEmail: s.contact.email });
+    expect(answer.status).toBe(429);
+    expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+    await browser.get(s.path('login'));
+    const login = await browser.post(s.path('login'), { loginEmail: s.contact.email, password: PASSWORD });
+    expect(login.status).toBe(303);
+  });
+});
