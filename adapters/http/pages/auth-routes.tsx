@@ -15,6 +15,7 @@ import { portalPath } from './layout.js';
 import { LoginPage } from './login.js';
 import { contactOn, FORM_BYTES, fieldsOf, formOf, notFoundPage, pageSetup, refusalOf, render } from './page-kit.js';
 import { ResetPasswordPage } from './reset-password.js';
+import { rotateCsrf } from './security.js';
 
 const mismatch = 'The two passwords are not the same. Type the same password twice.';
 
@@ -63,6 +64,7 @@ export function registerAuthPages(ctx: RouteContext): void {
         return render(c, <LoginPage {...setup} error={`Your password is set, but ${setup.look.firmName} has closed your access to the portal. Ask them to open it again.`} />, 403);
       }
       await startSession(ctx, c, accepted.tenantId, accepted.contactId);
+      rotateCsrf(c, ctx.secureCookies);
       return c.redirect(`${portalPath(firmId, 'documents')}?welcome=1`, 303);
     } catch (error) {
       const refused = refusalOf(error);
@@ -87,6 +89,7 @@ export function registerAuthPages(ctx: RouteContext): void {
       const fields = await formOf(c);
       email = fields.loginEmail ?? '';
       await logInWithLimits(ctx, c, { tenantId: setup.look.firmId, loginEmail: email, password: fields.password ?? '' });
+      rotateCsrf(c, ctx.secureCookies);
       return c.redirect(portalPath(setup.look.firmId, 'documents'), 303);
     } catch (error) {
       const refused = refusalOf(error);
@@ -155,6 +158,7 @@ export function registerAuthPages(ctx: RouteContext): void {
       if (link === null) return render(c, <ResetPasswordPage {...setup} link={null} />, 410);
       if (fields.password !== fields.confirm) return render(c, <ResetPasswordPage {...setup} link={link} error={mismatch} />, 400);
       await resetPasswordAndStartSession(ctx, c, { ...link, password: fields.password });
+      rotateCsrf(c, ctx.secureCookies);
       return c.redirect(`${portalPath(setup.look.firmId, 'documents')}?password=1`, 303);
     } catch (error) {
       const refused = refusalOf(error);

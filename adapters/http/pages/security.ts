@@ -46,6 +46,14 @@ export const pageHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
 export function csrfTokenOf(c: Context<AppEnv>, secure: boolean): string {
   const existing = getCookie(c, CSRF_COOKIE);
   if (existing !== undefined && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
+  return rotateCsrf(c, secure);
+}
+
+/**
+ * Sets a new CSRF token: when someone signs in, so a token known before (planted, or read on a
+ * shared computer) is worth nothing to the session that starts.
+ */
+export function rotateCsrf(c: Context<AppEnv>, secure: boolean): string {
   const token = randomBytes(32).toString('base64url');
   setCookie(c, CSRF_COOKIE, token, { httpOnly: true, sameSite: 'Strict', secure, path: '/portal' });
   return token;

@@ -468,3 +468,16 @@ describe('client pages: forgot password', () => {
     expect(login.status).toBe(303);
   });
 });
+
+describe('client pages: the CSRF token across signing in', () => {
+  it('gives a new form token at login, so a token known before is worthless after', async () => {
+    const s = await setUp();
+    const browser = browserOf(s.http);
+    await browser.get(s.path('login'));
+    const before = browser.jar.get('portal_csrf');
+    await browser.post(s.path('login'), { loginEmail: s.contact.email, password: PASSWORD });
+    expect(browser.jar.get('portal_csrf')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(browser.jar.get('portal_csrf')).not.toBe(before);
+    expect((await browser.post(s.path('logout'), {}, { csrf: before! })).status).toBe(403);
+  });
+});
