@@ -481,3 +481,13 @@ describe('client pages: the CSRF token across signing in', () => {
     expect((await browser.post(s.path('logout'), {}, { csrf: before! })).status).toBe(403);
   });
 });
+
+describe('view as client: instants', () => {
+  it('refuses an instant in the future with a message', async () => {
+    const s = await setUp();
+    const future = new Date(s.http.clock.now().getTime() + 86_400_000).toISOString();
+    const answer = await browserOf(s.http).get(`${s.path('view-as')}?contactId=${s.contact.contactId}&at=${encodeURIComponent(future)}`, { authorization: `Bearer ${s.firm.token}` });
+    expect(answer.status).toBe(400);
+    expect(answer.html).toContain('That instant is in the future');
+  });
+});
