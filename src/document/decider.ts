@@ -70,8 +70,11 @@ export function requireVersionable(state: DocumentState, actor: Actor): void {
  */
 function changeOrigin(state: ExistingDocument, actor: Actor): DocumentOrigin {
   if (actor.kind !== 'contact') return 'firm_upload';
-  if (state.origin !== 'client_upload' || state.uploadedByContactId !== actor.contactId) {
+  if (state.origin !== 'client_upload') {
     throw new DomainError('document.firm_file_protected', 'Documents shared by your firm cannot be changed or deleted.');
+  }
+  if (state.uploadedByContactId !== actor.contactId) {
+    throw new DomainError('document.not_yours', 'Someone else uploaded this document: only they or your firm can change or delete it.');
   }
   return 'client_upload';
 }

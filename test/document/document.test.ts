@@ -142,7 +142,8 @@ describe('removing documents', () => {
   });
 
   it('refuses a client removing another contact’s upload', () => {
-    as(otherContact).given(clientUploaded()).when(removeDocument()).thenThrows('document.firm_file_protected');
+    as(otherContact).given(clientUploaded()).when(removeDocument()).thenThrows('document.not_yours');
+    as(otherContact).given(clientUploaded()).when(renameDocument('Mine.pdf')).thenThrows('document.not_yours');
   });
 
   it('lets a client remove their own upload', () => {
