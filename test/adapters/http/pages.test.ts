@@ -491,3 +491,64 @@ describe('view as client: instants', () => {
     expect(answer.html).toContain('That instant is in the future');
   });
 });
+
+describe('client pages: other firms and other clients', () => {
+  it("treats a session of firm A as signed out on firm B's pages and upload", async () => {
+    const s = await setUp();
+    const browser = await loggedIn(s);
+    const other = await s.http.givenFirm('Other Firm');
+    const otherPath = (page: string) => `/portal/${other.firmId}/${page}`;
+    const documents = await browser.get(otherPath('documents'));
+    expect(documents.status).toBe(303);
+    expect(documents.headers.get('location')).toBe(`${otherPath('login')}?again=1`);
+    const before = await s.http.eventCount();
+    const script = await browser.send('POST', `${otherPath('documents/upload')}?name=a.pdf`, {
+      body: 'a',
+      headers: { 'content-type': 'application/octet-stream', 'x-csrf-token': browser.jar.get('portal_csrf')! },
+    });
+    expect(script.status).toBe(401);
+    const form = await browser.send('POST', otherPath('documents/upload'), await uploadForm(browser.jar.get('portal_csrf')!, [new File(['a'], 'a.pdf')]));
+    expect(form.status).toBe(303);
+    expect(form.headers.get('location')).toBe(`${otherPath('login')}?again=1`);
+    expect(await s.http.eventCount()).toBe(before);
+  });
+
+  it("refuses a contact deleting another client's document", async () => {
+    const s = await setUp();
+    const otherClient = await s.http.givenContact(s.firm);
+    const response = await s.http.app.request(`/clients/${otherClient.clientId}/documents?folderPath=Uploads&name=theirs.pdf`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${otherClient.session}`, 'content-type': 'application/octet-stream' },
+      body: 'theirs',
+    });
+    const theirs = ((await response.json()) as { document: { documentId: string } }).document.documentId;
+    const browser = await loggedIn(s);
+    const refused = await browser.post(s.path(`documents/${theirs}/delete`), {});
+    expect([403, 404]).toContain(refused.status);
+    expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
+    const stillThere = await s.http.call('GET', `/documents/${theirs}`, { token: s.firm.token });
+    expect(stillThere.status).toBe(200);
+    expect(stillThere.body.status).toBe('present');
+  });
+});
+
+describe('client pages: reset links', () => {
+  it('shows a replaced and an expired reset link as dead, and takes the newest live one', async () => {
+    const s = await setUp();
+    const browser = browserOf(s.http);
+    await browser.get(s.path('forgot-password'));
+    await browser.post(s.path('forgot-password'), { loginEmail: s.contact.email });
+    const [first] = await s.http.mail.resets.sent();
+    await browser.post(s.path('forgot-password'), { loginEmail: s.contact.email });
+    const second = (await s.http.mail.resets.sent())[1];
+    const link = (token: string) => `${s.path('reset-password')}?contactId=${s.contact.contactId}&token=${token}`;
+    const replaced = await browser.get(link(first!.token));
+    expect(replaced.status).toBe(410);
+    expect(replaced.html).not.toContain('name="password"');
+    const posted = await browser.post(s.path('reset-password'), { contactId: s.contact.contactId, token: first!.token, password: 'a new passphrase', confirm: 'a new passphrase' });
+    expect(posted.status).toBe(410);
+    expect((await browser.get(link(second!.token))).status).toBe(200);
+    s.http.clock.advance(2 * 3600_000);
+    expect((await browser.get(link(second!.token))).status).toBe(410);
+  });
+});
