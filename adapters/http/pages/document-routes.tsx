@@ -1,8 +1,9 @@
 /**
  * The documents page and what it posts: upload into the Uploads folder (the page's script sends
  * each file as the request body, with progress; without script, the form's multipart body), rename
- * and delete (the domain refuses a firm file, and the page shows its message), and staff's "view as
- * client", read-only.
+ * and delete (the domain refuses a firm file, a co-member's upload and a program's name, and the
+ * page shows its message). What each document row shows is shared with "view as client"
+ * (view-as-routes.tsx).
  */
 import type { Context } from 'hono';
 import type { Caller } from '../../../src/application/context.js';

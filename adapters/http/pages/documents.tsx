@@ -132,6 +132,7 @@ function Upload({ look, csrf, maxUploadBytes }: { look: Look; csrf: string; maxU
         action={portalPath(look.firmId, 'documents/upload')}
         enctype="multipart/form-data"
         data-max-bytes={String(maxUploadBytes)}
+        data-max-text={formatBytes(maxUploadBytes)}
         data-refused={refusedExtensions.join(' ')}
       >
         <CsrfField csrf={csrf} />

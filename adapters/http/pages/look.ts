@@ -5,7 +5,7 @@
  */
 import type { Caller } from '../../../src/application/context.js';
 import { NotFoundError, ValidationError } from '../../../src/core/errors.js';
-import type { SupportChannel } from '../../../src/firm/branding.js';
+import { DEFAULT_PRIMARY_COLOUR, type SupportChannel } from '../../../src/firm/branding.js';
 import type { RouteContext } from '../app.js';
 
 export interface Look {
@@ -20,8 +20,6 @@ export interface Look {
   support: SupportChannel | null;
 }
 
-/** The platform's colour, for a firm (and partner) without one. */
-export const DEFAULT_COLOUR = '#1f4e79';
 
 const pagesActor = { kind: 'system', name: 'client-pages' } as const;
 
@@ -34,7 +32,7 @@ export async function lookOf(ctx: RouteContext, firmId: string): Promise<Look | 
     const caller = pagesCaller(firmId);
     const firm = await ctx.portal.firms.getFirm(caller);
     const branding = await ctx.portal.firms.effectiveBrandingOf(caller, { firmId });
-    const colour = branding.primaryColour ?? DEFAULT_COLOUR;
+    const colour = branding.primaryColour ?? DEFAULT_PRIMARY_COLOUR;
     return {
       firmId,
       firmName: firm.name,
@@ -67,6 +65,6 @@ export function inkOn(hex: string): string {
 
 /** The page's stylesheet of brand variables: only validated colours reach it. */
 export function brandCss(look: Look): string {
-  const safe = (c: string) => (/^#[0-9a-f]{6}$/i.test(c) ? c : DEFAULT_COLOUR);
+  const safe = (c: string) => (/^#[0-9a-f]{6}$/i.test(c) ? c : DEFAULT_PRIMARY_COLOUR);
   return `:root{--brand:${safe(look.colour)};--brand-ink:${safe(look.ink)}}\n`;
 }
