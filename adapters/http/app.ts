@@ -29,6 +29,7 @@ import { HttpProblem, internalProblem, problemHeadersOf, problemOf, problemRespo
 import { jsonBodyLimit } from './request-input.js';
 import { routes, type RouteSpec } from './routes.js';
 import { registerPages } from './pages/index.js';
+import { sameOriginCookieWrites } from './same-origin.js';
 import { registerSessionRoutes, socketAddressOf } from './session-routes.js';
 
 export interface HttpParts {
@@ -57,6 +58,8 @@ export interface HttpParts {
   secureCookies?: boolean;
   sessionTtlSeconds?: number;
   loginLimiter?: LoginLimiter;
+  /** Limits on asking for a password reset link (its own: asking for links never locks the login). */
+  resetLimiter?: LoginLimiter;
   liveUpdates?: LiveUpdateOptions;
   /**
    * Aborted when the host stops: open live update streams end at once (browsers resume them
@@ -72,10 +75,11 @@ export interface AppEnv {
 }
 
 /** Everything a route module needs. */
-export interface RouteContext extends Required<Omit<HttpParts, 'ready' | 'authenticators' | 'limits' | 'loginLimiter' | 'clientIp' | 'oneDrive'>> {
+export interface RouteContext extends Required<Omit<HttpParts, 'ready' | 'authenticators' | 'limits' | 'loginLimiter' | 'resetLimiter' | 'clientIp' | 'oneDrive'>> {
   app: OpenAPIHono<AppEnv>;
   limits: { jsonBytes: number; uploadBytes: number };
   loginLimiter: LoginLimiter;
+  resetLimiter: LoginLimiter;
   /** The caller of a request (null: no credentials). */
   callerOf(c: Context<AppEnv>): Promise<AnyCaller | null>;
   /** The caller as the application takes it, the request id as its correlation id. */
@@ -112,6 +116,8 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
     sessionTtlSeconds: parts.sessionTtlSeconds ?? 8 * 3600,
     limits: { jsonBytes: parts.limits?.jsonBytes ?? 1024 * 1024, uploadBytes: parts.limits?.uploadBytes ?? 256 * 1024 * 1024 },
     loginLimiter: parts.loginLimiter ?? loginLimiter(),
+    // Each request mails someone: a few per account, and per address as many as logins allow.
+    resetLimiter: parts.resetLimiter ?? loginLimiter({ perAccount: { limit: 5, windowSeconds: 15 * 60 } }),
     liveUpdates: parts.liveUpdates ?? {},
     shutdown: parts.shutdown ?? new AbortController().signal,
     async callerOf(c) {
@@ -134,6 +140,7 @@ export function createHttpApp(parts: HttpParts): OpenAPIHono<AppEnv> {
     // Method, path and status only: never headers, query strings or bodies (tokens, passwords, names).
     c.get('log').info({ method: c.req.method, path: c.req.routePath, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
+  app.use(sameOriginCookieWrites);
   app.onError((error, c) => {
     if (error instanceof PortalError) {
       const problem = problemOf(error);

@@ -60,10 +60,10 @@ export function registerContentRoutes(ctx: RouteContext): void {
     const query = queryInput(c, uploadQuery) as Record<string, string>;
     const name = query.name ?? filenameOf(c.req.header('content-disposition'));
     const asked = { ...query, clientId: c.req.param('clientId'), ...(name !== undefined && { name }) };
-    const { clientId, folderPath } = check(uploadParts, asked);
+    const { clientId, folderPath, name: checkedName } = check(uploadParts, asked);
     const key = c.req.header('idempotency-key');
     check(keyHeader, key);
-    await admitUpload(portal, asCaller, clientId, folderPath);
+    await admitUpload(portal, asCaller, clientId, folderPath, checkedName);
     const result = await storeAndRecord(c, blobs, limits.uploadBytes, (blob) =>
       portal.documents.uploadDocument(asCaller, {
         ...(asked as typeof asked & { folderPath: string; name: string }),

@@ -37,6 +37,7 @@ const statusOfCode: Record<string, ContentfulStatusCode> = {
   'access.firm_only': 403,
   'document.firm_only': 403,
   'document.firm_file_protected': 403,
+  'document.not_yours': 403,
   'document.not_shared': 403,
   'document.not_a_contact': 403,
   'firm.platform_only': 403,

@@ -81,16 +81,16 @@ export async function logInWithLimits(ctx: RouteContext, c: Context<AppEnv>, inp
 }
 
 /**
- * Asking for a reset link counts against the login limits (a failure each time: it mails someone),
- * so nobody floods a person's inbox or probes addresses faster than they could guess passwords.
+ * Asking for a reset link has its own limits (each request counts: it mails someone), so nobody
+ * floods a person's inbox or probes addresses, and asking for links never locks the login.
  */
 export async function requestResetWithLimits(ctx: RouteContext, c: Context<AppEnv>, input: Record<string, unknown>): Promise<void> {
   const keys = { account: loginAccount(String(input.tenantId), String(input.loginEmail ?? '')), ip: ipOf(c) ?? 'unknown' };
-  const verdict = ctx.loginLimiter.check(keys);
+  const verdict = ctx.resetLimiter.check(keys);
   if (!verdict.allowed) {
-    throw new HttpProblem('auth.too_many_attempts', 'Too many attempts; wait before trying again.', 429, { 'retry-after': String(verdict.retryAfterSeconds) });
+    throw new HttpProblem('auth.too_many_attempts', 'Too many requests for a reset link; wait before trying again.', 429, { 'retry-after': String(verdict.retryAfterSeconds) });
   }
-  ctx.loginLimiter.recordFailure(keys);
+  ctx.resetLimiter.recordFailure(keys);
   await call(ctx.portal, 'access.requestPasswordReset', null, input);
 }
 
@@ -125,8 +125,8 @@ export function registerSessionRoutes(ctx: RouteContext): void {
   app.post('/password-reset/confirm', limit, async (c) => c.json(await resetPasswordAndStartSession(ctx, c, await jsonInput(c))));
 
   app.post('/logout', async (c) => {
-    const token = bearerOf(c) ?? getCookie(c, SESSION_COOKIE);
-    if (token?.startsWith('cpc_')) await credentials.revokeSession(token);
+    // Both, when both are sent: the bearer may be a staff token, and the cookie still a session.
+    for (const token of [bearerOf(c), getCookie(c, SESSION_COOKIE)]) if (token?.startsWith('cpc_')) await credentials.revokeSession(token);
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.body(null, 204);
   });

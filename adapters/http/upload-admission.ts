@@ -10,12 +10,13 @@ import type { Portal } from '../../src/application/portal.js';
 import { archivedClient } from '../../src/application/tenant-guards.js';
 import { NotFoundError } from '../../src/core/errors.js';
 import { requireUploadArea, requireVersionable } from '../../src/document/decider.js';
+import { requireNotProgram } from '../../src/document/name.js';
 
 /**
  * A new document: staff upload into a client of their firm that is not archived; a contact only
- * with active access to this client, and only into their upload area.
+ * with active access to this client, only into their upload area, and no program or script.
  */
-export async function admitUpload(portal: Portal, caller: Caller, clientId: string, folderPath: string): Promise<void> {
+export async function admitUpload(portal: Portal, caller: Caller, clientId: string, folderPath: string, name: string): Promise<void> {
   const { actor } = caller;
   if (actor.kind !== 'contact') {
     await requireActiveClient(portal, caller, clientId);
@@ -23,6 +24,7 @@ export async function admitUpload(portal: Portal, caller: Caller, clientId: stri
   }
   requireAccessTo(await accessOf(portal, caller, actor.contactId), clientId);
   requireUploadArea(folderPath);
+  requireNotProgram(name);
 }
 
 /**

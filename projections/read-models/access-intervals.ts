@@ -258,8 +258,7 @@ export function accessQueries(db: Database): Pick<ReadModels['audit'], 'accessAs
       if (!grant || (grant.valid_to !== null && grant.valid_to <= at)) return [];
       const access = { status: grant.state, contactId, sharedItems: JSON.parse(grant.shared_items) as SharedItem[] };
       return documentsAt(db, firmId, grant.client_id, at)
-        .filter((doc) => canSee(access, { folderPath: doc.folderPath, documentId: doc.documentId, uploadedByContactId: doc.uploadedByContactId }))
-        .map(({ uploadedByContactId: _by, ...doc }) => doc);
+        .filter((doc) => canSee(access, { folderPath: doc.folderPath, documentId: doc.documentId, uploadedByContactId: doc.uploadedByContactId }));
     },
   };
 }

@@ -1,8 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { VisibleDocument } from '../../src/application/read-models.js';
+import type { DocumentAsOf } from '../../src/application/read-models.js';
 
-/** A document version as it stood at an instant, with who uploaded it (for canSee). */
-export type DocumentAt = VisibleDocument & { uploadedByContactId: string | null };
+/** A document version as it stood at an instant, with who uploaded it (for canSee) and when that version came. */
+export type DocumentAt = DocumentAsOf;
 
 const prepared = new WeakMap<Database, Statement<[string, string, string, string], any>>();
 
@@ -14,8 +14,9 @@ export function documentsAt(db: Database, firmId: string, clientId: string, at: 
   let statement = prepared.get(db);
   if (!statement) {
     statement = db.prepare(
-      `SELECT document_id AS documentId, folder_path AS folderPath, name, size, version, uploaded_by AS uploadedByContactId
-       FROM rm_document_versions
+      `SELECT document_id AS documentId, folder_path AS folderPath, name, size, version, uploaded_by AS uploadedByContactId,
+         (SELECT MIN(first.valid_from) FROM rm_document_versions first WHERE first.document_id = v.document_id AND first.version = v.version) AS versionAddedAt
+       FROM rm_document_versions v
        WHERE firm_id = ? AND client_id = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)
        ORDER BY folder_path, name, document_id`,
     );

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AppContext, Caller } from './context.js';
 import { id, parseRequest } from './input.js';
 import { instant, pageFields } from './page-input.js';
-import type { AccessGrant, Page, VisibleDocument } from './read-models.js';
+import type { AccessGrant, Page, DocumentAsOf } from './read-models.js';
 import { requireFirmSide } from './tenant-guards.js';
 
 export const accessAsOfInput = z.strictObject({ at: instant, clientId: id.optional(), ...pageFields });
@@ -22,7 +22,7 @@ export async function accessAsOf(ctx: AppContext, caller: Caller, input: z.input
 export const viewAsClientInput = z.strictObject({ contactId: id, at: instant });
 
 /** The documents the contact could see at `at`, as they were named and placed then. */
-export async function viewAsClient(ctx: AppContext, caller: Caller, input: z.input<typeof viewAsClientInput>): Promise<VisibleDocument[]> {
+export async function viewAsClient(ctx: AppContext, caller: Caller, input: z.input<typeof viewAsClientInput>): Promise<DocumentAsOf[]> {
   const { contactId, at } = parseRequest(caller, viewAsClientInput, input);
   await requireFirmSide(ctx, caller);
   return (await ctx.views()).audit.viewAsClient(caller.tenantId, contactId, at);

@@ -64,5 +64,7 @@ export async function shared(ctx: AppContext, caller: Caller, input?: z.input<ty
   if (actor.kind !== 'contact') throw new DomainError('document.not_a_contact', 'Only a client contact has documents shared with them.');
   const { clientId } = await loadAccess(ctx, caller.tenantId, actor.contactId);
   await requireActiveAccess(ctx, caller, clientId ?? '');
-  return (await ctx.views()).audit.viewAsClient(caller.tenantId, actor.contactId, ctx.deps.clock.now().toISOString());
+  const seen = await (await ctx.views()).audit.viewAsClient(caller.tenantId, actor.contactId, ctx.deps.clock.now().toISOString());
+  // Who uploaded what is the firm's to know: a contact is not told a co-member's id.
+  return seen.map(({ documentId, folderPath, name, size, version }) => ({ documentId, folderPath, name, size, version }));
 }

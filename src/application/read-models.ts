@@ -193,6 +193,14 @@ export interface VisibleDocument {
   version: number;
 }
 
+/** A document as the firm's time travel knows it at an instant: also who uploaded it and when that version came. */
+export interface DocumentAsOf extends VisibleDocument {
+  /** The contact who uploaded it; null for the firm's (and synced) documents. */
+  uploadedByContactId: string | null;
+  /** When the version seen then was added. */
+  versionAddedAt: string;
+}
+
 // ---------------------------------------------------------------- the port
 
 /** A row of the activation CSV, before encoding. */
@@ -273,7 +281,7 @@ export interface ReadModels {
     /** Grants valid at `at`, by client then contact; an unknown `clientId` is a NotFoundError. */
     accessAsOf(firmId: string, query: AccessAsOfQuery): Promise<Page<AccessGrant>>;
     /** The documents a contact could see at `at`, with the names they had then; an unknown contact is a NotFoundError. */
-    viewAsClient(firmId: string, contactId: string, at: string): Promise<VisibleDocument[]>;
+    viewAsClient(firmId: string, contactId: string, at: string): Promise<DocumentAsOf[]>;
   };
 }
 

@@ -33,6 +33,7 @@ import type { DocumentEvent, DocumentOrigin } from './events.js';
 import { decideMarkForSync, decideSyncedChange, decideUploadFailed, decideUploadSucceeded } from './onedrive.js';
 import { evolveDocument, snapshot, type DocumentState, type ExistingDocument } from './state.js';
 import { CLIENT_UPLOAD_FOLDER, isWithinFolder } from './folder-path.js';
+import { requireNotProgram } from './name.js';
 
 const notFound = () => new NotFoundError('document.not_found', 'This document does not exist.');
 const removed = () => new DomainError('document.removed', 'This document was removed.');
@@ -69,8 +70,11 @@ export function requireVersionable(state: DocumentState, actor: Actor): void {
  */
 function changeOrigin(state: ExistingDocument, actor: Actor): DocumentOrigin {
   if (actor.kind !== 'contact') return 'firm_upload';
-  if (state.origin !== 'client_upload' || state.uploadedByContactId !== actor.contactId) {
+  if (state.origin !== 'client_upload') {
     throw new DomainError('document.firm_file_protected', 'Documents shared by your firm cannot be changed or deleted.');
+  }
+  if (state.uploadedByContactId !== actor.contactId) {
+    throw new DomainError('document.not_yours', 'Someone else uploaded this document: only they or your firm can change or delete it.');
   }
   return 'client_upload';
 }
@@ -86,7 +90,10 @@ function decide(command: DocumentCommand, state: DocumentState, ctx: DecisionCon
       const data = parseCommand(uploadDocumentData, command.data);
       if (state.status !== 'none') throw new DomainError('document.already_exists', 'This document already exists.');
       const byContact = ctx.actor.kind === 'contact' ? ctx.actor.contactId : null;
-      if (byContact !== null) requireUploadArea(data.folderPath);
+      if (byContact !== null) {
+        requireUploadArea(data.folderPath);
+        requireNotProgram(data.name);
+      }
       const origin: DocumentOrigin = byContact !== null ? 'client_upload' : 'firm_upload';
       return [
         {
@@ -115,6 +122,7 @@ function decide(command: DocumentCommand, state: DocumentState, ctx: DecisionCon
       const data = parseCommand(renameDocumentData, command.data);
       const document = present(state);
       const origin = changeOrigin(document, ctx.actor);
+      if (origin === 'client_upload') requireNotProgram(data.name);
       if (data.name === document.name) return [];
       return [{ type: 'DocumentRenamed', data: { ...snapshot(document, origin, { name: data.name }), previousName: document.name, renamedAt: now } }];
     }

@@ -1,3 +1,4 @@
+import { DomainError } from '../core/errors.js';
 import { MAX_FILE_NAME_LENGTH, plainText } from '../core/limits.js';
 
 /** Command input for a document name: trimmed, not empty, no path separator, no control characters. */
@@ -56,4 +57,35 @@ export function conflictCopyName(name: string, at: Date): string {
   const [base, extension] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
   const suffix = ` (portal copy ${at.toISOString().slice(0, 10)})`;
   return oneDriveSafeName(`${base.slice(0, MAX_FILE_NAME_LENGTH - suffix.length - extension.length)}${suffix}${extension}`);
+}
+
+/**
+ * Extensions of programs and scripts, which a client may not send to the firm: an accountant's
+ * portal has no use for them, and a staff user might open one.
+ */
+export const PROGRAM_EXTENSIONS = ['exe', 'msi', 'bat', 'cmd', 'com', 'scr', 'pif', 'cpl', 'dll', 'js', 'jse', 'vbs', 'vbe', 'wsf', 'ps1', 'jar', 'sh', 'app', 'lnk', 'hta', 'reg'] as const;
+
+/** The last extension of a name, lower case, as Windows would read it: look-alike dots folded, trailing dots and spaces dropped. */
+function extensionOf(name: string): string {
+  const tidy = name.normalize('NFKC').replace(/[\s.]+$/, '');
+  return /\.([^.]+)$/.exec(tidy)?.[1]?.toLowerCase() ?? '';
+}
+
+/** The program or script extension a name ends with (before an NTFS stream suffix too: `a.exe:x`), or null. */
+export function programExtensionOf(name: string): string | null {
+  for (const candidate of [name, name.split(':')[0]!]) {
+    const extension = extensionOf(candidate);
+    if ((PROGRAM_EXTENSIONS as readonly string[]).includes(extension)) return extension;
+  }
+  return null;
+}
+
+/** The rule as a person reads it. */
+export const programRefusal = (extension: string) =>
+  `Programs and scripts (.${extension}) cannot be sent. Send documents such as PDFs, images or office files.`;
+
+/** Throws 'document.program_refused' for a client's document named like a program or script. */
+export function requireNotProgram(name: string): void {
+  const extension = programExtensionOf(name);
+  if (extension !== null) throw new DomainError('document.program_refused', programRefusal(extension));
 }

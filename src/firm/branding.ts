@@ -27,6 +27,9 @@ export interface Branding {
 /** What a firm without branding (or whose partner has none) shows: the platform's defaults. */
 export const defaultBranding: Branding = { logo: null, primaryColour: null, supportChannel: null };
 
+/** The platform's colour, for a firm (and partner) without one: the pages' and the emails'. */
+export const DEFAULT_PRIMARY_COLOUR = '#1f4e79';
+
 export const logoSchema = z.object({
   blobRef: z.string().min(1).max(500),
   contentType: z.enum(logoContentTypes),

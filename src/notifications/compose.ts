@@ -3,7 +3,7 @@
  * plain-text part and a branded HTML part. User data (names, file names, paths) is escaped in HTML;
  * the subject is kept on one line.
  */
-import type { Branding } from '../firm/branding.js';
+import { DEFAULT_PRIMARY_COLOUR, type Branding } from '../firm/branding.js';
 import { INVITATION_VALIDITY_MS } from '../invitation/decider.js';
 import { button, escape, frame, link, list, paragraph } from './html.js';
 import type { AccessNoticeIntent, InvitationIntent, MailIntent, PasswordResetIntent, UploadAlertIntent } from './intents.js';
@@ -41,7 +41,6 @@ export interface ComposedMail {
   replyTo?: string;
 }
 
-const DEFAULT_COLOUR = '#1f4e79';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const longDate = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
 
@@ -74,7 +73,7 @@ export function composeMail(intent: MailIntent, facts: MailFacts): ComposedMail 
     '--',
     `${facts.firmName}${supportText ? `\n${supportText}` : ''}`,
   ].join('\n\n');
-  const colour = /^#[0-9a-f]{6}$/i.test(facts.branding.primaryColour ?? '') ? facts.branding.primaryColour! : DEFAULT_COLOUR;
+  const colour = /^#[0-9a-f]{6}$/i.test(facts.branding.primaryColour ?? '') ? facts.branding.primaryColour! : DEFAULT_PRIMARY_COLOUR;
   const footer =
     support === null
       ? escape(facts.firmName)

@@ -56,6 +56,16 @@ describe('uploading documents', () => {
     firm.given().when(uploadDocument({ name: 'Tax/Return.pdf' })).thenThrows('validation.failed');
   });
 
+  it('refuses a program or script from a client contact, however its name is padded', () => {
+    for (const name of ['setup.exe', 'run.EXE.', 'a.bat ', 'tool.ps1. . ', 'evil.exe:x.pdf', 'full-width．exe']) {
+      client.given().when(uploadDocument({ folderPath: 'Uploads', name })).thenThrows('document.program_refused');
+    }
+  });
+
+  it('lets the firm upload a program (its own files are not the client portal’s business)', () => {
+    firm.given().when(uploadDocument({ name: 'setup.exe' })).then(documentAdded({ name: 'setup.exe' }));
+  });
+
   it('refuses to add the same document twice', () => {
     firm.given(documentAdded()).when(uploadDocument()).thenThrows('document.already_exists');
   });
@@ -100,6 +110,11 @@ describe('renaming and moving', () => {
     client.given(documentAdded()).when(renameDocument('Mine.pdf')).thenThrows('document.firm_file_protected');
   });
 
+  it('refuses a client renaming their upload to a program or script', () => {
+    client.given(clientUploaded()).when(renameDocument('notes.exe')).thenThrows('document.program_refused');
+    client.given(clientUploaded()).when(renameDocument('notes.bat.')).thenThrows('document.program_refused');
+  });
+
   it('moves a document to another folder', () => {
     firm.given(documentAdded()).when(moveDocument('Tax/2024')).then(moved('Tax/2024', 'Tax'));
   });
@@ -127,7 +142,8 @@ describe('removing documents', () => {
   });
 
   it('refuses a client removing another contact’s upload', () => {
-    as(otherContact).given(clientUploaded()).when(removeDocument()).thenThrows('document.firm_file_protected');
+    as(otherContact).given(clientUploaded()).when(removeDocument()).thenThrows('document.not_yours');
+    as(otherContact).given(clientUploaded()).when(renameDocument('Mine.pdf')).thenThrows('document.not_yours');
   });
 
   it('lets a client remove their own upload', () => {

@@ -3,8 +3,10 @@
  * a module so the built package carries them, and the policy needs no inline style or script.
  */
 
+import { DEFAULT_PRIMARY_COLOUR } from '../../../src/firm/branding.js';
+
 export const portalCss = String.raw`/* The client portal's look: the firm's colour comes from /portal/{firmId}/brand.css as --brand and --brand-ink. */
-:root { --brand: #1f4e79; --brand-ink: #ffffff; --text: #1d1d1f; --muted: #555555; --line: #d0d0d6; --error: #a4001c; --ok: #1b5e20; --bg: #f5f5f7; }
+:root { --brand: ${DEFAULT_PRIMARY_COLOUR}; --brand-ink: #ffffff; --text: #1d1d1f; --muted: #555555; --line: #d0d0d6; --error: #a4001c; --ok: #1b5e20; --bg: #f5f5f7; }
 * { box-sizing: border-box; }
 html { font-size: 100%; }
 body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; line-height: 1.5; color: var(--text); background: var(--bg); }
@@ -80,13 +82,8 @@ document.addEventListener('DOMContentLoaded', function () {
   var list = document.getElementById('upload-progress');
   var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute('content');
   var maxBytes = Number(form.getAttribute('data-max-bytes'));
+  var maxText = form.getAttribute('data-max-text');
   var refused = form.getAttribute('data-refused').split(' ');
-  var sizeText = function (n) {
-    var units = ['bytes', 'KB', 'MB', 'GB'];
-    var i = 0;
-    while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
-    return (i === 0 ? n : n >= 10 ? Math.round(n) : Math.round(n * 10) / 10) + ' ' + units[i];
-  };
   var line = function (text, kind) {
     var item = document.createElement('li');
     item.className = kind || '';
@@ -96,13 +93,13 @@ document.addEventListener('DOMContentLoaded', function () {
   };
   var send = function (file) {
     return new Promise(function (resolve) {
-      var ext = (/\.([^.]+)$/.exec(file.name) || [])[1];
+      var ext = (/\.([^.]+)$/.exec(file.name.replace(/[\s.]+$/, '')) || [])[1];
       if (ext && refused.indexOf(ext.toLowerCase()) >= 0) {
-        line('“' + file.name + '” was not sent: programs and scripts (.' + ext.toLowerCase() + ') cannot be uploaded. Send documents such as PDFs, images or office files.', 'error');
+        line('“' + file.name + '” was not sent: Programs and scripts (.' + ext.toLowerCase() + ') cannot be sent. Send documents such as PDFs, images or office files.', 'error');
         return resolve(false);
       }
       if (file.size > maxBytes) {
-        line('“' + file.name + '” was not sent: it is ' + sizeText(file.size) + ', and a file can be at most ' + sizeText(maxBytes) + '.', 'error');
+        line('“' + file.name + '” was not sent: a file can be at most ' + maxText + '.', 'error');
         return resolve(false);
       }
       var item = line('Sending “' + file.name + '”…');

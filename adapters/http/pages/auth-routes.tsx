@@ -15,6 +15,7 @@ import { portalPath } from './layout.js';
 import { LoginPage } from './login.js';
 import { contactOn, FORM_BYTES, fieldsOf, formOf, notFoundPage, pageSetup, refusalOf, render } from './page-kit.js';
 import { ResetPasswordPage } from './reset-password.js';
+import { rotateCsrf } from './security.js';
 
 const mismatch = 'The two passwords are not the same. Type the same password twice.';
 
@@ -63,6 +64,7 @@ export function registerAuthPages(ctx: RouteContext): void {
         return render(c, <LoginPage {...setup} error={`Your password is set, but ${setup.look.firmName} has closed your access to the portal. Ask them to open it again.`} />, 403);
       }
       await startSession(ctx, c, accepted.tenantId, accepted.contactId);
+      rotateCsrf(c, ctx.secureCookies);
       return c.redirect(`${portalPath(firmId, 'documents')}?welcome=1`, 303);
     } catch (error) {
       const refused = refusalOf(error);
@@ -87,12 +89,13 @@ export function registerAuthPages(ctx: RouteContext): void {
       const fields = await formOf(c);
       email = fields.loginEmail ?? '';
       await logInWithLimits(ctx, c, { tenantId: setup.look.firmId, loginEmail: email, password: fields.password ?? '' });
+      rotateCsrf(c, ctx.secureCookies);
       return c.redirect(portalPath(setup.look.firmId, 'documents'), 303);
     } catch (error) {
       const refused = refusalOf(error);
       // A malformed email is refused like a wrong one: the same answer for every failed login.
       const message = refused.status === 400 ? 'The login details are not correct.' : refused.message;
-      if (refused.status === 429) c.header('retry-after', String((error as { headers?: Record<string, string> }).headers?.['retry-after'] ?? 60));
+      for (const [name, value] of Object.entries(refused.headers)) c.header(name, value);
       return render(c, <LoginPage {...setup} email={email} error={message} />, refused.status === 400 ? 401 : refused.status);
     }
   });
@@ -126,6 +129,7 @@ export function registerAuthPages(ctx: RouteContext): void {
       return render(c, <ForgotPasswordPage {...setup} sent />);
     } catch (error) {
       const refused = refusalOf(error);
+      for (const [name, value] of Object.entries(refused.headers)) c.header(name, value);
       return render(c, <ForgotPasswordPage {...setup} error={refused.message} />, refused.status);
     }
   });
@@ -154,6 +158,7 @@ export function registerAuthPages(ctx: RouteContext): void {
       if (link === null) return render(c, <ResetPasswordPage {...setup} link={null} />, 410);
       if (fields.password !== fields.confirm) return render(c, <ResetPasswordPage {...setup} link={link} error={mismatch} />, 400);
       await resetPasswordAndStartSession(ctx, c, { ...link, password: fields.password });
+      rotateCsrf(c, ctx.secureCookies);
       return c.redirect(`${portalPath(setup.look.firmId, 'documents')}?password=1`, 303);
     } catch (error) {
       const refused = refusalOf(error);

@@ -27,6 +27,8 @@ export interface DocumentsProps {
   csrf: string;
   viewer: Viewer;
   documents: ShownDocument[];
+  /** The folders shared with the contact: each gets its heading, empty or not. */
+  sharedFolders?: readonly string[];
   maxUploadBytes: number;
   error?: string | null;
   info?: string | null;
@@ -35,8 +37,10 @@ export interface DocumentsProps {
 const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 const instant = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
 
-function byFolder(documents: ShownDocument[]): Array<[string, ShownDocument[]]> {
-  const folders = new Map<string, ShownDocument[]>();
+function byFolder(documents: ShownDocument[], sharedFolders: readonly string[]): Array<[string, ShownDocument[]]> {
+  // An empty upload folder has its own note below the documents ("You have not sent any documents yet").
+  const empty = sharedFolders.filter((path) => path.toLowerCase() !== CLIENT_UPLOAD_FOLDER.toLowerCase());
+  const folders = new Map<string, ShownDocument[]>(empty.map((path) => [path, []]));
   for (const d of documents) folders.set(d.folderPath, [...(folders.get(d.folderPath) ?? []), d]);
   return [...folders.entries()].sort(([a], [b]) => a.localeCompare(b));
 }
@@ -94,22 +98,26 @@ function Folder({ look, csrf, path, documents, readOnly, index }: { look: Look; 
   return (
     <section aria-labelledby={heading} class="folder">
       <h2 id={heading}>{folderTitle(path)}</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Size</th>
-            <th scope="col">Date</th>
-            <th scope="col">Shared by</th>
-            {readOnly ? null : <th scope="col">Actions</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {documents.map((doc) => (
-            <Row look={look} csrf={csrf} doc={doc} readOnly={readOnly} />
-          ))}
-        </tbody>
-      </table>
+      {documents.length === 0 ? (
+        <p class="empty">Nothing in this folder yet.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Size</th>
+              <th scope="col">Date</th>
+              <th scope="col">Shared by</th>
+              {readOnly ? null : <th scope="col">Actions</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {documents.map((doc) => (
+              <Row look={look} csrf={csrf} doc={doc} readOnly={readOnly} />
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }
@@ -124,6 +132,7 @@ function Upload({ look, csrf, maxUploadBytes }: { look: Look; csrf: string; maxU
         action={portalPath(look.firmId, 'documents/upload')}
         enctype="multipart/form-data"
         data-max-bytes={String(maxUploadBytes)}
+        data-max-text={formatBytes(maxUploadBytes)}
         data-refused={refusedExtensions.join(' ')}
       >
         <CsrfField csrf={csrf} />
@@ -144,9 +153,9 @@ function Upload({ look, csrf, maxUploadBytes }: { look: Look; csrf: string; maxU
   );
 }
 
-export function DocumentsPage({ look, csrf, viewer, documents, maxUploadBytes, error, info }: DocumentsProps) {
+export function DocumentsPage({ look, csrf, viewer, documents, sharedFolders = [], maxUploadBytes, error, info }: DocumentsProps) {
   const readOnly = viewer.kind === 'staff';
-  const folders = byFolder(documents);
+  const folders = byFolder(documents, sharedFolders);
   const title = readOnly ? `${viewer.contactName}'s documents` : 'Your documents';
   const uploads = documents.filter((d) => d.own);
   return (
@@ -159,7 +168,7 @@ export function DocumentsPage({ look, csrf, viewer, documents, maxUploadBytes, e
       <h1>{title}</h1>
       <Notice kind="info" text={info} />
       <Notice kind="error" text={error} />
-      {documents.length === 0 ? (
+      {folders.length === 0 ? (
         <p class="empty">
           {readOnly
             ? `Nothing was shared with ${viewer.contactName} ${viewer.at === null ? 'at the moment' : 'at that time'}.`

@@ -7,6 +7,7 @@ import type { RouteContext } from '../app.js';
 import { portalCss, portalJs } from './assets.js';
 import { registerAuthPages } from './auth-routes.js';
 import { registerDocumentPages } from './document-routes.js';
+import { pageErrors, registerPageNotFound } from './error-pages.js';
 import { brandCss, lookOf } from './look.js';
 import { pageHeaders } from './security.js';
 import { registerViewAs } from './view-as-routes.js';
@@ -20,6 +21,7 @@ export function registerPages(ctx: RouteContext): void {
 
   app.use('/portal/*', pageHeaders);
   app.use('/portal-assets/*', pageHeaders);
+  app.use('/portal/*', pageErrors(ctx));
 
   app.get('/portal-assets/:file', (c) => {
     const file = files[c.req.param('file') as keyof typeof files];
@@ -36,4 +38,5 @@ export function registerPages(ctx: RouteContext): void {
   registerAuthPages(ctx);
   registerDocumentPages(ctx);
   registerViewAs(ctx);
+  registerPageNotFound(ctx);
 }

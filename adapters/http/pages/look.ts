@@ -4,8 +4,8 @@
  * ink (black or white) that reads best on the brand colour.
  */
 import type { Caller } from '../../../src/application/context.js';
-import { NotFoundError } from '../../../src/core/errors.js';
-import type { SupportChannel } from '../../../src/firm/branding.js';
+import { NotFoundError, ValidationError } from '../../../src/core/errors.js';
+import { DEFAULT_PRIMARY_COLOUR, type SupportChannel } from '../../../src/firm/branding.js';
 import type { RouteContext } from '../app.js';
 
 export interface Look {
@@ -20,21 +20,19 @@ export interface Look {
   support: SupportChannel | null;
 }
 
-/** The platform's colour, for a firm (and partner) without one. */
-export const DEFAULT_COLOUR = '#1f4e79';
 
 const pagesActor = { kind: 'system', name: 'client-pages' } as const;
 
 /** The system, reading inside a firm for its pages. */
 export const pagesCaller = (firmId: string): Caller => ({ tenantId: firmId, actor: pagesActor });
 
-/** The firm's look, or null when there is no such firm. */
+/** The firm's look, or null when there is no such firm (or the id could not be one). */
 export async function lookOf(ctx: RouteContext, firmId: string): Promise<Look | null> {
   try {
     const caller = pagesCaller(firmId);
     const firm = await ctx.portal.firms.getFirm(caller);
     const branding = await ctx.portal.firms.effectiveBrandingOf(caller, { firmId });
-    const colour = branding.primaryColour ?? DEFAULT_COLOUR;
+    const colour = branding.primaryColour ?? DEFAULT_PRIMARY_COLOUR;
     return {
       firmId,
       firmName: firm.name,
@@ -44,7 +42,8 @@ export async function lookOf(ctx: RouteContext, firmId: string): Promise<Look | 
       support: branding.supportChannel,
     };
   } catch (error) {
-    if (error instanceof NotFoundError) return null;
+    // A firm id that could be none (too long, control characters) names no firm either.
+    if (error instanceof NotFoundError || error instanceof ValidationError) return null;
     throw error;
   }
 }
@@ -66,6 +65,6 @@ export function inkOn(hex: string): string {
 
 /** The page's stylesheet of brand variables: only validated colours reach it. */
 export function brandCss(look: Look): string {
-  const safe = (c: string) => (/^#[0-9a-f]{6}$/i.test(c) ? c : DEFAULT_COLOUR);
+  const safe = (c: string) => (/^#[0-9a-f]{6}$/i.test(c) ? c : DEFAULT_PRIMARY_COLOUR);
   return `:root{--brand:${safe(look.colour)};--brand-ink:${safe(look.ink)}}\n`;
 }

@@ -3,7 +3,8 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { PortalError } from '../../../src/core/errors.js';
 import type { AppEnv, RouteContext } from '../app.js';
-import { problemOf } from '../problem.js';
+import { HttpProblem, problemHeadersOf, problemOf } from '../problem.js';
+import { messagePage, pageNotFoundMessage } from './error-pages.js';
 import { lookOf, type Look } from './look.js';
 import { csrfTokenOf, requireCsrf, CSRF_FIELD } from './security.js';
 
@@ -13,12 +14,7 @@ export const FORM_BYTES = 16 * 1024;
 export type PageContext = Context<AppEnv, '/portal/:firmId/*'>;
 
 export function notFoundPage(c: Context): Response {
-  return c.html(
-    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not found</title>' +
-      '<link rel="stylesheet" href="/portal-assets/portal.css"></head><body><main id="main"><h1>This page does not exist</h1>' +
-      '<p>Check the address, or use the link in the latest email from your firm.</p></main></body></html>',
-    404,
-  );
+  return messagePage(c, null, 404, pageNotFoundMessage);
 }
 
 /** Renders a page (a JSX element) as a complete HTML document. */
@@ -33,9 +29,22 @@ export async function pageSetup(ctx: RouteContext, c: Context<AppEnv>): Promise<
   return { look, csrf: csrfTokenOf(c, ctx.secureCookies) };
 }
 
+/** A body that does not parse as the form it says it is (a broken multipart body, one without its boundary). */
+export const unreadableForm = () =>
+  new HttpProblem('request.malformed_form', 'The form could not be read. Go back, reload the page and try again.', 400);
+
+/** A posted form, parsed (`all`: repeated fields as lists); an unreadable one is refused with a 400. */
+export async function parsedForm(c: Context<AppEnv>, all = false): Promise<Record<string, string | File | Array<string | File>>> {
+  try {
+    return await c.req.parseBody({ all });
+  } catch {
+    throw unreadableForm();
+  }
+}
+
 /** A posted form's text fields, unchecked: call `formOf` unless a field is needed to word a refusal. */
 export async function fieldsOf(c: Context<AppEnv>): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
+  const body = await parsedForm(c);
   const fields: Record<string, string> = {};
   for (const [name, value] of Object.entries(body)) if (typeof value === 'string') fields[name] = value;
   return fields;
@@ -48,13 +57,16 @@ export async function formOf(c: Context<AppEnv>): Promise<Record<string, string>
   return fields;
 }
 
+/** Refusals of the request itself, not of what the form asked: shown on their own page (error-pages.tsx). */
+const pageLevel = new Set(['request.malformed_form', 'request.too_large']);
+
 /** A refusal of ours as the page shows it: the domain's human message and the status the API would answer. */
-export function refusalOf(error: unknown): { message: string; status: number } {
-  if (!(error instanceof PortalError)) throw error;
+export function refusalOf(error: unknown): { message: string; status: number; headers: Record<string, string> } {
+  if (!(error instanceof PortalError) || pageLevel.has(error.code)) throw error;
   const problem = problemOf(error);
   if (problem.status >= 500) throw error;
   const detail = problem.errors?.length ? problem.errors.map((e) => e.message).join(' ') : problem.detail;
-  return { message: detail, status: problem.status };
+  return { message: detail, status: problem.status, headers: problemHeadersOf(error) };
 }
 
 /** The contact signed in on this firm's portal, or null (no session, an ended one, or another firm's). */

@@ -14,6 +14,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../app.js';
 import { HttpProblem } from '../problem.js';
+import { fromAnotherSite } from '../same-origin.js';
 
 export const CSRF_COOKIE = 'portal_csrf';
 export const CSRF_FIELD = '_csrf';
@@ -45,6 +46,14 @@ export const pageHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
 export function csrfTokenOf(c: Context<AppEnv>, secure: boolean): string {
   const existing = getCookie(c, CSRF_COOKIE);
   if (existing !== undefined && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
+  return rotateCsrf(c, secure);
+}
+
+/**
+ * Sets a new CSRF token: when someone signs in, so a token known before (planted, or read on a
+ * shared computer) is worth nothing to the session that starts.
+ */
+export function rotateCsrf(c: Context<AppEnv>, secure: boolean): string {
   const token = randomBytes(32).toString('base64url');
   setCookie(c, CSRF_COOKIE, token, { httpOnly: true, sameSite: 'Strict', secure, path: '/portal' });
   return token;
@@ -52,28 +61,10 @@ export function csrfTokenOf(c: Context<AppEnv>, secure: boolean): string {
 
 const csrfRefused = () => new HttpProblem('request.csrf', 'This form has expired or did not come from this site. Go back, reload the page and try again.', 403);
 
-/**
- * Whether the request says it came from another site: Sec-Fetch-Site, and Origin when it names
- * one (under `Referrer-Policy: no-referrer` browsers send `Origin: null` even for the page's own
- * forms, so that says nothing; the token decides).
- */
-function crossSite(c: Context): boolean {
-  const site = c.req.header('sec-fetch-site');
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return true;
-  const origin = c.req.header('origin');
-  if (origin === undefined || origin === 'null') return false;
-  const host = c.req.header('host');
-  try {
-    return host === undefined || new URL(origin).host !== host;
-  } catch {
-    return true;
-  }
-}
-
 /** Refuses a post without the page's CSRF token (403), checked against the cookie in constant time. */
 export function requireCsrf(c: Context<AppEnv>, submitted: unknown): void {
   const cookie = getCookie(c, CSRF_COOKIE);
-  if (crossSite(c) || typeof submitted !== 'string' || cookie === undefined) throw csrfRefused();
+  if (fromAnotherSite(c, true) || typeof submitted !== 'string' || cookie === undefined) throw csrfRefused();
   const a = Buffer.from(cookie);
   const b = Buffer.from(submitted);
   if (a.length !== b.length || !timingSafeEqual(a, b)) throw csrfRefused();

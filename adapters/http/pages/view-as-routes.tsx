@@ -9,7 +9,7 @@ import type { Caller } from '../../../src/application/context.js';
 import type { AppEnv, RouteContext } from '../app.js';
 import { HttpProblem } from '../problem.js';
 import { jsonBodyLimit } from '../request-input.js';
-import { rowsOf, shown } from './document-routes.js';
+import { rowsOf, sharedFoldersOf, shownAsOf } from './document-routes.js';
 import { DocumentsPage } from './documents.js';
 import type { Look } from './look.js';
 import { FORM_BYTES, formOf, notFoundPage, pageSetup, refusalOf, render } from './page-kit.js';
@@ -28,27 +28,30 @@ async function staffFromToken(ctx: RouteContext, c: Context<AppEnv>, firmId: str
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** The instant asked for, as the read models take it, or null for now. */
-function instantOf(text: string | undefined): string | null {
+/** The instant asked for, as the read models take it, or null for now; the future is refused (nobody saw it yet). */
+function instantOf(text: string | undefined, now: Date): string | null {
   const trimmed = text?.trim() ?? '';
   if (trimmed === '') return null;
   if (!INSTANT.test(trimmed) || Number.isNaN(Date.parse(trimmed))) {
     throw new HttpProblem('validation.failed', 'Give the instant as an ISO date and time with its zone, e.g. 2026-03-01T09:00:00Z.', 400);
   }
-  return new Date(trimmed).toISOString();
+  const at = new Date(trimmed);
+  if (at > now) throw new HttpProblem('validation.failed', 'That instant is in the future. Leave it empty to see the page as the contact sees it now.', 400);
+  return at.toISOString();
 }
 
 export function registerViewAs(ctx: RouteContext): void {
   const { app, portal } = ctx;
 
   async function readOnlyPage(c: Context<AppEnv>, look: Look, csrf: string, caller: Caller, contactId: string, atText: string | undefined) {
-    const at = instantOf(atText);
+    const at = instantOf(atText, ctx.clock.now());
     const access = await portal.access.getPortalAccess(caller, { contactId });
     const client = await portal.clients.getClient(caller, { clientId: access.clientId });
-    const contactName = client.members.find((m) => m.contactId === contactId)?.name ?? 'The contact';
-    const visible = await portal.audit.viewAsClient(caller, { contactId, at: at ?? ctx.clock.now().toISOString() });
-    const documents = shown(look, contactId, visible, await rowsOf(ctx, look.firmId, access.clientId), at);
-    return render(c, <DocumentsPage look={look} csrf={csrf} viewer={{ kind: 'staff', contactName, at }} documents={documents} maxUploadBytes={ctx.limits.uploadBytes} />);
+    const names = new Map(client.members.map((m) => [m.contactId, m.name]));
+    const contactName = names.get(contactId) ?? 'The contact';
+    const seen = await portal.audit.viewAsClient(caller, { contactId, at: at ?? ctx.clock.now().toISOString() });
+    const documents = shownAsOf(look, contactId, seen, await rowsOf(ctx, look.firmId, access.clientId), names);
+    return render(c, <DocumentsPage look={look} csrf={csrf} viewer={{ kind: 'staff', contactName, at }} documents={documents} sharedFolders={at === null ? sharedFoldersOf(access.sharedItems) : []} maxUploadBytes={ctx.limits.uploadBytes} />);
   }
 
   app.get('/portal/:firmId/view-as', async (c) => {

@@ -80,6 +80,16 @@ describe.skipIf(!hasChromium)('the client portal in a real browser', () => {
   let context: BrowserContext;
   let page: Page;
   const requested: string[] = [];
+  /** Requests to any host but loopback, aborted before they left. */
+  const leftLoopback: string[] = [];
+  const isLoopback = (url: string) => {
+    if (/^(data|blob):/.test(url)) return true;
+    try {
+      return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+    } catch {
+      return false;
+    }
+  };
   const policyViolations: string[] = [];
   const axeFindings: string[] = [];
   const shots: string[] = [];
@@ -160,8 +170,15 @@ describe.skipIf(!hasChromium)('the client portal in a real browser', () => {
 
     browser = await chromium.launch(launchOptions);
     context = await browser.newContext({ viewport: sizes.desktop, acceptDownloads: true });
+    // Every request of the whole context (pages, popups, workers) passes here: loopback goes on, anything else is aborted and recorded.
+    context.on('request', (request) => void requested.push(request.url()));
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (isLoopback(url)) return route.continue();
+      leftLoopback.push(url);
+      return route.abort('blockedbyclient');
+    });
     page = await context.newPage();
-    page.on('request', (request) => void requested.push(request.url()));
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) policyViolations.push(message.text());
     });
@@ -241,7 +258,7 @@ describe.skipIf(!hasChromium)('the client portal in a real browser', () => {
     // A program is refused before it is sent.
     await page.setInputFiles('#files', { name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
     await page.click('#upload-form button[type=submit]');
-    await expect(page.locator('#upload-progress li.error').innerText()).resolves.toContain('programs and scripts (.exe) cannot be uploaded');
+    await expect(page.locator('#upload-progress li.error').innerText()).resolves.toContain('Programs and scripts (.exe) cannot be sent');
 
     // Deleting the firm's file (no button for it: a forged form with the page's token) is refused in the domain's words.
     await page.evaluate(
@@ -338,6 +355,7 @@ describe.skipIf(!hasChromium)('the client portal in a real browser', () => {
     expect(policyViolations).toEqual([]);
     const elsewhere = requested.filter((url) => !url.startsWith(`${service.url}/`) && !/^(data|blob):/.test(url));
     expect(requested.length).toBeGreaterThan(10);
+    expect(leftLoopback).toEqual([]);
     expect(elsewhere).toEqual([]);
   });
 });

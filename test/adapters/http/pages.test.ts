@@ -185,8 +185,8 @@ describe('client pages: what they show', () => {
     const browser = await loggedIn(s);
     const headers = { 'content-type': 'application/octet-stream', 'x-csrf-token': browser.jar.get('portal_csrf')! };
     const program = await browser.send('POST', `${s.path('documents/upload')}?name=setup.exe`, { body: 'MZ', headers });
-    expect(program.status).toBe(415);
-    expect(JSON.parse(program.html).detail).toContain('programs and scripts (.exe) cannot be uploaded');
+    expect(program.status).toBe(422);
+    expect(JSON.parse(program.html).detail).toContain('Programs and scripts (.exe) cannot be sent');
     const big = await browser.send('POST', `${s.path('documents/upload')}?name=big.pdf`, { body: 'x'.repeat(11), headers: { ...headers, 'content-length': '11' } });
     expect(big.status).toBe(413);
     expect(JSON.parse(big.html).detail).toContain('a file can be at most 10 bytes');
@@ -293,5 +293,262 @@ describe('view as client', () => {
     const other = await s.http.givenFirm('Other Firm');
     const otherView = await browserOf(s.http).get(`${s.path('view-as')}?contactId=${s.contact.contactId}`, { authorization: `Bearer ${other.token}` });
     expect(otherView.status).toBe(403);
+  });
+});
+
+describe('client pages: malformed bodies', () => {
+  it('answers a malformed multipart body on every form route with a 400 page, never a 500', async () => {
+    const s = await setUp();
+    const browser = await loggedIn(s);
+    const documentId = await s.upload('Uploads', 'mine.txt');
+    const routes = ['login', 'activate', 'logout', 'forgot-password', 'reset-password', 'view-as', `documents/${documentId}/rename`, `documents/${documentId}/delete`, 'documents/upload'];
+    const bodies = [
+      { 'content-type': 'multipart/form-data; boundary=x', body: '--x\r\nbad' },
+      { 'content-type': 'multipart/form-data', body: 'no boundary at all' },
+    ];
+    for (const route of routes) {
+      for (const { body, ...headers } of bodies) {
+        const answer = await browser.send('POST', s.path(route), { body, headers: { ...headers, 'content-length': String(body.length) } });
+        expect(answer.status, `${route} ${headers['content-type']}`).toBe(400);
+        expect(answer.headers.get('content-type'), route).toMatch(/^text\/html/);
+        expect(answer.html, route).toContain('The form could not be read');
+      }
+    }
+    const script = await browser.send('POST', `${s.path('documents/upload')}?name=a.txt`, {
+      body: '--x\r\nbad',
+      headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': '8', 'x-csrf-token': browser.jar.get('portal_csrf')! },
+    });
+    expect(script.status).toBe(400);
+  });
+});
+
+describe('client pages: programs and scripts', () => {
+  const programRule = 'Programs and scripts (.exe) cannot be sent';
+
+  it('refuses renaming an upload to a program, with the rule on the page', async () => {
+    const s = await setUp();
+    const browser = await loggedIn(s);
+    const headers = { 'content-type': 'application/octet-stream', 'x-csrf-token': browser.jar.get('portal_csrf')! };
+    const own = JSON.parse((await browser.send('POST', `${s.path('documents/upload')}?name=notes.txt`, { body: 'n', headers })).html).documentId as string;
+    const renamed = await browser.post(s.path(`documents/${own}/rename`), { name: 'notes.exe' });
+    expect(renamed.status).toBe(422);
+    expect(renamed.html).toContain(programRule);
+  });
+
+  it('refuses a program name the domain would trim into one (a.bat%20, run.exe.)', async () => {
+    const s = await setUp();
+    const browser = await loggedIn(s);
+    const headers = { 'content-type': 'application/octet-stream', 'x-csrf-token': browser.jar.get('portal_csrf')! };
+    for (const name of ['a.bat%20', 'run.exe.']) {
+      const answer = await browser.send('POST', `${s.path('documents/upload')}?name=${name}`, { body: 'MZ', headers });
+      expect(answer.status, name).toBe(422);
+      expect(JSON.parse(answer.html).detail).toMatch(/Programs and scripts \(\.(bat|exe)\) cannot be sent/);
+    }
+  });
+
+  it('refuses a program from a contact over the JSON API as problem+json 422, and takes the firm’s own', async () => {
+    const s = await setUp();
+    const before = await s.http.eventCount();
+    const response = await s.http.app.request(`/clients/${s.contact.clientId}/documents?folderPath=Uploads&name=setup.exe`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.contact.session}`, 'content-type': 'application/octet-stream' },
+      body: 'MZ',
+    });
+    expect(response.status).toBe(422);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(((await response.json()) as { detail: string }).detail).toContain(programRule);
+    expect(await s.http.eventCount()).toBe(before);
+    await s.upload('Tools', 'setup.exe');
+  });
+});
+
+/** A multipart upload form as the browser sends it without script. */
+async function uploadForm(csrf: string, files: File[]) {
+  const form = new FormData();
+  form.append('_csrf', csrf);
+  for (const file of files) form.append('files', file);
+  const request = new Request('http://localhost/x', { method: 'POST', body: form });
+  const body = new Uint8Array(await request.arrayBuffer());
+  return { body, headers: { 'content-type': request.headers.get('content-type')!, 'content-length': String(body.length) } };
+}
+
+describe('client pages: the upload form without script', () => {
+  it('sends a visitor whose session ended to the login page', async () => {
+    const s = await setUp();
+    const browser = await loggedIn(s);
+    await s.http.credentials.revokeSessionsOf(s.firm.firmId, s.contact.contactId);
+    const answer = await browser.send('POST', s.path('documents/upload'), await uploadForm(browser.jar.get('portal_csrf')!, [new File(['a'], 'a.pdf')]));
+    expect(answer.status).toBe(303);
+    expect(answer.headers.get('location')).toBe(`${s.path('login')}?again=1`);
+  });
+
+  it('says nothing was chosen when the form holds no file', async () => {
+    const s = await setUp();
+    const browser = await loggedIn(s);
+    const answer = await browser.send('POST', s.path('documents/upload'), await uploadForm(browser.jar.get('portal_csrf')!, []));
+    expect(answer.status).toBe(400);
+    expect(answer.html).toContain('Choose at least one file first.');
+    expect(answer.html).not.toContain('Your documents were sent.');
+  });
+
+  it('refuses a file over the limit with 413, like the script does', async () => {
+    const s = await setUp({ parts: { limits: { uploadBytes: 10 } } });
+    const browser = await loggedIn(s);
+    const answer = await browser.send('POST', s.path('documents/upload'), await uploadForm(browser.jar.get('portal_csrf')!, [new File(['x'.repeat(11)], 'big.pdf')]));
+    expect(answer.status).toBe(413);
+    expect(answer.html).toContain('a file can be at most 10 bytes');
+  });
+});
+
+describe('view as client: the past', () => {
+  it("shows a contact's own upload, deleted since, as theirs and with its date, at an instant it stood", async () => {
+    const s = await setUp();
+    await s.share(['Uploads']);
+    const browser = await loggedIn(s);
+    const headers = { 'content-type': 'application/octet-stream', 'x-csrf-token': browser.jar.get('portal_csrf')! };
+    const sent = await browser.send('POST', `${s.path('documents/upload')}?name=payslip.pdf`, { body: 'p', headers });
+    const own = JSON.parse(sent.html).documentId as string;
+    s.http.clock.advance(60_000);
+    const then = s.http.clock.now().toISOString();
+    s.http.clock.advance(60_000);
+    expect((await browser.post(s.path(`documents/${own}/delete`), {})).status).toBe(303);
+    const view = await browserOf(s.http).get(`${s.path('view-as')}?contactId=${s.contact.contactId}&at=${encodeURIComponent(then)}`, { authorization: `Bearer ${s.firm.token}` });
+    const row = /<tr>\s*<th scope="row"[^>]*>[\s\S]*?payslip\.pdf[\s\S]*?<\/tr>/.exec(view.html)?.[0] ?? '';
+    expect(row).toContain('<td data-label="Shared by">You</td>');
+    expect(row).toMatch(/<time datetime="[^"]+">/);
+  });
+});
+
+describe('client pages: shared folders', () => {
+  it('shows a shared folder that holds nothing yet, with a note', async () => {
+    const s = await setUp();
+    await s.upload('Payroll', 'March.pdf');
+    await s.share(['Tax', 'Payroll']);
+    const page = await (await loggedIn(s)).get(s.path('documents'));
+    expect(page.html).toMatch(/<h2 id="folder-\d+">Tax<\/h2>/);
+    expect(page.html).toContain('Nothing in this folder yet.');
+    expect(page.html).toContain('March.pdf');
+  });
+});
+
+describe('client pages: never the JSON API’s answers', () => {
+  it('answers an unknown page, a GET of a post-only page, a bad firm id and an over-large form with a page', async () => {
+    const s = await setUp();
+    const browser = browserOf(s.http);
+    const page = (answer: { headers: Headers; html: string }) => {
+      expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(answer.html).not.toContain('caller.tenantId');
+      expect(answer.html).toContain('<h1>');
+    };
+    for (const path of [s.path('nope'), s.path('logout'), `/portal/${'x'.repeat(300)}/login`, '/portal/bad%07firm/login']) {
+      const answer = await browser.get(path);
+      expect(answer.status, path).toBe(404);
+      page(answer);
+    }
+    expect((await browser.get(s.path('nope'))).html).toContain('Harbour Accountants');
+    await browser.get(s.path('login'));
+    const big = await browser.post(s.path('login'), { loginEmail: 'a@b.example', password: 'x'.repeat(17 * 1024) });
+    expect(big.status).toBe(413);
+    page(big);
+    expect(big.html).toContain('Harbour Accountants');
+  });
+});
+
+describe('client pages: forgot password', () => {
+  it('answers too many reset requests with 429 and Retry-After, and leaves the login open', async () => {
+    const s = await setUp();
+    const browser = browserOf(s.http);
+    await browser.get(s.path('forgot-password'));
+    let answer = await browser.post(s.path('forgot-password'), { loginEmail: s.contact.email });
+    for (let i = 0; i < 30 && answer.status !== 429; i++) answer = await browser.post(s.path('forgot-password'), { loginEmail: s.contact.email });
+    expect(answer.status).toBe(429);
+    expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+    await browser.get(s.path('login'));
+    const login = await browser.post(s.path('login'), { loginEmail: s.contact.email, password: PASSWORD });
+    expect(login.status).toBe(303);
+  });
+});
+
+describe('client pages: the CSRF token across signing in', () => {
+  it('gives a new form token at login, so a token known before is worthless after', async () => {
+    const s = await setUp();
+    const browser = browserOf(s.http);
+    await browser.get(s.path('login'));
+    const before = browser.jar.get('portal_csrf');
+    await browser.post(s.path('login'), { loginEmail: s.contact.email, password: PASSWORD });
+    expect(browser.jar.get('portal_csrf')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(browser.jar.get('portal_csrf')).not.toBe(before);
+    expect((await browser.post(s.path('logout'), {}, { csrf: before! })).status).toBe(403);
+  });
+});
+
+describe('view as client: instants', () => {
+  it('refuses an instant in the future with a message', async () => {
+    const s = await setUp();
+    const future = new Date(s.http.clock.now().getTime() + 86_400_000).toISOString();
+    const answer = await browserOf(s.http).get(`${s.path('view-as')}?contactId=${s.contact.contactId}&at=${encodeURIComponent(future)}`, { authorization: `Bearer ${s.firm.token}` });
+    expect(answer.status).toBe(400);
+    expect(answer.html).toContain('That instant is in the future');
+  });
+});
+
+describe('client pages: other firms and other clients', () => {
+  it("treats a session of firm A as signed out on firm B's pages and upload", async () => {
+    const s = await setUp();
+    const browser = await loggedIn(s);
+    const other = await s.http.givenFirm('Other Firm');
+    const otherPath = (page: string) => `/portal/${other.firmId}/${page}`;
+    const documents = await browser.get(otherPath('documents'));
+    expect(documents.status).toBe(303);
+    expect(documents.headers.get('location')).toBe(`${otherPath('login')}?again=1`);
+    const before = await s.http.eventCount();
+    const script = await browser.send('POST', `${otherPath('documents/upload')}?name=a.pdf`, {
+      body: 'a',
+      headers: { 'content-type': 'application/octet-stream', 'x-csrf-token': browser.jar.get('portal_csrf')! },
+    });
+    expect(script.status).toBe(401);
+    const form = await browser.send('POST', otherPath('documents/upload'), await uploadForm(browser.jar.get('portal_csrf')!, [new File(['a'], 'a.pdf')]));
+    expect(form.status).toBe(303);
+    expect(form.headers.get('location')).toBe(`${otherPath('login')}?again=1`);
+    expect(await s.http.eventCount()).toBe(before);
+  });
+
+  it("refuses a contact deleting another client's document", async () => {
+    const s = await setUp();
+    const otherClient = await s.http.givenContact(s.firm);
+    const response = await s.http.app.request(`/clients/${otherClient.clientId}/documents?folderPath=Uploads&name=theirs.pdf`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${otherClient.session}`, 'content-type': 'application/octet-stream' },
+      body: 'theirs',
+    });
+    const theirs = ((await response.json()) as { document: { documentId: string } }).document.documentId;
+    const browser = await loggedIn(s);
+    const refused = await browser.post(s.path(`documents/${theirs}/delete`), {});
+    expect([403, 404]).toContain(refused.status);
+    expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
+    const stillThere = await s.http.call('GET', `/documents/${theirs}`, { token: s.firm.token });
+    expect(stillThere.status).toBe(200);
+    expect(stillThere.body.status).toBe('present');
+  });
+});
+
+describe('client pages: reset links', () => {
+  it('shows a replaced and an expired reset link as dead, and takes the newest live one', async () => {
+    const s = await setUp();
+    const browser = browserOf(s.http);
+    await browser.get(s.path('forgot-password'));
+    await browser.post(s.path('forgot-password'), { loginEmail: s.contact.email });
+    const [first] = await s.http.mail.resets.sent();
+    await browser.post(s.path('forgot-password'), { loginEmail: s.contact.email });
+    const second = (await s.http.mail.resets.sent())[1];
+    const link = (token: string) => `${s.path('reset-password')}?contactId=${s.contact.contactId}&token=${token}`;
+    const replaced = await browser.get(link(first!.token));
+    expect(replaced.status).toBe(410);
+    expect(replaced.html).not.toContain('name="password"');
+    const posted = await browser.post(s.path('reset-password'), { contactId: s.contact.contactId, token: first!.token, password: 'a new passphrase', confirm: 'a new passphrase' });
+    expect(posted.status).toBe(410);
+    expect((await browser.get(link(second!.token))).status).toBe(200);
+    s.http.clock.advance(2 * 3600_000);
+    expect((await browser.get(link(second!.token))).status).toBe(410);
   });
 });

@@ -73,7 +73,9 @@ function replayAt(events: readonly RecordedEvent[], at: string) {
   return { grants: [...grants.values()], seenBy };
 }
 
-const byId = <T extends { documentId: string }>(docs: T[]) => [...docs].sort((a, b) => (a.documentId < b.documentId ? -1 : 1));
+/** The documents sorted by id, as the contact saw them (without the firm's facts of who uploaded each and when). */
+const byId = <T extends { documentId: string; folderPath: string; name: string; size: number; version: number }>(docs: T[]) =>
+  [...docs].sort((a, b) => (a.documentId < b.documentId ? -1 : 1)).map(({ documentId, folderPath, name, size, version }) => ({ documentId, folderPath, name, size, version }));
 const grantFacts = ({ clientId, contactId, loginEmail, sharedItems, state, validFrom }: AccessGrant) => ({ clientId, contactId, loginEmail, sharedItems, state, validFrom });
 const byContact = <T extends { contactId: string }>(grants: T[]) => [...grants].sort((a, b) => (a.contactId < b.contactId ? -1 : 1));
 

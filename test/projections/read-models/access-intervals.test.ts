@@ -139,7 +139,7 @@ describe('access intervals: view as client', () => {
     expect(await view(renamed)).toEqual(['Tax/Return 2025.pdf']);
     expect(await view(moved)).toEqual([]);
     const [doc] = await viewAsClient(ctx, admin, { contactId, at: opened });
-    expect(doc).toEqual({ documentId, folderPath: 'Tax', name: 'Return.pdf', size: 100, version: 1 });
+    expect(doc).toEqual({ documentId, folderPath: 'Tax', name: 'Return.pdf', size: 100, version: 1, uploadedByContactId: null, versionAddedAt: expect.any(String) });
   });
 
   it("shows a contact their own uploads, and nothing once access closed", async () => {
