@@ -125,7 +125,13 @@ export class OneDriveConnector {
   /** An access token for the firm's connection: from the cache, or refreshed silently. */
   async accessToken(firmId: string, forceRefresh = false): Promise<string> {
     const app = this.firmApp(firmId);
-    const [account] = await app.getTokenCache().getAllAccounts();
+    let account: AccountInfo | undefined;
+    try {
+      [account] = await app.getTokenCache().getAllAccounts();
+    } catch {
+      // The sealed cache cannot be opened (another key, damaged): only a new login helps.
+      throw new NeedsReconnectError('account_unavailable', "OneDrive's saved sign-in for this firm cannot be read: reconnect OneDrive.");
+    }
     if (!account) throw new NeedsReconnectError('account_unavailable', 'OneDrive is not connected for this firm: connect OneDrive.');
     try {
       return (await app.acquireTokenSilent({ account, scopes: SCOPES, forceRefresh })).accessToken;

@@ -10,8 +10,7 @@ import { DomainError } from '../../src/core/errors.js';
 import type { FolderResolver } from '../../src/folder-link/resolver.js';
 import type { FolderUrl } from '../../src/folder-link/folder-url.js';
 import { sameDriveId } from '../../src/sync/drive-item.js';
-import { NeedsReconnectError } from './connector.js';
-import type { OneDriveGraph } from './graph.js';
+import { reconnectNeeded, type OneDriveGraph } from './graph.js';
 
 interface Item {
   id: string;
@@ -56,7 +55,8 @@ export function graphFolderResolver(graph: OneDriveGraph): FolderResolver {
           connectedDriveId: me.id,
         };
       } catch (error) {
-        if (error instanceof NeedsReconnectError) throw new DomainError('firm.onedrive_needs_reconnect', error.message);
+        const reconnect = reconnectNeeded(error);
+        if (reconnect !== null) throw new DomainError('firm.onedrive_needs_reconnect', reconnect.message);
         if (error instanceof GraphError && error.statusCode !== 404) {
           throw new DomainError('folder_link.onedrive_unavailable', `OneDrive could not be asked about this folder just now (${error.statusCode}). Try again in a moment.`);
         }

@@ -17,8 +17,7 @@ import { finishRound, withhold } from '../../src/sync/finish-round.js';
 import { failureReport, roundReport } from '../../src/sync/report.js';
 import { applyPage, nextFetch, type Fetch } from '../../src/sync/round.js';
 import { initialSyncState, type FolderSyncState } from '../../src/sync/state.js';
-import { NeedsReconnectError } from './connector.js';
-import { faultOf, type OneDriveGraph } from './graph.js';
+import { faultOf, reconnectNeeded, type OneDriveGraph } from './graph.js';
 import type { SyncedFolder, SyncStore } from './sync-store.js';
 import { downloadInto } from './transfer.js';
 
@@ -71,8 +70,9 @@ export async function pollFolder(deps: FolderSyncDeps, folder: SyncedFolder): Pr
     try {
       json = await graph.getOnce(folder.firmId, graph.relative(firstUrl(next)));
     } catch (error) {
-      if (error instanceof NeedsReconnectError) {
-        await deps.onNeedsReconnect(folder.firmId, error.reason);
+      const reconnect = reconnectNeeded(error);
+      if (reconnect !== null) {
+        await deps.onNeedsReconnect(folder.firmId, reconnect.reason);
         return 'needs-reconnect';
       }
       attempt++;
@@ -83,7 +83,7 @@ export async function pollFolder(deps: FolderSyncDeps, folder: SyncedFolder): Pr
       else if (action.kind === 'refresh-token') graph.forFirm(folder.firmId).refreshToken();
       else if (action.kind === 'restart') attempt = 0;
       else if (action.kind === 'needs-reconnect') {
-        await deps.onNeedsReconnect(folder.firmId, 'token_expired');
+        await deps.onNeedsReconnect(folder.firmId, action.reason);
         return 'needs-reconnect';
       } else {
         log.warn({ clientId: folder.clientId, code: action.code }, 'folder sync stopped');
@@ -144,8 +144,8 @@ async function applyDecisions(deps: FolderSyncDeps, folder: SyncedFolder, decisi
       if (error instanceof PortalError && (error.code === 'document.folder_not_linked' || error.code === 'client.archived')) {
         log.warn({ clientId: folder.clientId, code: error.code }, 'folder no longer synced');
         stop ??= 'unlinked';
-      } else if (error instanceof NeedsReconnectError) {
-        reconnect ??= error.reason;
+      } else if (reconnectNeeded(error) !== null) {
+        reconnect ??= reconnectNeeded(error)!.reason;
         stop ??= 'needs-reconnect';
       } else {
         // Decided again next round (withhold), whatever went wrong with this one item.

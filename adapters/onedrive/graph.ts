@@ -6,6 +6,7 @@
  */
 import {
   Client,
+  GraphClientError,
   GraphError,
   HTTPMessageHandler,
   RetryHandler,
@@ -32,13 +33,37 @@ function bearer(token: (context: Context) => Promise<string>): Chained {
   let next: Middleware | undefined;
   return {
     async execute(context: Context) {
+      let accessToken: string;
+      try {
+        accessToken = await token(context);
+      } catch (error) {
+        throw tokenFailure(error);
+      }
       const headers = new Headers(context.options?.headers as ConstructorParameters<typeof Headers>[0]);
-      headers.set('Authorization', `Bearer ${await token(context)}`);
+      headers.set('Authorization', `Bearer ${accessToken}`);
       context.options = { ...context.options, headers: Object.fromEntries(headers) };
       await next!.execute(context);
     },
     setNext: (middleware) => void (next = middleware),
   };
+}
+
+/**
+ * The Graph client rewraps whatever its middleware chain throws as a GraphError (statusCode -1)
+ * that keeps only the message, except a GraphClientError, which it passes through: so a failure
+ * to get a token travels as one, with the connector's error as its customError.
+ */
+function tokenFailure(error: unknown): GraphClientError {
+  const wrapped = new GraphClientError(error instanceof Error ? error.message : String(error));
+  wrapped.customError = error;
+  return wrapped;
+}
+
+/** The connector's NeedsReconnectError behind a failed Graph request (or the error itself), else null. */
+export function reconnectNeeded(error: unknown): NeedsReconnectError | null {
+  if (error instanceof NeedsReconnectError) return error;
+  if (error instanceof GraphClientError && error.customError instanceof NeedsReconnectError) return error.customError;
+  return null;
 }
 
 /** A Graph client authenticating with `token()`. */
@@ -99,7 +124,7 @@ export class OneDriveGraph {
 
 /** What a failed Graph request means to the sync (faults.ts decides what to do about it). */
 export function faultOf(error: unknown, onDelta: boolean): GraphFault {
-  if (error instanceof NeedsReconnectError) return { kind: 'unauthorized' };
+  if (reconnectNeeded(error) !== null) return { kind: 'unauthorized' };
   if (error instanceof GraphError && error.statusCode > 0) {
     const status = error.statusCode;
     const retryAfter = Number(error.headers?.get('retry-after'));
