@@ -61,7 +61,8 @@ export async function pollFolder(deps: FolderSyncDeps, folder: SyncedFolder): Pr
   const { store, graph, log } = deps;
   let state = folder.state ?? initialSyncState(folder.driveId, folder.itemId);
   const save = (next: FolderSyncState) => store.saveState(folder.clientId, (state = next));
-  let attempt = 0;
+  // Failures in a row of the request in hand, per kind: a 429 before a 401 still lets the 401 refresh the token.
+  const attempts = new Map<string, number>();
   let pages = 0;
   for (;;) {
     const next = nextFetch(state);
@@ -75,13 +76,15 @@ export async function pollFolder(deps: FolderSyncDeps, folder: SyncedFolder): Pr
         await deps.onNeedsReconnect(folder.firmId, reconnect.reason);
         return 'needs-reconnect';
       }
-      attempt++;
-      const decided = onFault(state, faultOf(error, next.kind === 'delta'), attempt, deps.random, deps.now().toISOString(), deps.policy ?? defaultRetryPolicy);
+      const fault = faultOf(error, next.kind === 'delta');
+      const attempt = (attempts.get(fault.kind) ?? 0) + 1;
+      attempts.set(fault.kind, attempt);
+      const decided = onFault(state, fault, attempt, deps.random, deps.now().toISOString(), deps.policy ?? defaultRetryPolicy);
       save(decided.state);
       const action = decided.action;
       if (action.kind === 'retry') await deps.sleep(action.delayMs);
       else if (action.kind === 'refresh-token') graph.forFirm(folder.firmId).refreshToken();
-      else if (action.kind === 'restart') attempt = 0;
+      else if (action.kind === 'restart') attempts.clear();
       else if (action.kind === 'needs-reconnect') {
         await deps.onNeedsReconnect(folder.firmId, action.reason);
         return 'needs-reconnect';
@@ -91,7 +94,7 @@ export async function pollFolder(deps: FolderSyncDeps, folder: SyncedFolder): Pr
       }
       continue;
     }
-    attempt = 0;
+    attempts.clear();
     pages++;
     save(applyPage(state, parseDrivePage(json)).state);
   }

@@ -122,14 +122,22 @@ export class OneDriveGraph {
   }
 }
 
+/** Retry-After in seconds (a delay; an HTTP date is ignored), undefined when absent or unreadable. */
+function retryAfterSeconds(header: string | null): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+}
+
 /** What a failed Graph request means to the sync (faults.ts decides what to do about it). */
 export function faultOf(error: unknown, onDelta: boolean): GraphFault {
   if (reconnectNeeded(error) !== null) return { kind: 'unauthorized' };
-  if (error instanceof GraphError && error.statusCode > 0) {
+  // A 2xx whose body could not be read (the connection cut mid-page) falls through: the same request again.
+  if (error instanceof GraphError && error.statusCode > 0 && (error.statusCode < 200 || error.statusCode > 299)) {
     const status = error.statusCode;
-    const retryAfter = Number(error.headers?.get('retry-after'));
     if ([429, 500, 502, 503, 504, 509].includes(status)) {
-      return { kind: 'throttled', status, ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}) };
+      const retryAfter = retryAfterSeconds(error.headers?.get('retry-after') ?? null);
+      return { kind: 'throttled', status, ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}) };
     }
     if (status === 410) {
       const location = error.headers?.get('location');
