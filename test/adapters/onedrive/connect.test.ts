@@ -40,6 +40,19 @@ describe('connecting OneDrive Personal', () => {
     expect(forged.status).toBe(400);
   });
 
+  it('answers 400 to an authorization code Microsoft refuses, or one far too long, and records nothing', async () => {
+    world = await oneDriveWorld();
+    for (const code of ['M.C-not-a-code', 'x'.repeat(100_000)]) {
+      const started = await world.http('POST', '/onedrive/connect');
+      const state = new URL(world.sim.login(started.body.loginUrl).href).searchParams.get('state')!;
+      const answer = await world.app.request(`/onedrive/callback?state=${encodeURIComponent(state)}&code=${code}`);
+      expect(answer.status).toBe(400);
+      expect(((await answer.json()) as { type: string }).type).toBe('onedrive.login_code_refused');
+    }
+    expect(await firmEvents(world)).not.toContain('OneDriveConnected');
+    expect(world.caches.raw.has(world.tenantId)).toBe(false);
+  });
+
   it('refuses a work or school account with "OneDrive Personal only", keeping nothing', async () => {
     world = await oneDriveWorld();
     world.sim.accounts.loginAs = world.sim.work.username;
