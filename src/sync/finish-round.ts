@@ -91,7 +91,7 @@ function decisionFor(itemId: string, before: SyncedFile | undefined, now: Synced
  */
 export function finishRound(state: FolderSyncState, now: string): RoundResult {
   const round = state.round;
-  const complete = round !== null && (round.kind === 'delta' ? round.deltaLink !== null : round.current === null);
+  const complete = round !== null && (round.kind === 'delta' ? round.deltaLink !== null && (round.expand ?? []).length === 0 : round.current === null);
   if (!complete) throw new Error('The round is not complete: fetch its remaining pages first.');
   // The linked folder itself deleted: nothing is removed on that signal alone; the firm relinks.
   const rootEntry = round.entries[state.rootId];

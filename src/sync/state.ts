@@ -45,6 +45,12 @@ export type Round =
       /** The deltaLink of the round's last page, committed by finishRound only. */
       deltaLink: string | null;
       entries: Record<string, RoundEntry>;
+      /**
+       * Once the delta pages are in: folders new to the tree (moved in from outside), whose contents
+       * delta does not list, to list by children (the head first; `expandNext` its next page).
+       */
+      expand?: string[];
+      expandNext?: string | null;
     }
   | {
       kind: 'walk';

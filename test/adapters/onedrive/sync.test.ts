@@ -80,6 +80,22 @@ describe('syncing a linked folder into the portal', () => {
     expect(filesUnder(w.sim, '/Acme')).toEqual(await w.documents(clientId));
   });
 
+  it('brings in the files of a folder moved into the linked folder (delta lists only the folder: its contents are listed)', async () => {
+    const { w, d, clientId } = await linked();
+    await w.poll();
+    d.addFolder('/Elsewhere', 'Old year');
+    d.addFolder('/Elsewhere/Old year', 'Q4');
+    d.addFile('/Elsewhere/Old year', 'ledger.xlsx', 'ledger');
+    d.addFile('/Elsewhere/Old year/Q4', 'vat.pdf', 'vat');
+    await w.poll();
+    d.move('/Elsewhere/Old year', '/Acme');
+    await w.poll();
+    expect(await w.documents(clientId)).toEqual(['Old year/Q4/vat.pdf', 'Old year/ledger.xlsx', 'Tax/2025 return.pdf', 'engagement.pdf']);
+    w.sim.requests.reset();
+    await w.poll();
+    expect(w.sim.requests.graph()).toBe(1);
+  });
+
   it('downloads a large file in full and verified', async () => {
     const { w, d, clientId } = await linked();
     const big = randomBytes(9 * 1024 * 1024 + 123);
