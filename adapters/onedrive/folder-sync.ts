@@ -14,12 +14,12 @@ import { syncedChangeInput, type Decision, type StoredContent } from '../../src/
 import { parseDrivePage } from '../../src/sync/drive-item.js';
 import { defaultRetryPolicy, onFault, type RetryPolicy } from '../../src/sync/faults.js';
 import { finishRound, withhold } from '../../src/sync/finish-round.js';
-import { failureReport, roundReport } from '../../src/sync/report.js';
+import { failureReport, roundProblem, roundReport } from '../../src/sync/report.js';
 import { applyPage, nextFetch, type Fetch } from '../../src/sync/round.js';
 import { initialSyncState, type FolderSyncState } from '../../src/sync/state.js';
 import { faultOf, reconnectNeeded, type OneDriveGraph } from './graph.js';
 import type { SyncedFolder, SyncStore } from './sync-store.js';
-import { downloadInto } from './transfer.js';
+import { DownloadError, downloadInto } from './transfer.js';
 
 export interface SyncLog {
   info(fields: object, message: string): void;
@@ -99,18 +99,19 @@ export async function pollFolder(deps: FolderSyncDeps, folder: SyncedFolder): Pr
     save(applyPage(state, parseDrivePage(json)).state);
   }
   const before = state;
-  const result = finishRound(before, deps.now().toISOString());
+  const result = finishRound(before, deps.now().toISOString(), { maxFileBytes: deps.maxFileBytes });
   if (result.state.folderGone) {
     save(result.state);
     return (await report(deps, folder, state)) ? 'stopped' : 'unlinked';
   }
-  const failed: string[] = [];
+  const failed: { itemId: string; reason: string }[] = [];
   const stopped = await applyDecisions(deps, folder, result.decisions, failed);
   if (stopped !== null) return stopped;
   for (const skip of result.skipped) log.warn({ clientId: folder.clientId, itemId: skip.itemId, reason: skip.reason }, 'file skipped');
-  save(withhold(before, result.state, failed));
+  const stored = withhold(before, result.state, failed.map((f) => f.itemId));
+  save(stored);
   try {
-    await deps.portal.folders.recordFolderSync(syncCaller(folder.firmId), roundReport(folder.clientId, before, result));
+    await deps.portal.folders.recordFolderSync(syncCaller(folder.firmId), roundReport(folder.clientId, before, result, stored, roundProblem(result, failed)));
   } catch (error) {
     if (error instanceof PortalError && error.code === 'folder_link.not_this_folder') return 'unlinked';
     throw error;
@@ -129,7 +130,7 @@ export const APPLY_CONCURRENCY = 8;
  * failed go to `failed` (decided again next round); a folder no longer synced or a dead connection
  * stops the round (the changes under way finish first).
  */
-async function applyDecisions(deps: FolderSyncDeps, folder: SyncedFolder, decisions: Decision[], failed: string[]): Promise<PollOutcome | null> {
+async function applyDecisions(deps: FolderSyncDeps, folder: SyncedFolder, decisions: Decision[], failed: { itemId: string; reason: string }[]): Promise<PollOutcome | null> {
   const { graph, log } = deps;
   let stop: PollOutcome | null = null;
   let reconnect: ReconnectReason | null = null;
@@ -137,10 +138,13 @@ async function applyDecisions(deps: FolderSyncDeps, folder: SyncedFolder, decisi
   const applyOne = async (decision: Decision) => {
     let settle: () => void = () => undefined;
     const hold = new Promise<void>((resolve) => (settle = resolve));
+    let downloading = false;
     try {
       let content: StoredContent | undefined;
       if (decision.kind === 'upserted' && decision.download !== null) {
+        downloading = true;
         content = await downloadInto(deps.blobs, graph, folder, decision.download, { maxBytes: deps.maxFileBytes, hold });
+        downloading = false;
       }
       await deps.portal.documents.applySyncedChange(syncCaller(folder.firmId), syncedChangeInput(folder.clientId, decision, content));
     } catch (error) {
@@ -153,7 +157,8 @@ async function applyDecisions(deps: FolderSyncDeps, folder: SyncedFolder, decisi
       } else {
         // Decided again next round (withhold), whatever went wrong with this one item.
         log.warn({ clientId: folder.clientId, itemId: decision.itemId, reason: (error as Error).message }, 'synced change not applied');
-        failed.push(decision.itemId);
+        const reason = error instanceof DownloadError ? error.message : downloading ? 'its download did not complete' : 'its change could not be applied';
+        failed.push({ itemId: decision.itemId, reason });
       }
     } finally {
       settle();

@@ -13,8 +13,8 @@ export interface RoundResult {
   state: FolderSyncState;
   /** One per item whose portal document must change, in folder order. */
   decisions: Decision[];
-  /** Files of the folder the portal cannot hold (name or path beyond its limits), with why. */
-  skipped: { itemId: string; reason: string }[];
+  /** Files of the folder the portal cannot hold (name or path beyond its limits, too large), with why. */
+  skipped: { itemId: string; name: string; reason: string }[];
 }
 
 type Place = { at: 'inside'; folderPath: string } | { at: 'outside' } | { at: 'skipped' };
@@ -89,7 +89,7 @@ function decisionFor(itemId: string, before: SyncedFile | undefined, now: Synced
  * decides per item, and commits the round's deltaLink. A listing that enumerated the folder removes
  * what it did not list; a round that never finishes decides nothing and removes nothing.
  */
-export function finishRound(state: FolderSyncState, now: string): RoundResult {
+export function finishRound(state: FolderSyncState, now: string, limits: { maxFileBytes?: number } = {}): RoundResult {
   const round = state.round;
   const complete = round !== null && (round.kind === 'delta' ? round.deltaLink !== null && (round.expand ?? []).length === 0 : round.current === null);
   if (!complete) throw new Error('The round is not complete: fetch its remaining pages first.');
@@ -110,10 +110,17 @@ export function finishRound(state: FolderSyncState, now: string): RoundResult {
     const name = documentNameInput.safeParse(node.name);
     const folderPath = folderPathInput.safeParse(place.folderPath);
     if (!name.success || !folderPath.success) {
-      skipped.push({ itemId: id, reason: !name.success ? `Its name: ${name.error.issues[0]?.message}` : `Its folder path: ${folderPath.error?.issues[0]?.message}` });
+      skipped.push({ itemId: id, name: node.name, reason: !name.success ? `Its name: ${name.error.issues[0]?.message}` : `Its folder path: ${folderPath.error?.issues[0]?.message}` });
       continue;
     }
     const { cTag, eTag, quickXorHash, size } = node;
+    if (limits.maxFileBytes !== undefined && size !== null && size > limits.maxFileBytes) {
+      // Never downloaded (so not again every poll); a version the portal already holds stays.
+      skipped.push({ itemId: id, name: node.name, reason: `larger than the portal takes (${megabytes(size)} over ${megabytes(limits.maxFileBytes)})` });
+      const held = state.synced[id];
+      if (held !== undefined) files[id] = held;
+      continue;
+    }
     files[id] = { folderPath: folderPath.data, name: name.data, cTag, eTag, quickXorHash, size };
   }
   const decisions: Decision[] = [];
@@ -145,6 +152,8 @@ export function finishRound(state: FolderSyncState, now: string): RoundResult {
   };
   return { state: next, decisions, skipped };
 }
+
+const megabytes = (bytes: number) => `${Math.ceil(bytes / 1024 / 102.4) / 10} MB`;
 
 function byFolderOrder(files: Record<string, SyncedFile>, before: Record<string, SyncedFile>) {
   const key = (d: Decision) => {

@@ -159,7 +159,7 @@ describe('later rounds', () => {
   it('skips a file whose name the portal cannot hold, saying why, and decides the rest', () => {
     const r = round(fresh(), [file('bad', 'x'.repeat(300)), file(A, 'a.pdf')]);
     expect(r.decisions.map((d) => d.itemId)).toEqual([A]);
-    expect(r.skipped).toEqual([{ itemId: 'bad', reason: expect.stringContaining('255') }]);
+    expect(r.skipped).toEqual([{ itemId: 'bad', name: 'x'.repeat(300), reason: expect.stringContaining('255') }]);
   });
 
   it('removes nothing when the linked folder itself is deleted, and says the folder is gone', () => {

@@ -48,4 +48,34 @@ describe('Graph faults met by the sync runner', () => {
     expect(await w.documents(clientId)).toEqual(['a.txt']);
     expect(await folderRow(w)).toMatchObject({ lastError: null });
   });
+
+  it('reports a file over the size limit by name, leaves it out of the count, and does not download it again every poll', async () => {
+    const { w, d, clientId } = await linked({ sync: { maxFileBytes: 100 } });
+    d.addFile('/Acme', 'huge.iso', 'x'.repeat(500));
+    await w.poll();
+    expect(await w.documents(clientId)).toEqual(['a.txt']);
+    const row = await folderRow(w);
+    expect(row).toMatchObject({ itemCount: 1 });
+    expect(row!.lastError).toContain('huge.iso');
+    const downloads = w.sim.requests.count('download');
+    await w.poll();
+    expect(w.sim.requests.count('download')).toBe(downloads);
+    d.remove('/Acme/huge.iso');
+    await w.poll();
+    expect(await folderRow(w)).toMatchObject({ itemCount: 1, lastError: null });
+  });
+
+  it('reports a file whose download does not match its listing by name', async () => {
+    const { w, clientId } = await linked();
+    w.sim.faults.add({ path: '/_download', reset: 'mid-body', times: Infinity });
+    await w.poll();
+    expect(await w.documents(clientId)).toEqual([]);
+    const row = await folderRow(w);
+    expect(row).toMatchObject({ itemCount: 0 });
+    expect(row!.lastError).toContain('a.txt');
+    w.sim.faults.clear();
+    await w.poll();
+    expect(await w.documents(clientId)).toEqual(['a.txt']);
+    expect(await folderRow(w)).toMatchObject({ itemCount: 1, lastError: null });
+  });
 });
