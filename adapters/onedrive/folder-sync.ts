@@ -11,7 +11,7 @@ import type { BlobStore } from '../../src/core/blob-store.js';
 import { PortalError } from '../../src/core/errors.js';
 import type { ReconnectReason } from '../../src/firm/events.js';
 import { syncedChangeInput, type Decision, type StoredContent } from '../../src/sync/decision.js';
-import { parseDrivePage } from '../../src/sync/drive-item.js';
+import { parseDrivePage, type DrivePage } from '../../src/sync/drive-item.js';
 import { defaultRetryPolicy, onFault, type RetryPolicy } from '../../src/sync/faults.js';
 import { finishRound, withhold } from '../../src/sync/finish-round.js';
 import { failureReport, roundProblem, roundReport } from '../../src/sync/report.js';
@@ -56,6 +56,18 @@ function firstUrl(fetch: Exclude<Fetch, { kind: 'finish' }>): string {
   return `/drives/${enc(fetch.driveId)}/items/${enc(fetch.folderId)}/children`;
 }
 
+class UnreadablePage extends Error {}
+
+/** The page as src/sync takes it; a malformed one is an UnreadablePage (a fault, recorded like the others). */
+function pageOf(json: unknown): DrivePage {
+  try {
+    return parseDrivePage(json);
+  } catch (error) {
+    const issue = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];
+    throw new UnreadablePage(issue ? `${issue.path.map(String).join('.')}: ${issue.message}` : (error as Error).message);
+  }
+}
+
 /** Polls the folder once. */
 export async function pollFolder(deps: FolderSyncDeps, folder: SyncedFolder): Promise<PollOutcome> {
   const { store, graph, log } = deps;
@@ -67,16 +79,16 @@ export async function pollFolder(deps: FolderSyncDeps, folder: SyncedFolder): Pr
   for (;;) {
     const next = nextFetch(state);
     if (next.kind === 'finish') break;
-    let json: unknown;
+    let page: DrivePage;
     try {
-      json = await graph.getOnce(folder.firmId, graph.relative(firstUrl(next)));
+      page = pageOf(await graph.getOnce(folder.firmId, graph.relative(firstUrl(next))));
     } catch (error) {
       const reconnect = reconnectNeeded(error);
       if (reconnect !== null) {
         await deps.onNeedsReconnect(folder.firmId, reconnect.reason);
         return 'needs-reconnect';
       }
-      const fault = faultOf(error, next.kind === 'delta');
+      const fault = error instanceof UnreadablePage ? ({ kind: 'unreadable', message: error.message } as const) : faultOf(error, next.kind === 'delta');
       const attempt = (attempts.get(fault.kind) ?? 0) + 1;
       attempts.set(fault.kind, attempt);
       const decided = onFault(state, fault, attempt, deps.random, deps.now().toISOString(), deps.policy ?? defaultRetryPolicy);
@@ -96,7 +108,7 @@ export async function pollFolder(deps: FolderSyncDeps, folder: SyncedFolder): Pr
     }
     attempts.clear();
     pages++;
-    save(applyPage(state, parseDrivePage(json)).state);
+    save(applyPage(state, page).state);
   }
   const before = state;
   const result = finishRound(before, deps.now().toISOString(), { maxFileBytes: deps.maxFileBytes });

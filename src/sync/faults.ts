@@ -18,6 +18,8 @@ export type GraphFault =
   | { kind: 'quota' }
   /** The connection was reset or timed out mid-request. */
   | { kind: 'connection' }
+  /** An answer the sync cannot read (not a drive page): not retried within this poll, recorded. */
+  | { kind: 'unreadable'; message: string }
   /** 404 / 403 on the linked folder, or anything else: not retried within this poll. */
   | { kind: 'other'; status: number; message: string };
 
@@ -101,6 +103,8 @@ export function onFault(
       return stop(state, failure('quota_exceeded', 'The OneDrive account is full.', now));
     case 'other':
       return stop(state, failure(`graph_${fault.status}`, fault.message, now));
+    case 'unreadable':
+      return stop(state, failure('onedrive_unreadable_answer', `OneDrive sent a listing the sync cannot read: ${fault.message}`, now));
   }
 }
 
