@@ -102,11 +102,12 @@ export function finishRound(state: FolderSyncState, now: string, limits: { maxFi
   const places = placesIn(tree, state.rootId);
   const files: Record<string, SyncedFile> = {};
   const skipped: RoundResult['skipped'] = [];
+  const copies = new Set(state.conflictCopies ?? []);
   for (const [id, node] of Object.entries(tree)) {
     const place = places.get(id);
     // Moved out of the linked folder: no longer tracked (it comes back as new if moved back in).
     if (place?.at === 'outside') delete tree[id];
-    if (node.kind !== 'file' || place?.at !== 'inside') continue;
+    if (node.kind !== 'file' || place?.at !== 'inside' || copies.has(id)) continue;
     const name = documentNameInput.safeParse(node.name);
     const folderPath = folderPathInput.safeParse(place.folderPath);
     if (!name.success || !folderPath.success) {
@@ -149,6 +150,7 @@ export function finishRound(state: FolderSyncState, now: string, limits: { maxFi
     lastSuccessAt: now,
     lastError: null,
     itemCount: Object.keys(files).length,
+    ...(copies.size > 0 ? { conflictCopies: [...copies].filter((id) => id in tree) } : {}),
   };
   return { state: next, decisions, skipped };
 }

@@ -87,6 +87,11 @@ export interface FolderSyncState {
   lastSuccessAt: string | null;
   lastError: SyncFailure | null;
   itemCount: number;
+  /**
+   * Items the portal uploaded as the portal's copy in a conflict: the portal holds that version
+   * already (the document's earlier version), so they are never imported as documents of their own.
+   */
+  conflictCopies?: string[];
 }
 
 /** The state of a folder just linked: its first round enumerates it by folder delta. */
