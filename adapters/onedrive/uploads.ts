@@ -51,6 +51,15 @@ export async function runUploads(deps: FolderSyncDeps, folder: SyncedFolder): Pr
       await runUpload(deps, current, job);
       deps.store.removeUpload(job.documentId, keyOf(job));
     } catch (error) {
+      if (error instanceof GraphError && error.statusCode === 507) {
+        // The drive is full: recorded on the document (marking it for sync again tries again), not retried every poll.
+        if (job.kind === 'sync') {
+          const reason = 'The OneDrive account is full: free some space, then mark the document for sync again.';
+          await deps.portal.documents.recordOneDriveUpload(syncCaller(folder.firmId), { outcome: 'failed', documentId: job.documentId, reason });
+        }
+        deps.store.removeUpload(job.documentId, keyOf(job));
+        continue;
+      }
       deps.log.warn({ documentId: job.documentId, reason: (error as Error).message }, 'upload to OneDrive not done yet');
     }
   }

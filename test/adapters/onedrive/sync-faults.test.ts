@@ -1,4 +1,5 @@
 /** The sync runner meeting Graph faults (the simulator injecting them): what it retries, how long it waits, what it records. */
+import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { oneDriveWorld, type World } from './sync-support.js';
 
@@ -77,5 +78,20 @@ describe('Graph faults met by the sync runner', () => {
     await w.poll();
     expect(await w.documents(clientId)).toEqual(['a.txt']);
     expect(await folderRow(w)).toMatchObject({ itemCount: 1, lastError: null });
+  });
+
+  it('records an upload refused for quota (507) on the document, and does not try it again every poll', async () => {
+    const { w, clientId } = await linked();
+    await w.poll();
+    const content = Buffer.from('the plan');
+    const stored = await w.blobs.put(Readable.from([content]), { maxBytes: content.length });
+    const { document } = await w.portal.documents.uploadDocument(w.admin, { clientId, folderPath: '', name: 'Plan.pdf', size: content.length, contentHash: stored.contentHash, blobRef: stored.contentHash });
+    w.sim.faults.add({ method: 'PUT', path: '/content', status: 507, times: Infinity });
+    await w.portal.documents.markForOneDriveSync(w.admin, { documentId: document.documentId });
+    await w.poll();
+    expect(await w.portal.documents.getDocument(w.admin, { documentId: document.documentId })).toMatchObject({ oneDrive: 'failed' });
+    const puts = w.sim.requests.records.filter((r) => r.method === 'PUT').length;
+    await w.poll();
+    expect(w.sim.requests.records.filter((r) => r.method === 'PUT').length).toBe(puts);
   });
 });
