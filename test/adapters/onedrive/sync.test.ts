@@ -247,6 +247,6 @@ describe('syncing a linked folder into the portal', () => {
     expect(await row()).toMatchObject({ syncState: 'failed', lastError: 'The OneDrive account is full.' });
     await w.poll();
     expect(await row()).toMatchObject({ syncState: 'synced', lastError: null });
-    expect(clientId).toBeTruthy();
+    expect(await w.documents(clientId)).toEqual(['Tax/2025 return.pdf', 'engagement.pdf']);
   });
 });
