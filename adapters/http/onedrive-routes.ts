@@ -7,7 +7,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Portal } from '../../src/application/portal.js';
 import { DomainError } from '../../src/core/errors.js';
-import { LoginStateError, type OneDriveConnector } from '../onedrive/connector.js';
+import { LoginCodeError, LoginStateError, type OneDriveConnector } from '../onedrive/connector.js';
 import type { OneDriveGraph } from '../onedrive/graph.js';
 import type { RouteContext } from './app.js';
 import { describeRoute } from './openapi.js';
@@ -67,7 +67,13 @@ export function registerOneDriveRoutes(ctx: RouteContext, parts: OneDriveParts):
     if (refused !== undefined) throw new DomainError('onedrive.login_refused', `The Microsoft login did not complete (${refused}). Start connecting again.`);
     const code = c.req.query('code');
     if (code === undefined) throw new HttpProblem('onedrive.login_code_missing', 'The Microsoft login came back without a code.', 400);
-    const connected = await completeConnect(portal, parts, login, code, c.get('requestId'));
+    let connected;
+    try {
+      connected = await completeConnect(portal, parts, login, code, c.get('requestId'));
+    } catch (error) {
+      if (error instanceof LoginCodeError) throw new HttpProblem('onedrive.login_code_refused', error.message, 400);
+      throw error;
+    }
     return c.json({ connected: true, oneDrive: connected.oneDrive });
   });
 
@@ -86,6 +92,6 @@ export function registerOneDriveRoutes(ctx: RouteContext, parts: OneDriveParts):
     summary: 'Where the Microsoft login returns: records the connection (OneDrive Personal only)',
     audience: ['public'],
     request: { query: z.object({ code: z.string().optional(), state: z.string(), error: z.string().optional() }) },
-    responses: { 200: { description: 'Connected' }, 422: { description: 'A work or school account, or a login refused' } },
+    responses: { 200: { description: 'Connected' }, 400: { description: 'The state or the code was refused' }, 422: { description: 'A work or school account, or a login refused' } },
   });
 }

@@ -47,6 +47,14 @@ export class NeedsReconnectError extends Error {
   }
 }
 
+/** A callback whose code Microsoft would not redeem (unknown, used, expired, or not this login's). */
+export class LoginCodeError extends Error {
+  override name = 'LoginCodeError';
+}
+
+/** Longer than any authorization code Microsoft issues: refused before it is sent anywhere. */
+export const MAX_CODE_LENGTH = 4096;
+
 /** A callback whose state is unknown, used or too old. */
 export class LoginStateError extends Error {
   override name = 'LoginStateError';
@@ -114,7 +122,15 @@ export class OneDriveConnector {
   ): Promise<T> {
     const scratch = memoryTokenCaches();
     const app = this.app(firmCachePlugin(scratch, login.firmId));
-    const result = await app.acquireTokenByCode({ code, scopes: SCOPES, redirectUri: this.options.redirectUri, codeVerifier: login.verifier });
+    const refused = () => new LoginCodeError('Microsoft did not accept this login (its code is invalid, already used or expired). Start connecting again.');
+    if (code.length === 0 || code.length > MAX_CODE_LENGTH) throw refused();
+    let result;
+    try {
+      result = await app.acquireTokenByCode({ code, scopes: SCOPES, redirectUri: this.options.redirectUri, codeVerifier: login.verifier });
+    } catch (error) {
+      if (error instanceof AuthError) throw refused();
+      throw error;
+    }
     if (!result.account) throw new Error('Microsoft returned no account for this login.');
     const accepted = await accept(result.accessToken, result.account);
     this.options.caches.write(login.firmId, scratch.raw.get(login.firmId)!);
@@ -125,7 +141,13 @@ export class OneDriveConnector {
   /** An access token for the firm's connection: from the cache, or refreshed silently. */
   async accessToken(firmId: string, forceRefresh = false): Promise<string> {
     const app = this.firmApp(firmId);
-    const [account] = await app.getTokenCache().getAllAccounts();
+    let account: AccountInfo | undefined;
+    try {
+      [account] = await app.getTokenCache().getAllAccounts();
+    } catch {
+      // The sealed cache cannot be opened (another key, damaged): only a new login helps.
+      throw new NeedsReconnectError('account_unavailable', "OneDrive's saved sign-in for this firm cannot be read: reconnect OneDrive.");
+    }
     if (!account) throw new NeedsReconnectError('account_unavailable', 'OneDrive is not connected for this firm: connect OneDrive.');
     try {
       return (await app.acquireTokenSilent({ account, scopes: SCOPES, forceRefresh })).accessToken;

@@ -10,8 +10,7 @@ import { DomainError } from '../../src/core/errors.js';
 import type { FolderResolver } from '../../src/folder-link/resolver.js';
 import type { FolderUrl } from '../../src/folder-link/folder-url.js';
 import { sameDriveId } from '../../src/sync/drive-item.js';
-import { NeedsReconnectError } from './connector.js';
-import type { OneDriveGraph } from './graph.js';
+import { reconnectNeeded, type OneDriveGraph } from './graph.js';
 
 interface Item {
   id: string;
@@ -33,13 +32,12 @@ export function shareIdOf(url: string): string {
 const enc = encodeURIComponent;
 
 export function graphFolderResolver(graph: OneDriveGraph): FolderResolver {
-  const myDrives = new Map<string, { id: string; driveType: string }>();
   return {
     async resolve(firmId, pasted, parsed) {
       try {
         const { client } = graph.forFirm(firmId);
-        let me = myDrives.get(firmId);
-        if (!me) myDrives.set(firmId, (me = (await client.api('/me/drive').select('id,driveType').get()) as { id: string; driveType: string }));
+        // Asked on every link, not remembered: the firm may have connected another account since.
+        const me = (await client.api('/me/drive').select('id,driveType').get()) as { id: string; driveType: string };
         const item = await find(graph, firmId, pasted, parsed);
         if (item === null) throw refuse('not_found', "OneDrive found no folder at this address that your firm's account can open. Open the client's folder in OneDrive and copy its address.");
         if (item.package?.type?.toLowerCase() === 'onenote') throw refuse('onenote_notebook', 'This is a OneNote notebook, not a folder. Link the folder that holds the client\'s files.');
@@ -56,7 +54,8 @@ export function graphFolderResolver(graph: OneDriveGraph): FolderResolver {
           connectedDriveId: me.id,
         };
       } catch (error) {
-        if (error instanceof NeedsReconnectError) throw new DomainError('firm.onedrive_needs_reconnect', error.message);
+        const reconnect = reconnectNeeded(error);
+        if (reconnect !== null) throw new DomainError('firm.onedrive_needs_reconnect', reconnect.message);
         if (error instanceof GraphError && error.statusCode !== 404) {
           throw new DomainError('folder_link.onedrive_unavailable', `OneDrive could not be asked about this folder just now (${error.statusCode}). Try again in a moment.`);
         }

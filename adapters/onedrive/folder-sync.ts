@@ -11,16 +11,15 @@ import type { BlobStore } from '../../src/core/blob-store.js';
 import { PortalError } from '../../src/core/errors.js';
 import type { ReconnectReason } from '../../src/firm/events.js';
 import { syncedChangeInput, type Decision, type StoredContent } from '../../src/sync/decision.js';
-import { parseDrivePage } from '../../src/sync/drive-item.js';
+import { parseDrivePage, type DrivePage } from '../../src/sync/drive-item.js';
 import { defaultRetryPolicy, onFault, type RetryPolicy } from '../../src/sync/faults.js';
 import { finishRound, withhold } from '../../src/sync/finish-round.js';
-import { failureReport, roundReport } from '../../src/sync/report.js';
+import { failureReport, roundProblem, roundReport } from '../../src/sync/report.js';
 import { applyPage, nextFetch, type Fetch } from '../../src/sync/round.js';
 import { initialSyncState, type FolderSyncState } from '../../src/sync/state.js';
-import { NeedsReconnectError } from './connector.js';
-import { faultOf, type OneDriveGraph } from './graph.js';
+import { faultOf, reconnectNeeded, type OneDriveGraph } from './graph.js';
 import type { SyncedFolder, SyncStore } from './sync-store.js';
-import { downloadInto } from './transfer.js';
+import { DownloadError, downloadInto } from './transfer.js';
 
 export interface SyncLog {
   info(fields: object, message: string): void;
@@ -57,33 +56,49 @@ function firstUrl(fetch: Exclude<Fetch, { kind: 'finish' }>): string {
   return `/drives/${enc(fetch.driveId)}/items/${enc(fetch.folderId)}/children`;
 }
 
+class UnreadablePage extends Error {}
+
+/** The page as src/sync takes it; a malformed one is an UnreadablePage (a fault, recorded like the others). */
+function pageOf(json: unknown): DrivePage {
+  try {
+    return parseDrivePage(json);
+  } catch (error) {
+    const issue = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];
+    throw new UnreadablePage(issue ? `${issue.path.map(String).join('.')}: ${issue.message}` : (error as Error).message);
+  }
+}
+
 /** Polls the folder once. */
 export async function pollFolder(deps: FolderSyncDeps, folder: SyncedFolder): Promise<PollOutcome> {
   const { store, graph, log } = deps;
   let state = folder.state ?? initialSyncState(folder.driveId, folder.itemId);
   const save = (next: FolderSyncState) => store.saveState(folder.clientId, (state = next));
-  let attempt = 0;
+  // Failures in a row of the request in hand, per kind: a 429 before a 401 still lets the 401 refresh the token.
+  const attempts = new Map<string, number>();
   let pages = 0;
   for (;;) {
     const next = nextFetch(state);
     if (next.kind === 'finish') break;
-    let json: unknown;
+    let page: DrivePage;
     try {
-      json = await graph.getOnce(folder.firmId, graph.relative(firstUrl(next)));
+      page = pageOf(await graph.getOnce(folder.firmId, graph.relative(firstUrl(next))));
     } catch (error) {
-      if (error instanceof NeedsReconnectError) {
-        await deps.onNeedsReconnect(folder.firmId, error.reason);
+      const reconnect = reconnectNeeded(error);
+      if (reconnect !== null) {
+        await deps.onNeedsReconnect(folder.firmId, reconnect.reason);
         return 'needs-reconnect';
       }
-      attempt++;
-      const decided = onFault(state, faultOf(error, next.kind === 'delta'), attempt, deps.random, deps.now().toISOString(), deps.policy ?? defaultRetryPolicy);
+      const fault = error instanceof UnreadablePage ? ({ kind: 'unreadable', message: error.message } as const) : faultOf(error, next.kind === 'delta');
+      const attempt = (attempts.get(fault.kind) ?? 0) + 1;
+      attempts.set(fault.kind, attempt);
+      const decided = onFault(state, fault, attempt, deps.random, deps.now().toISOString(), deps.policy ?? defaultRetryPolicy);
       save(decided.state);
       const action = decided.action;
       if (action.kind === 'retry') await deps.sleep(action.delayMs);
       else if (action.kind === 'refresh-token') graph.forFirm(folder.firmId).refreshToken();
-      else if (action.kind === 'restart') attempt = 0;
+      else if (action.kind === 'restart') attempts.clear();
       else if (action.kind === 'needs-reconnect') {
-        await deps.onNeedsReconnect(folder.firmId, 'token_expired');
+        await deps.onNeedsReconnect(folder.firmId, action.reason);
         return 'needs-reconnect';
       } else {
         log.warn({ clientId: folder.clientId, code: action.code }, 'folder sync stopped');
@@ -91,23 +106,24 @@ export async function pollFolder(deps: FolderSyncDeps, folder: SyncedFolder): Pr
       }
       continue;
     }
-    attempt = 0;
+    attempts.clear();
     pages++;
-    save(applyPage(state, parseDrivePage(json)).state);
+    save(applyPage(state, page).state);
   }
   const before = state;
-  const result = finishRound(before, deps.now().toISOString());
+  const result = finishRound(before, deps.now().toISOString(), { maxFileBytes: deps.maxFileBytes });
   if (result.state.folderGone) {
     save(result.state);
     return (await report(deps, folder, state)) ? 'stopped' : 'unlinked';
   }
-  const failed: string[] = [];
+  const failed: { itemId: string; reason: string }[] = [];
   const stopped = await applyDecisions(deps, folder, result.decisions, failed);
   if (stopped !== null) return stopped;
   for (const skip of result.skipped) log.warn({ clientId: folder.clientId, itemId: skip.itemId, reason: skip.reason }, 'file skipped');
-  save(withhold(before, result.state, failed));
+  const stored = withhold(before, result.state, failed.map((f) => f.itemId));
+  save(stored);
   try {
-    await deps.portal.folders.recordFolderSync(syncCaller(folder.firmId), roundReport(folder.clientId, before, result));
+    await deps.portal.folders.recordFolderSync(syncCaller(folder.firmId), roundReport(folder.clientId, before, result, stored, roundProblem(result, failed)));
   } catch (error) {
     if (error instanceof PortalError && error.code === 'folder_link.not_this_folder') return 'unlinked';
     throw error;
@@ -126,7 +142,7 @@ export const APPLY_CONCURRENCY = 8;
  * failed go to `failed` (decided again next round); a folder no longer synced or a dead connection
  * stops the round (the changes under way finish first).
  */
-async function applyDecisions(deps: FolderSyncDeps, folder: SyncedFolder, decisions: Decision[], failed: string[]): Promise<PollOutcome | null> {
+async function applyDecisions(deps: FolderSyncDeps, folder: SyncedFolder, decisions: Decision[], failed: { itemId: string; reason: string }[]): Promise<PollOutcome | null> {
   const { graph, log } = deps;
   let stop: PollOutcome | null = null;
   let reconnect: ReconnectReason | null = null;
@@ -134,23 +150,27 @@ async function applyDecisions(deps: FolderSyncDeps, folder: SyncedFolder, decisi
   const applyOne = async (decision: Decision) => {
     let settle: () => void = () => undefined;
     const hold = new Promise<void>((resolve) => (settle = resolve));
+    let downloading = false;
     try {
       let content: StoredContent | undefined;
       if (decision.kind === 'upserted' && decision.download !== null) {
+        downloading = true;
         content = await downloadInto(deps.blobs, graph, folder, decision.download, { maxBytes: deps.maxFileBytes, hold });
+        downloading = false;
       }
       await deps.portal.documents.applySyncedChange(syncCaller(folder.firmId), syncedChangeInput(folder.clientId, decision, content));
     } catch (error) {
       if (error instanceof PortalError && (error.code === 'document.folder_not_linked' || error.code === 'client.archived')) {
         log.warn({ clientId: folder.clientId, code: error.code }, 'folder no longer synced');
         stop ??= 'unlinked';
-      } else if (error instanceof NeedsReconnectError) {
-        reconnect ??= error.reason;
+      } else if (reconnectNeeded(error) !== null) {
+        reconnect ??= reconnectNeeded(error)!.reason;
         stop ??= 'needs-reconnect';
       } else {
         // Decided again next round (withhold), whatever went wrong with this one item.
         log.warn({ clientId: folder.clientId, itemId: decision.itemId, reason: (error as Error).message }, 'synced change not applied');
-        failed.push(decision.itemId);
+        const reason = error instanceof DownloadError ? error.message : downloading ? 'its download did not complete' : 'its change could not be applied';
+        failed.push({ itemId: decision.itemId, reason });
       }
     } finally {
       settle();

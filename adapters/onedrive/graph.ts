@@ -6,6 +6,7 @@
  */
 import {
   Client,
+  GraphClientError,
   GraphError,
   HTTPMessageHandler,
   RetryHandler,
@@ -32,13 +33,37 @@ function bearer(token: (context: Context) => Promise<string>): Chained {
   let next: Middleware | undefined;
   return {
     async execute(context: Context) {
+      let accessToken: string;
+      try {
+        accessToken = await token(context);
+      } catch (error) {
+        throw tokenFailure(error);
+      }
       const headers = new Headers(context.options?.headers as ConstructorParameters<typeof Headers>[0]);
-      headers.set('Authorization', `Bearer ${await token(context)}`);
+      headers.set('Authorization', `Bearer ${accessToken}`);
       context.options = { ...context.options, headers: Object.fromEntries(headers) };
       await next!.execute(context);
     },
     setNext: (middleware) => void (next = middleware),
   };
+}
+
+/**
+ * The Graph client rewraps whatever its middleware chain throws as a GraphError (statusCode -1)
+ * that keeps only the message, except a GraphClientError, which it passes through: so a failure
+ * to get a token travels as one, with the connector's error as its customError.
+ */
+function tokenFailure(error: unknown): GraphClientError {
+  const wrapped = new GraphClientError(error instanceof Error ? error.message : String(error));
+  wrapped.customError = error;
+  return wrapped;
+}
+
+/** The connector's NeedsReconnectError behind a failed Graph request (or the error itself), else null. */
+export function reconnectNeeded(error: unknown): NeedsReconnectError | null {
+  if (error instanceof NeedsReconnectError) return error;
+  if (error instanceof GraphClientError && error.customError instanceof NeedsReconnectError) return error.customError;
+  return null;
 }
 
 /** A Graph client authenticating with `token()`. */
@@ -97,14 +122,22 @@ export class OneDriveGraph {
   }
 }
 
+/** Retry-After in seconds (a delay; an HTTP date is ignored), undefined when absent or unreadable. */
+function retryAfterSeconds(header: string | null): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+}
+
 /** What a failed Graph request means to the sync (faults.ts decides what to do about it). */
 export function faultOf(error: unknown, onDelta: boolean): GraphFault {
-  if (error instanceof NeedsReconnectError) return { kind: 'unauthorized' };
-  if (error instanceof GraphError && error.statusCode > 0) {
+  if (reconnectNeeded(error) !== null) return { kind: 'unauthorized' };
+  // A 2xx whose body could not be read (the connection cut mid-page) falls through: the same request again.
+  if (error instanceof GraphError && error.statusCode > 0 && (error.statusCode < 200 || error.statusCode > 299)) {
     const status = error.statusCode;
-    const retryAfter = Number(error.headers?.get('retry-after'));
     if ([429, 500, 502, 503, 504, 509].includes(status)) {
-      return { kind: 'throttled', status, ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}) };
+      const retryAfter = retryAfterSeconds(error.headers?.get('retry-after') ?? null);
+      return { kind: 'throttled', status, ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}) };
     }
     if (status === 410) {
       const location = error.headers?.get('location');

@@ -10,7 +10,7 @@ import { GraphError } from '@microsoft/microsoft-graph-client';
 import type { BlobStore } from '../../src/core/blob-store.js';
 import { streams } from '../../src/streams.js';
 import { quickXorHasher } from '../../src/sync/quick-xor-hash.js';
-import { planUpload, remainingChunks, recordUploadedItem, REPLACE_REFUSED, syncTarget, type Chunk, type SyncTarget } from '../../src/sync/upload.js';
+import { planUpload, recordConflictCopy, remainingChunks, recordUploadedItem, REPLACE_REFUSED, syncTarget, type Chunk, type SyncTarget } from '../../src/sync/upload.js';
 import { syncCaller, type FolderSyncDeps } from './folder-sync.js';
 import { keyOf, type SyncedFolder, type UploadJob } from './sync-store.js';
 
@@ -51,6 +51,15 @@ export async function runUploads(deps: FolderSyncDeps, folder: SyncedFolder): Pr
       await runUpload(deps, current, job);
       deps.store.removeUpload(job.documentId, keyOf(job));
     } catch (error) {
+      if (error instanceof GraphError && error.statusCode === 507) {
+        // The drive is full: recorded on the document (marking it for sync again tries again), not retried every poll.
+        if (job.kind === 'sync') {
+          const reason = 'The OneDrive account is full: free some space, then mark the document for sync again.';
+          await deps.portal.documents.recordOneDriveUpload(syncCaller(folder.firmId), { outcome: 'failed', documentId: job.documentId, reason });
+        }
+        deps.store.removeUpload(job.documentId, keyOf(job));
+        continue;
+      }
       deps.log.warn({ documentId: job.documentId, reason: (error as Error).message }, 'upload to OneDrive not done yet');
     }
   }
@@ -95,7 +104,11 @@ async function runUpload(deps: FolderSyncDeps, folder: SyncedFolder, job: Upload
     else if (plan.transfer.kind === 'simple') item = await simpleUpload(deps, folder, parentId, plan.name, await bytesOf(deps.blobs, target.contentHash));
     else item = await sessionUpload(deps, folder, job, { parentId, name: plan.name }, target, plan.transfer.chunkSize);
   }
-  if (job.kind === 'conflict') return;
+  if (job.kind === 'conflict') {
+    const now = deps.store.folder(folder.clientId);
+    if (now?.state) deps.store.saveState(folder.clientId, recordConflictCopy(now.state, item.id));
+    return;
+  }
   await deps.portal.documents.recordOneDriveUpload(caller, {
     outcome: 'succeeded',
     documentId: job.documentId,

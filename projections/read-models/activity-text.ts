@@ -262,7 +262,8 @@ export function describe(event: StoredEvent, names: Names): string {
       return 'OneDrive folder unlinked';
     case 'FolderSynced': {
       const counts = [[d.added, 'added'], [d.changed, 'changed'], [d.removed, 'removed']].filter(([n]) => n > 0).map(([n, w]) => `${n} ${w}`);
-      return `OneDrive folder synced (${d.itemCount} ${d.itemCount === 1 ? 'file' : 'files'}${counts.length > 0 ? `; ${counts.join(', ')}` : ''})`;
+      const synced = `OneDrive folder synced (${d.itemCount} ${d.itemCount === 1 ? 'file' : 'files'}${counts.length > 0 ? `; ${counts.join(', ')}` : ''})`;
+      return d.problem ? `${synced}. ${d.problem.message}` : synced;
     }
     case 'FolderSyncFailed':
       return `OneDrive folder sync failed: ${d.message}`;

@@ -161,7 +161,7 @@ function statements(db: Database): Statements {
       'UPDATE rm_cl_clients SET folder_url = ?, folder_name = ?, folder_error = NULL, folder_synced_at = NULL, folder_items = NULL WHERE client_id = ?',
     ),
     folderSynced: db.prepare(
-      'UPDATE rm_cl_clients SET folder_synced_at = ?, folder_items = ?, folder_error = NULL WHERE client_id = ? AND folder_url IS NOT NULL',
+      'UPDATE rm_cl_clients SET folder_synced_at = ?, folder_items = ?, folder_error = ? WHERE client_id = ? AND folder_url IS NOT NULL',
     ),
     setFolderError: db.prepare('UPDATE rm_cl_clients SET folder_error = ? WHERE client_id = ? AND folder_url IS NOT NULL'),
     addDocuments: db.prepare('UPDATE rm_cl_clients SET document_count = document_count + ? WHERE client_id = ?'),
@@ -373,7 +373,7 @@ export const clientListProjection: SqliteProjection = {
       case 'FolderUnlinked':
         return void s.setFolder.run(null, null, d.clientId);
       case 'FolderSynced':
-        return void s.folderSynced.run(d.syncedAt, d.itemCount, d.clientId);
+        return void s.folderSynced.run(d.syncedAt, d.itemCount, d.problem?.message ?? null, d.clientId);
       case 'FolderSyncFailed':
         return void s.setFolderError.run(d.message, d.clientId);
       case 'DocumentAdded':

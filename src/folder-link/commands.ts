@@ -37,6 +37,8 @@ export const recordFolderSyncData = z.strictObject({
   changed: count,
   removed: count,
   mode: z.enum(['delta', 'children-walk']),
+  /** Files the round left out (too large, a name the portal refuses, a download that failed), named. */
+  problem: z.strictObject({ code: idOf(MAX_LABEL_LENGTH), message: multilineText(MAX_TEXT_LENGTH).min(1, 'cannot be empty') }).optional(),
 });
 
 /** The sync process reports that the folder's sync stopped on an error. */

@@ -89,7 +89,8 @@ function decide(command: FolderLinkCommand, state: FolderLinkState, ctx: Decisio
       const data = parseCommand(recordFolderSyncData, command.data);
       const { sync } = thisFolder(state, data.driveId, data.itemId);
       const { added, changed, removed, itemCount } = data;
-      const worthSaying = added + changed + removed > 0 || sync.lastSuccessAt === null || sync.lastError !== null || itemCount !== sync.itemCount;
+      const problemChanged = (sync.lastError?.message ?? null) !== (data.problem?.message ?? null);
+      const worthSaying = added + changed + removed > 0 || sync.lastSuccessAt === null || problemChanged || itemCount !== sync.itemCount;
       return worthSaying ? [{ type: 'FolderSynced', data: { ...data, syncedAt: now } }] : [];
     }
     case 'RecordFolderSyncFailure': {
@@ -124,7 +125,9 @@ function evolve(state: FolderLinkState, event: FolderLinkEvent): FolderLinkState
       return { ...state, folder: null };
     case 'FolderSynced': {
       if (state.folder === null) return state;
-      const sync = { lastSuccessAt: event.data.syncedAt, itemCount: event.data.itemCount, lastError: null };
+      const problem = event.data.problem;
+      const lastError = problem === undefined ? null : { ...problem, at: event.data.syncedAt };
+      const sync = { lastSuccessAt: event.data.syncedAt, itemCount: event.data.itemCount, lastError };
       return { ...state, folder: { ...state.folder, sync } };
     }
     case 'FolderSyncFailed': {

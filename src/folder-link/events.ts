@@ -51,6 +51,8 @@ export const folderSynced = defineEvent({
     changed: z.number().int().nonnegative(),
     removed: z.number().int().nonnegative(),
     mode: z.enum(['delta', 'children-walk']),
+    /** Files the round left out, named (shown as the folder's last error until a round has none). */
+    problem: z.object({ code: z.string().min(1), message: z.string().min(1) }).optional(),
     syncedAt: at,
   }),
 });

@@ -116,6 +116,15 @@ function liveLink(url: URL, host: string): FolderUrl {
   return compact({ host, cid, itemId, shareUrl });
 }
 
+/** The path with its percent-escapes decoded; a malformed escape names no folder. */
+function decodedPath(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    throw noFolder();
+  }
+}
+
 /** The newer Personal forms: /personal/{cid}/_layouts/15/onedrive.aspx?id=/personal/{cid}/Documents/… or /personal/{cid}/Documents/… */
 function personalPathLink(url: URL, host: string): FolderUrl {
   const q = params(url);
@@ -125,7 +134,7 @@ function personalPathLink(url: URL, host: string): FolderUrl {
   const layouts = segments.findIndex((s) => s.toLowerCase() === '_layouts');
   if (layouts === -1) {
     if (segments.length < 3) throw noFolder();
-    return compact({ host, cid, drivePath: decodeURIComponent(url.pathname) });
+    return compact({ host, cid, drivePath: decodedPath(url.pathname) });
   }
   const page = segments.at(-1)?.toLowerCase();
   if (page !== 'onedrive.aspx') throw aFile();

@@ -3,6 +3,7 @@
  * Retry-After, Location, a reset connection); these functions decide, taking randomness as a
  * parameter so the jitter is testable.
  */
+import type { ReconnectReason } from '../firm/events.js';
 import type { FolderSyncState } from './state.js';
 
 export type GraphFault =
@@ -17,6 +18,8 @@ export type GraphFault =
   | { kind: 'quota' }
   /** The connection was reset or timed out mid-request. */
   | { kind: 'connection' }
+  /** An answer the sync cannot read (not a drive page): not retried within this poll, recorded. */
+  | { kind: 'unreadable'; message: string }
   /** 404 / 403 on the linked folder, or anything else: not retried within this poll. */
   | { kind: 'other'; status: number; message: string };
 
@@ -26,7 +29,7 @@ export type FaultAction =
   /** Refresh the access token, then send the same request again. */
   | { kind: 'refresh-token' }
   /** Record that the firm's OneDrive needs reconnecting (MarkOneDriveNeedsReconnect) and stop polling the firm. */
-  | { kind: 'needs-reconnect' }
+  | { kind: 'needs-reconnect'; reason: ReconnectReason }
   /** Give up for this poll: record the failure; the next poll resumes from the last stored state. */
   | { kind: 'stop'; code: string; message: string }
   /** The state changed to a new round (an enumeration, or the children walk): continue with nextFetch. */
@@ -93,12 +96,15 @@ export function onFault(
     case 'unauthorized': {
       if (attempt <= 1) return { state, action: { kind: 'refresh-token' } };
       const next = { ...state, lastError: failure('needs_reconnect', 'OneDrive refused the connection: reconnect OneDrive.', now) };
-      return { state: next, action: { kind: 'needs-reconnect' } };
+      // The token was just refreshed and Graph still refuses it: the account itself is out of reach.
+      return { state: next, action: { kind: 'needs-reconnect', reason: 'account_unavailable' } };
     }
     case 'quota':
       return stop(state, failure('quota_exceeded', 'The OneDrive account is full.', now));
     case 'other':
       return stop(state, failure(`graph_${fault.status}`, fault.message, now));
+    case 'unreadable':
+      return stop(state, failure('onedrive_unreadable_answer', `OneDrive sent a listing the sync cannot read: ${fault.message}`, now));
   }
 }
 

@@ -13,8 +13,8 @@ export interface RoundResult {
   state: FolderSyncState;
   /** One per item whose portal document must change, in folder order. */
   decisions: Decision[];
-  /** Files of the folder the portal cannot hold (name or path beyond its limits), with why. */
-  skipped: { itemId: string; reason: string }[];
+  /** Files of the folder the portal cannot hold (name or path beyond its limits, too large), with why. */
+  skipped: { itemId: string; name: string; reason: string }[];
 }
 
 type Place = { at: 'inside'; folderPath: string } | { at: 'outside' } | { at: 'skipped' };
@@ -89,9 +89,9 @@ function decisionFor(itemId: string, before: SyncedFile | undefined, now: Synced
  * decides per item, and commits the round's deltaLink. A listing that enumerated the folder removes
  * what it did not list; a round that never finishes decides nothing and removes nothing.
  */
-export function finishRound(state: FolderSyncState, now: string): RoundResult {
+export function finishRound(state: FolderSyncState, now: string, limits: { maxFileBytes?: number } = {}): RoundResult {
   const round = state.round;
-  const complete = round !== null && (round.kind === 'delta' ? round.deltaLink !== null : round.current === null);
+  const complete = round !== null && (round.kind === 'delta' ? round.deltaLink !== null && (round.expand ?? []).length === 0 : round.current === null);
   if (!complete) throw new Error('The round is not complete: fetch its remaining pages first.');
   // The linked folder itself deleted: nothing is removed on that signal alone; the firm relinks.
   const rootEntry = round.entries[state.rootId];
@@ -102,18 +102,26 @@ export function finishRound(state: FolderSyncState, now: string): RoundResult {
   const places = placesIn(tree, state.rootId);
   const files: Record<string, SyncedFile> = {};
   const skipped: RoundResult['skipped'] = [];
+  const copies = new Set(state.conflictCopies ?? []);
   for (const [id, node] of Object.entries(tree)) {
     const place = places.get(id);
     // Moved out of the linked folder: no longer tracked (it comes back as new if moved back in).
     if (place?.at === 'outside') delete tree[id];
-    if (node.kind !== 'file' || place?.at !== 'inside') continue;
+    if (node.kind !== 'file' || place?.at !== 'inside' || copies.has(id)) continue;
     const name = documentNameInput.safeParse(node.name);
     const folderPath = folderPathInput.safeParse(place.folderPath);
     if (!name.success || !folderPath.success) {
-      skipped.push({ itemId: id, reason: !name.success ? `Its name: ${name.error.issues[0]?.message}` : `Its folder path: ${folderPath.error?.issues[0]?.message}` });
+      skipped.push({ itemId: id, name: node.name, reason: !name.success ? `Its name: ${name.error.issues[0]?.message}` : `Its folder path: ${folderPath.error?.issues[0]?.message}` });
       continue;
     }
     const { cTag, eTag, quickXorHash, size } = node;
+    if (limits.maxFileBytes !== undefined && size !== null && size > limits.maxFileBytes) {
+      // Never downloaded (so not again every poll); a version the portal already holds stays.
+      skipped.push({ itemId: id, name: node.name, reason: `larger than the portal takes (${megabytes(size)} over ${megabytes(limits.maxFileBytes)})` });
+      const held = state.synced[id];
+      if (held !== undefined) files[id] = held;
+      continue;
+    }
     files[id] = { folderPath: folderPath.data, name: name.data, cTag, eTag, quickXorHash, size };
   }
   const decisions: Decision[] = [];
@@ -142,9 +150,12 @@ export function finishRound(state: FolderSyncState, now: string): RoundResult {
     lastSuccessAt: now,
     lastError: null,
     itemCount: Object.keys(files).length,
+    ...(copies.size > 0 ? { conflictCopies: [...copies].filter((id) => id in tree) } : {}),
   };
   return { state: next, decisions, skipped };
 }
+
+const megabytes = (bytes: number) => `${Math.ceil(bytes / 1024 / 102.4) / 10} MB`;
 
 function byFolderOrder(files: Record<string, SyncedFile>, before: Record<string, SyncedFile>) {
   const key = (d: Decision) => {

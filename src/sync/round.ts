@@ -31,8 +31,10 @@ export function nextFetch(state: FolderSyncState): Fetch {
   const round = state.round ?? startRound(state);
   const driveId = state.driveId;
   if (round.kind === 'delta') {
-    if (round.deltaLink !== null) return { kind: 'finish' };
-    return { kind: 'delta', driveId, itemId: state.rootId, url: round.next };
+    if (round.deltaLink === null) return { kind: 'delta', driveId, itemId: state.rootId, url: round.next };
+    const folderId = round.expand?.[0];
+    if (folderId === undefined) return { kind: 'finish' };
+    return { kind: 'children', driveId, folderId, url: round.expandNext ?? null };
   }
   if (round.current === null) return { kind: 'finish' };
   return { kind: 'children', driveId, folderId: round.current.folderId, url: round.current.next };
@@ -67,6 +69,35 @@ function withEntries(entries: Record<string, RoundEntry>, items: DriveItem[], dr
   return next;
 }
 
+const subFoldersOf = (items: DriveItem[]) => items.filter((i) => i.deleted === undefined && kindOf(i) === 'folder').map((i) => i.id);
+
+/**
+ * Folders a delta round lists that the tree does not know, whose parent is not one of them: moved
+ * in from outside the linked folder (or made in it). Delta lists such a folder alone, not what it
+ * holds, so their contents are listed by children before the round ends.
+ */
+function foldersMovedIn(state: FolderSyncState, entries: Record<string, RoundEntry>): string[] {
+  const isNew = (id: string) => {
+    const entry = entries[id];
+    return id !== state.rootId && entry !== undefined && !entry.deleted && entry.kind === 'folder' && state.tree[id] === undefined;
+  };
+  return Object.keys(entries).filter((id) => {
+    const entry = entries[id]!;
+    return isNew(id) && !entry.deleted && (entry.parentId === null || !isNew(entry.parentId));
+  });
+}
+
+/** A children page of a folder moved in: its items join the round; its sub-folders the tree does not know are listed next. */
+function withExpandedPage(state: FolderSyncState, round: Extract<Round, { kind: 'delta' }>, page: DrivePage): Round {
+  const [folderId, ...rest] = round.expand ?? [];
+  if (folderId === undefined) throw new Error('This round is complete: finish it before applying another page.');
+  const entries = withEntries(round.entries, page.items, state.driveId, folderId);
+  const queued = new Set(round.expand);
+  const more = subFoldersOf(page.items).filter((id) => state.tree[id] === undefined && !queued.has(id));
+  if (page.nextLink !== null) return { ...round, entries, expand: [folderId, ...rest, ...more], expandNext: page.nextLink };
+  return { ...round, entries, expand: [...rest, ...more], expandNext: null };
+}
+
 /**
  * Folds the page answering nextFetch(state) into the round. Returns the state to store and the
  * request to make next ('finish' once the round's listing is complete).
@@ -74,16 +105,19 @@ function withEntries(entries: Record<string, RoundEntry>, items: DriveItem[], dr
 export function applyPage(state: FolderSyncState, page: DrivePage): { state: FolderSyncState; next: Fetch } {
   const round = state.round ?? startRound(state);
   let updated: Round;
-  if (round.kind === 'delta') {
-    if (round.deltaLink !== null) throw new Error('This round is complete: finish it before applying another page.');
+  if (round.kind === 'delta' && round.deltaLink !== null) {
+    updated = withExpandedPage(state, round, page);
+  } else if (round.kind === 'delta') {
     if (page.nextLink === null && page.deltaLink === null) throw new Error('A delta page carries neither a nextLink nor a deltaLink.');
-    updated = { ...round, entries: withEntries(round.entries, page.items, state.driveId, null), next: page.nextLink, deltaLink: page.deltaLink };
+    const entries = withEntries(round.entries, page.items, state.driveId, null);
+    const expand = page.deltaLink !== null && !round.enumeration ? foldersMovedIn(state, entries) : [];
+    updated = { ...round, entries, next: page.nextLink, deltaLink: page.deltaLink, ...(expand.length > 0 ? { expand, expandNext: null } : {}) };
   } else {
     if (round.current === null) throw new Error('This round is complete: finish it before applying another page.');
     const folderId = round.current.folderId;
     const entries = withEntries(round.entries, page.items, state.driveId, folderId);
     // Sub-folders are listed in turn; the inside of OneNote notebooks and shortcuts is not.
-    const subFolders = page.items.filter((i) => i.deleted === undefined && kindOf(i) === 'folder').map((i) => i.id);
+    const subFolders = subFoldersOf(page.items);
     const known = new Set([...round.queue, ...Object.keys(round.entries), folderId]);
     const queue = [...round.queue, ...new Set(subFolders.filter((id) => !known.has(id)))];
     const current = page.nextLink !== null ? { folderId, next: page.nextLink } : queue.length > 0 ? { folderId: queue[0]!, next: null } : null;

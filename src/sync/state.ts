@@ -45,6 +45,12 @@ export type Round =
       /** The deltaLink of the round's last page, committed by finishRound only. */
       deltaLink: string | null;
       entries: Record<string, RoundEntry>;
+      /**
+       * Once the delta pages are in: folders new to the tree (moved in from outside), whose contents
+       * delta does not list, to list by children (the head first; `expandNext` its next page).
+       */
+      expand?: string[];
+      expandNext?: string | null;
     }
   | {
       kind: 'walk';
@@ -81,6 +87,11 @@ export interface FolderSyncState {
   lastSuccessAt: string | null;
   lastError: SyncFailure | null;
   itemCount: number;
+  /**
+   * Items the portal uploaded as the portal's copy in a conflict: the portal holds that version
+   * already (the document's earlier version), so they are never imported as documents of their own.
+   */
+  conflictCopies?: string[];
 }
 
 /** The state of a folder just linked: its first round enumerates it by folder delta. */

@@ -118,6 +118,12 @@ export function remainingChunks(size: number, chunkSize: number, nextExpectedRan
   return chunks;
 }
 
+/** Records the portal's copy of a conflict, uploaded beside the item: its echo is never imported as a document. */
+export function recordConflictCopy(state: FolderSyncState, itemId: string): FolderSyncState {
+  const copies = state.conflictCopies ?? [];
+  return copies.includes(itemId) ? state : { ...state, conflictCopies: [...copies, itemId] };
+}
+
 /**
  * Records an item the portal uploaded (the driveItem Graph returned) in the folder's sync state,
  * under the place and name the portal document has. Its echo in the next delta round then decides

@@ -162,4 +162,18 @@ describe('saving all folder links', () => {
       { clientId: carl, ok: true, link: { change: 'linked' } },
     ]);
   });
+
+  it('refuses a row whose address has malformed percent-encoding and saves the rows after it', async () => {
+    const portal = await setUp();
+    const carl = (await givenClient(portal.ctx, portal.admin)).clientId;
+    const malformed = 'https://my.microsoftpersonalcontent.com/personal/abcdef1234567890/Documents/Acme%E0%A4';
+    const { results } = await saveAllFolderLinks(portal.ctx, portal.admin, {
+      links: [row(portal.acme, 1), { clientId: portal.bolt, folderUrl: malformed, driveItem: folder(2) }, row(carl, 3)],
+    });
+    expect(results).toMatchObject([
+      { clientId: portal.acme, ok: true },
+      { clientId: portal.bolt, ok: false, error: { code: 'folder_link.no_folder' } },
+      { clientId: carl, ok: true },
+    ]);
+  });
 });

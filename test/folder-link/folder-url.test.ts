@@ -84,6 +84,11 @@ describe('parseFolderUrl refuses', () => {
     expect(refusal(raw)).toBe('folder_link.business_not_supported');
   });
 
+  it('a personal path address with malformed percent-encoding, as naming no folder (not a crash)', () => {
+    expect(refusal('https://my.microsoftpersonalcontent.com/personal/abcdef1234567890/Documents/Clients/Acme%E0%A4')).toBe('folder_link.no_folder');
+    expect(refusal('https://onedrive.live.com/personal/abcdef1234567890/Documents/100%')).toBe('folder_link.no_folder');
+  });
+
   it('with the sentence the firm sees', () => {
     expect(() => parseFolderUrl('https://contoso.sharepoint.com/sites/x')).toThrow(
       'This is a OneDrive for Business / SharePoint link. Only OneDrive Personal folders can be linked.',

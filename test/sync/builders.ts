@@ -37,12 +37,29 @@ export const deltaPage = (items: Json[], last = true, n = 1): DrivePage =>
 export const childrenPage = (items: Json[], nextLink?: string): DrivePage =>
   parseDrivePage({ value: items, ...(nextLink ? { '@odata.nextLink': nextLink } : {}) });
 
+/**
+ * Answers the children listings a delta round asks for (folders moved in) from what the round's
+ * pages listed: each folder's live items, by their last occurrence.
+ */
+export function listMovedIn(state: FolderSyncState, listed: Json[]): FolderSyncState {
+  const latest = new Map<string, Json>();
+  for (const item of listed) latest.set(item.id as string, item);
+  let s = state;
+  for (let fetch = nextFetch(s); fetch.kind === 'children' && s.round?.kind === 'delta'; fetch = nextFetch(s)) {
+    const folderId = fetch.folderId;
+    const children = [...latest.values()].filter((i) => i.deleted === undefined && (i.parentReference as { id?: string } | undefined)?.id === folderId);
+    s = applyPage(s, childrenPage(children)).state;
+  }
+  return s;
+}
+
 /** Applies the pages (each as a delta page, the last one closing the round) and finishes the round. */
 export function round(state: FolderSyncState, ...pages: Json[][]): RoundResult {
   let s = state;
   pages.forEach((items, i) => {
     s = applyPage(s, deltaPage(items, i === pages.length - 1, i + 1)).state;
   });
+  s = listMovedIn(s, pages.flat());
   if (nextFetch(s).kind !== 'finish') throw new Error('round not complete');
   return finishRound(s, now);
 }

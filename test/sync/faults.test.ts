@@ -44,7 +44,7 @@ describe('authorisation and quota', () => {
   it('refreshes the token once, then says the firm must reconnect', () => {
     expect(onFault(synced(), { kind: 'unauthorized' }, 1, half, now).action).toEqual({ kind: 'refresh-token' });
     const second = onFault(synced(), { kind: 'unauthorized' }, 2, half, now);
-    expect(second.action).toEqual({ kind: 'needs-reconnect' });
+    expect(second.action).toEqual({ kind: 'needs-reconnect', reason: 'account_unavailable' });
     expect(second.state.lastError?.code).toBe('needs_reconnect');
   });
 

@@ -6,6 +6,7 @@ import { onFault } from '../../src/sync/faults.js';
 import { finishRound } from '../../src/sync/finish-round.js';
 import { initialSyncState, type FolderSyncState } from '../../src/sync/state.js';
 import { parseDrivePage } from '../../src/sync/drive-item.js';
+import { listMovedIn } from './builders.js';
 import { Drive, mutation, pagesOf, ROOT } from './drive-model.js';
 
 const now = '2026-01-15T09:00:00.000Z';
@@ -16,7 +17,7 @@ function runRound(state: FolderSyncState, pages: Record<string, unknown>[][]) {
     const last = i === pages.length - 1;
     s = applyPage(s, parseDrivePage({ value, ...(last ? { '@odata.deltaLink': `dl${i}` } : { '@odata.nextLink': `nl${i}` }) })).state;
   });
-  return finishRound(s, now);
+  return finishRound(listMovedIn(s, pages.flat()), now);
 }
 
 /** The portal as the decisions leave it: item id → "path/name@version" (the version read back from the cTag). */

@@ -3,7 +3,7 @@ import { applyPage, nextFetch } from '../../src/sync/round.js';
 import { finishRound, withhold } from '../../src/sync/finish-round.js';
 import { parseDrivePage, sameDriveId } from '../../src/sync/drive-item.js';
 import { failureReport, roundReport } from '../../src/sync/report.js';
-import { deleted, deltaPage, driveId, file, folder, fresh, now, oneNote, placesOf, rootEntry, rootId, round, shortcut } from './builders.js';
+import { childrenPage, deleted, deltaPage, driveId, file, folder, fresh, now, oneNote, placesOf, rootEntry, rootId, round, shortcut } from './builders.js';
 
 const A = 'f0A1b2C3!aBc1';
 const B = 'f0A1b2C3!aBc2';
@@ -116,6 +116,18 @@ describe('later rounds', () => {
     expect(placesOf(r.state).x).toBe('Moved in/x.pdf');
   });
 
+  it('lists by children a folder moved in alone (delta does not send what it holds), then its new sub-folders, before the round ends', () => {
+    let s = applyPage(first().state, deltaPage([folder('in', 'Moved in'), folder(TAX, 'Tax renamed')])).state;
+    expect(nextFetch(s)).toEqual({ kind: 'children', driveId, folderId: 'in', url: null });
+    s = applyPage(s, childrenPage([folder('sub', 'Sub', 'in')], 'https://graph/children?page=2')).state;
+    expect(nextFetch(s)).toEqual({ kind: 'children', driveId, folderId: 'in', url: 'https://graph/children?page=2' });
+    s = applyPage(s, childrenPage([file('x', 'x.pdf', 'in')])).state;
+    expect(nextFetch(s)).toEqual({ kind: 'children', driveId, folderId: 'sub', url: null });
+    s = applyPage(s, childrenPage([file('y', 'y.pdf', 'sub')])).state;
+    expect(nextFetch(s)).toEqual({ kind: 'finish' });
+    expect(placesOf(finishRound(s, now).state)).toMatchObject({ x: 'Moved in/x.pdf', y: 'Moved in/Sub/y.pdf' });
+  });
+
   it('takes the last occurrence of an item in a round, across pages', () => {
     const r = round(first().state, [file(B, 'First.txt', rootId, 'c2')], [deleted(B)], [file(B, 'Last.txt', TAX, 'c3')]);
     expect(r.decisions).toEqual([expect.objectContaining({ itemId: B, what: ['content', 'renamed', 'moved'], folderPath: 'Tax', name: 'Last.txt', cTag: `"c:{${B}},c3"` })]);
@@ -147,7 +159,7 @@ describe('later rounds', () => {
   it('skips a file whose name the portal cannot hold, saying why, and decides the rest', () => {
     const r = round(fresh(), [file('bad', 'x'.repeat(300)), file(A, 'a.pdf')]);
     expect(r.decisions.map((d) => d.itemId)).toEqual([A]);
-    expect(r.skipped).toEqual([{ itemId: 'bad', reason: expect.stringContaining('255') }]);
+    expect(r.skipped).toEqual([{ itemId: 'bad', name: 'x'.repeat(300), reason: expect.stringContaining('255') }]);
   });
 
   it('removes nothing when the linked folder itself is deleted, and says the folder is gone', () => {

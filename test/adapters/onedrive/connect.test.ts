@@ -40,6 +40,19 @@ describe('connecting OneDrive Personal', () => {
     expect(forged.status).toBe(400);
   });
 
+  it('answers 400 to an authorization code Microsoft refuses, or one far too long, and records nothing', async () => {
+    world = await oneDriveWorld();
+    for (const code of ['M.C-not-a-code', 'x'.repeat(100_000)]) {
+      const started = await world.http('POST', '/onedrive/connect');
+      const state = new URL(world.sim.login(started.body.loginUrl).href).searchParams.get('state')!;
+      const answer = await world.app.request(`/onedrive/callback?state=${encodeURIComponent(state)}&code=${code}`);
+      expect(answer.status).toBe(400);
+      expect(((await answer.json()) as { type: string }).type).toBe('onedrive.login_code_refused');
+    }
+    expect(await firmEvents(world)).not.toContain('OneDriveConnected');
+    expect(world.caches.raw.has(world.tenantId)).toBe(false);
+  });
+
   it('refuses a work or school account with "OneDrive Personal only", keeping nothing', async () => {
     world = await oneDriveWorld();
     world.sim.accounts.loginAs = world.sim.work.username;
@@ -68,7 +81,7 @@ describe('connecting OneDrive Personal', () => {
     const outcomes = await world.poll();
     expect(outcomes.get(clientId)).toBe('needs-reconnect');
     const firm = await world.portal.firms.getFirm(world.admin, { firmId: world.tenantId });
-    expect(firm.oneDrive).toMatchObject({ status: 'needs_reconnect' });
+    expect(firm.oneDrive).toMatchObject({ status: 'needs_reconnect', reason: 'consent_revoked' });
     const graphBefore = world.sim.requests.graph();
     expect((await world.poll()).size).toBe(0);
     expect(world.sim.requests.graph()).toBe(graphBefore);
@@ -77,5 +90,48 @@ describe('connecting OneDrive Personal', () => {
     expect((await world.connect()).status).toBe(200);
     await world.poll();
     expect(await world.documents(clientId)).toEqual(['a.txt', 'b.txt']);
+  });
+});
+
+describe('a refresh MSAL itself makes and Microsoft refuses', () => {
+  const cases = [
+    ['consent', 'consent_revoked'],
+    ['revoked', 'consent_revoked'],
+    ['expired', 'token_expired'],
+  ] as const;
+  for (const [problem, reason] of cases) {
+    it(`records "needs reconnect" (${reason}) when the grant is refused for ${problem}, and stops polling the firm`, async () => {
+      world = await oneDriveWorld({ sim: { accessTokenSeconds: 60 } });
+      await world.connect();
+      world.sim.personal.addFolder('/', 'Acme');
+      world.sim.personal.addFile('/Acme', 'a.txt', 'one');
+      const clientId = await world.client();
+      expect((await world.http('PUT', `/clients/${clientId}/folder-link`, { folderUrl: world.sim.share(world.sim.personal, '/Acme') })).status).toBe(200);
+      await world.poll();
+      expect(await world.documents(clientId)).toEqual(['a.txt']);
+
+      world.sim.account.grantProblem = problem;
+      const outcomes = await world.poll();
+      expect(outcomes.get(clientId)).toBe('needs-reconnect');
+      const firm = await world.portal.firms.getFirm(world.admin, { firmId: world.tenantId });
+      expect(firm.oneDrive).toMatchObject({ status: 'needs_reconnect', reason });
+      const graphBefore = world.sim.requests.graph();
+      expect((await world.poll()).size).toBe(0);
+      expect(world.sim.requests.graph()).toBe(graphBefore);
+    });
+  }
+
+  it('records "needs reconnect" (account_unavailable) when the token cache cannot be read', async () => {
+    world = await oneDriveWorld();
+    await world.connect();
+    world.sim.personal.addFolder('/', 'Acme');
+    const clientId = await world.client();
+    expect((await world.http('PUT', `/clients/${clientId}/folder-link`, { folderUrl: world.sim.share(world.sim.personal, '/Acme') })).status).toBe(200);
+    world.connector.forget(world.tenantId);
+    world.caches.raw.set(world.tenantId, 'not a token cache');
+    const outcomes = await world.poll();
+    expect(outcomes.get(clientId)).toBe('needs-reconnect');
+    const firm = await world.portal.firms.getFirm(world.admin, { firmId: world.tenantId });
+    expect(firm.oneDrive).toMatchObject({ status: 'needs_reconnect', reason: 'account_unavailable' });
   });
 });

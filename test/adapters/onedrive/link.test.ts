@@ -86,3 +86,24 @@ describe('linking a pasted folder address', () => {
     expect(saved.body.results[1].error).toMatchObject({ code: 'folder_link.business_not_supported' });
   });
 });
+
+describe('after another Microsoft account is connected', () => {
+  it("links folders of the new account's drive (the connected drive is asked again, not remembered)", async () => {
+    const w = await oneDriveWorld();
+    try {
+      await w.connect();
+      w.sim.personal.addFolder('/', 'Old');
+      expect((await w.http('PUT', `/clients/${await w.client('Old Client')}/folder-link`, { folderUrl: w.sim.share(w.sim.personal, '/Old') })).status).toBe(200);
+      const drive = w.sim.addDrive({ ownerName: 'New Firm Account' });
+      w.sim.accounts.add({ username: 'new@outlook.com', name: 'New Firm Account', kind: 'personal', driveId: drive.id });
+      w.sim.accounts.loginAs = 'new@outlook.com';
+      expect((await w.connect()).status).toBe(200);
+      drive.addFolder('/', 'Acme');
+      const linked = await w.http('PUT', `/clients/${await w.client()}/folder-link`, { folderUrl: w.sim.share(drive, '/Acme') });
+      expect(linked.status).toBe(200);
+      expect(linked.body.driveId.toLowerCase()).toBe(drive.id.toLowerCase());
+    } finally {
+      await w.close();
+    }
+  });
+});
