@@ -106,6 +106,8 @@ export const documentSyncConflictRecorded = defineEvent({
     blobRef: z.string().min(1),
     /** The tag of OneDrive's content that met it. */
     oneDriveContentTag: z.string().min(1).nullable(),
+    /** OneDrive deleted the item the portal had changed: the portal's version is kept, nothing uploaded beside. */
+    oneDriveDeleted: z.literal(true).optional(),
     detectedAt: at,
   }),
   personal: [{ subject: 'clientId', fields: ['folderPath', 'name', 'conflictName'] }],

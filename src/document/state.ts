@@ -20,6 +20,17 @@ export interface DocumentFile {
   oneDrive: OneDriveCopy;
   /** The content last level with the OneDrive item (synced from it or uploaded to it); null when never. */
   oneDriveContentHash: string | null;
+  /** Conflicts with OneDrive recorded on the document (DocumentSyncConflictRecorded), and the last one. */
+  syncConflicts: number;
+  lastSyncConflict: SyncConflict | null;
+}
+
+export interface SyncConflict {
+  /** The name the portal's copy was uploaded beside under (for a deletion in OneDrive: the document's name). */
+  conflictName: string;
+  /** OneDrive deleted the item while the portal had changed the document: the portal's version was kept. */
+  oneDriveDeleted: boolean;
+  detectedAt: string;
 }
 
 export type DocumentState = { status: 'none' } | ({ status: 'present' | 'removed' } & DocumentFile);
@@ -47,7 +58,7 @@ type FileFacts = ReturnType<typeof snapshot>;
 function withFacts(state: DocumentState, facts: FileFacts): ExistingDocument {
   const { origin: _changeOrigin, ...rest } = facts;
   if (state.status === 'none') {
-    return { status: 'present', ...rest, origin: facts.origin, uploadedByContactId: null, version: 1, oneDrive: 'not_synced', oneDriveContentHash: null };
+    return { status: 'present', ...rest, origin: facts.origin, uploadedByContactId: null, version: 1, oneDrive: 'not_synced', oneDriveContentHash: null, syncConflicts: 0, lastSyncConflict: null };
   }
   return { ...state, ...rest };
 }
@@ -92,8 +103,15 @@ export function evolveDocument(state: DocumentState, event: DocumentEvent): Docu
     }
     case 'DocumentOneDriveUploadFailed':
       return state.status === 'none' ? state : { ...state, oneDrive: 'failed' };
-    // The version after it brings the document level with OneDrive; the portal's copy is uploaded beside.
-    case 'DocumentSyncConflictRecorded':
+    case 'DocumentSyncConflictRecorded': {
+      if (state.status === 'none') return state;
+      const { conflictName, detectedAt, oneDriveDeleted = false } = event.data;
+      const counted = { ...state, syncConflicts: state.syncConflicts + 1, lastSyncConflict: { conflictName, oneDriveDeleted, detectedAt } };
+      // OneDrive deleted the item: the portal's version stays, no longer in OneDrive (marking it for sync uploads it anew).
+      if (oneDriveDeleted) return { ...counted, driveItemId: null, contentTag: null, oneDrive: 'not_synced', oneDriveContentHash: null };
+      // Otherwise the version after it brings the document level with OneDrive; the portal's copy is uploaded beside.
+      return counted;
+    }
     case 'DocumentDownloaded':
     case 'DocumentViewed':
       return state;

@@ -154,3 +154,20 @@ describe('a document the portal uploaded to OneDrive', () => {
     expect(await eventCount(ctx)).toBe(before);
   });
 });
+
+describe('a sync conflict in the documents read model', () => {
+  it("shows the conflict and the portal copy's name on the document's row and in getDocument", async () => {
+    const { ctx, portal, sync, admin, clientId } = await setUp();
+    await portal.documents.applySyncedChange(sync, { clientId, driveItemId, change: upserted() });
+    const documentId = syncedDocumentId(clientId, driveItemId);
+    await portal.documents.uploadNewVersion(admin, { documentId, size: 10, contentHash: hashOf('portal'), blobRef: 'blob-p' });
+    const oneDrive = { size: 30, contentHash: hashOf('onedrive'), blobRef: 'blob-o' };
+    await portal.documents.applySyncedChange(sync, { clientId, driveItemId, change: upserted({ cTag: 'c2', content: oneDrive }) });
+    await ctx.views();
+    const [row] = (await portal.documents.list(admin, { clientId })).items;
+    expect(row).toMatchObject({ documentId, syncConflicts: 1, lastSyncConflict: { conflictName: expect.stringContaining('Return 2024'), oneDriveDeleted: false } });
+    const document = await portal.documents.getDocument(admin, { documentId });
+    expect(document).toMatchObject({ syncConflicts: 1, lastSyncConflict: { conflictName: row!.lastSyncConflict!.conflictName } });
+    expect(row!.lastSyncConflict!.conflictName).not.toBe('Return 2024.pdf');
+  });
+});
