@@ -285,6 +285,7 @@ export function describe(event: StoredEvent, names: Names): string {
     case 'DocumentOneDriveUploadFailed':
       return `Copying ${documentName()} to OneDrive failed: ${d.reason}`;
     case 'DocumentSyncConflictRecorded':
+      if (d.oneDriveDeleted) return `${quoted(d.name)} deleted in OneDrive after it changed in the portal: the portal's version kept`;
       return `${quoted(d.name)} changed in the portal and in OneDrive: OneDrive's version kept, the portal's copied beside it as ${quoted(d.conflictName)}`;
     case 'DocumentDownloaded':
       return `${contact()} downloaded ${documentName()}`;
