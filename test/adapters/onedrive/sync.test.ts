@@ -181,6 +181,24 @@ describe('syncing a linked folder into the portal', () => {
     expect(types).toEqual(['DocumentAdded', 'DocumentVersionAdded', 'DocumentMarkedForOneDriveSync', 'DocumentUploadedToOneDrive']);
   });
 
+  it('never adopts a file already synced as another document, even with the same name, size and hash: the upload goes beside it', async () => {
+    const { w, d, clientId } = await linked();
+    await w.poll();
+    const original = d.byPath('/Acme/engagement.pdf');
+    const syncedId = w.syncedDocumentId(clientId, original.id);
+    const bytes = Buffer.from('engagement letter');
+    const stored = await w.blobs.put(Readable.from([bytes]), { maxBytes: bytes.length });
+    const { document } = await w.portal.documents.uploadDocument(w.admin, { clientId, folderPath: '', name: 'engagement.pdf', size: bytes.length, contentHash: stored.contentHash, blobRef: stored.contentHash });
+    await w.portal.documents.markForOneDriveSync(w.admin, { documentId: document.documentId });
+    await w.poll();
+    await w.poll();
+    const mine = await w.portal.documents.getDocument(w.admin, { documentId: document.documentId });
+    expect(mine).toMatchObject({ oneDrive: 'in_sync' });
+    expect(mine.driveItemId).not.toBe(original.id);
+    expect(await w.portal.documents.getDocument(w.admin, { documentId: syncedId })).toMatchObject({ status: 'present', driveItemId: original.id });
+    expect(filesUnder(w.sim, '/Acme').filter((p) => p.startsWith('engagement'))).toHaveLength(2);
+  });
+
   it('replaces the item of a document the portal uploaded, on its next version', async () => {
     const { w, clientId } = await linked();
     await w.poll();
