@@ -118,6 +118,8 @@ async function runUpload(deps: FolderSyncDeps, folder: SyncedFolder, job: Upload
     driveItemId: item.id,
     ...(item.cTag ? { cTag: item.cTag } : {}),
     ...(item.eTag ? { eTag: item.eTag } : {}),
+    // A name OneDrive forbids was sanitised: said on the document (and in its history), never silently.
+    ...(plan.sanitised ? { sanitised: plan.sanitised } : {}),
   });
   const now = deps.store.folder(folder.clientId);
   if (now?.state) deps.store.saveState(folder.clientId, recordUploadedItem(now.state, item, { folderPath: document.folderPath, name: document.name }));

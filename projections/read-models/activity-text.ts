@@ -281,6 +281,9 @@ export function describe(event: StoredEvent, names: Names): string {
     case 'DocumentMarkedForOneDriveSync':
       return `Document ${quoted(d.name)} marked to sync to OneDrive`;
     case 'DocumentUploadedToOneDrive':
+      if (d.sanitisedFrom && d.sanitisedTo) {
+        return `${documentName().replace(/^a d/, 'A d')} copied to the client's OneDrive folder as ${quoted(d.sanitisedTo)}: OneDrive does not allow ${quoted(d.sanitisedFrom)}`;
+      }
       return `${documentName().replace(/^a d/, 'A d')} copied to the client's OneDrive folder`;
     case 'DocumentOneDriveUploadFailed':
       return `Copying ${documentName()} to OneDrive failed: ${d.reason}`;

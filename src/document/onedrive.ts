@@ -145,7 +145,8 @@ export function decideUploadSucceeded(
   if (state.oneDrive === 'in_sync' && state.driveItemId === data.driveItemId && state.contentTag === contentTag) return [];
   if (state.oneDrive !== 'pending') throw notMarked();
   const { documentId, clientId } = state;
-  return [{ type: 'DocumentUploadedToOneDrive', data: { documentId, clientId, driveItemId: data.driveItemId, contentTag, uploadedAt: ctx.now.toISOString() } }];
+  const sanitised = data.sanitised ? { sanitisedFrom: data.sanitised.from, sanitisedTo: data.sanitised.to } : {};
+  return [{ type: 'DocumentUploadedToOneDrive', data: { documentId, clientId, driveItemId: data.driveItemId, contentTag, ...sanitised, uploadedAt: ctx.now.toISOString() } }];
 }
 
 export function decideUploadFailed(
