@@ -41,6 +41,7 @@ const statusOfCode: Record<string, ContentfulStatusCode> = {
   'document.not_shared': 403,
   'document.not_a_contact': 403,
   'firm.platform_only': 403,
+  'folder_link.sync_process_only': 403,
   'firm.not_staff': 403,
   'firm.not_partner_admin': 403,
   'firm.not_managing_partner_admin': 403,

@@ -92,8 +92,8 @@ export const routes: Record<OperationId, RouteSpec> = {
   'folders.linkFolder': { method: 'put', path: '/clients/{clientId}/folder-link', audience: staff, stream: onFolderLink, summary: "Links the client's OneDrive folder" },
   'folders.saveAllFolderLinks': { method: 'post', path: '/folder-links', audience: staff, summary: 'Save all changes: links many folders, each row on its own' },
   'folders.unlinkFolder': { method: 'delete', path: '/clients/{clientId}/folder-link', audience: staff, stream: onFolderLink, summary: "Unlinks the client's folder" },
-  'folders.recordFolderSync': { method: 'post', path: '/clients/{clientId}/folder-link/sync-reports', audience: staff, stream: onFolderLink, summary: "Records a finished sync round of the client's folder" },
-  'folders.recordFolderSyncFailure': { method: 'post', path: '/clients/{clientId}/folder-link/sync-failures', audience: staff, stream: onFolderLink, summary: "Records that the client's folder sync stopped on an error" },
+  'folders.recordFolderSync': { method: 'post', path: '/clients/{clientId}/folder-link/sync-reports', audience: staff, stream: onFolderLink, summary: "Records a finished sync round of the client's folder (the sync process only: staff get 403)" },
+  'folders.recordFolderSyncFailure': { method: 'post', path: '/clients/{clientId}/folder-link/sync-failures', audience: staff, stream: onFolderLink, summary: "Records that the client's folder sync stopped on an error (the sync process only: staff get 403)" },
   'folders.getFolderLink': { method: 'get', path: '/clients/{clientId}/folder-link', audience: staff, stream: onFolderLink, summary: "The client's folder link" },
 
   'documents.uploadDocument': { method: 'post', path: '/clients/{clientId}/documents', audience: firmOrContact, created: true, content: true, summary: 'Uploads a document (the request body is the file)' },

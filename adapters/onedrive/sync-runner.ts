@@ -200,6 +200,8 @@ function follow(store: SyncStore, event: RecordedEvent, onDisconnected?: (firmId
       // Uploaded within a tick, not at the folder's next poll (its round runs first, so the echo is known).
       return store.dueSoon(d.clientId);
     case 'DocumentSyncConflictRecorded':
+      // A deletion in OneDrive kept the portal's version: nothing to upload beside.
+      if (d.oneDriveDeleted) return;
       return store.addUpload({ kind: 'conflict', documentId: d.documentId, clientId: d.clientId, firmId, session: null, eventId: event.id });
   }
 }

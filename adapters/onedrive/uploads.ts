@@ -3,8 +3,9 @@
  * into the client's folder: simple PUT up to 4 MiB, else an upload session whose fragments go with
  * plain fetch (no bearer token) and our own retries, resumed from the session's status after a
  * crash or a 416. Before uploading, a file already at the place with the same size and
- * QuickXorHash is taken as this upload's own (a crash after Graph stored it but before the portal
- * recorded it), so a restart never uploads twice.
+ * QuickXorHash that no document holds yet is taken as this upload's own (a crash after Graph stored it
+ * but before the portal recorded it), so a restart never uploads twice; a file already synced as a
+ * document stays that document's and the upload goes beside it (Graph's rename behaviour).
  */
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import type { BlobStore } from '../../src/core/blob-store.js';
@@ -89,6 +90,8 @@ async function runUpload(deps: FolderSyncDeps, folder: SyncedFolder, job: Upload
   }
   const hash = await quickXorOfBlob(deps.blobs, target.contentHash);
   const same = (found: DriveItemJson | null): found is DriveItemJson => found !== null && found.size === target.size && found.file?.hashes?.quickXorHash === hash;
+  // Only an item no document holds is taken as this upload's own: one synced as another document stays that document's.
+  const free = (found: DriveItemJson): boolean => folder.state!.synced[found.id] === undefined && !(folder.state!.conflictCopies ?? []).includes(found.id);
   let item: DriveItemJson;
   if (replace !== null) {
     const { itemId, ifMatch } = replace;
@@ -100,7 +103,7 @@ async function runUpload(deps: FolderSyncDeps, folder: SyncedFolder, job: Upload
   } else {
     const parentId = await ensureFolders(deps, folder, plan.folderPath);
     const existing = await itemAt(deps, folder, parentId, plan.name);
-    if (same(existing)) item = existing;
+    if (same(existing) && free(existing)) item = existing;
     else if (plan.transfer.kind === 'simple') item = await simpleUpload(deps, folder, parentId, plan.name, await bytesOf(deps.blobs, target.contentHash));
     else item = await sessionUpload(deps, folder, job, { parentId, name: plan.name }, target, plan.transfer.chunkSize);
   }
@@ -115,6 +118,8 @@ async function runUpload(deps: FolderSyncDeps, folder: SyncedFolder, job: Upload
     driveItemId: item.id,
     ...(item.cTag ? { cTag: item.cTag } : {}),
     ...(item.eTag ? { eTag: item.eTag } : {}),
+    // A name OneDrive forbids was sanitised: said on the document (and in its history), never silently.
+    ...(plan.sanitised ? { sanitised: plan.sanitised } : {}),
   });
   const now = deps.store.folder(folder.clientId);
   if (now?.state) deps.store.saveState(folder.clientId, recordUploadedItem(now.state, item, { folderPath: document.folderPath, name: document.name }));

@@ -281,10 +281,14 @@ export function describe(event: StoredEvent, names: Names): string {
     case 'DocumentMarkedForOneDriveSync':
       return `Document ${quoted(d.name)} marked to sync to OneDrive`;
     case 'DocumentUploadedToOneDrive':
+      if (d.sanitisedFrom && d.sanitisedTo) {
+        return `${documentName().replace(/^a d/, 'A d')} copied to the client's OneDrive folder as ${quoted(d.sanitisedTo)}: OneDrive does not allow ${quoted(d.sanitisedFrom)}`;
+      }
       return `${documentName().replace(/^a d/, 'A d')} copied to the client's OneDrive folder`;
     case 'DocumentOneDriveUploadFailed':
       return `Copying ${documentName()} to OneDrive failed: ${d.reason}`;
     case 'DocumentSyncConflictRecorded':
+      if (d.oneDriveDeleted) return `${quoted(d.name)} deleted in OneDrive after it changed in the portal: the portal's version kept`;
       return `${quoted(d.name)} changed in the portal and in OneDrive: OneDrive's version kept, the portal's copied beside it as ${quoted(d.conflictName)}`;
     case 'DocumentDownloaded':
       return `${contact()} downloaded ${documentName()}`;

@@ -30,7 +30,11 @@ const SETUP = `
     uploaded_by TEXT,
     added_by TEXT NOT NULL,
     added_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    sync_conflicts INTEGER NOT NULL DEFAULT 0,
+    conflict_name TEXT,
+    conflict_at TEXT,
+    conflict_deleted INTEGER NOT NULL DEFAULT 0
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS rm_documents_by_client ON rm_documents (firm_id, client_id, folder_path, name, document_id);
   CREATE TABLE IF NOT EXISTS rm_document_versions (
@@ -70,6 +74,11 @@ function lacksContentHashes(db: Database): boolean {
   return columns.length > 0 && !columns.some((c) => c.name === 'content_hash');
 }
 
+function lacksConflicts(db: Database): boolean {
+  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('rm_documents')").all();
+  return columns.length > 0 && !columns.some((c) => c.name === 'sync_conflicts');
+}
+
 interface CurrentRow {
   document_id: string;
   folder_path: string;
@@ -81,6 +90,10 @@ interface CurrentRow {
   added_at: string;
   updated_at: string;
   uploaded_by: string | null;
+  sync_conflicts: number;
+  conflict_name: string | null;
+  conflict_at: string | null;
+  conflict_deleted: number;
 }
 
 interface OpenVersion {
@@ -100,6 +113,9 @@ function prepare(db: Database) {
        WHERE document_id = @document_id`,
     ),
     remove: db.prepare<[string]>('DELETE FROM rm_documents WHERE document_id = ?'),
+    conflict: db.prepare<[string, string, number, string]>(
+      'UPDATE rm_documents SET sync_conflicts = sync_conflicts + 1, conflict_name = ?, conflict_at = ?, conflict_deleted = ? WHERE document_id = ?',
+    ),
     openVersion: db.prepare<[string], OpenVersion>(
       'SELECT row_id, version, uploaded_by FROM rm_document_versions WHERE document_id = ? AND valid_to IS NULL ORDER BY row_id DESC LIMIT 1',
     ),
@@ -112,7 +128,10 @@ function prepare(db: Database) {
       `INSERT INTO rm_document_trail (position, firm_id, document_id, contact_id, kind, at, ip_address, user_agent)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    forgetCurrent: db.prepare<[string, string, string, string]>('UPDATE rm_documents SET folder_path = ?, name = ? WHERE firm_id = ? AND client_id = ?'),
+    forgetCurrent: db.prepare<[string, string, string, string, string]>(
+      `UPDATE rm_documents SET folder_path = ?, name = ?, conflict_name = CASE WHEN conflict_name IS NULL THEN NULL ELSE ? END
+       WHERE firm_id = ? AND client_id = ?`,
+    ),
     forgetVersions: db.prepare<[string, string, string, string]>(
       'UPDATE rm_document_versions SET folder_path = ?, name = ? WHERE firm_id = ? AND client_id = ?',
     ),
@@ -169,9 +188,10 @@ export const documentsProjection: SqliteProjection = {
   name: 'documents',
   filter: { eventTypePrefixes: ['Document', 'PersonalDataForgotten'] },
   setup(db) {
-    if (lacksContentHashes(db)) {
+    if (lacksContentHashes(db) || lacksConflicts(db)) {
       // Made before versions kept their content hash, it could not tell which blobs a client shares:
-      // dropped with its checkpoint (which the targets keep in projection_checkpoints), so it replays.
+      // dropped with its checkpoint (which the targets keep in projection_checkpoints), so it replays;
+      // so is one made before rows showed OneDrive sync conflicts.
       db.exec(DROP);
       db.prepare("DELETE FROM projection_checkpoints WHERE name = 'documents'").run();
     }
@@ -208,6 +228,10 @@ export const documentsProjection: SqliteProjection = {
         if (open) s.closeVersion.run(at, open.row_id);
         return;
       }
+      case 'DocumentSyncConflictRecorded': {
+        statements(db).conflict.run(data.conflictName, data.detectedAt, data.oneDriveDeleted ? 1 : 0, data.documentId);
+        return;
+      }
       case 'DocumentDownloaded':
       case 'DocumentViewed': {
         const kind = event.type === 'DocumentDownloaded' ? 'downloaded' : 'viewed';
@@ -217,7 +241,7 @@ export const documentsProjection: SqliteProjection = {
       case 'PersonalDataForgotten': {
         // Either subject kind: a client's file names, a contact's addresses and browsers.
         const s = statements(db);
-        s.forgetCurrent.run(ERASED, ERASED, firm, data.subjectId);
+        s.forgetCurrent.run(ERASED, ERASED, ERASED, firm, data.subjectId);
         s.forgetVersions.run(ERASED, ERASED, firm, data.subjectId);
         s.forgetTrail.run(ERASED, ERASED, firm, data.subjectId);
         return;
@@ -247,6 +271,11 @@ function documentRow(db: Database, firmId: string, row: CurrentRow, grants: Retu
     addedBy: actorRef(db, firmId, JSON.parse(row.added_by) as Actor),
     addedAt: row.added_at,
     updatedAt: row.updated_at,
+    syncConflicts: row.sync_conflicts,
+    lastSyncConflict:
+      row.conflict_name === null || row.conflict_at === null
+        ? null
+        : { conflictName: row.conflict_name, oneDriveDeleted: row.conflict_deleted === 1, detectedAt: row.conflict_at },
     visibleTo: grants
       .filter((g) => canSee({ status: g.state, contactId: g.contactId, sharedItems: g.sharedItems }, place))
       .map((g) => ({ contactId: g.contactId, name: nameOf(db, firmId, 'contact', g.contactId) })),

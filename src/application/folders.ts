@@ -204,10 +204,21 @@ export async function getFolderLink(ctx: AppContext, caller: Caller, input: z.in
 /** The sync reports a finished round of the client's folder (a system process; FolderSynced when it says something new). */
 export async function recordFolderSync(ctx: AppContext, caller: ProcessCaller, input: z.input<typeof recordFolderSyncData>): Promise<Written & { changed: boolean }> {
   const data = parseRequest(caller, recordFolderSyncData, input);
+  requireSyncProcess(caller);
   await requireFirmSide(ctx, caller);
   const client = await loadClient(ctx, caller.tenantId, data.clientId);
   const done = await ctx.execute(folderLinkDecider, streams.folderLink(client.id), { type: 'RecordFolderSync', data }, ctx.correlate(caller));
   return { revision: done.nextExpectedRevision, position: done.position, changed: done.events.length > 0 };
+}
+
+/**
+ * Sync reports are the OneDrive sync process's own (a system actor): staff could otherwise forge
+ * the folder's sync state ("synced", item counts, errors) through the HTTP routes.
+ */
+function requireSyncProcess(caller: ProcessCaller): void {
+  if (caller.actor.kind !== 'system') {
+    throw new DomainError('folder_link.sync_process_only', "Only the OneDrive sync records the results of a folder's sync.");
+  }
 }
 
 /** The sync reports that the folder's sync stopped on an error (FolderSyncFailed once per kind of error). */
@@ -217,6 +228,7 @@ export async function recordFolderSyncFailure(
   input: z.input<typeof recordFolderSyncFailureData>,
 ): Promise<Written & { changed: boolean }> {
   const data = parseRequest(caller, recordFolderSyncFailureData, input);
+  requireSyncProcess(caller);
   await requireFirmSide(ctx, caller);
   const client = await loadClient(ctx, caller.tenantId, data.clientId);
   const done = await ctx.execute(folderLinkDecider, streams.folderLink(client.id), { type: 'RecordFolderSyncFailure', data }, ctx.correlate(caller));

@@ -9,6 +9,7 @@
 import type { EventLog } from '../core/event-log.js';
 import type { ClientKind, MemberRole, SubscriptionPlan } from '../client/events.js';
 import type { DocumentOrigin } from '../document/events.js';
+import type { SyncConflict } from '../document/state.js';
 import type { MemberActivationStatus } from '../invitation/status.js';
 import type { CloseReason } from '../portal-access/events.js';
 import type { SharedItem } from '../portal-access/shared-items.js';
@@ -123,6 +124,9 @@ export interface DocumentRow {
   addedBy: ActorRef;
   addedAt: string;
   updatedAt: string;
+  /** Conflicts with OneDrive recorded on the document (changed on both sides), and the last one. */
+  syncConflicts: number;
+  lastSyncConflict: SyncConflict | null;
   /** Contacts whose shared selection shows them this document now. */
   visibleTo: Array<{ contactId: string; name: string }>;
 }

@@ -61,6 +61,8 @@ export const recordOneDriveUploadSucceededData = z.strictObject({
   driveItemId,
   cTag: tag.optional(),
   eTag: tag.optional(),
+  /** The place OneDrive would not take as it was, and the one the file was uploaded to instead. */
+  sanitised: z.strictObject({ from: z.string().min(1).max(2000), to: z.string().min(1).max(2000) }).optional(),
 });
 
 export const recordOneDriveUploadFailedData = z.strictObject({ documentId, reason: multilineText(MAX_TEXT_LENGTH).min(1, 'cannot be empty') });

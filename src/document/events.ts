@@ -73,7 +73,17 @@ export const documentMarkedForOneDriveSync = defineEvent({
 export const documentUploadedToOneDrive = defineEvent({
   type: 'DocumentUploadedToOneDrive',
   version: 1,
-  schema: z.object({ documentId: id, clientId: id, driveItemId: id, contentTag: id, uploadedAt: at }),
+  schema: z.object({
+    documentId: id,
+    clientId: id,
+    driveItemId: id,
+    contentTag: id,
+    /** OneDrive forbids part of the document's place: the path it had and the one it was uploaded to. */
+    sanitisedFrom: personal(z.string().min(1)).optional(),
+    sanitisedTo: personal(z.string().min(1)).optional(),
+    uploadedAt: at,
+  }),
+  personal: [{ subject: 'clientId', fields: ['sanitisedFrom', 'sanitisedTo'] }],
 });
 
 export const documentOneDriveUploadFailed = defineEvent({
@@ -106,6 +116,8 @@ export const documentSyncConflictRecorded = defineEvent({
     blobRef: z.string().min(1),
     /** The tag of OneDrive's content that met it. */
     oneDriveContentTag: z.string().min(1).nullable(),
+    /** OneDrive deleted the item the portal had changed: the portal's version is kept, nothing uploaded beside. */
+    oneDriveDeleted: z.literal(true).optional(),
     detectedAt: at,
   }),
   personal: [{ subject: 'clientId', fields: ['folderPath', 'name', 'conflictName'] }],

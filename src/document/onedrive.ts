@@ -46,11 +46,19 @@ export function decideSyncedChange(
 ): DocumentEvent[] {
   const now = ctx.now.toISOString();
   const { documentId, clientId, driveItemId, change } = data;
+  // The item's deletion already met a portal change and the portal's version was kept: nothing more.
+  if (change.kind === 'deleted' && state.status !== 'none' && state.driveItemId === null && state.lastSyncConflict?.oneDriveDeleted) return [];
   if (state.status !== 'none' && state.driveItemId !== driveItemId) {
     throw new DomainError('document.drive_item_mismatch', 'This document is not the OneDrive item the change is about.');
   }
   if (change.kind === 'deleted') {
     if (state.status !== 'present') return [];
+    // Changed in the portal since it was last level with OneDrive: the portal's version is kept, the conflict recorded.
+    if (state.oneDriveContentHash !== null && state.contentHash !== state.oneDriveContentHash) {
+      const { folderPath, name, size, contentHash, blobRef, version } = state;
+      const conflict = { documentId, clientId, driveItemId, folderPath, name, conflictName: name, portalVersion: version, size, contentHash, blobRef };
+      return [{ type: 'DocumentSyncConflictRecorded', data: { ...conflict, oneDriveContentTag: null, oneDriveDeleted: true, detectedAt: now } }];
+    }
     return [{ type: 'DocumentRemoved', data: { ...snapshot(state, 'onedrive_sync'), removedAt: now } }];
   }
   const contentTag = change.cTag ?? change.eTag ?? null;
@@ -137,7 +145,8 @@ export function decideUploadSucceeded(
   if (state.oneDrive === 'in_sync' && state.driveItemId === data.driveItemId && state.contentTag === contentTag) return [];
   if (state.oneDrive !== 'pending') throw notMarked();
   const { documentId, clientId } = state;
-  return [{ type: 'DocumentUploadedToOneDrive', data: { documentId, clientId, driveItemId: data.driveItemId, contentTag, uploadedAt: ctx.now.toISOString() } }];
+  const sanitised = data.sanitised ? { sanitisedFrom: data.sanitised.from, sanitisedTo: data.sanitised.to } : {};
+  return [{ type: 'DocumentUploadedToOneDrive', data: { documentId, clientId, driveItemId: data.driveItemId, contentTag, ...sanitised, uploadedAt: ctx.now.toISOString() } }];
 }
 
 export function decideUploadFailed(

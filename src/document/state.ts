@@ -20,6 +20,19 @@ export interface DocumentFile {
   oneDrive: OneDriveCopy;
   /** The content last level with the OneDrive item (synced from it or uploaded to it); null when never. */
   oneDriveContentHash: string | null;
+  /** Conflicts with OneDrive recorded on the document (DocumentSyncConflictRecorded), and the last one. */
+  syncConflicts: number;
+  lastSyncConflict: SyncConflict | null;
+  /** Said when the last upload had to change the document's place for OneDrive (forbidden characters or names). */
+  oneDriveNotice: string | null;
+}
+
+export interface SyncConflict {
+  /** The name the portal's copy was uploaded beside under (for a deletion in OneDrive: the document's name). */
+  conflictName: string;
+  /** OneDrive deleted the item while the portal had changed the document: the portal's version was kept. */
+  oneDriveDeleted: boolean;
+  detectedAt: string;
 }
 
 export type DocumentState = { status: 'none' } | ({ status: 'present' | 'removed' } & DocumentFile);
@@ -47,7 +60,7 @@ type FileFacts = ReturnType<typeof snapshot>;
 function withFacts(state: DocumentState, facts: FileFacts): ExistingDocument {
   const { origin: _changeOrigin, ...rest } = facts;
   if (state.status === 'none') {
-    return { status: 'present', ...rest, origin: facts.origin, uploadedByContactId: null, version: 1, oneDrive: 'not_synced', oneDriveContentHash: null };
+    return { status: 'present', ...rest, origin: facts.origin, uploadedByContactId: null, version: 1, oneDrive: 'not_synced', oneDriveContentHash: null, syncConflicts: 0, lastSyncConflict: null, oneDriveNotice: null };
   }
   return { ...state, ...rest };
 }
@@ -61,6 +74,11 @@ const copyAfter = (facts: FileFacts, before: OneDriveCopy): OneDriveCopy =>
 
 /** A rename or move from OneDrive says nothing about content: a portal version waiting for upload still waits. */
 const placeAfter = (facts: FileFacts, before: OneDriveCopy): OneDriveCopy => (facts.origin === 'onedrive_sync' ? before : copyAfter(facts, before));
+
+/** The sentence for an upload whose place OneDrive would not take as it was. */
+export function sanitisedNotice(from: string, to: string): string {
+  return `OneDrive does not allow "${from}": uploaded as "${to}", and the document takes that name when the sync next sees it.`;
+}
 
 export function evolveDocument(state: DocumentState, event: DocumentEvent): DocumentState {
   switch (event.type) {
@@ -87,13 +105,21 @@ export function evolveDocument(state: DocumentState, event: DocumentEvent): Docu
     case 'DocumentMarkedForOneDriveSync':
       return state.status === 'none' ? state : { ...state, oneDrive: 'pending' };
     case 'DocumentUploadedToOneDrive': {
-      const { driveItemId, contentTag } = event.data;
-      return state.status === 'none' ? state : { ...state, driveItemId, contentTag, oneDrive: 'in_sync', oneDriveContentHash: state.contentHash };
+      const { driveItemId, contentTag, sanitisedFrom, sanitisedTo } = event.data;
+      const oneDriveNotice = sanitisedFrom && sanitisedTo ? sanitisedNotice(sanitisedFrom, sanitisedTo) : null;
+      return state.status === 'none' ? state : { ...state, driveItemId, contentTag, oneDrive: 'in_sync', oneDriveContentHash: state.contentHash, oneDriveNotice };
     }
     case 'DocumentOneDriveUploadFailed':
       return state.status === 'none' ? state : { ...state, oneDrive: 'failed' };
-    // The version after it brings the document level with OneDrive; the portal's copy is uploaded beside.
-    case 'DocumentSyncConflictRecorded':
+    case 'DocumentSyncConflictRecorded': {
+      if (state.status === 'none') return state;
+      const { conflictName, detectedAt, oneDriveDeleted = false } = event.data;
+      const counted = { ...state, syncConflicts: state.syncConflicts + 1, lastSyncConflict: { conflictName, oneDriveDeleted, detectedAt } };
+      // OneDrive deleted the item: the portal's version stays, no longer in OneDrive (marking it for sync uploads it anew).
+      if (oneDriveDeleted) return { ...counted, driveItemId: null, contentTag: null, oneDrive: 'not_synced', oneDriveContentHash: null };
+      // Otherwise the version after it brings the document level with OneDrive; the portal's copy is uploaded beside.
+      return counted;
+    }
     case 'DocumentDownloaded':
     case 'DocumentViewed':
       return state;

@@ -38,6 +38,16 @@ describe('a folder link resolved by the FolderResolver port, and its sync report
     expect((await portal.clientList.folders(admin, { text: 'nobody' })).items).toEqual([]);
   });
 
+  it('refuses sync reports and failures from staff (only the sync process records them), recording nothing', async () => {
+    const { portal, admin, clientId } = await setUp();
+    await portal.folders.linkFolder(admin, { clientId, folderUrl: folderUrl(1) });
+    const report = { ...where(clientId, 1), itemCount: 9, added: 9, changed: 0, removed: 0, mode: 'delta' as const };
+    expect(await refusal(portal.folders.recordFolderSync(admin, report))).toMatchObject({ code: 'folder_link.sync_process_only' });
+    const failure = { ...where(clientId, 1), code: 'quota_exceeded', message: 'forged' };
+    expect(await refusal(portal.folders.recordFolderSyncFailure(admin, failure))).toMatchObject({ code: 'folder_link.sync_process_only' });
+    expect((await portal.clientList.folders(admin, { text: 'acme' })).items[0]!.folder).toMatchObject({ syncState: 'linked', itemCount: null, lastError: null });
+  });
+
   it('refuses a report about a folder the client is no longer linked to', async () => {
     const { portal, admin, clientId, sync } = await setUp();
     await portal.folders.linkFolder(admin, { clientId, folderUrl: folderUrl(1) });

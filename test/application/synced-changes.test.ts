@@ -154,3 +154,49 @@ describe('a document the portal uploaded to OneDrive', () => {
     expect(await eventCount(ctx)).toBe(before);
   });
 });
+
+describe('a sync conflict in the documents read model', () => {
+  it("shows the conflict and the portal copy's name on the document's row and in getDocument", async () => {
+    const { ctx, portal, sync, admin, clientId } = await setUp();
+    await portal.documents.applySyncedChange(sync, { clientId, driveItemId, change: upserted() });
+    const documentId = syncedDocumentId(clientId, driveItemId);
+    await portal.documents.uploadNewVersion(admin, { documentId, size: 10, contentHash: hashOf('portal'), blobRef: 'blob-p' });
+    const oneDrive = { size: 30, contentHash: hashOf('onedrive'), blobRef: 'blob-o' };
+    await portal.documents.applySyncedChange(sync, { clientId, driveItemId, change: upserted({ cTag: 'c2', content: oneDrive }) });
+    await ctx.views();
+    const [row] = (await portal.documents.list(admin, { clientId })).items;
+    expect(row).toMatchObject({ documentId, syncConflicts: 1, lastSyncConflict: { conflictName: expect.stringContaining('Return 2024'), oneDriveDeleted: false } });
+    const document = await portal.documents.getDocument(admin, { documentId });
+    expect(document).toMatchObject({ syncConflicts: 1, lastSyncConflict: { conflictName: row!.lastSyncConflict!.conflictName } });
+    expect(row!.lastSyncConflict!.conflictName).not.toBe('Return 2024.pdf');
+  });
+});
+
+describe('a OneDrive deletion of a document changed in the portal since the last sync', () => {
+  it("keeps the portal's version and records the conflict instead of removing the document", async () => {
+    const { ctx, portal, sync, admin, clientId } = await setUp();
+    await portal.documents.applySyncedChange(sync, { clientId, driveItemId, change: upserted() });
+    const documentId = syncedDocumentId(clientId, driveItemId);
+    await portal.documents.uploadNewVersion(admin, { documentId, size: 10, contentHash: hashOf('portal'), blobRef: 'blob-p' });
+    const { document } = await portal.documents.applySyncedChange(sync, { clientId, driveItemId, change: { kind: 'deleted' } });
+    expect(document).toMatchObject({ status: 'present', version: 2, contentHash: hashOf('portal'), driveItemId: null, oneDrive: 'not_synced' });
+    expect(document.lastSyncConflict).toMatchObject({ oneDriveDeleted: true });
+    const types = (await ctx.log.readStream(streams.document(documentId))).map((e) => e.type);
+    // The new version was marked for upload since the document is in OneDrive; the deletion ends that wait.
+    expect(types).toEqual(['DocumentAdded', 'DocumentVersionAdded', 'DocumentMarkedForOneDriveSync', 'DocumentSyncConflictRecorded']);
+    const again = await portal.documents.applySyncedChange(sync, { clientId, driveItemId, change: { kind: 'deleted' } });
+    expect(again.changed).toBe(false);
+    await ctx.views();
+    const [row] = (await portal.documents.list(admin, { clientId })).items;
+    expect(row).toMatchObject({ documentId, version: 2, syncConflicts: 1, lastSyncConflict: { oneDriveDeleted: true } });
+  });
+
+  it('still removes a document unchanged in the portal', async () => {
+    const { portal, sync, admin, clientId } = await setUp();
+    await portal.documents.applySyncedChange(sync, { clientId, driveItemId, change: upserted() });
+    const documentId = syncedDocumentId(clientId, driveItemId);
+    await portal.documents.renameDocument(admin, { documentId, name: 'Renamed.pdf' });
+    const { document } = await portal.documents.applySyncedChange(sync, { clientId, driveItemId, change: { kind: 'deleted' } });
+    expect(document.status).toBe('removed');
+  });
+});

@@ -181,6 +181,43 @@ describe('syncing a linked folder into the portal', () => {
     expect(types).toEqual(['DocumentAdded', 'DocumentVersionAdded', 'DocumentMarkedForOneDriveSync', 'DocumentUploadedToOneDrive']);
   });
 
+  it('never adopts a file already synced as another document, even with the same name, size and hash: the upload goes beside it', async () => {
+    const { w, d, clientId } = await linked();
+    await w.poll();
+    const original = d.byPath('/Acme/engagement.pdf');
+    const syncedId = w.syncedDocumentId(clientId, original.id);
+    const bytes = Buffer.from('engagement letter');
+    const stored = await w.blobs.put(Readable.from([bytes]), { maxBytes: bytes.length });
+    const { document } = await w.portal.documents.uploadDocument(w.admin, { clientId, folderPath: '', name: 'engagement.pdf', size: bytes.length, contentHash: stored.contentHash, blobRef: stored.contentHash });
+    await w.portal.documents.markForOneDriveSync(w.admin, { documentId: document.documentId });
+    await w.poll();
+    await w.poll();
+    const mine = await w.portal.documents.getDocument(w.admin, { documentId: document.documentId });
+    expect(mine).toMatchObject({ oneDrive: 'in_sync' });
+    expect(mine.driveItemId).not.toBe(original.id);
+    expect(await w.portal.documents.getDocument(w.admin, { documentId: syncedId })).toMatchObject({ status: 'present', driveItemId: original.id });
+    expect(filesUnder(w.sim, '/Acme').filter((p) => p.startsWith('engagement'))).toHaveLength(2);
+  });
+
+  it('says so on the document when a name OneDrive forbids was sanitised for the upload, before the echo renames it', async () => {
+    const { w, clientId } = await linked();
+    await w.poll();
+    const bytes = Buffer.from('plan');
+    const stored = await w.blobs.put(Readable.from([bytes]), { maxBytes: bytes.length });
+    const { document } = await w.portal.documents.uploadDocument(w.admin, { clientId, folderPath: '', name: 'Plan.pdf', size: bytes.length, contentHash: stored.contentHash, blobRef: stored.contentHash });
+    await w.portal.documents.markForOneDriveSync(w.admin, { documentId: document.documentId });
+    // Renamed while waiting for the upload, to a name OneDrive forbids.
+    await w.portal.documents.renameDocument(w.admin, { documentId: document.documentId, name: 'Q1: plan.pdf' });
+    await w.poll();
+    const uploaded = await w.portal.documents.getDocument(w.admin, { documentId: document.documentId });
+    // The echo brings OneDrive's name; the document says why it changed.
+    expect(uploaded).toMatchObject({ oneDrive: 'in_sync', name: 'Q1： plan.pdf' });
+    expect(uploaded.oneDriveNotice).toContain('Q1: plan.pdf');
+    expect(uploaded.oneDriveNotice).toContain('Q1： plan.pdf');
+    const events = await w.test.ctx.log.readStream(streams.document(document.documentId));
+    expect(events.find((e) => e.type === 'DocumentUploadedToOneDrive')?.data).toMatchObject({ sanitisedFrom: 'Q1: plan.pdf', sanitisedTo: 'Q1： plan.pdf' });
+  });
+
   it('replaces the item of a document the portal uploaded, on its next version', async () => {
     const { w, clientId } = await linked();
     await w.poll();

@@ -47,6 +47,8 @@ describe('documents read model: the current list', () => {
       addedBy: { kind: 'staff', id: admin.actor.kind === 'staff' ? admin.actor.userId : '', name: 'Alice Partner' },
       addedAt: clock.now().toISOString(),
       updatedAt: clock.now().toISOString(),
+      syncConflicts: 0,
+      lastSyncConflict: null,
       visibleTo: [expect.objectContaining({ name: 'Olivia Owner' })],
     });
   });
