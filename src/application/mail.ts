@@ -23,7 +23,7 @@ import type { RecordedEvent } from '../core/envelope.js';
 import type { EventFilter } from '../core/event-store.js';
 import { MailDeferredError, MailRejectedError, type MailKind, type Mailer, type OutgoingMail } from '../core/mail.js';
 import { invitationDecider, isExpired } from '../invitation/decider.js';
-import { composeMail } from '../notifications/compose.js';
+import { composeMail, oneLine } from '../notifications/compose.js';
 import { messageKey, type InvitationIntent, type MailIntent, type PasswordResetIntent } from '../notifications/intents.js';
 import { portalAccessDecider } from '../portal-access/decider.js';
 import { mailEventTypes, mailIntentsOf } from '../notifications/plan.js';
@@ -73,7 +73,7 @@ const MAX_REASON = 500;
 
 /** A server's answer as a record's reason: one line, at most MAX_REASON characters. */
 export function reasonText(answer: string): string {
-  const line = answer.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').replace(/ {2,}/g, ' ').trim() || 'refused';
+  const line = oneLine(answer) || 'refused';
   return line.length <= MAX_REASON ? line : `${line.slice(0, MAX_REASON - 1)}…`;
 }
 
@@ -83,6 +83,8 @@ export function mailProcess(ctx: AppContext, options: MailProcessOptions) {
   const maxDelay = options.retry?.maxDelayMs ?? 5 * 60 * 1000;
   const deferLimit = options.retry?.deferLimitMs ?? 60 * 60 * 1000;
   const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? abortableSleep;
+  const random = options.random ?? Math.random;
   const digest = (text: string) => ctx.deps.secrets.digest(text).slice(0, 16);
 
   /**
@@ -95,8 +97,6 @@ export function mailProcess(ctx: AppContext, options: MailProcessOptions) {
     const safe = key.replace(unsafeInLocalPart, '_');
     return safe === key ? key : `${safe}~${digest(key)}`;
   };
-  const sleep = options.sleep ?? abortableSleep;
-  const random = options.random ?? Math.random;
 
   const callerFor = (tenantId: string): Caller & { correlationId: string } => ctx.correlate({ tenantId, actor: mailActor });
 

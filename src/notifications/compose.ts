@@ -176,6 +176,6 @@ function passwordReset(intent: PasswordResetIntent, facts: MailFacts): Content {
 }
 
 /** Control characters (line breaks above all) become spaces: a subject cannot start a new header. */
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   return text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').replace(/ {2,}/g, ' ').trim();
 }
