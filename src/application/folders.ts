@@ -20,6 +20,7 @@ import {
   recordFolderSyncData,
   recordFolderSyncFailureData,
   unlinkFolderData,
+  type FolderLinkCommand,
   type resolvedDriveItem,
 } from '../folder-link/commands.js';
 import { folderLinkDecider, folderReservationKey } from '../folder-link/decider.js';
@@ -204,11 +205,7 @@ export async function getFolderLink(ctx: AppContext, caller: Caller, input: z.in
 /** The sync reports a finished round of the client's folder (a system process; FolderSynced when it says something new). */
 export async function recordFolderSync(ctx: AppContext, caller: ProcessCaller, input: z.input<typeof recordFolderSyncData>): Promise<Written & { changed: boolean }> {
   const data = parseRequest(caller, recordFolderSyncData, input);
-  requireSyncProcess(caller);
-  await requireFirmSide(ctx, caller);
-  const client = await loadClient(ctx, caller.tenantId, data.clientId);
-  const done = await ctx.execute(folderLinkDecider, streams.folderLink(client.id), { type: 'RecordFolderSync', data }, ctx.correlate(caller));
-  return { revision: done.nextExpectedRevision, position: done.position, changed: done.events.length > 0 };
+  return recordSyncOutcome(ctx, caller, data.clientId, { type: 'RecordFolderSync', data });
 }
 
 /**
@@ -228,9 +225,14 @@ export async function recordFolderSyncFailure(
   input: z.input<typeof recordFolderSyncFailureData>,
 ): Promise<Written & { changed: boolean }> {
   const data = parseRequest(caller, recordFolderSyncFailureData, input);
+  return recordSyncOutcome(ctx, caller, data.clientId, { type: 'RecordFolderSyncFailure', data });
+}
+
+/** Either report, on the client's folder link: the sync process only, inside its firm. */
+async function recordSyncOutcome(ctx: AppContext, caller: ProcessCaller, clientId: string, command: FolderLinkCommand): Promise<Written & { changed: boolean }> {
   requireSyncProcess(caller);
   await requireFirmSide(ctx, caller);
-  const client = await loadClient(ctx, caller.tenantId, data.clientId);
-  const done = await ctx.execute(folderLinkDecider, streams.folderLink(client.id), { type: 'RecordFolderSyncFailure', data }, ctx.correlate(caller));
+  const client = await loadClient(ctx, caller.tenantId, clientId);
+  const done = await ctx.execute(folderLinkDecider, streams.folderLink(client.id), command, ctx.correlate(caller));
   return { revision: done.nextExpectedRevision, position: done.position, changed: done.events.length > 0 };
 }
